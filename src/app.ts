@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { sql } from 'kysely';
+import { pinoHttp } from 'pino-http';
+import { hasPendingMigrations } from './db/migrator';
+import { clientIpOf } from './platform/observability/client-ip';
+import { requestIdFrom, runWithRequestContext } from './platform/observability/request-context';
+import { createRestRouter } from './rest';
+import type { Services } from './services';
+import { appRouter } from './trpc/app-router';
+import { createHttpContext } from './trpc/context';
+
+export const webDistFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
+
+const READY_CHECK_TIMEOUT_MS = 2_000;
+
+/** The HTTP surface on one port: /trpc, /api/v1 (REST), /health, /ready, /metrics and the dashboard. */
+export function createApp(services: Services): express.Express {
+  const { config, logger, metrics } = services;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('etag', false);
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    res.setHeader('X-Request-Id', requestId);
+    runWithRequestContext({ requestId, ip: clientIpOf(req, config.trustProxy) }, next);
+  });
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (_req, res) => String(res.getHeader('X-Request-Id')),
+      quietReqLogger: true,
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+    }),
+  );
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.path.startsWith('/trpc')) return next(); // procedures have their own metrics
+    const stopTimer = metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const route = routeLabel(req);
+      const labels = { method: req.method, route, status: String(res.statusCode) };
+      stopTimer(labels);
+      if (res.statusCode >= 400) metrics.httpErrors.inc(labels);
+    });
+    next();
+  });
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()), instanceId: services.instanceId });
+  });
+  app.get('/ready', async (_req, res) => {
+    const checks = await readinessChecks(services);
+    const ready = Object.values(checks).every((check) => check.ok);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    metrics.eventBacklog.set(await services.hub.backlog().catch(() => -1));
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  app.use(
+    '/trpc',
+    createExpressMiddleware({
+      router: appRouter,
+      createContext: ({ req, res }) => createHttpContext(services, req, res),
+      maxBodySize: config.maxBodyBytes,
+    }),
+  );
+  app.use('/api/v1', createRestRouter(services));
+  app.use('/api', (req, res) => {
+    res.status(404).json({ error: 'ERR_NOT_FOUND', message: `Rota inexistente: ${req.method} ${req.originalUrl.split('?')[0]}`, details: {} });
+  });
+  mountDashboard(app);
+  return app;
+}
+
+function routeLabel(req: Request): string {
+  if (req.route?.path) return `${req.baseUrl}${String(req.route.path)}`;
+  if (req.baseUrl) return `${req.baseUrl}/*`;
+  return req.path.startsWith('/assets/') ? '/assets/*' : 'dashboard';
+}
+
+interface CheckResult {
+  ok: boolean;
+  error?: string;
+}
+
+async function readinessChecks(services: Services): Promise<Record<string, CheckResult>> {
+  const check = async (probe: () => Promise<unknown>): Promise<CheckResult> => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${READY_CHECK_TIMEOUT_MS} ms`)), READY_CHECK_TIMEOUT_MS);
+      });
+      await Promise.race([probe(), timeout]);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, error: (error as Error).message };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const database = await check(() => sql`select 1`.execute(services.db));
+  const checks: Record<string, CheckResult> = { database };
+  checks.migrations = database.ok
+    ? await check(async () => {
+        if (await hasPendingMigrations(services.db)) throw new Error('pending migrations');
+      })
+    : { ok: false, error: 'database unreachable' };
+  if (services.redis) checks.redis = await check(() => services.redis!.ping());
+  return checks;
+}
+
+function mountDashboard(app: express.Express): void {
+  const indexFile = path.join(webDistFolder, 'index.html');
+  app.use(express.static(webDistFolder, { index: false, maxAge: '1h', setHeaders: noCacheForHtml }));
+  app.get(/^\/(?!trpc|api|health|ready|metrics).*/, (_req, res) => {
+    if (!existsSync(indexFile)) {
+      res.status(503).type('text/plain').send('O painel ainda não foi gerado: rode `npm run build` (ou `npm start`, que gera se preciso).');
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(indexFile);
+  });
+}
+
+function noCacheForHtml(res: Response, filePath: string): void {
+  if (filePath.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+  else if (filePath.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+}

@@ -1,0 +1,117 @@
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema';
+
+export type DatabaseTarget = { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir?: string };
+
+export interface Database {
+  db: Kysely<DB>;
+  kind: DatabaseTarget['kind'];
+  /** The pg pool, when on Postgres (benchmarks compare against it). */
+  pool?: pg.Pool;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class EmbeddedDatabaseLockedError extends Error {
+  constructor(dataDir: string, pid: number) {
+    super(
+      `The embedded database in ${dataDir} is in use by another Balcão process (pid ${pid}). ` +
+        'Stop that process first, or point DATABASE_URL at a Postgres server.',
+    );
+  }
+}
+
+const INT8_OID = 20;
+const XID8_OID = 5069;
+const keepAsText = (value: string) => value;
+
+export async function createDatabase(target: DatabaseTarget): Promise<Database> {
+  return target.kind === 'postgres' ? createPostgresDatabase(target.url, target.poolSize) : createEmbeddedDatabase(target.dataDir);
+}
+
+function createPostgresDatabase(url: string, poolSize: number): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === XID8_OID ? keepAsText : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // A broken idle connection must not crash the process; the next checkout reconnects.
+  pool.on('error', () => undefined);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'postgres',
+    pool,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+async function createEmbeddedDatabase(dataDir: string | undefined): Promise<Database> {
+  const releaseLock = dataDir ? acquireDataDirLock(dataDir) : () => undefined;
+  try {
+    if (dataDir) mkdirSync(dataDir, { recursive: true });
+    const parsers = { [INT8_OID]: keepAsText, [XID8_OID]: keepAsText };
+    const pglite = await PGlite.create(dataDir ? { dataDir, parsers } : { parsers });
+    const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+    return {
+      db,
+      kind: 'pglite',
+      ping: async () => {
+        await sql`select 1`.execute(db);
+      },
+      close: async () => {
+        await db.destroy();
+        releaseLock();
+      },
+    };
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+}
+
+/**
+ * PGlite is single-process: two processes opening one data dir corrupt it. A pid lock file
+ * makes the second one fail before it touches anything.
+ */
+function acquireDataDirLock(dataDir: string): () => void {
+  const lockFile = path.join(path.dirname(path.resolve(dataDir)), `${path.basename(dataDir)}.lock`);
+  mkdirSync(path.dirname(lockFile), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      const fd = openSync(lockFile, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => {
+        if (existsSync(lockFile) && readFileSync(lockFile, 'utf8').trim() === String(process.pid)) rmSync(lockFile);
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(lockFile, 'utf8').trim());
+      if (Number.isInteger(holder) && holder > 0 && isProcessAlive(holder)) throw new EmbeddedDatabaseLockedError(dataDir, holder);
+      rmSync(lockFile, { force: true }); // stale lock from a process that died
+    }
+  }
+  throw new Error(`Could not lock ${lockFile}`);
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

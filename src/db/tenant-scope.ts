@@ -1,0 +1,47 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from './schema';
+
+declare const tenantScoped: unique symbol;
+
+/** A transaction bound to one tenant under row-level security; domain logic asks for this type. */
+export type TenantTransaction = Transaction<DB> & { readonly [tenantScoped]: string };
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}
+
+/**
+ * Runs `work` in a transaction that sees and writes only `tenantId`'s rows: the tenant and the
+ * non-bypass role `app_rls` are set locally, so both reset at commit or rollback.
+ */
+export async function withTenant<T>(db: Kysely<DB>, tenantId: string, work: (trx: TenantTransaction) => Promise<T>): Promise<T> {
+  if (!isUuid(tenantId)) throw new Error(`withTenant: not a tenant id: ${tenantId}`);
+  const callbacks: Array<() => void> = [];
+  const result = await db.transaction().execute(async (trx) => {
+    await sql`select set_config('role', 'app_rls', true), set_config('app.tenant_id', ${tenantId}, true)`.execute(trx);
+    tenantOfTransaction.set(trx, tenantId);
+    commitCallbacks.set(trx, callbacks);
+    return work(trx as TenantTransaction);
+  });
+  for (const callback of callbacks) callback();
+  return result;
+}
+
+const tenantOfTransaction = new WeakMap<object, string>();
+const commitCallbacks = new WeakMap<object, Array<() => void>>();
+
+/** The tenant a tenant transaction is bound to. */
+export function tenantOf(trx: TenantTransaction): string {
+  const tenantId = tenantOfTransaction.get(trx);
+  if (!tenantId) throw new Error('tenantOf: not a transaction opened by withTenant');
+  return tenantId;
+}
+
+/** Runs `callback` once the transaction has committed (never on rollback). */
+export function afterCommit(trx: TenantTransaction, callback: () => void): void {
+  const callbacks = commitCallbacks.get(trx);
+  if (!callbacks) throw new Error('afterCommit: not a transaction opened by withTenant');
+  if (!callbacks.includes(callback)) callbacks.push(callback);
+}

@@ -1,0 +1,57 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema';
+import { withTenant } from '../../db/tenant-scope';
+import { systemAudit } from '../../platform/audit/audit-log';
+import { permissionCatalogue } from '../registry';
+import type { IdentityDirectory } from './directory';
+import { createRole } from './roles';
+import { createUser } from './users';
+
+export const DEMO_PASSWORD = 'balcao-demo';
+
+const demoUsers = [
+  { name: 'Gabriela Gerente', local: 'gerente', role: 'manager' },
+  { name: 'Artur Atendente', local: 'atendente', role: 'agent' },
+  { name: 'Rita Recepção', local: 'recepcao', role: 'recepcao' },
+  { name: 'Leo Leitor', local: 'leitor', role: 'viewer' },
+] as const;
+
+export interface DemoProgress {
+  total: number;
+  done: number;
+  step: string;
+}
+
+/** A custom role and one user per role, so every screen has something to show. */
+export async function seedIdentityDemoData(
+  db: Kysely<DB>,
+  tenant: { id: string; slug: string },
+  onProgress: (progress: DemoProgress) => void = () => undefined,
+): Promise<{ users: number }> {
+  const audit = systemAudit('tenant:seed --demo');
+  const total = demoUsers.length + 1;
+  await withTenant(db, tenant.id, async (trx) => {
+    const exists = await trx.selectFrom('roles').select('id').where('key', '=', 'recepcao').executeTakeFirst();
+    if (!exists) {
+      await createRole(trx, audit, permissionCatalogue, {
+        key: 'recepcao',
+        name: 'Recepção',
+        description: 'Atende o balcão: vê a equipe e a atividade, sem gestão',
+        permissions: ['events.read', 'identity.users.read', 'jobs.read'],
+      });
+    }
+  });
+  onProgress({ total, done: 1, step: 'papel Recepção' });
+  let done = 1;
+  for (const user of demoUsers) {
+    const email = `${user.local}@${tenant.slug}.balcao.test`;
+    await withTenant(db, tenant.id, async (trx) => {
+      const existing = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+      if (!existing) await createUser(trx, audit, { email, name: user.name, password: DEMO_PASSWORD, role: user.role });
+    });
+    done += 1;
+    onProgress({ total, done, step: user.name });
+  }
+  return { users: demoUsers.length };
+}
+

@@ -1,0 +1,137 @@
+import { EventEmitter } from 'node:events';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema';
+import { expandGrants, type PermissionDefinition } from '../../platform/auth/permissions';
+import type { EventHub } from '../../platform/events/hub';
+import type { ModuleName } from '../../platform/modules';
+
+export interface TenantProfile {
+  id: string;
+  slug: string;
+  name: string;
+  timezone: string;
+  modules: ModuleName[];
+}
+
+/** What a request may do: the user as they are now, not as their token remembers them. */
+export interface UserAccess {
+  userId: string;
+  email: string;
+  name: string;
+  active: boolean;
+  role: { id: string; key: string; name: string };
+  permissions: ReadonlySet<string>;
+  tenant: TenantProfile;
+}
+
+interface CacheEntry {
+  access: UserAccess | null;
+  expiresAt: number;
+}
+
+const DEFAULT_TTL_MS = 30_000;
+const MAX_ENTRIES = 50_000;
+
+/**
+ * Answers "who is this user now" per request from memory. Entries drop on the identity
+ * events that change them (from any instance, through the event hub), on a local commit
+ * that changes them, and after a short TTL as a backstop.
+ */
+export class IdentityDirectory {
+  #entries = new Map<string, CacheEntry>();
+  #revocations = new EventEmitter();
+  #stopListening: (() => void) | undefined;
+
+  constructor(
+    private readonly deps: { db: Kysely<DB>; catalogue: readonly PermissionDefinition[]; ttlMs?: number },
+  ) {
+    this.#revocations.setMaxListeners(0);
+  }
+
+  listenTo(hub: EventHub): void {
+    this.#stopListening = hub.subscribeAll(({ tenantId, event }) => {
+      switch (event.type) {
+        case 'user.updated':
+          this.forgetUser(event.data.userId);
+          if (!event.data.active) this.#revocations.emit('revoked', event.data.userId);
+          break;
+        case 'role.updated':
+        case 'tenant.updated':
+          this.forgetTenant(tenantId);
+          break;
+        default:
+          break;
+      }
+    });
+  }
+
+  stop(): void {
+    this.#stopListening?.();
+  }
+
+  async userAccess(tenantId: string, userId: string): Promise<UserAccess | null> {
+    const key = `${tenantId}:${userId}`;
+    const cached = this.#entries.get(key);
+    if (cached && cached.expiresAt > Date.now()) return cached.access;
+    const access = await this.#load(tenantId, userId);
+    if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
+    this.#entries.set(key, { access, expiresAt: Date.now() + (this.deps.ttlMs ?? DEFAULT_TTL_MS) });
+    return access;
+  }
+
+  forgetUser(userId: string): void {
+    for (const key of this.#entries.keys()) if (key.endsWith(`:${userId}`)) this.#entries.delete(key);
+  }
+
+  forgetTenant(tenantId: string): void {
+    for (const key of this.#entries.keys()) if (key.startsWith(`${tenantId}:`)) this.#entries.delete(key);
+  }
+
+  /** Called for a user whose sessions just died (deactivated): open subscriptions end. */
+  revokeUser(userId: string): void {
+    this.forgetUser(userId);
+    this.#revocations.emit('revoked', userId);
+  }
+
+  onUserRevoked(userId: string, listener: () => void): () => void {
+    const handler = (revokedUserId: string) => {
+      if (revokedUserId === userId) listener();
+    };
+    this.#revocations.on('revoked', handler);
+    return () => this.#revocations.off('revoked', handler);
+  }
+
+  async #load(tenantId: string, userId: string): Promise<UserAccess | null> {
+    const row = await this.deps.db
+      .selectFrom('users as u')
+      .innerJoin('roles as r', 'r.id', 'u.role_id')
+      .innerJoin('tenants as t', 't.id', 'u.tenant_id')
+      .select([
+        'u.id as user_id',
+        'u.email',
+        'u.name',
+        'u.active',
+        'r.id as role_id',
+        'r.key as role_key',
+        'r.name as role_name',
+        'r.permissions as grants',
+        't.slug as tenant_slug',
+        't.name as tenant_name',
+        't.timezone',
+        't.modules',
+      ])
+      .where('u.id', '=', userId)
+      .where('u.tenant_id', '=', tenantId)
+      .executeTakeFirst();
+    if (!row) return null;
+    return {
+      userId: row.user_id,
+      email: row.email,
+      name: row.name,
+      active: row.active,
+      role: { id: row.role_id, key: row.role_key, name: row.role_name },
+      permissions: new Set(expandGrants(row.grants, this.deps.catalogue)),
+      tenant: { id: tenantId, slug: row.tenant_slug, name: row.tenant_name, timezone: row.timezone, modules: row.modules as ModuleName[] },
+    };
+  }
+}

@@ -1,0 +1,130 @@
+import { router } from '../../trpc/init';
+import { authedProcedure, permittedProcedure, publicProcedure } from '../../trpc/procedures';
+import { machineScopes, permissionCatalogue } from '../registry';
+import { createApiToken, listApiTokens, revokeApiToken } from './api-tokens';
+import { identityPermissions as can } from './permissions';
+import { createRole, deleteRole, listRoles, updateRole } from './roles';
+import {
+  byId,
+  createApiTokenInput,
+  createRoleInput,
+  createUserInput,
+  loginInput,
+  logoutInput,
+  refreshInput,
+  updateRoleInput,
+  updateTenantInput,
+  updateUserInput,
+} from './schemas';
+import { login, logout, refreshSession, type IssuedSession, type SessionDeps } from './sessions';
+import { getTenantProfile, updateTenant } from './tenants';
+import { createUser, getUser, listUsers, updateUser } from './users';
+import type { InnerContext } from '../../trpc/context';
+import { DomainError } from '../../platform/errors';
+
+const sessionDeps = ({ services }: InnerContext): SessionDeps => ({
+  db: services.db,
+  signer: services.signer,
+  refreshTokenTtlDays: services.config.refreshTokenTtlDays,
+  loginLimits: services.loginLimits,
+});
+
+const clientOf = ({ client }: InnerContext) => ({ ip: client.ip, userAgent: client.userAgent, requestId: client.requestId });
+
+/** Dashboard calls keep the refresh token in the httpOnly cookie; programmatic clients get it in the body. */
+function deliverSession(ctx: InnerContext, session: IssuedSession) {
+  const { refreshToken, refreshTokenExpiresAt, ...rest } = session;
+  if (ctx.sessionCookie) {
+    ctx.sessionCookie.write(refreshToken, new Date(refreshTokenExpiresAt));
+    return { ...rest, refreshToken: null, refreshTokenExpiresAt };
+  }
+  return { ...rest, refreshToken, refreshTokenExpiresAt };
+}
+
+function presentedRefreshToken(ctx: InnerContext, input: { refreshToken?: string | undefined }): string | undefined {
+  return input.refreshToken ?? ctx.sessionCookie?.read();
+}
+
+const declaredScopes = new Set(machineScopes.map((scope) => scope.key));
+
+export const authRouter = router({
+  login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => deliverSession(ctx, await login(sessionDeps(ctx), input, clientOf(ctx)))),
+  refresh: publicProcedure.input(refreshInput).mutation(async ({ ctx, input }) => {
+    const refreshToken = presentedRefreshToken(ctx, input);
+    if (!refreshToken) throw new DomainError('UNAUTHORIZED', 'INVALID_REFRESH_TOKEN', 'Sessão expirada; entre novamente');
+    try {
+      return deliverSession(ctx, await refreshSession(sessionDeps(ctx), refreshToken, clientOf(ctx)));
+    } catch (error) {
+      ctx.sessionCookie?.clear();
+      throw error;
+    }
+  }),
+  logout: publicProcedure.input(logoutInput).mutation(async ({ ctx, input }) => {
+    const refreshToken = presentedRefreshToken(ctx, input);
+    if (refreshToken) await logout(sessionDeps(ctx), refreshToken, clientOf(ctx));
+    ctx.sessionCookie?.clear();
+    return { ok: true as const };
+  }),
+  me: authedProcedure.query(({ ctx }) => ({
+    user: { id: ctx.user.userId, email: ctx.user.email, name: ctx.user.name, role: ctx.user.role.key, roleName: ctx.user.role.name, permissions: [...ctx.user.permissions].sort() },
+    tenant: ctx.tenant,
+  })),
+});
+
+export const usersRouter = router({
+  list: permittedProcedure(can['identity.users.read']).query(({ ctx }) => ctx.withTenant((trx) => listUsers(trx))),
+  get: permittedProcedure(can['identity.users.read']).input(byId).query(({ ctx, input }) => ctx.withTenant((trx) => getUser(trx, input.id))),
+  create: permittedProcedure(can['identity.users.write'])
+    .input(createUserInput)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => createUser(trx, ctx.audit, input))),
+  update: permittedProcedure(can['identity.users.write'])
+    .input(updateUserInput)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateUser(trx, ctx.audit, ctx.services.directory, input))),
+  deactivate: permittedProcedure(can['identity.users.write'])
+    .input(byId)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateUser(trx, ctx.audit, ctx.services.directory, { id: input.id, active: false }))),
+  reactivate: permittedProcedure(can['identity.users.write'])
+    .input(byId)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateUser(trx, ctx.audit, ctx.services.directory, { id: input.id, active: true }))),
+});
+
+export const rolesRouter = router({
+  list: permittedProcedure(can['identity.roles.read']).query(({ ctx }) => ctx.withTenant((trx) => listRoles(trx, permissionCatalogue))),
+  permissions: permittedProcedure(can['identity.roles.read']).query(() => permissionCatalogue),
+  create: permittedProcedure(can['identity.roles.write'])
+    .input(createRoleInput)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => createRole(trx, ctx.audit, permissionCatalogue, input))),
+  update: permittedProcedure(can['identity.roles.write'])
+    .input(updateRoleInput)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateRole(trx, ctx.audit, permissionCatalogue, input))),
+  delete: permittedProcedure(can['identity.roles.write'])
+    .input(byId)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.withTenant((trx) => deleteRole(trx, ctx.audit, input.id));
+      return { ok: true as const };
+    }),
+});
+
+export const apiTokensRouter = router({
+  list: permittedProcedure(can['identity.apiTokens.read']).query(({ ctx }) => ctx.withTenant((trx) => listApiTokens(trx))),
+  scopes: permittedProcedure(can['identity.apiTokens.read']).query(() => machineScopes),
+  create: permittedProcedure(can['identity.apiTokens.write'])
+    .input(createApiTokenInput)
+    .mutation(({ ctx, input }) =>
+      ctx.withTenant((trx) => createApiToken(trx, ctx.audit, input, { declaredScopes, creatorPermissions: ctx.user.permissions })),
+    ),
+  revoke: permittedProcedure(can['identity.apiTokens.write'])
+    .input(byId)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => revokeApiToken(trx, ctx.audit, input.id))),
+});
+
+export const tenantRouter = router({
+  get: permittedProcedure(can['identity.tenant.read']).query(({ ctx }) => ctx.withTenant((trx) => getTenantProfile(trx))),
+  update: permittedProcedure(can['identity.tenant.write'])
+    .input(updateTenantInput)
+    .mutation(async ({ ctx, input }) => {
+      const tenant = await ctx.withTenant((trx) => updateTenant(trx, ctx.audit, input));
+      ctx.services.directory.forgetTenant(tenant.id);
+      return tenant;
+    }),
+});

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../platform/auth/passwords';
+import { MODULES } from '../../platform/modules';
+import { isIanaTimezone } from './tenants';
+
+export const id = z.uuid({ error: 'Identificador inválido' });
+export const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .pipe(z.email({ error: 'E-mail inválido' }));
+export const personName = z.string().trim().min(1, 'Informe o nome').max(200, 'Nome longo demais');
+export const password = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `A senha precisa de ao menos ${PASSWORD_MIN_LENGTH} caracteres`)
+  .max(PASSWORD_MAX_LENGTH, 'Senha longa demais');
+export const tenantSlug = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'Use letras minúsculas, números e hífens (até 63)');
+export const roleKey = z
+  .string()
+  .trim()
+  .regex(/^[a-z][a-z0-9_-]{0,49}$/, 'Chave de papel inválida');
+export const timezone = z.string().trim().max(64).refine(isIanaTimezone, 'Fuso horário IANA inválido (ex.: America/Sao_Paulo)');
+export const moduleList = z.array(z.enum(MODULES)).max(MODULES.length);
+const grant = z.string().trim().min(1).max(100);
+
+export const loginInput = z.strictObject({
+  tenant: tenantSlug,
+  email,
+  password: z.string().min(1, 'Informe a senha').max(PASSWORD_MAX_LENGTH),
+});
+const refreshTokenValue = z.string().min(10).max(200);
+export const refreshInput = z.strictObject({ refreshToken: refreshTokenValue.optional() }).default({});
+export const logoutInput = z.strictObject({ refreshToken: refreshTokenValue.optional() }).default({});
+
+export const createUserInput = z.strictObject({ email, name: personName, password, role: roleKey });
+export const updateUserInput = z.strictObject({
+  id,
+  email: email.optional(),
+  name: personName.optional(),
+  role: roleKey.optional(),
+  password: password.optional(),
+  active: z.boolean().optional(),
+});
+export const byId = z.strictObject({ id });
+
+export const createRoleInput = z.strictObject({
+  key: roleKey,
+  name: personName,
+  description: z.string().trim().max(500).optional(),
+  permissions: z.array(grant).min(1, 'Escolha ao menos uma permissão').max(200),
+});
+export const updateRoleInput = z.strictObject({
+  id,
+  name: personName.optional(),
+  description: z.string().trim().max(500).optional(),
+  permissions: z.array(grant).min(1).max(200).optional(),
+});
+
+export const createApiTokenInput = z.strictObject({
+  name: z.string().trim().min(1, 'Dê um nome ao token').max(100),
+  scopes: z.array(z.string().trim().min(1).max(100)).min(1, 'Escolha ao menos um escopo').max(100),
+  expiresAt: z.coerce.date({ error: 'Data de validade inválida' }).optional(),
+});
+
+export const updateTenantInput = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  timezone: timezone.optional(),
+  modules: moduleList.optional(),
+  settings: z.record(z.string().max(100), z.unknown()).optional(),
+});

@@ -1,0 +1,143 @@
+import type { User } from '../../db/schema';
+import { afterCommit, tenantOf, type TenantTransaction } from '../../db/tenant-scope';
+import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
+import { hashPassword } from '../../platform/auth/passwords';
+import { DomainError, notFound } from '../../platform/errors';
+import { appendEvent } from '../../platform/events/outbox';
+import type { IdentityDirectory } from './directory';
+import { findRoleByKey } from './roles';
+
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  active: boolean;
+  lastLoginAt: string | null;
+  createdAt: string;
+}
+
+interface UserWithRole extends User {
+  role_key: string;
+}
+
+function toUserView(user: UserWithRole): UserView {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role_key,
+    active: user.active,
+    lastLoginAt: user.last_login_at?.toISOString() ?? null,
+    createdAt: user.created_at.toISOString(),
+  };
+}
+
+const usersWithRole = (trx: TenantTransaction) =>
+  trx.selectFrom('users').innerJoin('roles', 'roles.id', 'users.role_id').selectAll('users').select('roles.key as role_key');
+
+export async function listUsers(trx: TenantTransaction): Promise<UserView[]> {
+  const users = await usersWithRole(trx).orderBy('users.name').orderBy('users.id').execute();
+  return users.map(toUserView);
+}
+
+export async function getUser(trx: TenantTransaction, id: string): Promise<UserView> {
+  const user = await usersWithRole(trx).where('users.id', '=', id).executeTakeFirst();
+  if (!user) throw notFound('Usuário');
+  return toUserView(user);
+}
+
+export interface NewUserInput {
+  email: string;
+  name: string;
+  password: string;
+  role: string;
+}
+
+export async function createUser(trx: TenantTransaction, audit: AuditContext, input: NewUserInput): Promise<UserView> {
+  const role = await findRoleByKey(trx, input.role);
+  const user = await trx
+    .insertInto('users')
+    .values({ tenant_id: tenantOf(trx), email: input.email, name: input.name, password_hash: await hashPassword(input.password), role_id: role.id })
+    .onConflict((conflict) => conflict.columns(['tenant_id', 'email']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (!user) throw new DomainError('CONFLICT', 'EMAIL_TAKEN', `Já existe um usuário com o e-mail ${input.email}`, { field: 'email' });
+  await recordAudit(trx, audit, { action: 'user.create', entity: 'user', entityId: user.id, after: { email: user.email, name: user.name, role: role.key } });
+  await appendEvent(trx, 'user.created', { userId: user.id, email: user.email, name: user.name, role: role.key });
+  return toUserView({ ...user, role_key: role.key });
+}
+
+export interface UserChanges {
+  id: string;
+  name?: string | undefined;
+  email?: string | undefined;
+  role?: string | undefined;
+  password?: string | undefined;
+  active?: boolean | undefined;
+}
+
+/** Every change to a user goes through here, so audit, events and session revocation stay in step. */
+export async function updateUser(trx: TenantTransaction, audit: AuditContext, directory: IdentityDirectory, changes: UserChanges): Promise<UserView> {
+  const before = await usersWithRole(trx).where('users.id', '=', changes.id).forUpdate('users').executeTakeFirst();
+  if (!before) throw notFound('Usuário');
+  const role = changes.role !== undefined && changes.role !== before.role_key ? await findRoleByKey(trx, changes.role) : undefined;
+  if (before.role_key === 'owner' && ((role && role.key !== 'owner') || changes.active === false)) await assertAnotherActiveOwner(trx, before.id);
+  if (changes.active === false && audit.actor.type === 'user' && audit.actor.id === before.id) {
+    throw new DomainError('BAD_REQUEST', 'CANNOT_DEACTIVATE_SELF', 'Você não pode desativar a si mesmo');
+  }
+  const deactivating = changes.active === false && before.active;
+  const updated = await trx
+    .updateTable('users')
+    .set({
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.email !== undefined ? { email: changes.email } : {}),
+      ...(role ? { role_id: role.id } : {}),
+      ...(changes.password !== undefined ? { password_hash: await hashPassword(changes.password) } : {}),
+      ...(changes.active !== undefined ? { active: changes.active, deactivated_at: changes.active ? null : new Date() } : {}),
+      updated_at: new Date(),
+    })
+    .where('id', '=', before.id)
+    .returningAll()
+    .executeTakeFirst()
+    .catch((error: { code?: string }) => {
+      if (error.code === '23505') throw new DomainError('CONFLICT', 'EMAIL_TAKEN', `Já existe um usuário com o e-mail ${changes.email}`, { field: 'email' });
+      throw error;
+    });
+  if (!updated) throw notFound('Usuário');
+  const after: UserWithRole = { ...updated, role_key: role?.key ?? before.role_key };
+  const revokeSessions = deactivating || changes.password !== undefined;
+  if (revokeSessions) {
+    await trx
+      .updateTable('refresh_tokens')
+      .set({ revoked_at: new Date(), revoked_reason: deactivating ? 'user_deactivated' : 'password_changed' })
+      .where('user_id', '=', before.id)
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
+  const changed = Object.keys(changes).filter((key) => key !== 'id');
+  await recordAudit(trx, audit, {
+    action: deactivating ? 'user.deactivate' : 'user.update',
+    entity: 'user',
+    entityId: before.id,
+    before: { email: before.email, name: before.name, role: before.role_key, active: before.active },
+    after: { email: after.email, name: after.name, role: after.role_key, active: after.active },
+    details: changes.password !== undefined ? { password: { to: '[changed]' } } : {},
+  });
+  await appendEvent(trx, 'user.updated', { userId: before.id, changes: changed, active: after.active, role: after.role_key });
+  afterCommit(trx, () => (deactivating ? directory.revokeUser(before.id) : directory.forgetUser(before.id)));
+  return toUserView(after);
+}
+
+async function assertAnotherActiveOwner(trx: TenantTransaction, userId: string): Promise<void> {
+  const other = await trx
+    .selectFrom('users')
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .select('users.id')
+    .where('roles.key', '=', 'owner')
+    .where('users.active', '=', true)
+    .where('users.id', '!=', userId)
+    .limit(1)
+    .executeTakeFirst();
+  if (!other) throw new DomainError('CONFLICT', 'LAST_OWNER', 'A empresa precisa de ao menos um proprietário ativo');
+}

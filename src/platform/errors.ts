@@ -1,0 +1,31 @@
+import { TRPCError } from '@trpc/server';
+
+/**
+ * The one error type domain logic throws for expected failures. It is a TRPCError, so tRPC
+ * answers with its code as is; REST turns it into `{ error, message, details }` with the
+ * matching HTTP status.
+ */
+export type DomainErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'PRECONDITION_FAILED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'TOO_MANY_REQUESTS';
+
+export class DomainError extends TRPCError {
+  constructor(
+    code: DomainErrorCode,
+    /** Stable machine-readable reason, e.g. MODULE_DISABLED, TOKEN_EXPIRED. */
+    readonly reason: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super({ code, message });
+    this.name = 'DomainError';
+  }
+}
+
+export const notFound = (entity: string) => new DomainError('NOT_FOUND', 'NOT_FOUND', `${entity} não encontrado`);

@@ -1,0 +1,51 @@
+import type { Request } from 'express';
+import { authenticateMachineToken, API_TOKEN_KIND } from '../domains/identity/api-tokens';
+import type { UserAccess } from '../domains/identity/directory';
+import type { AuditContext } from '../platform/audit/audit-log';
+import { bearerToken } from '../platform/auth/access-tokens';
+import { currentRequestContext } from '../platform/observability/request-context';
+import type { Services } from '../services';
+import { authenticateAccessToken } from '../trpc/context';
+import { RestError } from './errors';
+
+/** Who is calling a REST endpoint: a dashboard user (access JWT) or a machine (API token). */
+export type RestPrincipal =
+  | { kind: 'user'; tenantId: string; user: UserAccess; audit: AuditContext; allows(permission: string): boolean }
+  | { kind: 'api_token'; tenantId: string; tokenId: string; name: string; scopes: ReadonlySet<string>; audit: AuditContext; allows(permission: string): boolean };
+
+export async function authenticateRestRequest(services: Services, req: Request): Promise<RestPrincipal> {
+  const presented = bearerToken(req.headers.authorization);
+  const requestId = currentRequestContext()?.requestId ?? null;
+  const ip = req.ip ?? null;
+  if (!presented) throw new RestError(401, 'ERR_UNAUTHORIZED', 'Envie Authorization: Bearer <token>');
+  if (presented.startsWith(`${API_TOKEN_KIND}_`)) {
+    const machine = await authenticateMachineToken(services.db, presented);
+    if (!machine || machine.kind !== 'api') throw new RestError(401, 'ERR_API_TOKEN_INVALID', 'Token de API inválido, revogado ou expirado');
+    return {
+      kind: 'api_token',
+      tenantId: machine.tenantId,
+      tokenId: machine.tokenId,
+      name: machine.name,
+      scopes: machine.scopes,
+      audit: { actor: { type: 'api_token', id: machine.tokenId, label: machine.name }, requestId, ip },
+      allows: (permission) => machine.scopes.has(permission),
+    };
+  }
+  const auth = await authenticateAccessToken(services, presented);
+  if (auth.kind !== 'user') throw new RestError(401, auth.kind === 'rejected' ? `ERR_${auth.reason}` : 'ERR_UNAUTHORIZED', 'Token de acesso inválido ou expirado');
+  const user = await services.directory.userAccess(auth.claims.tenantId, auth.claims.userId);
+  if (!user?.active) throw new RestError(401, 'ERR_USER_INACTIVE', 'Usuário desativado ou inexistente');
+  return {
+    kind: 'user',
+    tenantId: user.tenant.id,
+    user,
+    audit: { actor: { type: 'user', id: user.userId, label: user.email }, requestId, ip },
+    allows: (permission) => user.permissions.has(permission),
+  };
+}
+
+export function requirePermission(principal: RestPrincipal, permission: string): void {
+  if (!principal.allows(permission)) {
+    throw new RestError(403, 'ERR_FORBIDDEN', `Sem permissão para esta ação (${permission})`, { permission });
+  }
+}

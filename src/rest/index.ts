@@ -1,0 +1,33 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Services } from '../services';
+import { auditExportHandler } from './audit-export';
+import { authenticateRestRequest } from './authentication';
+import { restErrorHandler, sendRestError } from './errors';
+
+type AsyncHandler = (req: Request, res: Response) => Promise<void>;
+
+/** Express 5 forwards rejected promises to the error handler; this keeps the types honest. */
+const handle = (handler: AsyncHandler) => (req: Request, res: Response, next: NextFunction) => handler(req, res).catch(next);
+
+/** The machine-to-machine surface under /api/v1. Domains add their rest.ts routers here. */
+export function createRestRouter(services: Services): express.Router {
+  const rest = express.Router();
+  rest.use(express.json({ limit: services.config.maxBodyBytes, strict: true }));
+
+  rest.get(
+    '/auth/whoami',
+    handle(async (req, res) => {
+      const principal = await authenticateRestRequest(services, req);
+      res.json(
+        principal.kind === 'api_token'
+          ? { kind: principal.kind, tenantId: principal.tenantId, tokenId: principal.tokenId, name: principal.name, scopes: [...principal.scopes].sort() }
+          : { kind: principal.kind, tenantId: principal.tenantId, userId: principal.user.userId, email: principal.user.email, role: principal.user.role.key },
+      );
+    }),
+  );
+  rest.get('/audit/export', handle(auditExportHandler(services)));
+
+  rest.use((req, res) => sendRestError(res, 404, { error: 'ERR_NOT_FOUND', message: `Rota inexistente: ${req.method} ${req.originalUrl.split('?')[0]}`, details: {} }));
+  rest.use(restErrorHandler(services.logger));
+  return rest;
+}

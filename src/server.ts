@@ -1,0 +1,71 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { WebSocketServer } from 'ws';
+import { createApp } from './app';
+import type { Services } from './services';
+import { appRouter } from './trpc/app-router';
+import { createWebSocketContext } from './trpc/context';
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  port: number;
+  /** Stops accepting, tells WebSocket clients to reconnect elsewhere, waits for in-flight requests. */
+  close(): Promise<void>;
+}
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** One port for HTTP (tRPC, REST, dashboard) and the tRPC WebSocket at /trpc. */
+export async function startHttpServer(services: Services, options: { port: number; host: string }): Promise<RunningServer> {
+  const app = createApp(services);
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, app);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: services.config.maxBodyBytes });
+  const wsHandler = applyWSSHandler({
+    wss,
+    router: appRouter,
+    createContext: ({ req, info }) => createWebSocketContext(services, req, info.connectionParams),
+    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
+  });
+  wss.on('connection', (socket) => {
+    services.metrics.websocketConnections.inc();
+    socket.once('close', () => services.metrics.websocketConnections.dec());
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (pathname !== '/trpc') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (client) => wss.emit('connection', client, req));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    port,
+    url: `http://localhost:${port}`,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      wsHandler.broadcastReconnectNotification();
+      server.closeIdleConnections();
+      for (const client of wss.clients) client.close(1012, 'server restarting');
+      const forceTimer = setTimeout(() => {
+        server.closeAllConnections();
+        for (const client of wss.clients) client.terminate();
+      }, SHUTDOWN_GRACE_MS);
+      forceTimer.unref();
+      await closed;
+      clearTimeout(forceTimer);
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

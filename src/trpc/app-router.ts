@@ -1,0 +1,18 @@
+import { apiTokensRouter, authRouter, rolesRouter, tenantRouter, usersRouter } from '../domains/identity/router';
+import { router } from './init';
+import { auditRouter } from './routers/audit';
+import { eventsRouter } from './routers/events';
+import { jobsRouter } from './routers/jobs';
+
+export const appRouter = router({
+  auth: authRouter,
+  users: usersRouter,
+  roles: rolesRouter,
+  apiTokens: apiTokensRouter,
+  tenant: tenantRouter,
+  audit: auditRouter,
+  jobs: jobsRouter,
+  events: eventsRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,92 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AccessTokenError, bearerToken, type AccessClaims, type AccessTokenFailure } from '../platform/auth/access-tokens';
+import { clientIpOf } from '../platform/observability/client-ip';
+import { currentRequestContext, requestIdFrom } from '../platform/observability/request-context';
+import type { Services } from '../services';
+
+export type AuthState = { kind: 'anonymous' } | { kind: 'rejected'; reason: AccessTokenFailure } | { kind: 'user'; claims: AccessClaims };
+
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string;
+}
+
+/** The dashboard's refresh token lives in an httpOnly cookie that page scripts cannot read. */
+export interface SessionCookie {
+  read(): string | undefined;
+  write(refreshToken: string, expiresAt: Date): void;
+  clear(): void;
+}
+
+/** What every procedure sees; tests, cron and REST build it directly with createInnerContext. */
+export interface InnerContext {
+  services: Services;
+  auth: AuthState;
+  client: ClientInfo;
+  /** Present on HTTP calls from the dashboard (header `x-balcao-client: web`). */
+  sessionCookie: SessionCookie | undefined;
+}
+
+export function createInnerContext(services: Services, options: Partial<Omit<InnerContext, 'services'>> = {}): InnerContext {
+  return {
+    services,
+    auth: options.auth ?? { kind: 'anonymous' },
+    client: options.client ?? { ip: null, userAgent: null, requestId: currentRequestContext()?.requestId ?? requestIdFrom(undefined) },
+    sessionCookie: options.sessionCookie,
+  };
+}
+
+export async function authenticateAccessToken(services: Services, token: string | undefined): Promise<AuthState> {
+  if (!token) return { kind: 'anonymous' };
+  try {
+    return { kind: 'user', claims: await services.signer.verify(token) };
+  } catch (error) {
+    return { kind: 'rejected', reason: error instanceof AccessTokenError ? error.reason : 'TOKEN_INVALID' };
+  }
+}
+
+const REFRESH_COOKIE = 'balcao_rt';
+const REFRESH_COOKIE_PATH = '/trpc';
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(rest.join('='));
+  }
+  return undefined;
+}
+
+function createSessionCookie(req: IncomingMessage, res: ServerResponse, secure: boolean): SessionCookie {
+  const attributes = `Path=${REFRESH_COOKIE_PATH}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+  return {
+    read: () => readCookie(req.headers.cookie, REFRESH_COOKIE),
+    write: (refreshToken, expiresAt) => res.appendHeader('Set-Cookie', `${REFRESH_COOKIE}=${encodeURIComponent(refreshToken)}; ${attributes}; Expires=${expiresAt.toUTCString()}`),
+    clear: () => res.appendHeader('Set-Cookie', `${REFRESH_COOKIE}=; ${attributes}; Max-Age=0`),
+  };
+}
+
+/** Outer context for an HTTP call. */
+export async function createHttpContext(services: Services, req: IncomingMessage, res: ServerResponse): Promise<InnerContext> {
+  const isWebClient = req.headers['x-balcao-client'] === 'web';
+  const secure = services.config.publicUrl.startsWith('https://');
+  return createInnerContext(services, {
+    auth: await authenticateAccessToken(services, bearerToken(req.headers.authorization)),
+    client: {
+      ip: clientIpOf(req, services.config.trustProxy),
+      userAgent: req.headers['user-agent'] ?? null,
+      requestId: currentRequestContext()?.requestId ?? requestIdFrom(req.headers['x-request-id']),
+    },
+    sessionCookie: isWebClient ? createSessionCookie(req, res, secure) : undefined,
+  });
+}
+
+/** Outer context for a WebSocket connection: the access token comes in connectionParams. */
+export async function createWebSocketContext(services: Services, req: IncomingMessage, connectionParams: Record<string, string | undefined> | null): Promise<InnerContext> {
+  const token = connectionParams?.token ?? connectionParams?.accessToken;
+  return createInnerContext(services, {
+    auth: await authenticateAccessToken(services, typeof token === 'string' ? token : undefined),
+    client: { ip: clientIpOf(req, services.config.trustProxy), userAgent: req.headers['user-agent'] ?? null, requestId: requestIdFrom(req.headers['x-request-id']) },
+  });
+}

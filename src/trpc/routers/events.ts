@@ -1,0 +1,65 @@
+import { tracked } from '@trpc/server';
+import { z } from 'zod';
+import { eventTypes } from '../../domains/registry';
+import { DomainError } from '../../platform/errors';
+import type { EventType } from '../../platform/events/catalog';
+import { streamTenantEvents } from '../../platform/events/stream';
+import { platformPermissions as can } from '../../platform/platform-permissions';
+import { router } from '../init';
+import { permittedProcedure } from '../procedures';
+
+const streamInput = z
+  .strictObject({
+    lastEventId: z.string().regex(/^\d{1,19}$/, 'lastEventId inválido').nullish(),
+    types: z
+      .array(z.string().refine((type): type is EventType => (eventTypes as readonly string[]).includes(type), 'Tipo de evento desconhecido'))
+      .max(100)
+      .optional(),
+  })
+  .default({});
+
+export const eventsRouter = router({
+  /**
+   * The caller's tenant's events, live, as `tracked(id, event)`. Reconnecting with the last id
+   * replays what was missed. The stream ends with UNAUTHORIZED when the access token expires
+   * or the user is deactivated, so no tenant data reaches a connection that lost its right to it.
+   */
+  stream: permittedProcedure(can['events.read'])
+    .input(streamInput)
+    .subscription(async function* ({ ctx, input, signal }) {
+      const stop = new AbortController();
+      let endedBy: DomainError | undefined;
+      const end = (error: DomainError) => {
+        endedBy ??= error;
+        stop.abort();
+      };
+      const onClientGone = () => stop.abort();
+      signal?.addEventListener('abort', onClientGone, { once: true });
+      const stopRevocation = ctx.services.directory.onUserRevoked(ctx.user.userId, () =>
+        end(new DomainError('UNAUTHORIZED', 'USER_INACTIVE', 'Usuário desativado')),
+      );
+      const expiry = setTimeout(
+        () => end(new DomainError('UNAUTHORIZED', 'TOKEN_EXPIRED', 'Sessão expirada; renove o token de acesso')),
+        Math.max(0, ctx.claims.expiresAt.getTime() - Date.now()),
+      );
+      try {
+        const events = streamTenantEvents({
+          db: ctx.services.db,
+          hub: ctx.services.hub,
+          tenantId: ctx.tenant.id,
+          lastEventId: input.lastEventId ?? undefined,
+          types: input.types,
+          signal: stop.signal,
+        });
+        for await (const event of events) {
+          if (endedBy) break;
+          yield tracked(event.id, event);
+        }
+        if (endedBy) throw endedBy;
+      } finally {
+        clearTimeout(expiry);
+        stopRevocation();
+        signal?.removeEventListener('abort', onClientGone);
+      }
+    }),
+});
