@@ -5,7 +5,10 @@ import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema';
 
-export type DatabaseTarget = { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir?: string };
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string; poolSize: number }
+  /** Embedded: file-backed in dataDir, or in memory (optionally starting from a dumped data dir). */
+  | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob };
 
 export interface Database {
   db: Kysely<DB>;
@@ -30,7 +33,7 @@ const XID8_OID = 5069;
 const keepAsText = (value: string) => value;
 
 export async function createDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.kind === 'postgres' ? createPostgresDatabase(target.url, target.poolSize) : createEmbeddedDatabase(target.dataDir);
+  return target.kind === 'postgres' ? createPostgresDatabase(target.url, target.poolSize) : createEmbeddedDatabase(target.dataDir, target.loadDataDir);
 }
 
 function createPostgresDatabase(url: string, poolSize: number): Database {
@@ -58,12 +61,12 @@ function createPostgresDatabase(url: string, poolSize: number): Database {
   };
 }
 
-async function createEmbeddedDatabase(dataDir: string | undefined): Promise<Database> {
+async function createEmbeddedDatabase(dataDir: string | undefined, loadDataDir: Blob | undefined): Promise<Database> {
   const releaseLock = dataDir ? acquireDataDirLock(dataDir) : () => undefined;
   try {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     const parsers = { [INT8_OID]: keepAsText, [XID8_OID]: keepAsText };
-    const pglite = await PGlite.create(dataDir ? { dataDir, parsers } : { parsers });
+    const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(loadDataDir ? { loadDataDir } : {}), parsers });
     const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
     return {
       db,

@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { createDatabase, type Database } from '../../src/db/database';
+
+export const TEMPLATE_DATABASE = 'balcao_test_template';
+
+export function postgresUrlFor(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** A fresh, migrated database for one test file: a copy of the template, or a loaded PGlite dump. */
+export async function createTestDatabase(): Promise<Database & { url?: string }> {
+  const serverUrl = inject('postgresTemplateUrl');
+  if (serverUrl) {
+    const name = `balcao_test_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`create database ${name} template ${TEMPLATE_DATABASE}`);
+    await admin.end();
+    const url = postgresUrlFor(serverUrl, name);
+    const database = await createDatabase({ kind: 'postgres', url, poolSize: 10 });
+    return {
+      ...database,
+      url,
+      close: async () => {
+        await database.close();
+        const cleanup = new pg.Client({ connectionString: serverUrl });
+        await cleanup.connect();
+        await cleanup.query(`drop database if exists ${name} with (force)`);
+        await cleanup.end();
+      },
+    };
+  }
+  const dumpFile = inject('pgliteDumpFile');
+  if (!dumpFile) throw new Error('global setup did not prepare a database');
+  return createDatabase({ kind: 'pglite', loadDataDir: new Blob([readFileSync(dumpFile)]) });
+}
