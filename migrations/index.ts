@@ -1,4 +1,4 @@
-import type { Migration } from 'kysely';
+import type { Migration } from 'kysely/migration';
 import * as platformIdentity from './2026-11-23T1200_platform_identity';
 
 /** Every migration, by name; append new ones (names sort in the order they run). */

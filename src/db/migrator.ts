@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
+import type { DB } from './schema';
 import { Migrator, type MigrationResultSet } from 'kysely/migration';
 import { migrations } from '../../migrations';
 
 // Imported, not read from disk at run time: works the same under tsx, vitest and a bundle.
 const migrationProvider = { getMigrations: async () => migrations };
 
-export function createMigrator(db: Kysely<any>): Migrator {
+export function createMigrator(db: Kysely<DB>): Migrator {
   return new Migrator({
     db,
     provider: migrationProvider,
@@ -25,11 +26,11 @@ function assertSucceeded({ error, results }: MigrationResultSet): string[] {
   return (results ?? []).map((result) => result.migrationName);
 }
 
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
   return assertSucceeded(await createMigrator(db).migrateToLatest());
 }
 
-export async function migrateDown(db: Kysely<any>): Promise<string[]> {
+export async function migrateDown(db: Kysely<DB>): Promise<string[]> {
   return assertSucceeded(await createMigrator(db).migrateDown());
 }
 
@@ -38,11 +39,11 @@ export interface MigrationStatus {
   executedAt: Date | null;
 }
 
-export async function migrationStatus(db: Kysely<any>): Promise<MigrationStatus[]> {
+export async function migrationStatus(db: Kysely<DB>): Promise<MigrationStatus[]> {
   const migrations = await createMigrator(db).getMigrations();
   return migrations.map((migration) => ({ name: migration.name, executedAt: migration.executedAt ?? null }));
 }
 
-export async function hasPendingMigrations(db: Kysely<any>): Promise<boolean> {
+export async function hasPendingMigrations(db: Kysely<DB>): Promise<boolean> {
   return (await migrationStatus(db)).some((migration) => migration.executedAt === null);
 }

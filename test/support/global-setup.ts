@@ -6,6 +6,7 @@ import { Kysely, PGliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { migrateToLatest } from '../../src/db/migrator';
+import type { DB } from '../../src/db/schema';
 import { TEMPLATE_DATABASE, postgresUrlFor } from './database';
 
 declare module 'vitest' {
@@ -27,7 +28,7 @@ export default async function setup(project: TestProject) {
     await admin.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
     await admin.query(`create database ${TEMPLATE_DATABASE}`);
     await admin.end();
-    const db = new Kysely<any>({ dialect: new (await import('kysely')).PostgresDialect({ pool: new pg.Pool({ connectionString: postgresUrlFor(serverUrl, TEMPLATE_DATABASE), max: 1 }) }) });
+    const db = new Kysely<DB>({ dialect: new (await import('kysely')).PostgresDialect({ pool: new pg.Pool({ connectionString: postgresUrlFor(serverUrl, TEMPLATE_DATABASE), max: 1 }) }) });
     await migrateToLatest(db);
     await db.destroy();
     project.provide('postgresTemplateUrl', serverUrl);
@@ -43,7 +44,7 @@ export default async function setup(project: TestProject) {
     };
   }
   const pglite = await PGlite.create();
-  const db = new Kysely<any>({ dialect: new PGliteDialect({ pglite }) });
+  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
   await migrateToLatest(db);
   await sql`checkpoint`.execute(db);
   const dump = await pglite.dumpDataDir('none');

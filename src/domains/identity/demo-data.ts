@@ -3,7 +3,6 @@ import type { DB } from '../../db/schema';
 import { withTenant } from '../../db/tenant-scope';
 import { systemAudit } from '../../platform/audit/audit-log';
 import { permissionCatalogue } from '../registry';
-import type { IdentityDirectory } from './directory';
 import { createRole } from './roles';
 import { createUser } from './users';
 
