@@ -22,8 +22,8 @@ export interface Database {
 export class EmbeddedDatabaseLockedError extends Error {
   constructor(dataDir: string, pid: number) {
     super(
-      `The embedded database in ${dataDir} is in use by another Balcão process (pid ${pid}). ` +
-        'Stop that process first, or point DATABASE_URL at a Postgres server.',
+      `O banco embutido em ${dataDir} está em uso por outro processo do Balcão (pid ${pid}). ` +
+        'Pare esse processo antes, ou aponte DATABASE_URL para um servidor Postgres. Nada foi alterado.',
     );
   }
 }

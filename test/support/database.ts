@@ -4,7 +4,8 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { createDatabase, type Database } from '../../src/db/database';
 
-export const TEMPLATE_DATABASE = 'balcao_test_template';
+export const runDatabasePrefix = (runId: string) => `balcao_test_${runId}_`;
+export const templateDatabaseFor = (runId: string) => `${runDatabasePrefix(runId)}template`;
 
 export function postgresUrlFor(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
@@ -16,10 +17,11 @@ export function postgresUrlFor(serverUrl: string, database: string): string {
 export async function createTestDatabase(): Promise<Database & { url?: string }> {
   const serverUrl = inject('postgresTemplateUrl');
   if (serverUrl) {
-    const name = `balcao_test_${randomBytes(6).toString('hex')}`;
+    const runId = inject('databaseRunId');
+    const name = `${runDatabasePrefix(runId)}${randomBytes(5).toString('hex')}`;
     const admin = new pg.Client({ connectionString: serverUrl });
     await admin.connect();
-    await admin.query(`create database ${name} template ${TEMPLATE_DATABASE}`);
+    await admin.query(`create database ${name} template ${templateDatabaseFor(runId)}`);
     await admin.end();
     const url = postgresUrlFor(serverUrl, name);
     const database = await createDatabase({ kind: 'postgres', url, poolSize: 10 });

@@ -5,14 +5,16 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { createDatabase } from '../../src/db/database';
 import { migrateToLatest } from '../../src/db/migrator';
 import type { DB } from '../../src/db/schema';
-import { TEMPLATE_DATABASE, postgresUrlFor } from './database';
+import { postgresUrlFor, runDatabasePrefix, templateDatabaseFor } from './database';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     pgliteDumpFile: string | null;
     postgresTemplateUrl: string | null;
+    databaseRunId: string;
   }
 }
 
@@ -22,22 +24,26 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject) {
   const serverUrl = process.env.TEST_DATABASE_URL;
+  // Names carry a run id, so runs sharing one Postgres server never drop each other's databases.
+  const runId = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+  const TEMPLATE_DATABASE = templateDatabaseFor(runId);
+  project.provide('databaseRunId', runId);
   if (serverUrl) {
     const admin = new pg.Client({ connectionString: serverUrl });
     await admin.connect();
     await admin.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
     await admin.query(`create database ${TEMPLATE_DATABASE}`);
     await admin.end();
-    const db = new Kysely<DB>({ dialect: new (await import('kysely')).PostgresDialect({ pool: new pg.Pool({ connectionString: postgresUrlFor(serverUrl, TEMPLATE_DATABASE), max: 1 }) }) });
-    await migrateToLatest(db);
-    await db.destroy();
+    const template = await createDatabase({ kind: 'postgres', url: postgresUrlFor(serverUrl, TEMPLATE_DATABASE), poolSize: 1 });
+    await migrateToLatest(template.db);
+    await template.close();
     project.provide('postgresTemplateUrl', serverUrl);
     project.provide('pgliteDumpFile', null);
     console.log(`[tests] Postgres: ${new URL(serverUrl).host}, template ${TEMPLATE_DATABASE}`);
     return async () => {
       const cleanup = new pg.Client({ connectionString: serverUrl });
       await cleanup.connect();
-      const { rows } = await cleanup.query<{ datname: string }>(`select datname from pg_database where datname like 'balcao_test_%'`);
+      const { rows } = await cleanup.query<{ datname: string }>(`select datname from pg_database where datname like '${runDatabasePrefix(runId)}%'`);
       for (const row of rows) await cleanup.query(`drop database if exists ${row.datname} with (force)`);
       await cleanup.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
       await cleanup.end();

@@ -1,0 +1,229 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Kysely } from 'kysely';
+import pg from 'pg';
+import type { DB } from '../../src/db/schema';
+import { withTenant } from '../../src/db/tenant-scope';
+import { findRoleByKey } from '../../src/domains/identity/roles';
+import { createTenant } from '../../src/domains/identity/tenants';
+import { hashPassword } from '../../src/platform/auth/passwords';
+
+/** Shared pieces of the benchmark scripts: flags, bench databases, samples, tables, cleanup. */
+
+export const BENCH_JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-signing';
+export const BENCH_PASSWORD = 'bench password 123';
+/** The server where the scripts create and drop their `balcao_bench*` databases. */
+export const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export function databaseUrl(name: string): string {
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function assertBenchName(name: string): void {
+  if (!/^balcao_bench\w*$/.test(name)) throw new Error(`refusing to touch database ${name}: not a balcao_bench* database`);
+}
+
+export async function recreateDatabase(name: string): Promise<string> {
+  assertBenchName(name);
+  await admin(async (client) => {
+    await client.query(`drop database if exists ${name} with (force)`);
+    await client.query(`create database ${name}`);
+  });
+  return databaseUrl(name);
+}
+
+export async function dropDatabase(name: string): Promise<void> {
+  assertBenchName(name);
+  await admin((client) => client.query(`drop database if exists ${name} with (force)`));
+}
+
+export interface BenchTenant {
+  tenantId: string;
+  slug: string;
+  ownerId: string;
+  ownerEmail: string;
+  /** The extra users (role agent), in creation order. */
+  userIds: string[];
+}
+
+/** A tenant through createTenant, plus `users` agents inserted in one statement (one password hash for all). */
+export async function seedBenchTenant(db: Kysely<DB>, slug: string, users: number): Promise<BenchTenant> {
+  const ownerEmail = `owner@${slug}.bench`;
+  const created = await createTenant(db, { slug, name: `Bench ${slug}`, owner: { email: ownerEmail, name: 'Bench Owner', password: BENCH_PASSWORD } });
+  const passwordHash = await hashPassword(BENCH_PASSWORD);
+  const userIds = await withTenant(db, created.tenantId, async (trx) => {
+    if (users === 0) return [];
+    const role = await findRoleByKey(trx, 'agent');
+    const rows = Array.from({ length: users }, (_, i) => ({
+      tenant_id: created.tenantId,
+      email: `user${String(i).padStart(5, '0')}@${slug}.bench`,
+      name: `Bench User ${i}`,
+      password_hash: passwordHash,
+      role_id: role.id,
+    }));
+    const inserted = await trx.insertInto('users').values(rows).returning(['id', 'email']).execute();
+    return inserted.sort((a, b) => a.email.localeCompare(b.email)).map((row) => row.id);
+  });
+  return { ...created, ownerEmail, userIds };
+}
+
+/** Number flags plus --keep and --help; prints `help` and exits on --help or a bad flag. */
+export function parseFlags<K extends string>(help: string, defaults: Record<K, number>): Record<K, number> & { keep: boolean } {
+  const options = Object.fromEntries(Object.keys(defaults).map((key) => [key, { type: 'string' as const }]));
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ options: { ...options, keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${help}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(help);
+    process.exit(0);
+  }
+  const parsed = { ...defaults, keep: Boolean(values.keep) };
+  for (const key of Object.keys(defaults) as K[]) {
+    const raw = values[key];
+    if (raw === undefined) continue;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) {
+      console.error(`--${key} must be a positive number, got ${String(raw)}\n\n${help}`);
+      process.exit(2);
+    }
+    (parsed as Record<string, number>)[key] = value;
+  }
+  return parsed;
+}
+
+/** Growable latency store (ms) with exact percentiles. */
+export class Samples {
+  #values = new Float64Array(1024);
+  #count = 0;
+
+  add(value: number): void {
+    if (this.#count === this.#values.length) {
+      const grown = new Float64Array(this.#values.length * 2);
+      grown.set(this.#values);
+      this.#values = grown;
+    }
+    this.#values[this.#count++] = value;
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  summary(): { count: number; p50: number; p99: number; max: number; mean: number } {
+    const sorted = this.#values.slice(0, this.#count).sort();
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+    const mean = sorted.reduce((sum, value) => sum + value, 0) / Math.max(1, sorted.length);
+    return { count: this.#count, p50: at(0.5), p99: at(0.99), max: at(1), mean: round(mean) };
+  }
+}
+
+export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export function printTable(rows: Array<Record<string, string | number>>): void {
+  const headers = Object.keys(rows[0] ?? {});
+  const widths = headers.map((header) => Math.max(header.length, ...rows.map((row) => String(row[header]).length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padStart(widths[i]!)).join('  ');
+  console.log(line(headers));
+  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
+  for (const row of rows) console.log(line(headers.map((header) => String(row[header]))));
+}
+
+export function writeResult(file: string, data: unknown): string {
+  const target = path.resolve('.bench', file);
+  mkdirSync(path.dirname(target), { recursive: true });
+  writeFileSync(target, `${JSON.stringify(data, null, 2)}\n`);
+  return target;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const cleanups: Array<() => Promise<void> | void> = [];
+
+/** Registers cleanup that runs once, in reverse order, on normal end, error or Ctrl-C. */
+export function onCleanup(cleanup: () => Promise<void> | void): void {
+  cleanups.push(cleanup);
+}
+
+async function runCleanups(): Promise<void> {
+  while (cleanups.length > 0) {
+    try {
+      await cleanups.pop()!();
+    } catch (error) {
+      console.error(`cleanup failed: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** Runs a bench's main, then its cleanups; exit code 1 on a thrown error, 130 on SIGINT/SIGTERM. */
+export function runBench(main: () => Promise<number>): void {
+  let exiting = false;
+  const finish = async (code: number) => {
+    if (exiting) return;
+    exiting = true;
+    await runCleanups();
+    process.exit(code);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void finish(130));
+  main().then(
+    (code) => finish(code),
+    (error: unknown) => {
+      console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+      void finish(1);
+    },
+  );
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** CPU seconds (user + system) used so far by a process, from /proc (Linux); 0 elsewhere. */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100 on Linux)
+  } catch {
+    return 0;
+  }
+}
+
+/** Whole-machine CPU counters from /proc/stat, to report how busy all cores were during a run. */
+export function machineCpu(): { busy: number; total: number } {
+  try {
+    const values = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (values[3] ?? 0) + (values[4] ?? 0);
+    const total = values.reduce((sum, value) => sum + value, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return { busy: 0, total: 0 };
+  }
+}
+
+export const busyPercent = (before: { busy: number; total: number }, after: { busy: number; total: number }) =>
+  round(((after.busy - before.busy) / Math.max(1, after.total - before.total)) * 100, 0);

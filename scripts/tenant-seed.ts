@@ -1,0 +1,103 @@
+import { parseArgs } from 'node:util';
+import { SingleBar, Presets } from 'cli-progress';
+import { z } from 'zod';
+import { loadConfig } from '../src/config';
+import { createDatabase } from '../src/db/database';
+import { migrateToLatest } from '../src/db/migrator';
+import { seedIdentityDemoData } from '../src/domains/identity/demo-data';
+import { email, moduleList, password, personName, tenantSlug, timezone } from '../src/domains/identity/schemas';
+import { createTenant, DEFAULT_TIMEZONE } from '../src/domains/identity/tenants';
+
+const usage = `Uso: npm run tenant:seed -- --slug acme --name "Acme" --owner-email dono@acme.test --owner-password '…'
+        [--owner-name "Nome"] [--timezone America/Sao_Paulo] [--modules helpdesk,agenda] [--demo] [--json]
+
+Cria a empresa, seus papéis padrão e o proprietário (DATABASE_URL, ou o banco embutido em DATA_DIR).`;
+
+const argumentsSchema = z.strictObject({
+  slug: tenantSlug,
+  name: z.string().trim().min(1, 'informe --name').max(200),
+  ownerEmail: email,
+  ownerPassword: password,
+  ownerName: personName.optional(),
+  timezone: timezone.default(DEFAULT_TIMEZONE),
+  modules: z
+    .string()
+    .optional()
+    .transform((list) => (list ? list.split(',').map((module) => module.trim()).filter(Boolean) : []))
+    .pipe(moduleList),
+  demo: z.boolean().default(false),
+  json: z.boolean().default(false),
+});
+
+function fail(message: string, exitCode = 2): never {
+  console.error(message);
+  process.exit(exitCode);
+}
+
+const parsedArgs = (() => {
+  try {
+    return parseArgs({
+      options: {
+        slug: { type: 'string' },
+        name: { type: 'string' },
+        'owner-email': { type: 'string' },
+        'owner-password': { type: 'string' },
+        'owner-name': { type: 'string' },
+        timezone: { type: 'string' },
+        modules: { type: 'string' },
+        demo: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (error) {
+    return fail(`${(error as Error).message}\n\n${usage}`);
+  }
+})();
+if (parsedArgs.help) fail(usage, 0);
+
+const parsed = argumentsSchema.safeParse({
+  slug: parsedArgs.slug,
+  name: parsedArgs.name,
+  ownerEmail: parsedArgs['owner-email'],
+  ownerPassword: parsedArgs['owner-password'],
+  ownerName: parsedArgs['owner-name'],
+  timezone: parsedArgs.timezone,
+  modules: parsedArgs.modules,
+  demo: parsedArgs.demo,
+  json: parsedArgs.json,
+});
+if (!parsed.success) {
+  const flag = (key: PropertyKey) => `--${String(key).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+  fail(`${parsed.error.issues.map((issue) => `${issue.path.filter((key) => typeof key === 'string').map(flag).join(' ') || 'argumentos'}: ${issue.message}`).join('\n')}\n\n${usage}`);
+}
+const input = parsed.data;
+
+try {
+  const database = await createDatabase(loadConfig().database);
+  try {
+    await migrateToLatest(database.db);
+    const created = await createTenant(database.db, {
+      slug: input.slug,
+      name: input.name,
+      timezone: input.timezone,
+      modules: input.modules,
+      owner: { email: input.ownerEmail, password: input.ownerPassword, name: input.ownerName ?? input.ownerEmail.split('@')[0]! },
+    });
+    if (input.demo) {
+      const bar = input.json ? undefined : new SingleBar({ format: 'Dados de demonstração [{bar}] {value}/{total} {step}', hideCursor: true }, Presets.shades_classic);
+      bar?.start(1, 0, { step: '' });
+      await seedIdentityDemoData(database.db, { id: created.tenantId, slug: created.slug }, (progress) => {
+        bar?.setTotal(progress.total);
+        bar?.update(progress.done, { step: progress.step });
+      });
+      bar?.stop();
+    }
+    if (input.json) console.log(JSON.stringify({ tenantId: created.tenantId, slug: created.slug, ownerId: created.ownerId }));
+    else console.log(`Empresa ${created.slug} criada (id ${created.tenantId}); proprietário ${input.ownerEmail} (id ${created.ownerId}).`);
+  } finally {
+    await database.close();
+  }
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error), 1);
+}

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestServices, seedTenant, type TestTenant } from '../../../test/support/app';
+import { withTenant, type TenantTransaction } from '../../db/tenant-scope';
+import type { Services } from '../../services';
+import type { AppEvent } from './catalog';
+import { appendEvent } from './outbox';
+import { streamTenantEvents } from './stream';
+
+/** Starts consuming at once (the stream subscribes on its first pull) and resolves with `count` events. */
+function collect(stream: AsyncGenerator<AppEvent>, count: number, timeoutMs = 5_000): Promise<AppEvent[]> {
+  const received: AppEvent[] = [];
+  const timer = setTimeout(() => void stream.return(undefined), timeoutMs);
+  return (async () => {
+    for await (const event of stream) {
+      received.push(event);
+      if (received.length === count) break;
+    }
+    clearTimeout(timer);
+    return received;
+  })();
+}
+
+const labelsOf = (events: AppEvent[]) => events.map((event) => (event.type === 'tenant.updated' ? event.data.changes[0] : event.type));
+
+function announce(label: string) {
+  return (trx: TenantTransaction) => appendEvent(trx, 'tenant.updated', { tenantId: 'ignored', changes: [label] });
+}
+
+describe('event hub and tenant streams', () => {
+  let services: Services;
+  let acme: TestTenant;
+  let globex: TestTenant;
+
+  const stream = (tenant: TestTenant, options: { lastEventId?: string; types?: ['tenant.updated'] } = {}) =>
+    streamTenantEvents({ db: services.db, hub: services.hub, tenantId: tenant.tenantId, ...options });
+
+  beforeAll(async () => {
+    services = await createTestServices();
+    acme = await seedTenant(services);
+    globex = await seedTenant(services);
+    await services.hub.flush();
+  });
+  afterAll(() => services.close());
+
+  it('delivers committed events to their own tenant only, in commit order', async () => {
+    const acmeEvents = collect(stream(acme), 3);
+    const globexEvents = collect(stream(globex), 1);
+    for (const label of ['one', 'two', 'three']) await withTenant(services.db, acme.tenantId, announce(label));
+    await withTenant(services.db, globex.tenantId, announce('globex-only'));
+    expect(labelsOf(await acmeEvents)).toEqual(['one', 'two', 'three']);
+    expect(labelsOf(await globexEvents)).toEqual(['globex-only']);
+  });
+
+  it('never delivers an event whose transaction rolled back', async () => {
+    const events = collect(stream(acme), 1);
+    await withTenant(services.db, acme.tenantId, async (trx) => {
+      await announce('rolled-back')(trx);
+      throw new Error('abort');
+    }).catch(() => undefined);
+    await withTenant(services.db, acme.tenantId, announce('kept'));
+    expect(labelsOf(await events)).toEqual(['kept']);
+  });
+
+  it('replays what a reconnecting subscriber missed, then continues live without repeats', async () => {
+    const seen = collect(stream(acme), 1);
+    await withTenant(services.db, acme.tenantId, announce('seen'));
+    const [lastSeen] = await seen;
+    for (const label of ['missed-1', 'missed-2']) await withTenant(services.db, acme.tenantId, announce(label));
+    await services.hub.flush();
+    const resumed = collect(stream(acme, { lastEventId: lastSeen!.id }), 3);
+    await withTenant(services.db, acme.tenantId, announce('live'));
+    expect(labelsOf(await resumed)).toEqual(['missed-1', 'missed-2', 'live']);
+  });
+
+  it("replays nothing for another tenant's event id", async () => {
+    const globexSeen = collect(stream(globex), 1);
+    await withTenant(services.db, globex.tenantId, announce('globex-secret'));
+    const [globexEvent] = await globexSeen;
+    const acmeResumed = collect(stream(acme, { lastEventId: globexEvent!.id }), 1);
+    await withTenant(services.db, acme.tenantId, announce('acme-live'));
+    expect(labelsOf(await acmeResumed)).toEqual(['acme-live']);
+  });
+
+  it('filters by event type', async () => {
+    const filtered = collect(stream(acme, { types: ['tenant.updated'] }), 1);
+    await withTenant(services.db, acme.tenantId, (trx) => appendEvent(trx, 'role.updated', { roleId: acme.tenantId, key: 'x', name: 'x', change: 'updated' }));
+    await withTenant(services.db, acme.tenantId, announce('wanted'));
+    expect(labelsOf(await filtered)).toEqual(['wanted']);
+  });
+
+  it('still delivers an event whose commit was never announced (crash between commit and publish)', async () => {
+    const events = collect(stream(acme), 1);
+    // Written as a crashed process would leave it: committed, with no wake-up sent.
+    await services.db.insertInto('events').values({ tenant_id: acme.tenantId, type: 'tenant.updated', data: JSON.stringify({ tenantId: acme.tenantId, changes: ['silent'] }) }).execute();
+    expect(labelsOf(await events)).toEqual(['silent']); // picked up by the hub's periodic poll
+  });
+});
+
+// Two transactions committing out of id order need two connections: Postgres only
+// (PGlite runs one transaction at a time, so the case cannot arise there).
+describe.runIf(Boolean(process.env.TEST_DATABASE_URL))('events committed out of id order (Postgres)', () => {
+  let services: Services;
+  let acme: TestTenant;
+
+  beforeAll(async () => {
+    services = await createTestServices();
+    acme = await seedTenant(services);
+    await services.hub.flush();
+  });
+  afterAll(() => services.close());
+
+  function holdOpen(label: string) {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let written!: () => void;
+    const wasWritten = new Promise<void>((resolve) => (written = resolve));
+    const committed = withTenant(services.db, acme.tenantId, async (trx) => {
+      await announce(label)(trx);
+      written();
+      await released;
+    });
+    return { wasWritten, release, committed };
+  }
+
+  it('loses nothing when a later id commits first', async () => {
+    const live = collect(streamTenantEvents({ db: services.db, hub: services.hub, tenantId: acme.tenantId }), 2);
+    const early = holdOpen('lower-id');
+    await early.wasWritten;
+    await withTenant(services.db, acme.tenantId, announce('higher-id'));
+    await services.hub.flush();
+    // A client that saw everything so far and reconnects must still get the lower id later.
+    const reconnecting = collect(streamTenantEvents({ db: services.db, hub: services.hub, tenantId: acme.tenantId }), 2);
+    early.release();
+    await early.committed;
+    expect(labelsOf(await live)).toEqual(['lower-id', 'higher-id']);
+    expect(labelsOf(await reconnecting)).toEqual(['lower-id', 'higher-id']);
+  });
+});

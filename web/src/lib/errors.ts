@@ -1,0 +1,52 @@
+import { isTRPCClientError, type TRPCClientErrorLike } from '@trpc/client';
+import type { AppRouter } from '../../../src/trpc/app-router';
+
+export type AppError = TRPCClientErrorLike<AppRouter>;
+
+function asAppError(error: unknown): AppError | null {
+  return isTRPCClientError<AppRouter>(error) ? error : null;
+}
+
+export function errorCode(error: unknown): string | null {
+  return asAppError(error)?.data?.code ?? null;
+}
+
+/** The server's machine reason (TOKEN_EXPIRED, EMAIL_TAKEN, PERMISSION_DENIED …). */
+export function errorReason(error: unknown): string | null {
+  return asAppError(error)?.data?.reason ?? null;
+}
+
+export function errorMessage(error: unknown): string {
+  if (!error) return '';
+  const appError = asAppError(error);
+  if (appError && !appError.data) return 'Não foi possível falar com o servidor; verifique a conexão.';
+  return error instanceof Error ? error.message : String(error);
+}
+
+export type FieldErrors = Partial<Record<string, string>>;
+
+/**
+ * Messages to show beside fields: zod's flattened field errors, plus domain errors that name
+ * a field in their details (EMAIL_TAKEN → email).
+ */
+export function fieldErrorsOf(error: unknown): FieldErrors {
+  const data = asAppError(error)?.data;
+  if (!data) return {};
+  const fields: FieldErrors = {};
+  const zodFields = (data.zodError?.fieldErrors ?? {}) as Record<string, string[] | undefined>;
+  for (const [field, messages] of Object.entries(zodFields)) {
+    if (messages?.[0]) fields[field] = messages[0];
+  }
+  const detailField = (data.details as { field?: unknown } | null)?.field;
+  if (typeof detailField === 'string' && asAppError(error)) fields[detailField] = asAppError(error)!.message;
+  return fields;
+}
+
+/** What a form shows in a banner or toast: everything that is not already beside a field. */
+export function formErrorOf(error: unknown): string | null {
+  if (!error) return null;
+  const data = asAppError(error)?.data;
+  if (data?.zodError) return data.zodError.formErrors[0] ?? null;
+  if (Object.keys(fieldErrorsOf(error)).length > 0) return null;
+  return errorMessage(error);
+}
