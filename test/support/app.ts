@@ -1,9 +1,11 @@
 import { createTRPCClient, createWSClient, httpBatchLink, wsLink, type TRPCClient } from '@trpc/client';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import WebSocket from 'ws';
 import { bootstrap, type RunningApp } from '../../src/bootstrap';
 import { loadConfig, type AppConfig } from '../../src/config';
+import type { Database } from '../../src/db/database';
 import { createTenant } from '../../src/domains/identity/tenants';
+import { createLogger } from '../../src/platform/observability/logger';
 import { createServices, type Services } from '../../src/services';
 import type { AppRouter } from '../../src/trpc/app-router';
 import { createInnerContext } from '../../src/trpc/context';
@@ -38,9 +40,12 @@ export async function createTestServices(configOverrides: Partial<Record<string,
 }
 
 /** The whole process on a random port with a fresh database: for HTTP, WebSocket and REST tests. */
-export async function startTestApp(configOverrides: Partial<Record<string, string>> = {}): Promise<RunningApp & { url: string }> {
-  const database = await createTestDatabase();
-  const running = await bootstrap(testConfig(configOverrides), { database, logger: silentLogger() });
+export async function startTestApp(
+  configOverrides: Partial<Record<string, string>> = {},
+  options: { logger?: Logger; database?: Database } = {},
+): Promise<RunningApp & { url: string }> {
+  const database = options.database ?? (await createTestDatabase());
+  const running = await bootstrap(testConfig(configOverrides), { database, logger: options.logger ?? silentLogger() });
   return { ...running, url: running.http.url };
 }
 
@@ -107,4 +112,11 @@ export function wsClient(url: string, accessToken: () => string | undefined) {
 
 export async function login(url: string, tenant: TestTenant, email = tenant.ownerEmail, password = tenant.password) {
   return httpClient(url).auth.login.mutate({ tenant: tenant.slug, email, password });
+}
+
+/** A JSON logger whose lines the test can read back. */
+export function capturingLogger(level = 'info'): { logger: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = createLogger(level, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  return { logger, lines };
 }

@@ -134,21 +134,34 @@ export async function rawRequest(
   return toRaw(await fetch(url, { method: options.method ?? 'GET', headers, body: options.body }));
 }
 
-/** A tRPC call over plain HTTP: mutations POST their input, queries send it in the query string. */
+/**
+ * A tRPC call over plain HTTP: mutations POST their input, queries send it in the query string.
+ * `batch` sends it as httpBatchLink (the dashboard's link) does: `?batch=1`, inputs keyed by index.
+ */
 export function rawTrpc(
   url: string,
   path: string,
-  options: { input?: unknown; kind?: 'query' | 'mutation'; headers?: Record<string, string>; token?: string } = {},
+  options: { input?: unknown; kind?: 'query' | 'mutation'; batch?: boolean; headers?: Record<string, string>; token?: string } = {},
 ): Promise<RawResponse> {
   const kind = options.kind ?? 'mutation';
-  const encoded = options.input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(options.input))}`;
-  if (kind === 'query') return rawRequest(`${url}/trpc/${path}${encoded}`, { headers: options.headers, token: options.token });
-  return rawRequest(`${url}/trpc/${path}`, {
+  const payload = options.batch ? { ...(options.input === undefined ? {} : { 0: options.input }) } : options.input;
+  const search = new URLSearchParams();
+  if (options.batch) search.set('batch', '1');
+  if (kind === 'query' && payload !== undefined) search.set('input', JSON.stringify(payload));
+  const target = `${url}/trpc/${path}${search.size > 0 ? `?${search}` : ''}`;
+  if (kind === 'query') return rawRequest(target, { headers: options.headers, token: options.token });
+  return rawRequest(target, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...options.headers },
-    body: options.input === undefined ? undefined : JSON.stringify(options.input),
+    body: payload === undefined ? undefined : JSON.stringify(payload),
     token: options.token,
   });
+}
+
+/** The result (or error) of a raw tRPC call, batched or not. */
+export function trpcBody<T = unknown>(response: RawResponse): { result?: { data: T }; error?: { message: string; code: number; data: Record<string, unknown> } } {
+  const body = response.json as unknown;
+  return (Array.isArray(body) ? body[0] : body) as ReturnType<typeof trpcBody<T>>;
 }
 
 /** Signs an access JWT by hand, to present what the signer never would (expired, other key, other claims). */
