@@ -33,6 +33,7 @@ const environmentSchema = z.object({
   DEMO_TENANT: booleanFlag.optional(),
   JOBS_ENABLED: booleanFlag.default(true),
   EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  EVENTS_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -55,6 +56,7 @@ export interface AppConfig {
   demoTenant: boolean;
   jobsEnabled: boolean;
   eventsRetentionDays: number;
+  eventsPollIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -95,6 +97,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     demoTenant: env.DEMO_TENANT ?? env.NODE_ENV !== 'production',
     jobsEnabled: env.JOBS_ENABLED,
     eventsRetentionDays: env.EVENTS_RETENTION_DAYS,
+    eventsPollIntervalMs: env.EVENTS_POLL_INTERVAL_MS,
   };
 }
 

@@ -45,7 +45,7 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
   const db = database.db;
   const redis = config.redisUrl ? createRedisClient(config.redisUrl, logger) : undefined;
   const bus = config.redisUrl ? createRedisBus(config.redisUrl, logger) : createMemoryBus();
-  const hub = new EventHub({ db, bus, logger, metrics, instanceId });
+  const hub = new EventHub({ db, bus, logger, metrics, instanceId, pollIntervalMs: config.eventsPollIntervalMs });
   const directory = new IdentityDirectory({ db, catalogue: permissionCatalogue });
   directory.listenTo(hub);
   const { loginLimits: limits } = config;

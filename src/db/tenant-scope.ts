@@ -21,7 +21,7 @@ export async function withTenant<T>(db: Kysely<DB>, tenantId: string, work: (trx
   const callbacks: Array<() => void> = [];
   const result = await db.transaction().execute(async (trx) => {
     await sql`select set_config('role', 'app_rls', true), set_config('app.tenant_id', ${tenantId}, true)`.execute(trx);
-    tenantOfTransaction.set(trx, tenantId);
+    scopeOfTransaction.set(trx, { tenantId, database: db });
     commitCallbacks.set(trx, callbacks);
     return work(trx as TenantTransaction);
   });
@@ -29,14 +29,21 @@ export async function withTenant<T>(db: Kysely<DB>, tenantId: string, work: (trx
   return result;
 }
 
-const tenantOfTransaction = new WeakMap<object, string>();
+const scopeOfTransaction = new WeakMap<object, { tenantId: string; database: Kysely<DB> }>();
 const commitCallbacks = new WeakMap<object, Array<() => void>>();
 
 /** The tenant a tenant transaction is bound to. */
 export function tenantOf(trx: TenantTransaction): string {
-  const tenantId = tenantOfTransaction.get(trx);
-  if (!tenantId) throw new Error('tenantOf: not a transaction opened by withTenant');
-  return tenantId;
+  const scope = scopeOfTransaction.get(trx);
+  if (!scope) throw new Error('tenantOf: not a transaction opened by withTenant');
+  return scope.tenantId;
+}
+
+/** The database a tenant transaction runs on (several app instances may share one process). */
+export function databaseOf(trx: TenantTransaction): Kysely<DB> {
+  const scope = scopeOfTransaction.get(trx);
+  if (!scope) throw new Error('databaseOf: not a transaction opened by withTenant');
+  return scope.database;
 }
 
 /** Runs `callback` once the transaction has committed (never on rollback). */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestServices, seedTenant, type TestTenant } from '../../../test/support/app';
+import { createTestDatabase } from '../../../test/support/database';
 import { withTenant, type TenantTransaction } from '../../db/tenant-scope';
 import type { Services } from '../../services';
 import type { AppEvent } from './catalog';
@@ -127,12 +128,33 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))('events committed out of 
     const early = holdOpen('lower-id');
     await early.wasWritten;
     await withTenant(services.db, acme.tenantId, announce('higher-id'));
-    await services.hub.flush();
+    services.hub.wake(); // it polls, but must hold 'higher-id' back while 'lower-id' is open
+    await new Promise((resolve) => setTimeout(resolve, 100));
     // A client that saw everything so far and reconnects must still get the lower id later.
     const reconnecting = collect(streamTenantEvents({ db: services.db, hub: services.hub, tenantId: acme.tenantId }), 2);
     early.release();
     await early.committed;
     expect(labelsOf(await live)).toEqual(['lower-id', 'higher-id']);
     expect(labelsOf(await reconnecting)).toEqual(['lower-id', 'higher-id']);
+  });
+
+  it('is not held back by a long-running write in another database of the same server', async () => {
+    const neighbour = await createTestDatabase();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let written!: () => void;
+    const wasWritten = new Promise<void>((resolve) => (written = resolve));
+    const longTransaction = neighbour.db.transaction().execute(async (trx) => {
+      await trx.insertInto('tenants').values({ slug: 'neighbour', name: 'Neighbour' }).execute();
+      written();
+      await released;
+    });
+    await wasWritten;
+    const events = collect(streamTenantEvents({ db: services.db, hub: services.hub, tenantId: acme.tenantId }), 1, 2_000);
+    await withTenant(services.db, acme.tenantId, announce('not-blocked'));
+    expect(labelsOf(await events)).toEqual(['not-blocked']);
+    release();
+    await longTransaction;
+    await neighbour.close();
   });
 });

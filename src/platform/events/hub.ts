@@ -25,6 +25,21 @@ export function positionAfter(a: EventPosition, b: EventPosition): boolean {
 type EventListener = (delivered: DeliveredEvent) => void;
 
 const WAKE_CHANNEL = 'balcao:events:committed';
+
+/**
+ * The transaction id below which every transaction of this database has ended: the oldest id
+ * still in progress in our snapshot, ignoring transactions that pg_stat_activity places in
+ * other databases (they cannot write our events, and must not hold our delivery back). When
+ * pg_stat_activity hides other sessions, nothing is ignored and the bound is simply lower.
+ */
+const deliveredBelow = sql<string>`(
+  select coalesce(min(in_progress), pg_snapshot_xmax(pg_current_snapshot()))
+  from pg_snapshot_xip(pg_current_snapshot()) as in_progress
+  where (in_progress::text::numeric % 4294967296) not in (
+    select backend_xid::text::numeric from pg_stat_activity
+    where backend_xid is not null and datname is distinct from current_database()
+  )
+)`;
 const BATCH_SIZE = 1000;
 
 interface EventRow {
@@ -43,7 +58,7 @@ export function toAppEvent(row: Pick<EventRow, 'id' | 'type' | 'data' | 'occurre
 /**
  * Hands committed events to this process's subscribers in a gap-free order. An event is read
  * only once every transaction that could still add an earlier one has ended (its tx id is
- * below the snapshot's xmin), so two transactions committing out of id order lose nothing.
+ * below `deliveredBelow`), so two transactions committing out of id order lose nothing.
  * Commits in this process wake it at once; other instances wake it through the bus; a slow
  * poll covers a lost wake-up or a crash between commit and publish.
  */
@@ -70,11 +85,11 @@ export class EventHub {
   async start(): Promise<void> {
     const { rows } = await sql<{ tx_id: string | null; id: string | null }>`
       select tx_id::text, id::text from events
-      where tx_id < pg_snapshot_xmin(pg_current_snapshot())
+      where tx_id < ${deliveredBelow}
       order by tx_id desc, id desc limit 1`.execute(this.deps.db);
     const latest = rows[0];
     if (latest?.tx_id && latest.id) this.#cursor = { txId: BigInt(latest.tx_id), id: BigInt(latest.id) };
-    this.#stopCommitSignal = onEventsCommitted(() => {
+    this.#stopCommitSignal = onEventsCommitted(this.deps.db, () => {
       this.wake();
       void this.deps.bus.publish(WAKE_CHANNEL, this.deps.instanceId);
     });
@@ -126,10 +141,22 @@ export class EventHub {
     });
   }
 
-  /** Resolves once everything committed before the call has been handed out (tests, shutdown). */
-  async flush(): Promise<void> {
-    this.wake();
-    while (this.#polling) await this.#idle;
+  /**
+   * Resolves once everything committed before the call has been handed out (tests, shutdown).
+   * Delivery may wait on a transaction still running elsewhere, hence the loop.
+   */
+  async flush(timeoutMs = 10_000): Promise<void> {
+    const { rows } = await sql<{ tx_id: string | null; id: string | null }>`
+      select tx_id::text, id::text from events order by tx_id desc, id desc limit 1`.execute(this.deps.db);
+    const latest = rows[0];
+    const target: EventPosition = latest?.tx_id && latest.id ? { txId: BigInt(latest.tx_id), id: BigInt(latest.id) } : { txId: 0n, id: 0n };
+    const deadline = Date.now() + timeoutMs;
+    while (positionAfter(target, this.#cursor)) {
+      if (Date.now() > deadline) throw new Error('EventHub.flush: events still waiting on unfinished transactions');
+      this.wake();
+      await this.#idle;
+      if (positionAfter(target, this.#cursor)) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   async #drain(): Promise<void> {
@@ -149,7 +176,7 @@ export class EventHub {
     const { rows } = await sql<EventRow>`
       select id::text, tenant_id, type, data, occurred_at, tx_id::text from events
       where (tx_id, id) > (${txId.toString()}::xid8, ${id.toString()}::bigint)
-        and tx_id < pg_snapshot_xmin(pg_current_snapshot())
+        and tx_id < ${deliveredBelow}
       order by tx_id, id
       limit ${BATCH_SIZE}`.execute(this.deps.db);
     const now = Date.now();

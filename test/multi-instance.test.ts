@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../src/bootstrap';
+import { createDatabase } from '../src/db/database';
+import { httpClient, login, seedTenant, startTestApp, type TestTenant } from './support/app';
+import { createTestDatabase } from './support/database';
+import { recordEvents } from './support/subscriptions';
+
+const redisUrl = process.env.TEST_REDIS_URL;
+const serverUrl = process.env.TEST_DATABASE_URL;
+if (!redisUrl || !serverUrl) console.warn('[tests] TEST_REDIS_URL and TEST_DATABASE_URL not both set: the two-instance test is skipped');
+
+// Two instances need a shared Postgres server and Redis; PGlite is single-process.
+describe.runIf(Boolean(redisUrl && serverUrl))('two instances on one Postgres and one Redis', () => {
+  let first: RunningApp & { url: string };
+  let second: RunningApp & { url: string };
+  let tenant: TestTenant;
+
+  beforeAll(async () => {
+    const shared = await createTestDatabase();
+    // The slow safety-net poll is pushed out of the way: delivery must come through Redis.
+    const config = { REDIS_URL: redisUrl!, EVENTS_POLL_INTERVAL_MS: '600000' };
+    first = await startTestApp(config, { database: shared });
+    second = await startTestApp(config, { database: await createDatabase({ kind: 'postgres', url: shared.url!, poolSize: 5 }) });
+    tenant = await seedTenant(first.services);
+  });
+  afterAll(async () => {
+    await second.stop();
+    await first.stop();
+  });
+
+  it('an event committed on one instance reaches subscribers on the other', async () => {
+    const session = await login(first.url, tenant);
+    const onSecond = recordEvents(second.url, () => session.accessToken, { types: ['user.created'] });
+    await onSecond.started;
+    const started = Date.now();
+    const created = await httpClient(first.url, () => session.accessToken).users.create.mutate({ email: 'cross@x.test', name: 'Cross', password: 'password123', role: 'viewer' });
+    const [event] = await onSecond.waitFor((events) => events.length === 1, 3_000);
+    expect(event).toMatchObject({ type: 'user.created', data: { userId: created.id } });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await onSecond.close();
+  });
+
+  it('a user deactivated on one instance loses access on the other at once', async () => {
+    const owner = await login(first.url, tenant);
+    const viewer = await httpClient(first.url, () => owner.accessToken).users.create.mutate({ email: 'leaving@x.test', name: 'Leaving', password: 'password123', role: 'viewer' });
+    const viewerSession = await login(second.url, tenant, 'leaving@x.test', 'password123');
+    const onSecond = httpClient(second.url, () => viewerSession.accessToken);
+    expect((await onSecond.auth.me.query()).user.email).toBe('leaving@x.test');
+    await httpClient(first.url, () => owner.accessToken).users.deactivate.mutate({ id: viewer.id });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await expect(onSecond.auth.me.query()).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED', reason: 'USER_INACTIVE' } });
+  });
+});
