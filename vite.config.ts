@@ -1,5 +1,6 @@
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const server = 'http://localhost:3000';
@@ -8,7 +9,8 @@ const server = 'http://localhost:3000';
 export default defineConfig({
   root: 'web',
   plugins: [react(), tailwindcss()],
-  build: { outDir: 'dist', emptyOutDir: true },
+  // Absolute, since a relative outDir resolves against `root`: this is <repo>/web/dist, which the app serves.
+  build: { outDir: fileURLToPath(new URL('./web/dist', import.meta.url)), emptyOutDir: true },
   server: {
     port: 5173,
     proxy: {

@@ -57,8 +57,9 @@ describe('graceful shutdown', () => {
     const session = await login(app.url, tenant);
     const feed = recordEvents(app.url, () => session.accessToken);
     await feed.started;
+    const received = new Promise((resolve) => app.http.server.once('request', resolve));
     const inFlight = login(app.url, tenant); // password hashing keeps it busy while we stop
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await received;
     const stopping = app.stop();
     expect((await inFlight).accessToken).toBeTruthy();
     await stopping;

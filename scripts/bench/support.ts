@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -83,11 +83,16 @@ export async function seedBenchTenant(db: Kysely<DB>, slug: string, users: numbe
 }
 
 /** Number flags plus --keep and --help; prints `help` and exits on --help or a bad flag. */
-export function parseFlags<K extends string>(help: string, defaults: Record<K, number>): Record<K, number> & { keep: boolean } {
+export function parseFlags<K extends string, B extends string = never>(
+  help: string,
+  defaults: Record<K, number>,
+  booleans: readonly B[] = [],
+): Record<K, number> & Record<B | 'keep', boolean> {
   const options = Object.fromEntries(Object.keys(defaults).map((key) => [key, { type: 'string' as const }]));
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({ options: { ...options, keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+    const switches = Object.fromEntries([...booleans, 'keep'].map((key) => [key, { type: 'boolean' as const }]));
+    ({ values } = parseArgs({ options: { ...options, ...switches, help: { type: 'boolean', short: 'h' } }, strict: true }));
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${help}`);
     process.exit(2);
@@ -96,7 +101,8 @@ export function parseFlags<K extends string>(help: string, defaults: Record<K, n
     console.log(help);
     process.exit(0);
   }
-  const parsed = { ...defaults, keep: Boolean(values.keep) };
+  const parsed = { ...defaults, ...Object.fromEntries([...booleans, 'keep'].map((key) => [key, Boolean(values[key])])) } as Record<K, number> &
+    Record<B | 'keep', boolean>;
   for (const key of Object.keys(defaults) as K[]) {
     const raw = values[key];
     if (raw === undefined) continue;
@@ -203,27 +209,66 @@ export function runBench(main: () => Promise<number>): void {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** CPU seconds (user + system) used so far by a process, from /proc (Linux); 0 elsewhere. */
-export function processCpuSeconds(pid: number): number {
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** utime+stime and cutime+cstime (reaped children) of a process, in ticks, from /proc (Linux only). */
+function readProcStat(pid: number | 'self'): { comm: string; ticks: number; childTicks: number } | undefined {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100 on Linux)
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(') ') + 2).split(' ');
+    const comm = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+    return { comm, ticks: Number(fields[11]) + Number(fields[12]), childTicks: Number(fields[13]) + Number(fields[14]) };
   } catch {
-    return 0;
+    return undefined;
   }
 }
 
-/** Whole-machine CPU counters from /proc/stat, to report how busy all cores were during a run. */
-export function machineCpu(): { busy: number; total: number } {
-  try {
-    const values = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const idle = (values[3] ?? 0) + (values[4] ?? 0);
-    const total = values.reduce((sum, value) => sum + value, 0);
-    return { busy: total - idle, total };
-  } catch {
-    return { busy: 0, total: 0 };
-  }
+export interface CpuSnapshot {
+  busy: number;
+  total: number;
+  ticks: Record<string, number>;
 }
 
-export const busyPercent = (before: { busy: number; total: number }, after: { busy: number; total: number }) =>
-  round(((after.busy - before.busy) / Math.max(1, after.total - before.total)) * 100, 0);
+/**
+ * CPU counters for a run: the named processes, this process's reaped children (`children`:
+ * e.g. autocannon), every `postgres` and `redis-server` process, and the whole machine.
+ */
+export function cpuSnapshot(pids: Record<string, number>): CpuSnapshot {
+  const ticks: Record<string, number> = { children: readProcStat('self')?.childTicks ?? 0, postgres: 0, redis: 0 };
+  for (const [name, pid] of Object.entries(pids)) ticks[name] = readProcStat(pid)?.ticks ?? 0;
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    const stat = readProcStat(Number(entry));
+    if (stat?.comm === 'postgres') ticks.postgres! += stat.ticks;
+    if (stat?.comm === 'redis-server') ticks.redis! += stat.ticks;
+  }
+  const values = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = values.reduce((sum, value) => sum + value, 0);
+  return { busy: total - (values[3] ?? 0) - (values[4] ?? 0), total, ticks };
+}
+
+/** Cores used per group between two snapshots; `other` is whatever else ran on the machine. */
+export function cpuCores(before: CpuSnapshot, after: CpuSnapshot, seconds: number): Record<string, number> {
+  const cores: Record<string, number> = {};
+  let ours = 0;
+  for (const name of Object.keys(after.ticks)) {
+    const used = Math.max(0, after.ticks[name]! - (before.ticks[name] ?? 0)) / CLOCK_TICKS;
+    ours += used;
+    cores[name] = round(used / seconds, 2);
+  }
+  cores.other = round(Math.max(0, (after.busy - before.busy) / CLOCK_TICKS - ours) / seconds, 2);
+  cores.machineBusyPct = round(((after.busy - before.busy) / Math.max(1, after.total - before.total)) * 100, 0);
+  return cores;
+}
+
+/** Waits (up to `maxSeconds`) for other work on the machine to settle, so runs are not shared with it. */
+export async function waitForQuietMachine(maxSeconds = 60, thresholdPct = 20): Promise<number> {
+  let busy = 100;
+  for (const startedAt = Date.now(); Date.now() - startedAt < maxSeconds * 1000; ) {
+    const before = cpuSnapshot({});
+    await sleep(2_000);
+    busy = cpuCores(before, cpuSnapshot({}), 2).machineBusyPct!;
+    if (busy <= thresholdPct) return busy;
+  }
+  console.warn(`warning: the machine is still ${busy}% busy with other work; figures will be low and noisy`);
+  return busy;
+}

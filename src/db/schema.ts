@@ -99,13 +99,16 @@ export interface EventsTable {
   tx_id: Int8Identity;
 }
 
+export type JobRunTrigger = 'schedule' | 'catch_up' | 'manual';
+export type JobRunStatus = 'running' | 'succeeded' | 'failed';
+
 export interface JobRunsTable {
   id: Int8Identity;
   job: string;
   tenant_id: string | null;
   slot: Timestamp;
-  trigger: string;
-  status: string;
+  trigger: JobRunTrigger;
+  status: JobRunStatus;
   started_at: DefaultedTimestamp;
   finished_at: Timestamp | null;
   error: string | null;

@@ -89,6 +89,21 @@ export async function findRoleByKey(trx: TenantTransaction, key: string): Promis
   return role;
 }
 
+/** Who hands out access, and what they hold: no one grants, through a role, more than they have. */
+export interface Grantor {
+  permissions: ReadonlySet<string>;
+  catalogue: readonly PermissionDefinition[];
+}
+
+/** Refuses grants that would give permissions the grantor lacks; system work (no grantor) may grant anything. */
+export function assertGrantsHeld(grants: readonly string[], grantor: Grantor | undefined): void {
+  if (!grantor) return;
+  const beyond = expandGrants(grants, grantor.catalogue).filter((permission) => !grantor.permissions.has(permission));
+  if (beyond.length > 0) {
+    throw new DomainError('FORBIDDEN', 'GRANT_NOT_HELD', `Você não tem as permissões: ${beyond.join(', ')}`, { permissions: beyond });
+  }
+}
+
 function assertGrantsDeclared(grants: readonly string[], catalogue: readonly PermissionDefinition[]): void {
   const invalid = grants.filter((grant) => !isValidGrant(grant) || expandGrants([grant], catalogue).length === 0);
   if (invalid.length > 0) {
@@ -103,8 +118,15 @@ export interface RoleInput {
   permissions: string[];
 }
 
-export async function createRole(trx: TenantTransaction, audit: AuditContext, catalogue: readonly PermissionDefinition[], input: RoleInput): Promise<RoleView> {
+export async function createRole(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  catalogue: readonly PermissionDefinition[],
+  input: RoleInput,
+  grantor?: Grantor,
+): Promise<RoleView> {
   assertGrantsDeclared(input.permissions, catalogue);
+  assertGrantsHeld(input.permissions, grantor);
   if (BUILTIN_ROLES.some((role) => role.key === input.key)) {
     throw new DomainError('CONFLICT', 'ROLE_EXISTS', `Já existe um papel com a chave ${input.key}`);
   }
@@ -125,11 +147,15 @@ export async function updateRole(
   audit: AuditContext,
   catalogue: readonly PermissionDefinition[],
   input: { id: string; name?: string | undefined; description?: string | undefined; permissions?: string[] | undefined },
+  grantor?: Grantor,
 ): Promise<RoleView> {
   const before = await trx.selectFrom('roles').selectAll().where('id', '=', input.id).forUpdate().executeTakeFirst();
   if (!before) throw notFound('Papel');
   if (before.builtin) throw new DomainError('FORBIDDEN', 'BUILTIN_ROLE', 'Papéis padrão não podem ser alterados; crie um papel personalizado');
-  if (input.permissions) assertGrantsDeclared(input.permissions, catalogue);
+  if (input.permissions) {
+    assertGrantsDeclared(input.permissions, catalogue);
+    assertGrantsHeld(input.permissions, grantor);
+  }
   const after = await trx
     .updateTable('roles')
     .set({

@@ -2,8 +2,9 @@ import { router } from '../../trpc/init';
 import { authedProcedure, permittedProcedure, publicProcedure } from '../../trpc/procedures';
 import { machineScopes, permissionCatalogue } from '../registry';
 import { createApiToken, listApiTokens, revokeApiToken } from './api-tokens';
+import type { UserAccess } from './directory';
 import { identityPermissions as can } from './permissions';
-import { createRole, deleteRole, listRoles, updateRole } from './roles';
+import { createRole, deleteRole, listRoles, updateRole, type Grantor } from './roles';
 import {
   byId,
   createApiTokenInput,
@@ -47,6 +48,19 @@ function presentedRefreshToken(ctx: InnerContext, input: { refreshToken?: string
 
 const declaredScopes = new Set(machineScopes.map((scope) => scope.key));
 
+/**
+ * Runs tenant work that changes what users may do (roles, modules) and drops this instance's
+ * cached access at once; other instances drop theirs when the change's event reaches them.
+ */
+async function changingAccess<T>(ctx: { tenant: { id: string }; services: InnerContext['services'] }, work: Promise<T>): Promise<T> {
+  const result = await work;
+  ctx.services.directory.forgetTenant(ctx.tenant.id);
+  return result;
+}
+
+/** The signed-in user as a grantor: what they hold bounds the roles they hand out and the users they change. */
+const grantorOf = (ctx: { user: UserAccess }): Grantor => ({ permissions: ctx.user.permissions, catalogue: permissionCatalogue });
+
 export const authRouter = router({
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => deliverSession(ctx, await login(sessionDeps(ctx), input, clientOf(ctx)))),
   refresh: publicProcedure.input(refreshInput).mutation(async ({ ctx, input }) => {
@@ -76,16 +90,16 @@ export const usersRouter = router({
   get: permittedProcedure(can['identity.users.read']).input(byId).query(({ ctx, input }) => ctx.withTenant((trx) => getUser(trx, input.id))),
   create: permittedProcedure(can['identity.users.write'])
     .input(createUserInput)
-    .mutation(({ ctx, input }) => ctx.withTenant((trx) => createUser(trx, ctx.audit, input))),
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => createUser(trx, ctx.audit, input, grantorOf(ctx)))),
   update: permittedProcedure(can['identity.users.write'])
     .input(updateUserInput)
-    .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateUser(trx, ctx.audit, ctx.services.directory, input))),
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateUser(trx, ctx.audit, ctx.services.directory, input, grantorOf(ctx)))),
   deactivate: permittedProcedure(can['identity.users.write'])
     .input(byId)
-    .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateUser(trx, ctx.audit, ctx.services.directory, { id: input.id, active: false }))),
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateUser(trx, ctx.audit, ctx.services.directory, { id: input.id, active: false }, grantorOf(ctx)))),
   reactivate: permittedProcedure(can['identity.users.write'])
     .input(byId)
-    .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateUser(trx, ctx.audit, ctx.services.directory, { id: input.id, active: true }))),
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateUser(trx, ctx.audit, ctx.services.directory, { id: input.id, active: true }, grantorOf(ctx)))),
 });
 
 export const rolesRouter = router({
@@ -93,14 +107,14 @@ export const rolesRouter = router({
   permissions: permittedProcedure(can['identity.roles.read']).query(() => permissionCatalogue),
   create: permittedProcedure(can['identity.roles.write'])
     .input(createRoleInput)
-    .mutation(({ ctx, input }) => ctx.withTenant((trx) => createRole(trx, ctx.audit, permissionCatalogue, input))),
+    .mutation(({ ctx, input }) => changingAccess(ctx, ctx.withTenant((trx) => createRole(trx, ctx.audit, permissionCatalogue, input, grantorOf(ctx))))),
   update: permittedProcedure(can['identity.roles.write'])
     .input(updateRoleInput)
-    .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateRole(trx, ctx.audit, permissionCatalogue, input))),
+    .mutation(({ ctx, input }) => changingAccess(ctx, ctx.withTenant((trx) => updateRole(trx, ctx.audit, permissionCatalogue, input, grantorOf(ctx))))),
   delete: permittedProcedure(can['identity.roles.write'])
     .input(byId)
     .mutation(async ({ ctx, input }) => {
-      await ctx.withTenant((trx) => deleteRole(trx, ctx.audit, input.id));
+      await changingAccess(ctx, ctx.withTenant((trx) => deleteRole(trx, ctx.audit, input.id)));
       return { ok: true as const };
     }),
 });
@@ -122,9 +136,5 @@ export const tenantRouter = router({
   get: permittedProcedure(can['identity.tenant.read']).query(({ ctx }) => ctx.withTenant((trx) => getTenantProfile(trx))),
   update: permittedProcedure(can['identity.tenant.write'])
     .input(updateTenantInput)
-    .mutation(async ({ ctx, input }) => {
-      const tenant = await ctx.withTenant((trx) => updateTenant(trx, ctx.audit, input));
-      ctx.services.directory.forgetTenant(tenant.id);
-      return tenant;
-    }),
+    .mutation(({ ctx, input }) => changingAccess(ctx, ctx.withTenant((trx) => updateTenant(trx, ctx.audit, input)))),
 });

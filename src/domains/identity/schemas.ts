@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../platform/auth/passwords';
 import { MODULES } from '../../platform/modules';
+import { jsonRecord, text } from '../../platform/validation';
 import { isIanaTimezone } from './tenants';
 
 export const id = z.uuid({ error: 'Identificador inválido' });
@@ -10,7 +11,7 @@ export const email = z
   .toLowerCase()
   .max(254)
   .pipe(z.email({ error: 'E-mail inválido' }));
-export const personName = z.string().trim().min(1, 'Informe o nome').max(200, 'Nome longo demais');
+export const personName = text({ min: 1, minMessage: 'Informe o nome', max: 200, maxMessage: 'Nome longo demais' });
 export const password = z
   .string()
   .min(PASSWORD_MIN_LENGTH, `A senha precisa de ao menos ${PASSWORD_MIN_LENGTH} caracteres`)
@@ -51,25 +52,25 @@ export const byId = z.strictObject({ id });
 export const createRoleInput = z.strictObject({
   key: roleKey,
   name: personName,
-  description: z.string().trim().max(500).optional(),
+  description: text({ max: 500 }).optional(),
   permissions: z.array(grant).min(1, 'Escolha ao menos uma permissão').max(200),
 });
 export const updateRoleInput = z.strictObject({
   id,
   name: personName.optional(),
-  description: z.string().trim().max(500).optional(),
+  description: text({ max: 500 }).optional(),
   permissions: z.array(grant).min(1).max(200).optional(),
 });
 
 export const createApiTokenInput = z.strictObject({
-  name: z.string().trim().min(1, 'Dê um nome ao token').max(100),
+  name: text({ min: 1, minMessage: 'Dê um nome ao token', max: 100 }),
   scopes: z.array(z.string().trim().min(1).max(100)).min(1, 'Escolha ao menos um escopo').max(100),
   expiresAt: z.coerce.date({ error: 'Data de validade inválida' }).optional(),
 });
 
 export const updateTenantInput = z.strictObject({
-  name: z.string().trim().min(1).max(200).optional(),
+  name: text({ min: 1, max: 200 }).optional(),
   timezone: timezone.optional(),
   modules: moduleList.optional(),
-  settings: z.record(z.string().max(100), z.unknown()).optional(),
+  settings: jsonRecord().optional(),
 });

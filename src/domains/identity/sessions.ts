@@ -128,7 +128,10 @@ export async function refreshSession(deps: SessionDeps, refreshToken: string, cl
     const current = await trx.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', digest).forUpdate().executeTakeFirst();
     if (!current) return { kind: 'invalid' };
     const user = await trx.selectFrom('users').select(['id', 'email', 'active']).where('id', '=', current.user_id).executeTakeFirstOrThrow();
-    if (current.rotated_at || current.revoked_at) {
+    // Already dead (logout, deactivation, an earlier reuse): refused, nothing more to revoke.
+    if (current.revoked_at) return { kind: 'invalid' };
+    // Rotated but presented again: the token leaked, so its whole family dies.
+    if (current.rotated_at) {
       const revoked = await trx
         .updateTable('refresh_tokens')
         .set({ revoked_at: new Date(), revoked_reason: 'reuse_detected' })

@@ -5,7 +5,7 @@ import { hashPassword } from '../../platform/auth/passwords';
 import { DomainError, notFound } from '../../platform/errors';
 import { appendEvent } from '../../platform/events/outbox';
 import type { IdentityDirectory } from './directory';
-import { findRoleByKey } from './roles';
+import { assertGrantsHeld, findRoleByKey, type Grantor } from './roles';
 
 export interface UserView {
   id: string;
@@ -34,7 +34,7 @@ function toUserView(user: UserWithRole): UserView {
 }
 
 const usersWithRole = (trx: TenantTransaction) =>
-  trx.selectFrom('users').innerJoin('roles', 'roles.id', 'users.role_id').selectAll('users').select('roles.key as role_key');
+  trx.selectFrom('users').innerJoin('roles', 'roles.id', 'users.role_id').selectAll('users').select(['roles.key as role_key', 'roles.permissions as role_grants']);
 
 export async function listUsers(trx: TenantTransaction): Promise<UserView[]> {
   const users = await usersWithRole(trx).orderBy('users.name').orderBy('users.id').execute();
@@ -54,8 +54,9 @@ export interface NewUserInput {
   role: string;
 }
 
-export async function createUser(trx: TenantTransaction, audit: AuditContext, input: NewUserInput): Promise<UserView> {
+export async function createUser(trx: TenantTransaction, audit: AuditContext, input: NewUserInput, grantor?: Grantor): Promise<UserView> {
   const role = await findRoleByKey(trx, input.role);
+  assertGrantsHeld(role.permissions, grantor);
   const user = await trx
     .insertInto('users')
     .values({ tenant_id: tenantOf(trx), email: input.email, name: input.name, password_hash: await hashPassword(input.password), role_id: role.id })
@@ -77,11 +78,22 @@ export interface UserChanges {
   active?: boolean | undefined;
 }
 
-/** Every change to a user goes through here, so audit, events and session revocation stay in step. */
-export async function updateUser(trx: TenantTransaction, audit: AuditContext, directory: IdentityDirectory, changes: UserChanges): Promise<UserView> {
+/**
+ * Every change to a user goes through here, so audit, events and session revocation stay in step.
+ * A grantor may change only users whose access they hold, and give only roles they hold.
+ */
+export async function updateUser(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  directory: IdentityDirectory,
+  changes: UserChanges,
+  grantor?: Grantor,
+): Promise<UserView> {
   const before = await usersWithRole(trx).where('users.id', '=', changes.id).forUpdate('users').executeTakeFirst();
   if (!before) throw notFound('Usuário');
+  assertGrantsHeld(before.role_grants, grantor);
   const role = changes.role !== undefined && changes.role !== before.role_key ? await findRoleByKey(trx, changes.role) : undefined;
+  if (role) assertGrantsHeld(role.permissions, grantor);
   if (before.role_key === 'owner' && ((role && role.key !== 'owner') || changes.active === false)) await assertAnotherActiveOwner(trx, before.id);
   if (changes.active === false && audit.actor.type === 'user' && audit.actor.id === before.id) {
     throw new DomainError('BAD_REQUEST', 'CANNOT_DEACTIVATE_SELF', 'Você não pode desativar a si mesmo');
@@ -130,6 +142,8 @@ export async function updateUser(trx: TenantTransaction, audit: AuditContext, di
 }
 
 async function assertAnotherActiveOwner(trx: TenantTransaction, userId: string): Promise<void> {
+  // Serialises owner removals: two at once must not each count on the other to stay.
+  await trx.selectFrom('roles').select('id').where('key', '=', 'owner').forNoKeyUpdate().execute();
   const other = await trx
     .selectFrom('users')
     .innerJoin('roles', 'roles.id', 'users.role_id')

@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 
 const ALGORITHM = 'HS256';
@@ -21,13 +22,20 @@ export class AccessTokenError extends Error {
 
 /** Signs and checks short-lived access JWTs; the algorithm is pinned, so `alg: none` and key confusion fail. */
 export class AccessTokenSigner {
-  readonly #key: Uint8Array;
+  readonly #secret: Uint8Array;
+  #key: Promise<webcrypto.CryptoKey> | undefined;
 
   constructor(
     secret: string,
     readonly ttlSeconds: number,
   ) {
-    this.#key = new TextEncoder().encode(secret);
+    this.#secret = new TextEncoder().encode(secret);
+  }
+
+  /** Imported once: importing the raw secret on every check costs more than the check. */
+  get #cryptoKey(): Promise<webcrypto.CryptoKey> {
+    this.#key ??= webcrypto.subtle.importKey('raw', this.#secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    return this.#key;
   }
 
   async sign(claims: Omit<AccessClaims, 'expiresAt'>): Promise<{ token: string; expiresAt: Date }> {
@@ -40,13 +48,13 @@ export class AccessTokenSigner {
       .setAudience(AUDIENCE)
       .setIssuedAt(issuedAt)
       .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-      .sign(this.#key);
+      .sign(await this.#cryptoKey);
     return { token, expiresAt };
   }
 
   async verify(token: string): Promise<AccessClaims> {
     try {
-      const { payload } = await jwtVerify(token, this.#key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE });
+      const { payload } = await jwtVerify(token, await this.#cryptoKey, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE });
       const { sub, tid, sid, exp } = payload;
       if (typeof sub !== 'string' || typeof tid !== 'string' || typeof sid !== 'string' || typeof exp !== 'number') {
         throw new AccessTokenError('TOKEN_INVALID');

@@ -1,13 +1,16 @@
 import { z } from 'zod';
 import { platformPermissions as can } from '../../platform/platform-permissions';
+import { text } from '../../platform/validation';
 import { router } from '../init';
 import { permittedProcedure } from '../procedures';
 
 const runsInput = z
   .strictObject({
-    job: z.string().trim().max(100).optional(),
+    job: text({ max: 100 }).optional(),
     status: z.enum(['running', 'succeeded', 'failed']).optional(),
-    cursor: z.string().regex(/^\d{1,19}$/, 'Cursor inválido').optional(),
+    cursor: z.string().regex(/^\d{1,19}$/, 'Cursor inválido').nullish(),
+    /** Sent by tRPC's infinite queries; pages always go from newest to oldest. */
+    direction: z.enum(['forward', 'backward']).optional(),
     limit: z.number().int().min(1).max(200).default(50),
   })
   .default({ limit: 50 });

@@ -30,23 +30,25 @@ export type FieldErrors = Partial<Record<string, string>>;
  * a field in their details (EMAIL_TAKEN → email).
  */
 export function fieldErrorsOf(error: unknown): FieldErrors {
-  const data = asAppError(error)?.data;
-  if (!data) return {};
+  const appError = asAppError(error);
+  const data = appError?.data;
+  if (!appError || !data) return {};
   const fields: FieldErrors = {};
   const zodFields = (data.zodError?.fieldErrors ?? {}) as Record<string, string[] | undefined>;
   for (const [field, messages] of Object.entries(zodFields)) {
     if (messages?.[0]) fields[field] = messages[0];
   }
   const detailField = (data.details as { field?: unknown } | null)?.field;
-  if (typeof detailField === 'string' && asAppError(error)) fields[detailField] = asAppError(error)!.message;
+  if (typeof detailField === 'string') fields[detailField] = appError.message;
   return fields;
 }
 
-/** What a form shows in a banner or toast: everything that is not already beside a field. */
-export function formErrorOf(error: unknown): string | null {
+/** What a form shows in a banner: everything that is not already beside one of its fields. */
+export function formErrorOf(error: unknown, shownFields: readonly string[]): string | null {
   if (!error) return null;
-  const data = asAppError(error)?.data;
-  if (data?.zodError) return data.zodError.formErrors[0] ?? null;
-  if (Object.keys(fieldErrorsOf(error)).length > 0) return null;
-  return errorMessage(error);
+  const formErrors = asAppError(error)?.data?.zodError?.formErrors ?? [];
+  const fields = Object.keys(fieldErrorsOf(error));
+  const allShown = fields.length > 0 && fields.every((field) => shownFields.includes(field));
+  if (allShown && formErrors.length === 0) return null;
+  return formErrors[0] ?? errorMessage(error);
 }

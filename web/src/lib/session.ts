@@ -24,8 +24,9 @@ export function createSessionTransport(): SessionTransport {
   const client = createTRPCClient<AppRouter>({ links: [httpLink({ url: '/trpc', headers: WEB_CLIENT_HEADERS })] });
   return {
     login: (input) => client.auth.login.mutate(input),
-    refresh: () => client.auth.refresh.mutate(),
-    logout: () => client.auth.logout.mutate(),
+    // `{}`, not nothing: httpLink would send an empty JSON body, which the server answers with 400.
+    refresh: () => client.auth.refresh.mutate({}),
+    logout: () => client.auth.logout.mutate({}),
   };
 }
 
@@ -77,7 +78,9 @@ export class Session {
 
   subscribe = (listener: () => void): (() => void) => {
     this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
   };
 
   getSnapshot = (): SessionState => this.#state;

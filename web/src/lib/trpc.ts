@@ -65,8 +65,10 @@ export function createAppClient(session: Session): { client: AppClient; dispose(
     const token = session.accessToken;
     if (token === lastToken) return;
     lastToken = token;
-    // Closing the socket (not the client) keeps the subscriptions: the client reconnects with the new token.
-    wsClient.connection?.ws.close();
+    // A renewed token: close the socket (not the client), which keeps the subscriptions and
+    // reconnects at once with the new token. Signing out needs nothing: the feed unsubscribes
+    // and the lazy client closes the idle socket.
+    if (token) wsClient.connection?.ws.close();
   });
   const client = createTRPCClient<AppRouter>({
     links: [

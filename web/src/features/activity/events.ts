@@ -1,0 +1,69 @@
+import type { AppClient } from '../../lib/trpc';
+
+type StreamItem = Parameters<NonNullable<Parameters<AppClient['events']['stream']['subscribe']>[1]['onData']>>[0];
+
+/** One event of the tenant's live stream, typed end to end from the server's EventMap. */
+export type AppEvent = StreamItem['data'];
+export type EventType = AppEvent['type'];
+
+export const EVENT_LABELS: Record<EventType, string> = {
+  'user.created': 'Usuário criado',
+  'user.updated': 'Usuário alterado',
+  'role.updated': 'Papel alterado',
+  'api_token.created': 'Token de API criado',
+  'api_token.revoked': 'Token de API revogado',
+  'tenant.updated': 'Empresa alterada',
+};
+
+const ROLE_CHANGES = { created: 'criado', updated: 'alterado', deleted: 'excluído' } as const;
+
+const CHANGE_LABELS: Record<string, string> = { name: 'nome', email: 'e-mail', role: 'papel', password: 'senha', active: 'situação' };
+
+/** Names the dashboard already knows (from cached lists), to say "Carla" rather than an id. */
+export interface KnownNames {
+  user(id: string): string | undefined;
+  role(key: string): string | undefined;
+}
+
+const NO_NAMES: KnownNames = { user: () => undefined, role: () => undefined };
+
+/** One line about what happened, in Portuguese. */
+export function summarizeEvent(event: AppEvent, names: KnownNames = NO_NAMES): string {
+  const role = (key: string) => names.role(key) ?? key;
+  switch (event.type) {
+    case 'user.created':
+      return `${event.data.name} <${event.data.email}> com o papel ${role(event.data.role)}`;
+    case 'user.updated': {
+      const who = names.user(event.data.userId) ?? 'Usuário';
+      const changes = event.data.changes.map((change) => CHANGE_LABELS[change] ?? change).join(', ');
+      return `${who}: ${changes || 'dados'} alterado(s) · ${role(event.data.role)} · ${event.data.active ? 'ativo' : 'inativo'}`;
+    }
+    case 'role.updated':
+      return `${event.data.name} (${event.data.key}) ${ROLE_CHANGES[event.data.change]}`;
+    case 'api_token.created':
+      return `${event.data.name} · ${event.data.scopes.length} escopo(s)`;
+    case 'api_token.revoked':
+      return event.data.name;
+    case 'tenant.updated':
+      return `campos: ${event.data.changes.join(', ')}`;
+  }
+}
+
+export type RefreshableQuery = 'users' | 'roles' | 'apiTokens' | 'audit' | 'me';
+
+/** Which cached lists an event makes stale. Every change is audited, so the audit log always is. */
+export function queriesStaleAfter(event: AppEvent, currentUserId: string): RefreshableQuery[] {
+  switch (event.type) {
+    case 'user.created':
+      return ['users', 'audit'];
+    case 'user.updated':
+      return event.data.userId === currentUserId ? ['users', 'audit', 'me'] : ['users', 'audit'];
+    case 'role.updated':
+      return ['roles', 'users', 'audit', 'me'];
+    case 'api_token.created':
+    case 'api_token.revoked':
+      return ['apiTokens', 'audit'];
+    case 'tenant.updated':
+      return ['me', 'audit'];
+  }
+}
