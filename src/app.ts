@@ -69,6 +69,13 @@ export function createApp(services: Services): express.Express {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  app.use('/trpc', (req: Request, _res: Response, next: NextFunction) => {
+    // A mutation with no input may come as an empty JSON body; read it as `{}` (no input for a
+    // single call, none for any call of a batch) so input defaults apply, not a JSON parse error.
+    const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+    if (req.method === 'POST' && !hasBody) req.body = {};
+    next();
+  });
   app.use(
     '/trpc',
     createExpressMiddleware({

@@ -127,6 +127,14 @@ describe('auth over HTTP', () => {
       await expectTrpcError(anonymous().auth.refresh.mutate({ refreshToken: 'rt_not-a-token-we-ever-issued' }), 'UNAUTHORIZED', 'INVALID_REFRESH_TOKEN');
       await expectTrpcError(anonymous().auth.refresh.mutate({}), 'UNAUTHORIZED', 'INVALID_REFRESH_TOKEN');
     });
+
+    it('a call with an empty JSON body (a plain httpLink with no input) gets the input defaults', async () => {
+      const logout = await rawTrpc(app.url, 'auth.logout');
+      expect(logout.status).toBe(200);
+      expect(trpcBody(logout).result?.data).toEqual({ ok: true });
+      const refresh = trpcBody(await rawTrpc(app.url, 'auth.refresh'));
+      expect(refresh.error?.data).toMatchObject({ code: 'UNAUTHORIZED', reason: 'INVALID_REFRESH_TOKEN' });
+    });
   });
 
   describe('dashboard sessions (refresh token in an httpOnly cookie)', () => {
