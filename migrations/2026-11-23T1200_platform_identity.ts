@@ -47,7 +47,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       tenant_id uuid not null references tenants(id) on delete cascade,
       email text not null check (email = lower(email)),
       name text not null,
-      password_hash text not null,
+      password_hash text,
+      invite_token_hash text unique,
+      invite_expires_at timestamptz,
       role_id uuid not null,
       active boolean not null default true,
       last_login_at timestamptz,
@@ -56,7 +58,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       updated_at timestamptz not null default now(),
       unique (tenant_id, email),
       unique (tenant_id, id),
-      foreign key (tenant_id, role_id) references roles (tenant_id, id)
+      foreign key (tenant_id, role_id) references roles (tenant_id, id),
+      -- a user has a password, or an invitation to choose one
+      check (password_hash is not null or invite_token_hash is not null)
     )`.execute(db);
 
   await sql`

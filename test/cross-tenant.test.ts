@@ -12,6 +12,7 @@ const TENANT_AGNOSTIC: Record<string, string> = {
   'auth.login': 'public; the tenant is named by slug with the credentials (src/domains/identity/sessions.test.ts)',
   'auth.refresh': 'public; the refresh token finds its own tenant (sessions.test.ts)',
   'auth.logout': 'public; the refresh token finds its own tenant (sessions.test.ts)',
+  'auth.acceptInvite': 'public; the invitation token finds its own tenant (src/domains/identity/invitations.test.ts)',
   'roles.permissions': 'the permission catalogue, declared in code',
   'apiTokens.scopes': 'the scope catalogue, declared in code',
   'jobs.definitions': 'the job definitions, declared in code',
@@ -25,6 +26,7 @@ interface Fixture {
   customRoleId: string;
   ownerRoleId: string;
   apiToken: { id: string; token: string };
+  invitedUserId: string;
 }
 
 async function prepareTenant(services: Services, roleKeys: string[]): Promise<Fixture> {
@@ -35,9 +37,10 @@ async function prepareTenant(services: Services, roleKeys: string[]): Promise<Fi
   for (const key of roleKeys) roles.push(await owner.roles.create({ key, name: `Role ${key}`, permissions: ['audit.read'] }));
   const ownerRoleId = (await owner.roles.list()).find((role) => role.key === 'owner')!.id;
   const apiToken = await owner.apiTokens.create({ name: 'Export', scopes: ['audit.export', 'audit.read'] });
+  const invited = await owner.users.invite({ email: `invited@${tenant.slug}.test`, name: 'Invited', role: 'viewer' });
   const job = services.scheduler.jobs.find((definition) => definition.name === 'identity.housekeeping')!;
   await services.scheduler.runSlot(job, { id: tenant.tenantId, slug: tenant.slug, timezone: 'America/Sao_Paulo' }, new Date('2026-01-01T06:30:00Z'), 'manual');
-  return { tenant, owner, user, customRoleId: roles[0]!.id, ownerRoleId, apiToken };
+  return { tenant, owner, user, customRoleId: roles[0]!.id, ownerRoleId, apiToken, invitedUserId: invited.user.id };
 }
 
 /** Everything of a tenant that a foreign call could alter, read under its own row-level security. */
@@ -99,6 +102,12 @@ describe('cross-tenant isolation: tenant B calls every procedure with tenant A i
       const twin = await b.owner.users.create({ email: a.user.email, name: 'Twin', password: 'twin-password', role: 'viewer' });
       expect((await b.owner.users.list()).map((user) => user.id)).toContain(twin.id);
     },
+    'users.invite': async () => {
+      await expectTrpcError(b.owner.users.invite({ email: 'y@example.com', name: 'Y', role: 'a_only' }), 'BAD_REQUEST', 'UNKNOWN_ROLE');
+      const twin = await b.owner.users.invite({ email: a.tenant.ownerEmail, name: 'Twin invited', role: 'viewer' });
+      expect((await b.owner.users.list()).map((user) => user.id)).toContain(twin.user.id);
+    },
+    'users.reissueInvite': () => expectUnknownToB((id) => b.owner.users.reissueInvite({ id }), () => [a.invitedUserId, ...aUserIds()]),
     'roles.list': async () => {
       const roles = await b.owner.roles.list();
       expect(roles.map((role) => role.id)).toContain(b.customRoleId);

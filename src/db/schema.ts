@@ -36,7 +36,10 @@ export interface UsersTable {
   tenant_id: string;
   email: string;
   name: string;
-  password_hash: string;
+  /** Null while an invitation is pending. */
+  password_hash: string | null;
+  invite_token_hash: string | null;
+  invite_expires_at: Timestamp | null;
   role_id: string;
   active: Generated<boolean>;
   last_login_at: Timestamp | null;

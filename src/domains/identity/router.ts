@@ -9,7 +9,9 @@ import {
   byId,
   createApiTokenInput,
   createRoleInput,
+  acceptInviteInput,
   createUserInput,
+  inviteUserInput,
   loginInput,
   logoutInput,
   refreshInput,
@@ -17,9 +19,9 @@ import {
   updateTenantInput,
   updateUserInput,
 } from './schemas';
-import { login, logout, refreshSession, type IssuedSession, type SessionDeps } from './sessions';
+import { acceptInvitation, login, logout, refreshSession, type IssuedSession, type SessionDeps } from './sessions';
 import { getTenantProfile, updateTenant } from './tenants';
-import { createUser, getUser, listUsers, updateUser } from './users';
+import { createUser, getUser, inviteUser, listUsers, reissueInvitation, updateUser } from './users';
 import type { InnerContext } from '../../trpc/context';
 import { DomainError } from '../../platform/errors';
 
@@ -79,6 +81,9 @@ export const authRouter = router({
     ctx.sessionCookie?.clear();
     return { ok: true as const };
   }),
+  acceptInvite: publicProcedure
+    .input(acceptInviteInput)
+    .mutation(async ({ ctx, input }) => deliverSession(ctx, await acceptInvitation(sessionDeps(ctx), input, clientOf(ctx)))),
   me: authedProcedure.query(({ ctx }) => ({
     user: { id: ctx.user.userId, email: ctx.user.email, name: ctx.user.name, role: ctx.user.role.key, roleName: ctx.user.role.name, permissions: [...ctx.user.permissions].sort() },
     tenant: ctx.tenant,
@@ -91,6 +96,12 @@ export const usersRouter = router({
   create: permittedProcedure(can['identity.users.write'])
     .input(createUserInput)
     .mutation(({ ctx, input }) => ctx.withTenant((trx) => createUser(trx, ctx.audit, input, grantorOf(ctx)))),
+  invite: permittedProcedure(can['identity.users.write'])
+    .input(inviteUserInput)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => inviteUser(trx, ctx.audit, input, grantorOf(ctx)))),
+  reissueInvite: permittedProcedure(can['identity.users.write'])
+    .input(byId)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => reissueInvitation(trx, ctx.audit, input.id, grantorOf(ctx)))),
   update: permittedProcedure(can['identity.users.write'])
     .input(updateUserInput)
     .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateUser(trx, ctx.audit, ctx.services.directory, input, grantorOf(ctx)))),

@@ -39,6 +39,8 @@ export const refreshInput = z.strictObject({ refreshToken: refreshTokenValue.opt
 export const logoutInput = z.strictObject({ refreshToken: refreshTokenValue.optional() }).default({});
 
 export const createUserInput = z.strictObject({ email, name: personName, password, role: roleKey });
+export const inviteUserInput = z.strictObject({ email, name: personName, role: roleKey });
+export const acceptInviteInput = z.strictObject({ token: z.string().regex(/^inv_[A-Za-z0-9_-]{32}$/, 'Convite inválido'), password });
 export const updateUserInput = z.strictObject({
   id,
   email: email.optional(),

@@ -5,7 +5,7 @@ import { withTenant, type TenantTransaction } from '../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
 import type { AccessTokenSigner } from '../../platform/auth/access-tokens';
 import { digestSecret, randomSecret } from '../../platform/auth/opaque-tokens';
-import { verifyPassword } from '../../platform/auth/passwords';
+import { hashPassword, verifyPassword } from '../../platform/auth/passwords';
 import { DomainError } from '../../platform/errors';
 import type { FallbackLimiter } from '../../platform/rate-limits/limiter';
 
@@ -59,7 +59,7 @@ export async function login(deps: SessionDeps, input: { tenant: string; email: s
         trx.selectFrom('users').select(['id', 'email', 'name', 'password_hash', 'active']).where('email', '=', input.email).executeTakeFirst(),
       )
     : undefined;
-  const passwordMatches = await verifyPassword(user?.active ? user.password_hash : undefined, input.password);
+  const passwordMatches = await verifyPassword(user?.active ? (user.password_hash ?? undefined) : undefined, input.password);
   if (!tenant || !user || !passwordMatches) {
     await deps.loginLimits.perAccount.consume(accountKey);
     if (tenant) {
@@ -171,4 +171,30 @@ export async function logout(deps: SessionDeps, refreshToken: string, client: Cl
     const user = await trx.selectFrom('users').select(['id', 'email']).where('id', '=', located.user_id).executeTakeFirst();
     await recordAudit(trx, auditFor(user, client), { action: 'auth.logout', entity: 'session', entityId: located.family_id });
   });
+}
+
+const invalidInvitation = () => new DomainError('UNAUTHORIZED', 'INVALID_INVITATION', 'Convite inválido, já usado ou expirado; peça um novo');
+
+/** The invited person chooses a password and is signed in; the invitation dies with its first use. */
+export async function acceptInvitation(deps: SessionDeps, input: { token: string; password: string }, client: ClientInfo): Promise<IssuedSession> {
+  const byIp = await deps.loginLimits.perIp.consume(client.ip ?? 'unknown');
+  if (!byIp.allowed) throw tooManyAttempts(byIp.retryAfterSeconds);
+  const digest = digestSecret(input.token);
+  const located = await deps.db.selectFrom('users').select(['tenant_id']).where('invite_token_hash', '=', digest).executeTakeFirst();
+  if (!located) throw invalidInvitation();
+  const passwordHash = await hashPassword(input.password);
+  const session = await withTenant(deps.db, located.tenant_id, async (trx) => {
+    const user = await trx.selectFrom('users').selectAll().where('invite_token_hash', '=', digest).forUpdate().executeTakeFirst();
+    if (!user?.active || !user.invite_expires_at || user.invite_expires_at.getTime() <= Date.now()) return undefined;
+    await trx
+      .updateTable('users')
+      .set({ password_hash: passwordHash, invite_token_hash: null, invite_expires_at: null, last_login_at: new Date(), updated_at: new Date() })
+      .where('id', '=', user.id)
+      .execute();
+    const audit = auditFor(user, client);
+    await recordAudit(trx, audit, { action: 'user.accept_invite', entity: 'user', entityId: user.id, details: { password: { to: '[changed]' } } });
+    return startSession(deps, trx, { tenantId: located.tenant_id, userId: user.id, familyId: randomUUID(), client });
+  });
+  if (!session) throw invalidInvitation();
+  return session;
 }

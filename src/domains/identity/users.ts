@@ -1,6 +1,7 @@
 import type { User } from '../../db/schema';
 import { afterCommit, tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
+import { digestSecret, randomSecret } from '../../platform/auth/opaque-tokens';
 import { hashPassword } from '../../platform/auth/passwords';
 import { DomainError, notFound } from '../../platform/errors';
 import { appendEvent } from '../../platform/events/outbox';
@@ -13,6 +14,8 @@ export interface UserView {
   name: string;
   role: string;
   active: boolean;
+  /** Invited and not yet accepted: no password chosen. */
+  invitationPending: boolean;
   lastLoginAt: string | null;
   createdAt: string;
 }
@@ -28,6 +31,7 @@ function toUserView(user: UserWithRole): UserView {
     name: user.name,
     role: user.role_key,
     active: user.active,
+    invitationPending: user.password_hash === null,
     lastLoginAt: user.last_login_at?.toISOString() ?? null,
     createdAt: user.created_at.toISOString(),
   };
@@ -54,19 +58,69 @@ export interface NewUserInput {
   role: string;
 }
 
-export async function createUser(trx: TenantTransaction, audit: AuditContext, input: NewUserInput, grantor?: Grantor): Promise<UserView> {
+type Credentials = { password_hash: string } | { invite_token_hash: string; invite_expires_at: Date };
+
+async function insertUser(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: Omit<NewUserInput, 'password'>,
+  credentials: Credentials,
+  grantor: Grantor | undefined,
+): Promise<UserView> {
   const role = await findRoleByKey(trx, input.role);
   assertGrantsHeld(role.permissions, grantor);
   const user = await trx
     .insertInto('users')
-    .values({ tenant_id: tenantOf(trx), email: input.email, name: input.name, password_hash: await hashPassword(input.password), role_id: role.id })
+    .values({ tenant_id: tenantOf(trx), email: input.email, name: input.name, role_id: role.id, ...credentials })
     .onConflict((conflict) => conflict.columns(['tenant_id', 'email']).doNothing())
     .returningAll()
     .executeTakeFirst();
   if (!user) throw new DomainError('CONFLICT', 'EMAIL_TAKEN', `Já existe um usuário com o e-mail ${input.email}`, { field: 'email' });
-  await recordAudit(trx, audit, { action: 'user.create', entity: 'user', entityId: user.id, after: { email: user.email, name: user.name, role: role.key } });
+  const invited = 'invite_token_hash' in credentials;
+  await recordAudit(trx, audit, { action: invited ? 'user.invite' : 'user.create', entity: 'user', entityId: user.id, after: { email: user.email, name: user.name, role: role.key } });
   await appendEvent(trx, 'user.created', { userId: user.id, email: user.email, name: user.name, role: role.key });
   return toUserView({ ...user, role_key: role.key });
+}
+
+export async function createUser(trx: TenantTransaction, audit: AuditContext, input: NewUserInput, grantor?: Grantor): Promise<UserView> {
+  return insertUser(trx, audit, input, { password_hash: await hashPassword(input.password) }, grantor);
+}
+
+const INVITATION_TTL_MS = 7 * 86_400_000;
+
+export interface Invitation {
+  /** Shown once: the person invited sets their password with it (auth.acceptInvite). */
+  token: string;
+  expiresAt: string;
+}
+
+function issueInvitation(): { invitation: Invitation; stored: { invite_token_hash: string; invite_expires_at: Date } } {
+  const token = `inv_${randomSecret(24)}`;
+  const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
+  return { invitation: { token, expiresAt: expiresAt.toISOString() }, stored: { invite_token_hash: digestSecret(token), invite_expires_at: expiresAt } };
+}
+
+/** Adds a user who chooses their own password through a one-time invitation token. */
+export async function inviteUser(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: Omit<NewUserInput, 'password'>,
+  grantor?: Grantor,
+): Promise<{ user: UserView; invitation: Invitation }> {
+  const { invitation, stored } = issueInvitation();
+  return { user: await insertUser(trx, audit, input, stored, grantor), invitation };
+}
+
+/** A new token for a pending invitation; the previous one stops working. */
+export async function reissueInvitation(trx: TenantTransaction, audit: AuditContext, id: string, grantor?: Grantor): Promise<{ user: UserView; invitation: Invitation }> {
+  const user = await usersWithRole(trx).where('users.id', '=', id).forUpdate('users').executeTakeFirst();
+  if (!user) throw notFound('Usuário');
+  assertGrantsHeld(user.role_grants, grantor);
+  if (user.password_hash !== null) throw new DomainError('CONFLICT', 'INVITATION_ALREADY_ACCEPTED', 'Este usuário já definiu a senha');
+  const { invitation, stored } = issueInvitation();
+  await trx.updateTable('users').set({ ...stored, updated_at: new Date() }).where('id', '=', id).execute();
+  await recordAudit(trx, audit, { action: 'user.invite_reissue', entity: 'user', entityId: id });
+  return { user: toUserView(user), invitation };
 }
 
 export interface UserChanges {
