@@ -30,6 +30,8 @@ describe('invitations', () => {
 
     await expectTrpcError(anonymous().auth.acceptInvite.mutate({ token: invitation.token, password: 'another password' }), 'UNAUTHORIZED', 'INVALID_INVITATION');
     await expectTrpcError(owner.users.reissueInvite({ id: user.id }), 'CONFLICT', 'INVITATION_ALREADY_ACCEPTED');
+    const events = await withTenant(app.services.db, tenant.tenantId, (trx) => trx.selectFrom('events').select(['type', 'data']).where('type', '=', 'user.updated').execute());
+    expect(events.map((event) => event.data)).toContainEqual({ userId: user.id, changes: ['invitation'], active: true, role: 'agent' });
     const actions = (await owner.audit.list({ entityId: user.id })).items.map((item) => item.action);
     expect(actions).toEqual(expect.arrayContaining(['user.invite', 'user.accept_invite']));
     const stored = await withTenant(app.services.db, tenant.tenantId, (trx) => trx.selectFrom('users').select(['invite_token_hash', 'password_hash']).where('id', '=', user.id).executeTakeFirstOrThrow());

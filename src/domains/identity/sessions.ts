@@ -7,6 +7,7 @@ import type { AccessTokenSigner } from '../../platform/auth/access-tokens';
 import { digestSecret, randomSecret } from '../../platform/auth/opaque-tokens';
 import { hashPassword, verifyPassword } from '../../platform/auth/passwords';
 import { DomainError } from '../../platform/errors';
+import { appendEvent } from '../../platform/events/outbox';
 import type { FallbackLimiter } from '../../platform/rate-limits/limiter';
 
 export interface SessionDeps {
@@ -193,6 +194,8 @@ export async function acceptInvitation(deps: SessionDeps, input: { token: string
       .execute();
     const audit = auditFor(user, client);
     await recordAudit(trx, audit, { action: 'user.accept_invite', entity: 'user', entityId: user.id, details: { password: { to: '[changed]' } } });
+    const role = await trx.selectFrom('roles').select('key').where('id', '=', user.role_id).executeTakeFirstOrThrow();
+    await appendEvent(trx, 'user.updated', { userId: user.id, changes: ['invitation'], active: true, role: role.key });
     return startSession(deps, trx, { tenantId: located.tenant_id, userId: user.id, familyId: randomUUID(), client });
   });
   if (!session) throw invalidInvitation();
