@@ -1,51 +1,30 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { sql } from 'kysely';
-import { pinoHttp } from 'pino-http';
 import { hasPendingMigrations } from './db/migrator';
-import { clientIpOf } from './platform/observability/client-ip';
-import { requestIdFrom, runWithRequestContext } from './platform/observability/request-context';
+import type { RequestObserver } from './platform/observability/request-observer';
 import { createRestRouter } from './rest';
 import type { Services } from './services';
-import { appRouter } from './trpc/app-router';
-import { createHttpContext } from './trpc/context';
 
 export const webDistFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
 const READY_CHECK_TIMEOUT_MS = 2_000;
 
-/** The HTTP surface on one port: /trpc, /api/v1 (REST), /health, /ready, /metrics and the dashboard. */
-export function createApp(services: Services): express.Express {
-  const { config, logger, metrics } = services;
+/**
+ * Everything on the port but tRPC's HTTP calls (served by src/trpc/http-handler.ts): /api/v1
+ * (REST), /health, /ready, /metrics and the dashboard.
+ */
+export function createApp(services: Services, observeRequest: RequestObserver): express.Express {
+  const { config, metrics } = services;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.set('etag', false);
 
+  app.use(observeRequest);
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const requestId = requestIdFrom(req.headers['x-request-id']);
-    res.setHeader('X-Request-Id', requestId);
-    runWithRequestContext({ requestId, ip: clientIpOf(req, config.trustProxy) }, next);
-  });
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (_req, res) => String(res.getHeader('X-Request-Id')),
-      customAttributeKeys: { reqId: 'requestId' },
-      quietReqLogger: true,
-      serializers: {
-        req: (req: { method: string; url: string; remoteAddress?: string }) => ({ method: req.method, url: req.url.split('?')[0], ip: req.remoteAddress }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
-    }),
-  );
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.path.startsWith('/trpc')) return next(); // procedures have their own metrics
     const stopTimer = metrics.httpDuration.startTimer();
     res.on('finish', () => {
       const route = routeLabel(req);
@@ -69,21 +48,6 @@ export function createApp(services: Services): express.Express {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  app.use('/trpc', (req: Request, _res: Response, next: NextFunction) => {
-    // A mutation with no input may come as an empty JSON body; read it as `{}` (no input for a
-    // single call, none for any call of a batch) so input defaults apply, not a JSON parse error.
-    const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
-    if (req.method === 'POST' && !hasBody) req.body = {};
-    next();
-  });
-  app.use(
-    '/trpc',
-    createExpressMiddleware({
-      router: appRouter,
-      createContext: ({ req, res }) => createHttpContext(services, req, res),
-      maxBodySize: config.maxBodyBytes,
-    }),
-  );
   app.use('/api/v1', createRestRouter(services));
   app.use('/api', (req, res) => {
     res.status(404).json({ error: 'ERR_NOT_FOUND', message: `Rota inexistente: ${req.method} ${req.originalUrl.split('?')[0]}`, details: {} });

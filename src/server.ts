@@ -3,9 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import { createApp } from './app';
+import { createRequestObserver } from './platform/observability/request-observer';
 import type { Services } from './services';
 import { appRouter } from './trpc/app-router';
 import { createWebSocketContext } from './trpc/context';
+import { createTrpcHttpHandler, isTrpcRequest } from './trpc/http-handler';
 
 export interface RunningServer {
   server: Server;
@@ -19,8 +21,13 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 /** One port for HTTP (tRPC, REST, dashboard) and the tRPC WebSocket at /trpc. */
 export async function startHttpServer(services: Services, options: { port: number; host: string }): Promise<RunningServer> {
-  const app = createApp(services);
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, app);
+  const observeRequest = createRequestObserver(services.logger, { trustProxy: services.config.trustProxy });
+  const app = createApp(services, observeRequest);
+  const trpc = createTrpcHttpHandler(services);
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    if (isTrpcRequest(req)) observeRequest(req, res, () => trpc(req, res));
+    else app(req, res);
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: services.config.maxBodyBytes });
   const wsHandler = applyWSSHandler({
     wss,
