@@ -31,6 +31,7 @@ describe('dashboard: users, audit, live activity and API tokens', () => {
   it('shows the server validation errors beside the fields', async () => {
     await openSection(page, 'Usuários e papéis');
     const form = page.getByRole('form', { name: 'Novo usuário' });
+    await form.getByRole('radio', { name: 'Definir senha' }).check();
     await form.getByLabel('Nome').fill('Sem Senha');
     await form.getByLabel('E-mail').fill('nao-e-email');
     await form.getByLabel('Senha inicial').fill('curta');
@@ -43,6 +44,7 @@ describe('dashboard: users, audit, live activity and API tokens', () => {
 
   it('creates a user and gives them another role', async () => {
     const form = page.getByRole('form', { name: 'Novo usuário' });
+    await form.getByRole('radio', { name: 'Definir senha' }).check();
     await form.getByLabel('Nome').fill('Carla Atendente');
     await form.getByLabel('E-mail').fill('carla@exemplo.test');
     await form.getByLabel('Senha inicial').fill('senha-bem-segura-1');

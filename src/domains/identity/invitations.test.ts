@@ -60,6 +60,22 @@ describe('invitations', () => {
     await expectTrpcError(anonymous().auth.acceptInvite.mutate({ token: fresh.invitation.token, password: 'short' }), 'BAD_REQUEST');
   });
 
+  it('a password set by an admin, or a deactivation, ends the pending invitation', async () => {
+    const byAdmin = await owner.users.invite({ email: 'set-by-admin@example.com', name: 'Set', role: 'viewer' });
+    await owner.users.update({ id: byAdmin.user.id, password: 'admin chose this' });
+    await expectTrpcError(anonymous().auth.acceptInvite.mutate({ token: byAdmin.invitation.token, password: 'chosen password' }), 'UNAUTHORIZED', 'INVALID_INVITATION');
+    expect((await login(app.url, tenant, 'set-by-admin@example.com', 'admin chose this')).user.id).toBe(byAdmin.user.id);
+
+    const paused = await owner.users.invite({ email: 'paused@example.com', name: 'Paused', role: 'viewer' });
+    expect(new Date(paused.user.invitationExpiresAt!).getTime()).toBeGreaterThan(Date.now());
+    await owner.users.deactivate({ id: paused.user.id });
+    await owner.users.reactivate({ id: paused.user.id });
+    await expectTrpcError(anonymous().auth.acceptInvite.mutate({ token: paused.invitation.token, password: 'chosen password' }), 'UNAUTHORIZED', 'INVALID_INVITATION');
+    const renewed = await owner.users.reissueInvite({ id: paused.user.id });
+    expect(renewed.user.invitationExpiresAt).toBe(renewed.invitation.expiresAt);
+    await expect(anonymous().auth.acceptInvite.mutate({ token: renewed.invitation.token, password: 'chosen password' })).resolves.toMatchObject({ user: { id: paused.user.id } });
+  });
+
   it('an invitation cannot hand out more than the inviter holds', async () => {
     const admin = await owner.users.create({ email: 'admin@example.com', name: 'Admin', password: 'admin password', role: 'admin' });
     const adminSession = await login(app.url, tenant, admin.email, 'admin password');

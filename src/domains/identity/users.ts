@@ -16,6 +16,8 @@ export interface UserView {
   active: boolean;
   /** Invited and not yet accepted: no password chosen. */
   invitationPending: boolean;
+  /** When the pending invitation's link stops working (null when none is pending). */
+  invitationExpiresAt: string | null;
   lastLoginAt: string | null;
   createdAt: string;
 }
@@ -32,6 +34,7 @@ function toUserView(user: UserWithRole): UserView {
     role: user.role_key,
     active: user.active,
     invitationPending: user.password_hash === null,
+    invitationExpiresAt: user.password_hash === null ? (user.invite_expires_at?.toISOString() ?? null) : null,
     lastLoginAt: user.last_login_at?.toISOString() ?? null,
     createdAt: user.created_at.toISOString(),
   };
@@ -120,7 +123,8 @@ export async function reissueInvitation(trx: TenantTransaction, audit: AuditCont
   const { invitation, stored } = issueInvitation();
   await trx.updateTable('users').set({ ...stored, updated_at: new Date() }).where('id', '=', id).execute();
   await recordAudit(trx, audit, { action: 'user.invite_reissue', entity: 'user', entityId: id });
-  return { user: toUserView(user), invitation };
+  await appendEvent(trx, 'user.updated', { userId: id, changes: ['invitation'], active: user.active, role: user.role_key });
+  return { user: toUserView({ ...user, ...stored }), invitation };
 }
 
 export interface UserChanges {
@@ -159,8 +163,10 @@ export async function updateUser(
       ...(changes.name !== undefined ? { name: changes.name } : {}),
       ...(changes.email !== undefined ? { email: changes.email } : {}),
       ...(role ? { role_id: role.id } : {}),
-      ...(changes.password !== undefined ? { password_hash: await hashPassword(changes.password) } : {}),
+      // A password set by an admin ends a pending invitation; deactivation expires it.
+      ...(changes.password !== undefined ? { password_hash: await hashPassword(changes.password), invite_token_hash: null, invite_expires_at: null } : {}),
       ...(changes.active !== undefined ? { active: changes.active, deactivated_at: changes.active ? null : new Date() } : {}),
+      ...(deactivating && before.invite_expires_at ? { invite_expires_at: new Date() } : {}),
       updated_at: new Date(),
     })
     .where('id', '=', before.id)

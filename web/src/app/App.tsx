@@ -1,14 +1,22 @@
+import { useEffect } from 'react';
+import { InvitePage } from '../features/auth/InvitePage';
+import { INVITE_PATH } from '../features/auth/invitationLink';
+import { rememberTenant } from '../features/auth/lastTenant';
 import { LoginPage } from '../features/auth/LoginPage';
 import { EventStreamProvider } from '../features/activity/EventStream';
 import { errorMessage } from '../lib/errors';
 import { trpc } from '../lib/trpc';
 import { Button, Spinner } from '../ui/Button';
 import { MeContext, useSession, useSessionState } from './providers';
+import { usePath } from './router';
 import { Shell } from './Shell';
 
 export function App() {
   const state = useSessionState();
+  const path = usePath();
   if (state.status === 'restoring') return <FullPageSpinner label="Abrindo sua sessão…" />;
+  // Public, with or without a session: the page itself deals with an open one.
+  if (path === INVITE_PATH) return <InvitePage />;
   if (state.status === 'signedOut') return <LoginPage notice={state.notice} />;
   return <SignedInApp />;
 }
@@ -16,6 +24,11 @@ export function App() {
 function SignedInApp() {
   const session = useSession();
   const me = trpc.auth.me.useQuery();
+  const tenantSlug = me.data?.tenant.slug;
+  // So the login form knows the company next time, also for people who came in by an invitation.
+  useEffect(() => {
+    if (tenantSlug) rememberTenant(tenantSlug);
+  }, [tenantSlug]);
   if (me.isPending) return <FullPageSpinner label="Carregando…" />;
   if (me.isError) {
     return (

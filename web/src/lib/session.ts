@@ -4,15 +4,18 @@ import type { AppRouter } from '../../../src/trpc/app-router';
 
 type IssuedSession = inferRouterOutputs<AppRouter>['auth']['login'];
 export type LoginInput = inferRouterInputs<AppRouter>['auth']['login'];
+export type AcceptInviteInput = inferRouterInputs<AppRouter>['auth']['acceptInvite'];
 
 export type SessionState =
   | { status: 'restoring' }
   | { status: 'signedOut'; notice: string | null }
   | { status: 'signedIn'; accessToken: string; expiresAt: number };
 
-/** The three calls a session makes; in the browser they go over plain HTTP with the refresh cookie. */
+/** The calls a session makes; in the browser they go over plain HTTP with the refresh cookie. */
 export interface SessionTransport {
   login(input: LoginInput): Promise<IssuedSession>;
+  /** Sets an invited person's password and signs them in, like login. */
+  acceptInvite(input: AcceptInviteInput): Promise<IssuedSession>;
   refresh(): Promise<IssuedSession>;
   logout(): Promise<unknown>;
 }
@@ -24,6 +27,7 @@ export function createSessionTransport(): SessionTransport {
   const client = createTRPCClient<AppRouter>({ links: [httpLink({ url: '/trpc', headers: WEB_CLIENT_HEADERS })] });
   return {
     login: (input) => client.auth.login.mutate(input),
+    acceptInvite: (input) => client.auth.acceptInvite.mutate(input),
     // `{}`, not nothing: httpLink would send an empty JSON body, which the server answers with 400.
     refresh: () => client.auth.refresh.mutate({}),
     logout: () => client.auth.logout.mutate({}),
@@ -93,6 +97,10 @@ export class Session {
 
   async login(input: LoginInput): Promise<void> {
     this.#accept(await this.transport.login(input));
+  }
+
+  async acceptInvite(input: AcceptInviteInput): Promise<void> {
+    this.#accept(await this.transport.acceptInvite(input));
   }
 
   /** One refresh at a time; resolves false (and signs out) when the session cannot be renewed. */

@@ -125,3 +125,44 @@ export function CheckboxGroup({
     </fieldset>
   );
 }
+
+/** A labelled choice of one option (how a user gets in, …), as a short list of cards. */
+export function RadioGroup<Value extends string>({
+  legend,
+  options,
+  value,
+  onChange,
+}: {
+  legend: string;
+  options: readonly (CheckboxOption & { value: Value })[];
+  value: Value;
+  onChange: (next: Value) => void;
+}) {
+  const name = useId();
+  return (
+    <fieldset className="space-y-2">
+      <legend className="text-sm font-medium text-zinc-700">{legend}</legend>
+      <div className="grid gap-2">
+        {options.map((option) => (
+          <label
+            key={option.value}
+            className={`flex cursor-pointer items-start gap-2.5 rounded-md border px-3 py-2 text-sm ${value === option.value ? 'border-zinc-900 bg-zinc-50' : 'border-zinc-300 hover:bg-zinc-50'}`}
+          >
+            <input
+              type="radio"
+              name={name}
+              className="mt-0.5 size-4 accent-zinc-900"
+              checked={value === option.value}
+              disabled={option.disabled}
+              onChange={() => onChange(option.value)}
+            />
+            <span className="min-w-0">
+              <span className="block font-medium text-zinc-900">{option.label}</span>
+              {option.description && <span className="block text-xs text-zinc-500">{option.description}</span>}
+            </span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}

@@ -35,6 +35,7 @@ export function summarizeEvent(event: AppEvent, names: KnownNames = NO_NAMES): s
       return `${event.data.name} <${event.data.email}> com o papel ${role(event.data.role)}`;
     case 'user.updated': {
       const who = names.user(event.data.userId) ?? 'Usuário';
+      if (event.data.changes.includes('invitation')) return `${who} aceitou o convite · ${role(event.data.role)}`;
       const changes = event.data.changes.map((change) => CHANGE_LABELS[change] ?? change).join(', ');
       return `${who}: ${changes || 'dados'} alterado(s) · ${role(event.data.role)} · ${event.data.active ? 'ativo' : 'inativo'}`;
     }

@@ -6,10 +6,11 @@ import { ConfirmButton } from '../../ui/Dialog';
 import { Badge, EmptyState, Panel } from '../../ui/Layout';
 import { useActionFeedback } from '../../ui/Toast';
 import { canGrant } from './grants';
+import type { IssuedInvitation } from './InvitationDialog';
 
 type User = RouterOutputs['users']['list'][number];
 
-export function UsersPanel() {
+export function UsersPanel({ onInvited }: { onInvited: (invitation: IssuedInvitation) => void }) {
   const me = useMe();
   const canWrite = useCan('identity.users.write');
   const canReadRoles = useCan('identity.roles.read');
@@ -20,6 +21,7 @@ export function UsersPanel() {
   const update = trpc.users.update.useMutation({ onSettled: () => utils.users.list.invalidate() });
   const deactivate = trpc.users.deactivate.useMutation({ onSettled: () => utils.users.list.invalidate() });
   const reactivate = trpc.users.reactivate.useMutation({ onSettled: () => utils.users.list.invalidate() });
+  const reissue = trpc.users.reissueInvite.useMutation({ onSuccess: onInvited, onSettled: () => utils.users.list.invalidate() });
   const roleOf = (key: string) => roles.data?.find((role) => role.key === key);
   const roleName = (key: string) => roleOf(key)?.name ?? key;
   // Users whose role holds more than mine are out of my reach (the server refuses to change them).
@@ -32,9 +34,9 @@ export function UsersPanel() {
     {
       header: 'Nome',
       cell: (user) => (
-        <div>
+        <div className="min-w-32">
           <p className="font-medium text-zinc-900">{user.name}</p>
-          <p className="text-xs text-zinc-500">{user.email}</p>
+          <p className="text-xs wrap-anywhere text-zinc-500">{user.email}</p>
         </div>
       ),
     },
@@ -59,7 +61,7 @@ export function UsersPanel() {
           roleName(user.role)
         ),
     },
-    { header: 'Situação', cell: (user) => (user.active ? <Badge tone="green">Ativo</Badge> : <Badge tone="zinc">Inativo</Badge>) },
+    { header: 'Situação', cell: (user) => <StatusBadge user={user} /> },
     { header: 'Último acesso', cell: (user) => <span className="whitespace-nowrap">{formatRelative(user.lastLoginAt)}</span> },
     {
       header: 'Ações',
@@ -67,23 +69,37 @@ export function UsersPanel() {
       cell: (user) => {
         if (user.id === me.user.id) return <Badge tone="blue">Você</Badge>;
         if (!canManage(user)) return null;
-        return user.active ? (
-          <ConfirmButton
-            label="Desativar"
-            title={`Desativar ${user.name}?`}
-            message="A pessoa perde o acesso na hora: as sessões abertas são encerradas. Você pode reativá-la depois."
-            confirmLabel="Desativar"
-            onConfirm={() => feedback(() => deactivate.mutateAsync({ id: user.id }), `${user.name} foi desativado(a)`)}
-          />
-        ) : (
-          <ConfirmButton
-            label="Reativar"
-            title={`Reativar ${user.name}?`}
-            message="A pessoa volta a poder entrar com a senha que já tinha."
-            confirmLabel="Reativar"
-            tone="primary"
-            onConfirm={() => feedback(() => reactivate.mutateAsync({ id: user.id }), `${user.name} foi reativado(a)`)}
-          />
+        return (
+          <div className="flex flex-col items-end gap-1.5">
+            {user.invitationPending && user.active && (
+              <ConfirmButton
+                label="Gerar novo convite"
+                title={`Gerar novo convite para ${user.name}?`}
+                message="Você recebe um novo link para enviar; o link anterior deixa de funcionar."
+                confirmLabel="Gerar convite"
+                tone="primary"
+                onConfirm={() => feedback(() => reissue.mutateAsync({ id: user.id }), `Novo convite gerado para ${user.name}`)}
+              />
+            )}
+            {user.active ? (
+              <ConfirmButton
+                label="Desativar"
+                title={`Desativar ${user.name}?`}
+                message="A pessoa perde o acesso na hora: as sessões abertas são encerradas. Você pode reativá-la depois."
+                confirmLabel="Desativar"
+                onConfirm={() => feedback(() => deactivate.mutateAsync({ id: user.id }), `${user.name} foi desativado(a)`)}
+              />
+            ) : (
+              <ConfirmButton
+                label="Reativar"
+                title={`Reativar ${user.name}?`}
+                message={user.invitationPending ? 'O convite volta a valer, se ainda estiver no prazo.' : 'A pessoa volta a poder entrar com a senha que já tinha.'}
+                confirmLabel="Reativar"
+                tone="primary"
+                onConfirm={() => feedback(() => reactivate.mutateAsync({ id: user.id }), `${user.name} foi reativado(a)`)}
+              />
+            )}
+          </div>
         );
       },
     },
@@ -102,4 +118,11 @@ export function UsersPanel() {
       />
     </Panel>
   );
+}
+
+/** Invited people count as active, but have not come in yet: that is what the owner needs to see. */
+function StatusBadge({ user }: { user: User }) {
+  if (!user.active) return <Badge tone="zinc">Inativo</Badge>;
+  if (user.invitationPending) return <Badge tone="amber">Convite pendente</Badge>;
+  return <Badge tone="green">Ativo</Badge>;
 }
