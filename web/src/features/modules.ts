@@ -1,17 +1,9 @@
-import type { inferRouterOutputs } from '@trpc/server';
 import type { ComponentType } from 'react';
-import type { AppRouter } from '../../../src/trpc/app-router';
+import type { ModuleName } from '../../../src/platform/modules';
 
-/** The product modules a tenant can switch on, as the server types them. */
-export type ModuleName = inferRouterOutputs<AppRouter>['auth']['me']['tenant']['modules'][number];
-
-export const MODULE_LABELS: Record<ModuleName, string> = {
-  helpdesk: 'Atendimento',
-  agenda: 'Agenda',
-  queue: 'Fila',
-  usage: 'Uso de IA',
-  inventory: 'Inventário',
-};
+// The module list and labels are plain shared constants (no server code), declared once.
+export { MODULE_LABELS } from '../../../src/platform/modules';
+export type { ModuleName };
 
 /** A dashboard page that belongs to a module: shown only when the module is on and the user may read it. */
 export interface ModulePage {
