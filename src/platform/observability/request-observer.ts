@@ -1,32 +1,32 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pinoHttp } from 'pino-http';
 import type { Logger } from './logger';
 import { clientIpOf } from './client-ip';
 import { requestIdFrom, runWithRequestContext } from './request-context';
 
 export type RequestObserver = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
+const UNLOGGED_PATHS = new Set(['/health', '/metrics']);
+
 /**
  * Gives every HTTP request a request id (the caller's X-Request-Id when sane), echoes it, runs
  * the rest of the request inside its context so every log line carries it, and writes one
- * access-log line when the response finishes.
+ * access-log line when the response finishes (warn for 4xx, error for 5xx).
  */
 export function createRequestObserver(logger: Logger, options: { trustProxy: boolean }): RequestObserver {
-  const accessLog = pinoHttp({
-    logger,
-    genReqId: (_req, res) => String(res.getHeader('X-Request-Id')),
-    customAttributeKeys: { reqId: 'requestId' },
-    quietReqLogger: true,
-    serializers: {
-      req: (req: { method: string; url: string; remoteAddress?: string }) => ({ method: req.method, url: req.url.split('?')[0], ip: req.remoteAddress }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
-  });
   return (req, res, next) => {
     const requestId = requestIdFrom(req.headers['x-request-id']);
+    const ip = clientIpOf(req, options.trustProxy);
+    const startedAt = performance.now();
     res.setHeader('X-Request-Id', requestId);
-    runWithRequestContext({ requestId, ip: clientIpOf(req, options.trustProxy) }, () => accessLog(req, res, next));
+    res.once('finish', () => {
+      const path = (req.url ?? '/').split('?')[0]!;
+      const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+      if (UNLOGGED_PATHS.has(path) || !logger.isLevelEnabled(level)) return;
+      logger[level](
+        { requestId, req: { method: req.method, url: path, ip }, res: { statusCode: res.statusCode }, responseTime: Math.round(performance.now() - startedAt) },
+        'request completed',
+      );
+    });
+    runWithRequestContext({ requestId, ip }, next);
   };
 }
