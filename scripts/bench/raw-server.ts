@@ -13,7 +13,7 @@ import { createHttpContext } from '../../src/trpc/context';
  *   /users.get        one select with the tenant filter (1 round trip)
  *   /rls/users.get    the select inside withTenant's transaction: begin, set_config, select, commit (4)
  *   /rls3/users.get   the same transaction with begin + set_config sent as one simple query (3)
- *   /trpc/…           the app's tRPC router on tRPC's standalone node:http adapter (no Express)
+ *   /trpc/…           the app's tRPC router on tRPC's node:http adapter, without the app's request observer
  */
 
 const USER_SELECT = `select users.*, roles.key as role_key from users inner join roles on roles.id = users.role_id

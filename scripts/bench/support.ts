@@ -12,8 +12,18 @@ import { hashPassword } from '../../src/platform/auth/passwords';
 
 /** Shared pieces of the benchmark scripts: flags, bench databases, samples, tables, cleanup. */
 
-export const BENCH_JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-signing';
+const BENCH_JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-signing';
 export const BENCH_PASSWORD = 'bench password 123';
+/** The app's environment in both benches (plus DATABASE_URL, PORT and, for several instances, REDIS_URL). */
+export const BENCH_APP_ENV = {
+  NODE_ENV: 'production',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  JOBS_ENABLED: 'false',
+  DEMO_TENANT: 'false',
+  JWT_SECRET: BENCH_JWT_SECRET,
+  ACCESS_TOKEN_TTL_SECONDS: '3600', // the longest allowed, so no token expires mid-run
+};
 /** The server where the scripts create and drop their `balcao_bench*` databases. */
 export const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -231,7 +241,7 @@ export interface CpuSnapshot {
 
 /**
  * CPU counters for a run: the named processes, this process's reaped children (`children`:
- * e.g. autocannon), every `postgres` and `redis-server` process, and the whole machine.
+ * e.g. autocannon), every `postgres` and `redis-server` process, kernel interrupts, and the whole machine.
  */
 export function cpuSnapshot(pids: Record<string, number>): CpuSnapshot {
   const ticks: Record<string, number> = { children: readProcStat('self')?.childTicks ?? 0, postgres: 0, redis: 0 };
@@ -243,6 +253,7 @@ export function cpuSnapshot(pids: Record<string, number>): CpuSnapshot {
   }
   const values = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   const total = values.reduce((sum, value) => sum + value, 0);
+  ticks.interrupts = (values[5] ?? 0) + (values[6] ?? 0); // irq + softirq: loopback TCP work the kernel charges to no process
   return { busy: total - (values[3] ?? 0) - (values[4] ?? 0), total, ticks };
 }
 
