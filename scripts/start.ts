@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,10 +22,14 @@ function dashboardIsStale(): boolean {
 
 if (dashboardIsStale()) {
   console.log('Gerando o painel (vite build)…');
-  const { build } = await import('vite').catch(() => {
-    throw new Error('O painel não está gerado e o Vite não está instalado: rode `npm install` (com as dependências de desenvolvimento).');
-  });
-  await build({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+  // A child process: Vite sets NODE_ENV=production in the process that builds.
+  const viteCli = path.join(root, 'node_modules/vite/bin/vite.js');
+  if (!existsSync(viteCli)) {
+    console.error('O painel não está gerado e o Vite não está instalado: rode `npm install` (com as dependências de desenvolvimento).');
+    process.exit(1);
+  }
+  const built = spawnSync(process.execPath, [viteCli, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) process.exit(built.status ?? 1);
 }
 
 await import('../src/main');
