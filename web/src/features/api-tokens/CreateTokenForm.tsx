@@ -1,3 +1,4 @@
+import { heldPermissionOptions } from '../users/permissionOptions';
 import { useMe } from '../../app/providers';
 import { fieldErrorsOf, formErrorOf } from '../../lib/errors';
 import { startOfLocalDay } from '../../lib/format';
@@ -33,12 +34,7 @@ export function CreateTokenForm({ onCreated }: { onCreated: (token: RouterOutput
       <TextField label="Nome" placeholder="Integração ERP" autoComplete="off" {...form.bind('name')} error={errors.name} />
       <CheckboxGroup
         legend="Escopos"
-        options={(scopes.data ?? []).map((scope) => ({
-          value: scope.key,
-          label: scope.key,
-          description: held.has(scope.key) ? scope.description : `${scope.description} — seu papel não tem`,
-          disabled: !held.has(scope.key),
-        }))}
+        options={heldPermissionOptions(scopes.data ?? [], held)}
         selected={form.values.scopes}
         onChange={(next) => form.set('scopes', next)}
         error={errors.scopes}

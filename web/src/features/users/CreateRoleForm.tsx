@@ -1,3 +1,4 @@
+import { heldPermissionOptions } from './permissionOptions';
 import { useMe } from '../../app/providers';
 import { fieldErrorsOf, formErrorOf } from '../../lib/errors';
 import { trpc } from '../../lib/trpc';
@@ -38,12 +39,7 @@ export function CreateRoleForm() {
       <TextField label="Descrição (opcional)" {...form.bind('description')} error={errors.description} />
       <CheckboxGroup
         legend="Permissões"
-        options={(catalogue.data ?? []).map((permission) => ({
-          value: permission.key,
-          label: permission.key,
-          description: mine.includes(permission.key) ? permission.description : `${permission.description} — seu papel não tem`,
-          disabled: !mine.includes(permission.key),
-        }))}
+        options={heldPermissionOptions(catalogue.data ?? [], new Set(mine))}
         selected={form.values.permissions}
         onChange={(permissions) => form.set('permissions', permissions)}
         error={errors.permissions}
