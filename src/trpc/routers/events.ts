@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { eventTypes } from '../../domains/registry';
 import { DomainError } from '../../platform/errors';
 import type { EventType } from '../../platform/events/catalog';
+import { EventQueueOverflowError } from '../../platform/events/event-queue';
 import { streamTenantEvents } from '../../platform/events/stream';
 import { platformPermissions as can } from '../../platform/platform-permissions';
 import { router } from '../init';
@@ -51,9 +52,15 @@ export const eventsRouter = router({
           types: input.types,
           signal: stop.signal,
         });
-        for await (const event of events) {
-          if (endedBy) break;
-          yield tracked(event.id, event);
+        try {
+          for await (const event of events) {
+            if (endedBy) break;
+            yield tracked(event.id, event);
+          }
+        } catch (error) {
+          if (!(error instanceof EventQueueOverflowError)) throw error;
+          // Resuming from the last id replays the backlog from the table instead of from memory.
+          throw new DomainError('TOO_MANY_REQUESTS', 'SUBSCRIBER_TOO_SLOW', 'Eventos demais sem leitura; reconecte com o último id para retomar');
         }
         if (endedBy) throw endedBy;
       } finally {
