@@ -1,0 +1,89 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase } from '../src/db/database';
+
+const root = path.resolve(import.meta.dirname, '..');
+const tsx = path.join(root, 'node_modules/.bin/tsx');
+
+function run(script: string, args: string[], env: Record<string, string>) {
+  const result = spawnSync(tsx, [path.join(root, 'scripts', script), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const ownerFlags = ['--owner-email', 'owner@acme.test', '--owner-password', 'correct horse battery'];
+
+describe('operator CLI on the embedded database', () => {
+  let dataDir: string;
+  const env = () => ({ DATA_DIR: dataDir });
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'balcao-cli-'));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('tenant:seed --json creates the tenant, its roles and owner, and prints their ids', async () => {
+    const seeded = run('tenant-seed.ts', ['--slug', 'acme', '--name', 'Acme', ...ownerFlags, '--timezone', 'America/New_York', '--modules', 'helpdesk,agenda', '--demo', '--json'], env());
+    expect(seeded.stderr).toBe('');
+    expect(seeded.status).toBe(0);
+    const printed = JSON.parse(seeded.stdout.trim()) as Record<string, string>;
+    expect(Object.keys(printed).sort()).toEqual(['ownerId', 'slug', 'tenantId']);
+    expect(printed.slug).toBe('acme');
+
+    const database = await createDatabase({ kind: 'pglite', dataDir: path.join(dataDir, 'pglite') });
+    try {
+      const tenant = await database.db.selectFrom('tenants').selectAll().where('slug', '=', 'acme').executeTakeFirstOrThrow();
+      expect(tenant).toMatchObject({ id: printed.tenantId, timezone: 'America/New_York', modules: ['helpdesk', 'agenda'] });
+      const roles = await database.db.selectFrom('roles').select('key').where('tenant_id', '=', tenant.id).execute();
+      expect(roles.map((role) => role.key)).toEqual(expect.arrayContaining(['owner', 'admin', 'manager', 'agent', 'viewer']));
+      const users = await database.db.selectFrom('users').select(['id', 'email']).where('tenant_id', '=', tenant.id).execute();
+      expect(users.find((user) => user.email === 'owner@acme.test')?.id).toBe(printed.ownerId);
+      expect(users.length).toBeGreaterThan(1); // --demo added its users
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('refuses a slug that exists, and bad flags, with a clear message', () => {
+    const again = run('tenant-seed.ts', ['--slug', 'acme', '--name', 'Acme', ...ownerFlags], env());
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('Já existe uma empresa com o identificador acme');
+    const bad = run('tenant-seed.ts', ['--slug', 'Not A Slug', '--name', '', '--owner-email', 'nope', '--owner-password', 'short', '--timezone', 'Mars/Base'], env());
+    expect(bad.status).toBe(2);
+    for (const flag of ['--slug', '--name', '--owner-email', '--owner-password', '--timezone']) expect(bad.stderr).toContain(`${flag}:`);
+  });
+
+  it('migrate status lists what is applied', () => {
+    const status = run('migrate.ts', ['status'], env());
+    expect(status.status).toBe(0);
+    expect(status.stdout).toMatch(/aplicada em .*2026-11-23T1200_platform_identity/);
+  });
+
+  it('stops with a clear error and touches nothing while a running server holds the database', async () => {
+    const lockFile = path.join(dataDir, 'pglite.lock');
+    writeFileSync(lockFile, String(process.pid)); // this test process stands in for the server
+    const before = readdirSync(path.join(dataDir, 'pglite')).length;
+    try {
+      const seeded = run('tenant-seed.ts', ['--slug', 'other', '--name', 'Other', ...ownerFlags], env());
+      expect(seeded.status).toBe(1);
+      expect(seeded.stderr).toContain('está em uso por outro processo do Balcão');
+      expect(readdirSync(path.join(dataDir, 'pglite')).length).toBe(before);
+    } finally {
+      rmSync(lockFile);
+    }
+    expect(existsSync(lockFile)).toBe(false);
+    const database = await createDatabase({ kind: 'pglite', dataDir: path.join(dataDir, 'pglite') });
+    try {
+      expect(await database.db.selectFrom('tenants').select('slug').where('slug', '=', 'other').executeTakeFirst()).toBeUndefined();
+    } finally {
+      await database.close();
+    }
+  });
+});
