@@ -4,7 +4,6 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema';
-import { markSingleSession } from './tenant-scope';
 
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string; poolSize: number }
@@ -69,7 +68,6 @@ async function createEmbeddedDatabase(dataDir: string | undefined, loadDataDir: 
     const parsers = { [INT8_OID]: keepAsText, [XID8_OID]: keepAsText };
     const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(loadDataDir ? { loadDataDir } : {}), parsers });
     const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
-    markSingleSession(db);
     return {
       db,
       kind: 'pglite',

@@ -12,13 +12,6 @@ export function isUuid(value: string): boolean {
   return UUID_PATTERN.test(value);
 }
 
-const singleSessionDatabases = new WeakSet<Kysely<DB>>();
-
-/** PGlite has one session shared by every caller: its transactions must go through Kysely's lock. */
-export function markSingleSession(db: Kysely<DB>): void {
-  singleSessionDatabases.add(db);
-}
-
 /**
  * Runs `work` in a transaction that sees and writes only `tenantId`'s rows: the tenant and the
  * non-bypass role `app_rls` are set locally, so both reset at commit or rollback.
@@ -26,29 +19,12 @@ export function markSingleSession(db: Kysely<DB>): void {
 export async function withTenant<T>(db: Kysely<DB>, tenantId: string, work: (trx: TenantTransaction) => Promise<T>): Promise<T> {
   if (!isUuid(tenantId)) throw new Error(`withTenant: not a tenant id: ${tenantId}`);
   const callbacks: Array<() => void> = [];
-  const runScoped = (scoped: Kysely<DB>) => {
-    scopeOfTransaction.set(scoped, { tenantId, database: db });
-    commitCallbacks.set(scoped, callbacks);
-    return work(scoped as TenantTransaction);
-  };
-  const result = singleSessionDatabases.has(db)
-    ? await db.transaction().execute(async (trx) => {
-        await sql`select set_config('role', 'app_rls', true), set_config('app.tenant_id', ${tenantId}, true)`.execute(trx);
-        return runScoped(trx);
-      })
-    : await db.connection().execute(async (connection) => {
-        // One round trip for begin + scope: a parameterless query goes over the simple protocol,
-        // which accepts several statements; the id was checked to be a uuid above.
-        await sql.raw(`begin; select set_config('role', 'app_rls', true), set_config('app.tenant_id', '${tenantId}', true)`).execute(connection);
-        try {
-          const value = await runScoped(connection);
-          await sql.raw('commit').execute(connection);
-          return value;
-        } catch (error) {
-          await sql.raw('rollback').execute(connection).catch(() => undefined);
-          throw error;
-        }
-      });
+  const result = await db.transaction().execute(async (trx) => {
+    await sql`select set_config('role', 'app_rls', true), set_config('app.tenant_id', ${tenantId}, true)`.execute(trx);
+    scopeOfTransaction.set(trx, { tenantId, database: db });
+    commitCallbacks.set(trx, callbacks);
+    return work(trx as TenantTransaction);
+  });
   for (const callback of callbacks) callback();
   return result;
 }
