@@ -1,10 +1,10 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from './schema';
 
 declare const tenantScoped: unique symbol;
 
 /** A transaction bound to one tenant under row-level security; domain logic asks for this type. */
-export type TenantTransaction = Kysely<DB> & { readonly [tenantScoped]: string };
+export type TenantTransaction = Transaction<DB> & { readonly [tenantScoped]: string };
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
