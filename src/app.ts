@@ -17,10 +17,9 @@ const READY_CHECK_TIMEOUT_MS = 2_000;
  * (REST), /health, /ready, /metrics and the dashboard.
  */
 export function createApp(services: Services, observeRequest: RequestObserver): express.Express {
-  const { config, metrics } = services;
+  const { metrics } = services;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
   app.set('etag', false);
 
   app.use(observeRequest);

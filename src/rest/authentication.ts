@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { authenticateMachineToken, API_TOKEN_KIND } from '../domains/identity/api-tokens';
-import type { UserAccess } from '../domains/identity/directory';
+import { userActor, type UserAccess } from '../domains/identity/directory';
 import type { AuditContext } from '../platform/audit/audit-log';
 import { bearerToken } from '../platform/auth/access-tokens';
 import { currentRequestContext } from '../platform/observability/request-context';
@@ -15,8 +15,10 @@ export type RestPrincipal =
 
 export async function authenticateRestRequest(services: Services, req: Request): Promise<RestPrincipal> {
   const presented = bearerToken(req.headers.authorization);
-  const requestId = currentRequestContext()?.requestId ?? null;
-  const ip = req.ip ?? null;
+  // The request observer already resolved both, with the same trust-proxy rule as tRPC.
+  const context = currentRequestContext();
+  const requestId = context?.requestId ?? null;
+  const ip = context?.ip ?? null;
   if (!presented) throw new RestError(401, 'ERR_UNAUTHORIZED', 'Envie Authorization: Bearer <token>');
   if (presented.startsWith(`${API_TOKEN_KIND}_`)) {
     const machine = await authenticateMachineToken(services.db, presented);
@@ -39,7 +41,7 @@ export async function authenticateRestRequest(services: Services, req: Request):
     kind: 'user',
     tenantId: user.tenant.id,
     user,
-    audit: { actor: { type: 'user', id: user.userId, label: user.email }, requestId, ip },
+    audit: { actor: userActor(user), requestId, ip },
     allows: (permission) => user.permissions.has(permission),
   };
 }

@@ -71,12 +71,13 @@ function createSessionCookie(req: IncomingMessage, res: ServerResponse, secure: 
 export async function createHttpContext(services: Services, req: IncomingMessage, res: ServerResponse): Promise<InnerContext> {
   const isWebClient = req.headers['x-balcao-client'] === 'web';
   const secure = services.config.publicUrl.startsWith('https://');
+  const observed = currentRequestContext(); // set by the request observer for every HTTP call
   return createInnerContext(services, {
     auth: await authenticateAccessToken(services, bearerToken(req.headers.authorization)),
     client: {
-      ip: clientIpOf(req, services.config.trustProxy),
+      ip: observed ? observed.ip : clientIpOf(req, services.config.trustProxy),
       userAgent: req.headers['user-agent'] ?? null,
-      requestId: currentRequestContext()?.requestId ?? requestIdFrom(req.headers['x-request-id']),
+      requestId: observed?.requestId ?? requestIdFrom(req.headers['x-request-id']),
     },
     sessionCookie: isWebClient ? createSessionCookie(req, res, secure) : undefined,
   });

@@ -2,6 +2,7 @@ import { withTenant, type TenantTransaction } from '../db/tenant-scope';
 import type { AuditContext } from '../platform/audit/audit-log';
 import { DomainError } from '../platform/errors';
 import { MODULE_LABELS, type ModuleName } from '../platform/modules';
+import { userActor } from '../domains/identity/directory';
 import { baseProcedure } from './init';
 
 /** Every procedure: latency and errors per procedure; unexpected errors logged with their cause. */
@@ -37,7 +38,7 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const user = await ctx.services.directory.userAccess(auth.claims.tenantId, auth.claims.userId);
   if (!user?.active) throw new DomainError('UNAUTHORIZED', 'USER_INACTIVE', unauthorized.USER_INACTIVE!);
   const tenantId = user.tenant.id;
-  const audit: AuditContext = { actor: { type: 'user', id: user.userId, label: user.email }, requestId: ctx.client.requestId, ip: ctx.client.ip };
+  const audit: AuditContext = { actor: userActor(user), requestId: ctx.client.requestId, ip: ctx.client.ip };
   return next({
     ctx: {
       user,

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { expandGrants, type PermissionDefinition } from '../../platform/auth/permissions';
+import type { Actor } from '../../platform/audit/audit-log';
 import type { EventHub } from '../../platform/events/hub';
 import type { ModuleName } from '../../platform/modules';
 
@@ -23,6 +24,9 @@ export interface UserAccess {
   permissions: ReadonlySet<string>;
   tenant: TenantProfile;
 }
+
+/** A signed-in user as the actor of audited changes. */
+export const userActor = (user: UserAccess): Actor => ({ type: 'user', id: user.userId, label: user.email });
 
 interface CacheEntry {
   access: UserAccess | null;

@@ -142,7 +142,7 @@ export class EventHub {
   }
 
   /**
-   * Resolves once everything committed before the call has been handed out (tests, shutdown).
+   * Resolves once everything committed before the call has been handed out (tests use it to settle).
    * Delivery may wait on a transaction still running elsewhere, hence the loop.
    */
   async flush(timeoutMs = 10_000): Promise<void> {
