@@ -26,47 +26,50 @@ const unauthorized: Record<string, string> = {
 };
 
 /**
- * A signed-in user, checked against their current state (active, role) on every call. The
- * context gains the user, the audit actor and `withTenant` bound to the user's tenant.
+ * A signed-in user, checked against their current state (active, role) on every call, and
+ * optionally a module the tenant must have switched on and a permission the user's role must
+ * hold. What the procedure's context gains: the user, the audit actor and `withTenant` bound to
+ * the user's tenant. One middleware does all three checks, so each call merges its context once.
  */
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const { auth } = ctx;
-  if (auth.kind !== 'user') {
-    const reason = auth.kind === 'rejected' ? auth.reason : 'NO_TOKEN';
-    throw new DomainError('UNAUTHORIZED', reason, unauthorized[reason]!);
-  }
-  const user = await ctx.services.directory.userAccess(auth.claims.tenantId, auth.claims.userId);
-  if (!user?.active) throw new DomainError('UNAUTHORIZED', 'USER_INACTIVE', unauthorized.USER_INACTIVE!);
-  const tenantId = user.tenant.id;
-  const audit: AuditContext = { actor: userActor(user), requestId: ctx.client.requestId, ip: ctx.client.ip };
-  return next({
-    ctx: {
-      user,
-      claims: auth.claims,
-      tenant: user.tenant,
-      audit,
-      withTenant: <T>(work: (trx: TenantTransaction) => Promise<T>) => withTenant(ctx.services.db, tenantId, work),
-    },
+function signedInProcedure(requirements: { module?: ModuleName; permission?: string }) {
+  return publicProcedure.use(async ({ ctx, next }) => {
+    const { auth } = ctx;
+    if (auth.kind !== 'user') {
+      const reason = auth.kind === 'rejected' ? auth.reason : 'NO_TOKEN';
+      throw new DomainError('UNAUTHORIZED', reason, unauthorized[reason]!);
+    }
+    const user = await ctx.services.directory.userAccess(auth.claims.tenantId, auth.claims.userId);
+    if (!user?.active) throw new DomainError('UNAUTHORIZED', 'USER_INACTIVE', unauthorized.USER_INACTIVE!);
+    const { module, permission } = requirements;
+    if (module && !user.tenant.modules.includes(module)) {
+      throw new DomainError('FORBIDDEN', 'MODULE_DISABLED', `O módulo ${MODULE_LABELS[module]} não está ativo para esta empresa`, { module });
+    }
+    if (permission && !user.permissions.has(permission)) {
+      throw new DomainError('FORBIDDEN', 'PERMISSION_DENIED', `Seu papel não permite esta ação (${permission})`, { permission });
+    }
+    const tenantId = user.tenant.id;
+    const audit: AuditContext = { actor: userActor(user), requestId: ctx.client.requestId, ip: ctx.client.ip };
+    return next({
+      ctx: {
+        user,
+        claims: auth.claims,
+        tenant: user.tenant,
+        audit,
+        withTenant: <T>(work: (trx: TenantTransaction) => Promise<T>) => withTenant(ctx.services.db, tenantId, work),
+      },
+    });
   });
-});
+}
+
+/** Any signed-in, active user. */
+export const authedProcedure = signedInProcedure({});
 
 /** Tenant work; with a module, refused unless the tenant has that module switched on. */
 export function tenantProcedure(module?: ModuleName) {
-  if (!module) return authedProcedure;
-  return authedProcedure.use(({ ctx, next }) => {
-    if (!ctx.tenant.modules.includes(module)) {
-      throw new DomainError('FORBIDDEN', 'MODULE_DISABLED', `O módulo ${MODULE_LABELS[module]} não está ativo para esta empresa`, { module });
-    }
-    return next();
-  });
+  return module ? signedInProcedure({ module }) : authedProcedure;
 }
 
 /** Tenant work that needs one declared permission (and optionally a module). */
 export function permittedProcedure(permission: string, module?: ModuleName) {
-  return tenantProcedure(module).use(({ ctx, next }) => {
-    if (!ctx.user.permissions.has(permission)) {
-      throw new DomainError('FORBIDDEN', 'PERMISSION_DENIED', `Seu papel não permite esta ação (${permission})`, { permission });
-    }
-    return next();
-  });
+  return signedInProcedure({ permission, module });
 }
