@@ -1,7 +1,11 @@
 import type { Migration } from 'kysely/migration';
+import * as helpdesk from './2026-11-30T1300_helpdesk';
 import * as platformIdentity from './2026-11-23T1200_platform_identity';
+import * as platformDeliveries from './2026-11-30T1200_platform_deliveries';
 
 /** Every migration, by name; append new ones (names sort in the order they run). */
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1200_platform_identity': platformIdentity,
+  '2026-11-30T1200_platform_deliveries': platformDeliveries,
+  '2026-11-30T1300_helpdesk': helpdesk,
 };

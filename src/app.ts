@@ -5,7 +5,9 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { sql } from 'kysely';
 import { hasPendingMigrations } from './db/migrator';
 import type { RequestObserver } from './platform/observability/request-observer';
+import { EXTERNAL_API_BASE } from './domains/helpdesk/external-rest';
 import { createRestRouter } from './rest';
+import { createExternalApiRouter } from './rest/external-v1';
 import type { Services } from './services';
 
 export const webDistFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
@@ -48,6 +50,7 @@ export function createApp(services: Services, observeRequest: RequestObserver): 
   });
 
   app.use('/api/v1', createRestRouter(services));
+  app.use(EXTERNAL_API_BASE, createExternalApiRouter(services));
   app.use('/api', (req, res) => {
     res.status(404).json({ error: 'ERR_NOT_FOUND', message: `Rota inexistente: ${req.method} ${req.originalUrl.split('?')[0]}`, details: {} });
   });

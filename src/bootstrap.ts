@@ -28,6 +28,7 @@ export async function bootstrap(config: AppConfig, overrides: ServiceOverrides =
     await services.hub.start();
     const http = await startHttpServer(services, { port: config.port, host: config.host });
     if (config.jobsEnabled) await services.scheduler.start();
+    if (config.deliveries.enabled) await services.deliveries.start();
     const url = config.publicUrl.replace(`:${config.port}`, `:${http.port}`);
     logger.info({ url, database: services.database.kind, redis: Boolean(services.redis), readyInMs: Date.now() - startedAt }, 'balcão ready');
     if (config.demoTenant) printDemoLogin(url, demoCreated);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { DeliverySettings } from './platform/deliveries/worker';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -23,6 +24,7 @@ const environmentSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: optionalString,
   JWT_SECRET: optionalString.refine((value) => value === undefined || value.length >= 32, 'JWT_SECRET must have at least 32 characters'),
+  SECRETS_KEY: optionalString.refine((value) => value === undefined || value.length >= 32, 'SECRETS_KEY must have at least 32 characters'),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   LOGIN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(30),
@@ -34,6 +36,13 @@ const environmentSchema = z.object({
   JOBS_ENABLED: booleanFlag.default(true),
   EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   EVENTS_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
+  DELIVERIES_ENABLED: booleanFlag.default(true),
+  DELIVERIES_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
+  DELIVERIES_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(2000),
+  DELIVERIES_RETRY_CAP_MS: z.coerce.number().int().min(1).max(86_400_000).default(300_000),
+  DELIVERIES_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
+  DELIVERIES_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
+  DELIVERIES_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -48,6 +57,8 @@ export interface AppConfig {
   database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
   redisUrl: string | undefined;
   jwtSecret: string;
+  /** Seals machine secrets kept in the database (webhook secrets). */
+  secretsKey: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   loginLimits: { maxAttemptsPerIp: number; maxFailuresPerAccount: number; windowSeconds: number };
@@ -57,6 +68,7 @@ export interface AppConfig {
   jobsEnabled: boolean;
   eventsRetentionDays: number;
   eventsPollIntervalMs: number;
+  deliveries: DeliverySettings & { enabled: boolean };
 }
 
 export class ConfigError extends Error {}
@@ -70,8 +82,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const env = parsed.data;
   const dataDir = path.resolve(env.DATA_DIR);
-  if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
-    throw new ConfigError('Invalid configuration: JWT_SECRET is required when NODE_ENV=production');
+  for (const name of ['JWT_SECRET', 'SECRETS_KEY'] as const) {
+    if (env.NODE_ENV === 'production' && !env[name]) throw new ConfigError(`Invalid configuration: ${name} is required when NODE_ENV=production`);
   }
   return {
     env: env.NODE_ENV,
@@ -84,7 +96,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
       : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
     redisUrl: env.REDIS_URL,
-    jwtSecret: env.JWT_SECRET ?? readOrCreateLocalSecret(dataDir),
+    jwtSecret: env.JWT_SECRET ?? readOrCreateLocalSecret(dataDir, 'jwt-secret'),
+    secretsKey: env.SECRETS_KEY ?? readOrCreateLocalSecret(dataDir, 'secrets-key'),
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
     loginLimits: {
@@ -98,12 +111,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     jobsEnabled: env.JOBS_ENABLED,
     eventsRetentionDays: env.EVENTS_RETENTION_DAYS,
     eventsPollIntervalMs: env.EVENTS_POLL_INTERVAL_MS,
+    deliveries: {
+      enabled: env.DELIVERIES_ENABLED,
+      pollIntervalMs: env.DELIVERIES_POLL_INTERVAL_MS,
+      retryBaseMs: env.DELIVERIES_RETRY_BASE_MS,
+      retryCapMs: env.DELIVERIES_RETRY_CAP_MS,
+      maxAttempts: env.DELIVERIES_MAX_ATTEMPTS,
+      timeoutMs: env.DELIVERIES_TIMEOUT_MS,
+      concurrency: env.DELIVERIES_CONCURRENCY,
+    },
   };
 }
 
-/** A development install keeps its signing key beside its data, so sessions survive restarts. */
-function readOrCreateLocalSecret(dataDir: string): string {
-  const secretFile = path.join(dataDir, 'jwt-secret');
+/** A development install keeps its keys beside its data, so sessions and sealed secrets survive restarts. */
+function readOrCreateLocalSecret(dataDir: string, fileName: string): string {
+  const secretFile = path.join(dataDir, fileName);
   if (existsSync(secretFile)) return readFileSync(secretFile, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(48).toString('base64url');

@@ -5,8 +5,10 @@ import type { AppConfig } from './config';
 import { createDatabase, type Database } from './db/database';
 import type { DB } from './db/schema';
 import { IdentityDirectory } from './domains/identity/directory';
-import { domainJobs, permissionCatalogue } from './domains/registry';
+import { deliveryKinds, domainJobs, permissionCatalogue } from './domains/registry';
 import { AccessTokenSigner } from './platform/auth/access-tokens';
+import { SecretBox } from './platform/auth/secret-box';
+import { DeliveryWorker } from './platform/deliveries/worker';
 import { createMemoryBus, createRedisBus, type MessageBus } from './platform/events/bus';
 import { EventHub } from './platform/events/hub';
 import { JobScheduler } from './platform/jobs/scheduler';
@@ -27,8 +29,12 @@ export interface Services {
   hub: EventHub;
   directory: IdentityDirectory;
   signer: AccessTokenSigner;
+  /** Seals and opens machine secrets stored in the database. */
+  secrets: SecretBox;
   loginLimits: { perIp: FallbackLimiter; perAccount: FallbackLimiter };
   scheduler: JobScheduler;
+  /** Sends queued outbound deliveries; started by bootstrap when DELIVERIES_ENABLED. */
+  deliveries: DeliveryWorker;
   close(): Promise<void>;
 }
 
@@ -54,6 +60,8 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
     perAccount: new FallbackLimiter({ keyPrefix: 'balcao:login:account', points: limits.maxFailuresPerAccount, durationSeconds: limits.windowSeconds }, redis, logger),
   };
   const scheduler = new JobScheduler({ db, logger, metrics, instanceId, jobs: domainJobs(config) });
+  const secrets = new SecretBox(config.secretsKey);
+  const deliveries = new DeliveryWorker({ db, bus, logger, metrics, instanceId, kinds: deliveryKinds(secrets), settings: config.deliveries });
   return {
     config,
     instanceId,
@@ -66,10 +74,13 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
     hub,
     directory,
     signer: new AccessTokenSigner(config.jwtSecret, config.accessTokenTtlSeconds),
+    secrets,
     loginLimits,
     scheduler,
+    deliveries,
     close: async () => {
       await scheduler.stop();
+      await deliveries.stop();
       await hub.stop();
       directory.stop();
       await bus.close();

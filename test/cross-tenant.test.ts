@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../src/db/tenant-scope';
+import type { DeliveryKind } from '../src/platform/deliveries/kinds';
+import { enqueueDelivery } from '../src/platform/deliveries/queue';
 import type { Services } from '../src/services';
 import { appRouter } from '../src/trpc/app-router';
 import { callerFor, seedTenant, startTestApp, type TestTenant } from './support/app';
 import { addUser, expectTrpcError, ownerCaller, rawRequest, trpcError, type Caller, type TestUser } from './support/identity';
+import { receiveMessage } from './support/helpdesk';
+import { freePort } from './support/network';
 
 type RunningTestApp = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -19,6 +23,14 @@ const TENANT_AGNOSTIC: Record<string, string> = {
   'events.stream': "a subscription; its tenant scoping is covered by the realtime tests",
 };
 
+/** Every try is refused at once, so each tenant's delivery is dead after one recorded attempt. */
+const refusedTarget = { url: '' };
+const unreachableKind: DeliveryKind<{ tenant: string }> = {
+  name: 'test.cross_tenant.unreachable',
+  maxAttempts: 1,
+  resolveTarget: async () => ({ url: refusedTarget.url, secret: 'cross-tenant-secret' }),
+};
+
 interface Fixture {
   tenant: TestTenant;
   owner: Caller;
@@ -27,10 +39,12 @@ interface Fixture {
   ownerRoleId: string;
   apiToken: { id: string; token: string };
   invitedUserId: string;
+  deliveryId: string;
+  helpdesk: { channelId: string; ticketId: string; messageId: string; contactId: string; queueId: string; apiId: string };
 }
 
 async function prepareTenant(services: Services, roleKeys: string[]): Promise<Fixture> {
-  const tenant = await seedTenant(services);
+  const tenant = await seedTenant(services, { modules: ['helpdesk'] });
   const owner = await ownerCaller(services, tenant);
   const user = await addUser(services, tenant, 'agent');
   const roles = [];
@@ -40,7 +54,24 @@ async function prepareTenant(services: Services, roleKeys: string[]): Promise<Fi
   const invited = await owner.users.invite({ email: `invited@${tenant.slug}.test`, name: 'Invited', role: 'viewer' });
   const job = services.scheduler.jobs.find((definition) => definition.name === 'identity.housekeeping')!;
   await services.scheduler.runSlot(job, { id: tenant.tenantId, slug: tenant.slug, timezone: 'America/Sao_Paulo' }, new Date('2026-01-01T06:30:00Z'), 'manual');
-  return { tenant, owner, user, customRoleId: roles[0]!.id, ownerRoleId, apiToken, invitedUserId: invited.user.id };
+  const delivery = await withTenant(services.db, tenant.tenantId, (trx) => enqueueDelivery(trx, { kind: unreachableKind, payload: { tenant: tenant.slug } }));
+  await services.deliveries.flush();
+  const channelId = (await owner.helpdesk.channels.create({ type: 'n8n', name: `Canal ${tenant.slug}`, outboundUrl: refusedTarget.url })).id;
+  const received = await receiveMessage(services, tenant.tenantId, channelId, { from: '5511955554444', contactName: `Contato ${tenant.slug}` });
+  const contactId = (await owner.helpdesk.tickets.get({ id: received.ticketId })).contact.id;
+  const queueId = (await owner.helpdesk.queues.create({ name: `Fila ${tenant.slug}`, memberIds: [user.userId] })).id;
+  const { apiId } = await owner.helpdesk.apiConfigs.create({ name: 'ERP', channelId });
+  return {
+    tenant,
+    owner,
+    user,
+    customRoleId: roles[0]!.id,
+    ownerRoleId,
+    apiToken,
+    invitedUserId: invited.user.id,
+    deliveryId: delivery.id,
+    helpdesk: { channelId, ticketId: received.ticketId, messageId: received.messageId, contactId, queueId, apiId },
+  };
 }
 
 /** Everything of a tenant that a foreign call could alter, read under its own row-level security. */
@@ -50,6 +81,17 @@ function snapshot(services: Services, tenantId: string) {
     users: await trx.selectFrom('users').selectAll().orderBy('id').execute(),
     roles: await trx.selectFrom('roles').selectAll().orderBy('id').execute(),
     apiTokens: await trx.selectFrom('api_tokens').select(['id', 'name', 'scopes', 'revoked_at', 'expires_at', 'token_hash']).orderBy('id').execute(),
+    deliveries: await trx.selectFrom('deliveries').select(['id', 'status', 'attempts', 'next_attempt_at', 'updated_at']).orderBy('id').execute(),
+    helpdesk: {
+      settings: await trx.selectFrom('helpdesk_settings').selectAll().execute(),
+      channels: await trx.selectFrom('helpdesk_channels').selectAll().orderBy('id').execute(),
+      contacts: await trx.selectFrom('helpdesk_contacts').selectAll().orderBy('id').execute(),
+      queues: await trx.selectFrom('helpdesk_queues').selectAll().orderBy('id').execute(),
+      members: await trx.selectFrom('helpdesk_queue_members').selectAll().orderBy('user_id').execute(),
+      tickets: await trx.selectFrom('helpdesk_tickets').selectAll().orderBy('id').execute(),
+      messages: await trx.selectFrom('helpdesk_messages').selectAll().orderBy('id').execute(),
+      apiConfigs: await trx.selectFrom('helpdesk_api_configs').selectAll().orderBy('id').execute(),
+    },
   }));
 }
 
@@ -63,12 +105,16 @@ describe('cross-tenant isolation: tenant B calls every procedure with tenant A i
   let before: Awaited<ReturnType<typeof snapshot>>;
 
   beforeAll(async () => {
+    refusedTarget.url = `http://127.0.0.1:${await freePort()}/hook`;
     app = await startTestApp();
+    app.services.deliveries.register(unreachableKind);
     a = await prepareTenant(app.services, ['a_only', 'shared_key']);
     b = await prepareTenant(app.services, ['b_only']);
     before = await snapshot(app.services, a.tenant.tenantId);
   });
-  afterAll(() => app.stop());
+  afterAll(async () => {
+    await app.stop();
+  });
 
   /** Each of A's ids answers exactly what a random uuid answers: NOT_FOUND, same message. */
   async function expectUnknownToB(call: (id: string) => Promise<unknown>, foreignIds: () => string[]): Promise<void> {
@@ -154,7 +200,83 @@ describe('cross-tenant isolation: tenant B calls every procedure with tenant A i
       expect(new Set(items.map((run) => run.id))).toEqual(bRuns);
       expect(items.filter((run) => aRuns.has(run.id))).toEqual([]);
     },
+    'deliveries.list': async () => {
+      const ids = (await b.owner.deliveries.list({ limit: 200 })).items.map((delivery) => delivery.id);
+      expect(ids).toEqual([b.deliveryId]);
+      expect((await b.owner.deliveries.list({ kind: unreachableKind.name, status: 'dead' })).items.map((delivery) => delivery.id)).toEqual([b.deliveryId]);
+    },
+    'deliveries.attempts': async () => {
+      expect(await b.owner.deliveries.attempts({ id: b.deliveryId })).toHaveLength(1);
+      await expectUnknownToB((id) => b.owner.deliveries.attempts({ id }), () => [a.deliveryId]);
+    },
+    'deliveries.replay': () => expectUnknownToB((id) => b.owner.deliveries.replay({ id }), () => [a.deliveryId]),
+    ...helpdeskCases(),
   };
+
+  /** The helpdesk: every id of A reads as unknown to B, and B's lists hold only B's. */
+  function helpdeskCases(): Record<string, () => Promise<void>> {
+    const ticket = () => [a.helpdesk.ticketId];
+    const expectOnlyB = <T>(items: T[], idOf: (item: T) => string, mine: string, theirs: string) => {
+      const ids = items.map(idOf);
+      expect(ids).toContain(mine);
+      expect(ids).not.toContain(theirs);
+    };
+    return {
+      'helpdesk.channels.create': async () => {
+        const created = await b.owner.helpdesk.channels.create({ type: 'n8n', name: 'Outro', outboundUrl: 'http://127.0.0.1:9/x' });
+        expectOnlyB(await b.owner.helpdesk.channels.list(), (channel) => channel.id, created.id, a.helpdesk.channelId);
+      },
+      'helpdesk.channels.list': async () => expectOnlyB(await b.owner.helpdesk.channels.list(), (channel) => channel.id, b.helpdesk.channelId, a.helpdesk.channelId),
+      'helpdesk.channels.get': () => expectUnknownToB((id) => b.owner.helpdesk.channels.get({ id }), () => [a.helpdesk.channelId]),
+      'helpdesk.channels.update': () => expectUnknownToB((id) => b.owner.helpdesk.channels.update({ id, name: 'Sequestrado', outboundUrl: 'http://evil.test/' }), () => [a.helpdesk.channelId]),
+      'helpdesk.channels.rotateSecret': () => expectUnknownToB((id) => b.owner.helpdesk.channels.rotateSecret({ id }), () => [a.helpdesk.channelId]),
+      'helpdesk.channels.statusHistory': () => expectUnknownToB((id) => b.owner.helpdesk.channels.statusHistory({ id }), () => [a.helpdesk.channelId]),
+      'helpdesk.tickets.list': async () => {
+        expectOnlyB((await b.owner.helpdesk.tickets.list({ limit: 100 })).items, (item) => item.id, b.helpdesk.ticketId, a.helpdesk.ticketId);
+        expect((await b.owner.helpdesk.tickets.list({ queueId: a.helpdesk.queueId })).items).toEqual([]);
+        expect((await b.owner.helpdesk.tickets.list({ search: `Contato ${a.tenant.slug}` })).items).toEqual([]);
+      },
+      'helpdesk.tickets.counts': async () => {
+        const counts = await b.owner.helpdesk.tickets.counts();
+        const own = (await b.owner.helpdesk.tickets.list({ limit: 100 })).items.length;
+        expect(counts.pending + counts.open + counts.closed).toBe(own);
+      },
+      'helpdesk.tickets.get': () => expectUnknownToB((id) => b.owner.helpdesk.tickets.get({ id }), ticket),
+      'helpdesk.tickets.markRead': () => expectUnknownToB((id) => b.owner.helpdesk.tickets.markRead({ id }), ticket),
+      'helpdesk.tickets.accept': () => expectUnknownToB((id) => b.owner.helpdesk.tickets.accept({ id }), ticket),
+      'helpdesk.tickets.transfer': async () => {
+        await expectUnknownToB((id) => b.owner.helpdesk.tickets.transfer({ id, queueId: b.helpdesk.queueId }), ticket);
+        await expectUnknownToB((queueId) => b.owner.helpdesk.tickets.transfer({ id: b.helpdesk.ticketId, queueId }), () => [a.helpdesk.queueId]);
+        await expectUnknownToB((userId) => b.owner.helpdesk.tickets.transfer({ id: b.helpdesk.ticketId, userId }), () => [a.user.userId]);
+      },
+      'helpdesk.tickets.close': () => expectUnknownToB((id) => b.owner.helpdesk.tickets.close({ id }), ticket),
+      'helpdesk.tickets.reopen': () => expectUnknownToB((id) => b.owner.helpdesk.tickets.reopen({ id }), ticket),
+      'helpdesk.messages.list': () => expectUnknownToB((ticketId) => b.owner.helpdesk.messages.list({ ticketId }), ticket),
+      'helpdesk.messages.send': async () => {
+        await expectUnknownToB((ticketId) => b.owner.helpdesk.messages.send({ ticketId, body: 'intruso' }), ticket);
+        await expectTrpcError(b.owner.helpdesk.messages.send({ ticketId: b.helpdesk.ticketId, body: 'citação', quotedMessageId: a.helpdesk.messageId }), 'NOT_FOUND');
+      },
+      'helpdesk.contacts.list': async () => expectOnlyB((await b.owner.helpdesk.contacts.list({})).items, (contact) => contact.id, b.helpdesk.contactId, a.helpdesk.contactId),
+      'helpdesk.contacts.get': () => expectUnknownToB((id) => b.owner.helpdesk.contacts.get({ id }), () => [a.helpdesk.contactId]),
+      'helpdesk.contacts.update': () => expectUnknownToB((id) => b.owner.helpdesk.contacts.update({ id, name: 'Sequestrado' }), () => [a.helpdesk.contactId]),
+      'helpdesk.queues.list': async () => expectOnlyB(await b.owner.helpdesk.queues.list(), (queue) => queue.id, b.helpdesk.queueId, a.helpdesk.queueId),
+      'helpdesk.queues.create': async () => {
+        await expect(b.owner.helpdesk.queues.create({ name: `Fila ${a.tenant.slug}` })).resolves.toMatchObject({ name: `Fila ${a.tenant.slug}` });
+        await expectTrpcError(b.owner.helpdesk.queues.create({ name: 'Com membro de A', memberIds: [a.user.userId] }), 'BAD_REQUEST', 'UNKNOWN_MEMBER');
+      },
+      'helpdesk.queues.update': () => expectUnknownToB((id) => b.owner.helpdesk.queues.update({ id, name: 'Sequestrada' }), () => [a.helpdesk.queueId]),
+      'helpdesk.queues.delete': () => expectUnknownToB((id) => b.owner.helpdesk.queues.delete({ id }), () => [a.helpdesk.queueId]),
+      'helpdesk.settings.get': async () => expect(await b.owner.helpdesk.settings.get()).toMatchObject({ reopenWindowMinutes: expect.any(Number) }),
+      'helpdesk.settings.update': async () => expect(await b.owner.helpdesk.settings.update({ reopenWindowMinutes: 5 })).toMatchObject({ reopenWindowMinutes: 5 }),
+      'helpdesk.apiConfigs.create': async () => {
+        await expectUnknownToB((channelId) => b.owner.helpdesk.apiConfigs.create({ name: 'X', channelId }), () => [a.helpdesk.channelId]);
+      },
+      'helpdesk.apiConfigs.list': async () => expectOnlyB(await b.owner.helpdesk.apiConfigs.list(), (config) => config.apiId, b.helpdesk.apiId, a.helpdesk.apiId),
+      'helpdesk.apiConfigs.update': () => expectUnknownToB((apiId) => b.owner.helpdesk.apiConfigs.update({ apiId, callbackUrl: 'http://evil.test/' }), () => [a.helpdesk.apiId]),
+      'helpdesk.apiConfigs.revoke': () => expectUnknownToB((apiId) => b.owner.helpdesk.apiConfigs.revoke({ apiId }), () => [a.helpdesk.apiId]),
+      'helpdesk.apiConfigs.calls': () => expectUnknownToB((apiId) => b.owner.helpdesk.apiConfigs.calls({ apiId }), () => [a.helpdesk.apiId]),
+    };
+  }
 
   it('every procedure of the app router is covered here or declared tenant-agnostic', () => {
     const procedures = Object.keys(appRouter._def.procedures).sort();
@@ -184,7 +306,7 @@ describe('cross-tenant isolation: tenant B calls every procedure with tenant A i
   it("A's users and token still work, and nothing of A changed", async () => {
     expect(await snapshot(app.services, a.tenant.tenantId)).toEqual(before);
     const aUser = await callerFor(app.services, a.user);
-    expect((await aUser.auth.me()).tenant).toMatchObject({ id: a.tenant.tenantId, name: `Tenant ${a.tenant.slug}`, modules: [] });
+    expect((await aUser.auth.me()).tenant).toMatchObject({ id: a.tenant.tenantId, name: `Tenant ${a.tenant.slug}`, modules: ['helpdesk'] });
     expect((await a.owner.roles.list()).map((role) => role.key)).toEqual(expect.arrayContaining(['a_only', 'shared_key']));
   });
 });

@@ -22,6 +22,7 @@ export const BENCH_APP_ENV = {
   JOBS_ENABLED: 'false',
   DEMO_TENANT: 'false',
   JWT_SECRET: BENCH_JWT_SECRET,
+  SECRETS_KEY: 'bench-secrets-key-that-is-long-enough-to-derive',
   ACCESS_TOKEN_TTL_SECONDS: '3600', // the longest allowed, so no token expires mid-run
 };
 /** The server where the scripts create and drop their `balcao_bench*` databases. */

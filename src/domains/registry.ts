@@ -1,19 +1,29 @@
 import type { AppConfig } from '../config';
 import type { PermissionDefinition } from '../platform/auth/permissions';
+import type { SecretBox } from '../platform/auth/secret-box';
+import type { DeliveryKind } from '../platform/deliveries/kinds';
 import type { EventType } from '../platform/events/catalog';
 import type { JobDefinition } from '../platform/jobs/scheduler';
 import { platformPermissions } from '../platform/platform-permissions';
+import { helpdeskEventTypes } from './helpdesk/events';
+import { helpdeskDeliveryKinds } from './helpdesk/outbound';
+import { helpdeskPermissions } from './helpdesk/permissions';
 import { identityEventTypes } from './identity/events';
 import { housekeepingJob } from './identity/jobs';
 import { identityPermissions } from './identity/permissions';
 
 /** The domains' declarations in one place: what the platform enforces, streams and schedules. */
-export const permissionCatalogue: readonly PermissionDefinition[] = [...platformPermissions.all, ...identityPermissions.all];
+export const permissionCatalogue: readonly PermissionDefinition[] = [...platformPermissions.all, ...identityPermissions.all, ...helpdeskPermissions.all];
 
 /** Scopes a machine credential may carry: any declared permission, plus machine-only scopes later domains add. */
 export const machineScopes: readonly PermissionDefinition[] = [...permissionCatalogue];
 
-export const eventTypes: readonly EventType[] = [...identityEventTypes];
+export const eventTypes: readonly EventType[] = [...identityEventTypes, ...helpdeskEventTypes];
+
+/** The kinds of outbound delivery the worker sends, built with the process's secret box. */
+export function deliveryKinds(secrets: SecretBox): DeliveryKind[] {
+  return [...helpdeskDeliveryKinds(secrets)];
+}
 
 export function domainJobs(config: Pick<AppConfig, 'eventsRetentionDays'>): JobDefinition[] {
   return [housekeepingJob({ eventsRetentionDays: config.eventsRetentionDays })];

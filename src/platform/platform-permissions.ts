@@ -5,4 +5,6 @@ export const platformPermissions = definePermissions({
   'audit.export': 'Exportar o registro de auditoria (CSV/JSON)',
   'jobs.read': 'Ver execuções de tarefas agendadas',
   'events.read': 'Receber o feed de atividade em tempo real',
+  'deliveries.read': 'Ver entregas de webhooks e suas tentativas',
+  'deliveries.replay': 'Reenviar entregas de webhooks mortas ou canceladas',
 });

@@ -1,18 +1,15 @@
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
+import { helpdeskWebhooks } from '../domains/helpdesk/rest';
 import type { Services } from '../services';
 import { auditExportHandler } from './audit-export';
 import { authenticateRestRequest } from './authentication';
 import { restErrorHandler, sendRestError } from './errors';
-
-type AsyncHandler = (req: Request, res: Response) => Promise<void>;
-
-/** Express 5 forwards rejected promises to the error handler; this keeps the types honest. */
-const handle = (handler: AsyncHandler) => (req: Request, res: Response, next: NextFunction) => handler(req, res).catch(next);
+import { handleAsync as handle, keepRawBody } from './handlers';
 
 /** The machine-to-machine surface under /api/v1. Domains add their rest.ts routers here. */
 export function createRestRouter(services: Services): express.Router {
   const rest = express.Router();
-  rest.use(express.json({ limit: services.config.maxBodyBytes, strict: true }));
+  rest.use(express.json({ limit: services.config.maxBodyBytes, strict: true, verify: keepRawBody }));
 
   rest.get(
     '/auth/whoami',
@@ -26,6 +23,7 @@ export function createRestRouter(services: Services): express.Router {
     }),
   );
   rest.get('/audit/export', handle(auditExportHandler(services)));
+  rest.use('/webhooks', helpdeskWebhooks(services));
 
   rest.use((req, res) => sendRestError(res, 404, { error: 'ERR_NOT_FOUND', message: `Rota inexistente: ${req.method} ${req.originalUrl.split('?')[0]}`, details: {} }));
   rest.use(restErrorHandler(services.logger));

@@ -1,6 +1,8 @@
+import { helpdeskRouter } from '../domains/helpdesk/router';
 import { apiTokensRouter, authRouter, rolesRouter, tenantRouter, usersRouter } from '../domains/identity/router';
 import { router } from './init';
 import { auditRouter } from './routers/audit';
+import { deliveriesRouter } from './routers/deliveries';
 import { eventsRouter } from './routers/events';
 import { jobsRouter } from './routers/jobs';
 
@@ -13,6 +15,8 @@ export const appRouter = router({
   audit: auditRouter,
   jobs: jobsRouter,
   events: eventsRouter,
+  deliveries: deliveriesRouter,
+  helpdesk: helpdeskRouter,
 });
 
 export type AppRouter = typeof appRouter;

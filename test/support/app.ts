@@ -22,6 +22,7 @@ export function testConfig(overrides: Partial<Record<string, string>> = {}): App
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     JWT_SECRET: TEST_JWT_SECRET,
+    SECRETS_KEY: 'test-secrets-key-that-is-long-enough-to-derive',
     DEMO_TENANT: 'false',
     JOBS_ENABLED: 'false',
     DATA_DIR: '/tmp/balcao-test-data-unused',

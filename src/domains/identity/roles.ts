@@ -15,6 +15,7 @@ export interface BuiltinRole {
 }
 
 const moduleGrants = MODULES.map((module) => `${module}.*`);
+const AGENT_HELPDESK_GRANTS = ['helpdesk.tickets.read', 'helpdesk.tickets.write', 'helpdesk.messages.send', 'helpdesk.contacts.*', 'helpdesk.channels.read'];
 
 /** Built-in roles are code: they are re-synced at every start, so new domains' permissions reach them. */
 export const BUILTIN_ROLES: readonly BuiltinRole[] = [
@@ -23,14 +24,15 @@ export const BUILTIN_ROLES: readonly BuiltinRole[] = [
     key: 'admin',
     name: 'Administrador',
     description: 'Tudo, menos dados e módulos da empresa',
-    grants: ['*.read', 'identity.users.*', 'identity.roles.*', 'identity.apiTokens.*', 'audit.*', 'jobs.*', 'events.*', ...moduleGrants],
+    grants: ['*.read', 'identity.users.*', 'identity.roles.*', 'identity.apiTokens.*', 'audit.*', 'jobs.*', 'events.*', 'deliveries.*', ...moduleGrants],
   },
   { key: 'manager', name: 'Gerente', description: 'Opera todos os módulos e vê a equipe', grants: ['*.read', ...moduleGrants] },
   {
     key: 'agent',
     name: 'Atendente',
     description: 'Atende nos módulos de atendimento, agenda e fila',
-    grants: ['events.read', 'helpdesk.*', 'agenda.*', 'queue.*'],
+    // Helpdesk: the inbox of their own queues; seeing every queue and configuring channels is for managers.
+    grants: ['events.read', ...AGENT_HELPDESK_GRANTS, 'agenda.*', 'queue.*'],
   },
   { key: 'viewer', name: 'Leitor', description: 'Somente leitura', grants: ['*.read'] },
 ];

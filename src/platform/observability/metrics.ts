@@ -58,6 +58,13 @@ export function createMetrics() {
       buckets: [0.01, 0.1, 0.5, 1, 5, 30, 120, 600],
       registers: [registry],
     }),
+    deliveriesSent: new Counter({
+      name: 'balcao_deliveries_sent_total',
+      help: 'Outbound delivery tries by kind and outcome (delivered, retry, dead, cancelled)',
+      labelNames: ['kind', 'outcome'],
+      registers: [registry],
+    }),
+    deliveryQueueDepth: new Gauge({ name: 'balcao_deliveries_pending', help: 'Outbound deliveries waiting to be delivered', registers: [registry] }),
     websocketConnections: new Gauge({ name: 'balcao_websocket_connections', help: 'Open WebSocket connections', registers: [registry] }),
   };
 }

@@ -13,7 +13,24 @@ export const EVENT_LABELS: Record<EventType, string> = {
   'api_token.created': 'Token de API criado',
   'api_token.revoked': 'Token de API revogado',
   'tenant.updated': 'Empresa alterada',
+  'ticket.created': 'Novo ticket',
+  'ticket.updated': 'Ticket atualizado',
+  'message.created': 'Mensagem',
+  'message.status_changed': 'Status de mensagem',
+  'channel.status_changed': 'Canal',
 };
+
+const TICKET_CHANGES = {
+  accepted: 'aceito',
+  transferred: 'transferido',
+  closed: 'encerrado',
+  reopened: 'reaberto',
+  message: 'nova mensagem',
+  read: 'lido',
+  tags: 'etiquetas alteradas',
+} as const;
+const MESSAGE_STATUSES = { pending: 'na fila', sent: 'enviada', delivered: 'entregue', read: 'lida', failed: 'falhou' } as const;
+const CHANNEL_STATUSES = { connected: 'conectado', disconnected: 'desconectado', error: 'com erro' } as const;
 
 const ROLE_CHANGES = { created: 'criado', updated: 'alterado', deleted: 'excluído' } as const;
 
@@ -47,6 +64,16 @@ export function summarizeEvent(event: AppEvent, names: KnownNames = NO_NAMES): s
       return event.data.name;
     case 'tenant.updated':
       return `campos: ${event.data.changes.join(', ')}`;
+    case 'ticket.created':
+      return `#${event.data.number} · ${event.data.lastMessagePreview}`;
+    case 'ticket.updated':
+      return `#${event.data.number} ${TICKET_CHANGES[event.data.change]}`;
+    case 'message.created':
+      return `${event.data.isNote ? 'Nota' : event.data.direction === 'inbound' ? 'Recebida' : 'Enviada'}: ${event.data.body.slice(0, 80) || event.data.kind}`;
+    case 'message.status_changed':
+      return `${MESSAGE_STATUSES[event.data.status]}${event.data.failureReason ? ` · ${event.data.failureReason}` : ''}`;
+    case 'channel.status_changed':
+      return `${event.data.name} ${CHANNEL_STATUSES[event.data.status]}${event.data.reason ? ` · ${event.data.reason}` : ''}`;
   }
 }
 
@@ -66,5 +93,12 @@ export function queriesStaleAfter(event: AppEvent, currentUserId: string): Refre
       return ['apiTokens', 'audit'];
     case 'tenant.updated':
       return ['me', 'audit'];
+    case 'ticket.created':
+    case 'ticket.updated':
+    case 'message.created':
+    case 'message.status_changed':
+    case 'channel.status_changed':
+      // The helpdesk pages follow these events themselves.
+      return [];
   }
 }

@@ -1,0 +1,214 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB, HelpdeskChannel } from '../../../db/schema';
+import { tenantOf, type TenantTransaction } from '../../../db/tenant-scope';
+import { recordAudit, type AuditContext } from '../../../platform/audit/audit-log';
+import { matchesDigest, secretDigest, type SecretBox } from '../../../platform/auth/secret-box';
+import { DomainError, notFound } from '../../../platform/errors';
+import { appendEvent } from '../../../platform/events/outbox';
+import { ensureHelpdeskSettings } from '../settings';
+import type { ChannelStatus, ChannelType } from './provider';
+
+export const WEBHOOK_SECRET_PREFIX = 'whsec_';
+
+export type CreateChannelInput =
+  | { type: 'n8n'; name: string; outboundUrl: string }
+  | { type: 'whatsapp_cloud'; name: string; phoneNumberId: string; accessToken: string; appSecret: string };
+
+export interface ChannelView {
+  id: string;
+  type: ChannelType;
+  name: string;
+  status: ChannelStatus;
+  statusReason: string | null;
+  statusChangedAt: Date;
+  /** n8n: where Balcão posts outbound messages. */
+  outboundUrl: string | null;
+  /** WhatsApp Cloud: the phone number id messages are sent from. */
+  phoneNumberId: string | null;
+  /** Where the provider posts to Balcão. */
+  webhookUrls: Record<string, string>;
+  createdAt: Date;
+}
+
+/** Sealed provider credentials live in `config` next to the public settings, never in a view. */
+interface ChannelConfig {
+  outboundUrl?: string;
+  phoneNumberId?: string;
+  accessTokenSealed?: string;
+  appSecretSealed?: string;
+}
+
+const configOf = (channel: Pick<HelpdeskChannel, 'config'>) => channel.config as ChannelConfig;
+
+export function webhookUrlsOf(publicUrl: string, channel: Pick<HelpdeskChannel, 'id' | 'type'>): Record<string, string> {
+  if (channel.type === 'n8n') {
+    const base = `${publicUrl}/api/v1/webhooks/n8n/channels/${channel.id}`;
+    return { messages: `${base}/messages`, statuses: `${base}/statuses` };
+  }
+  return { webhook: `${publicUrl}/api/v1/webhooks/whatsapp/channels/${channel.id}` };
+}
+
+export function toChannelView(channel: HelpdeskChannel, publicUrl: string): ChannelView {
+  const config = configOf(channel);
+  return {
+    id: channel.id,
+    type: channel.type,
+    name: channel.name,
+    status: channel.status,
+    statusReason: channel.status_reason,
+    statusChangedAt: channel.status_changed_at,
+    outboundUrl: config.outboundUrl ?? null,
+    phoneNumberId: config.phoneNumberId ?? null,
+    webhookUrls: webhookUrlsOf(publicUrl, channel),
+    createdAt: channel.created_at,
+  };
+}
+
+function newWebhookSecret(): string {
+  return `${WEBHOOK_SECRET_PREFIX}${randomBytes(24).toString('base64url')}`;
+}
+
+export async function createChannel(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  secrets: SecretBox,
+  publicUrl: string,
+  input: CreateChannelInput,
+): Promise<ChannelView & { webhookSecret: string }> {
+  await ensureHelpdeskSettings(trx);
+  const webhookSecret = newWebhookSecret();
+  const config: ChannelConfig =
+    input.type === 'n8n'
+      ? { outboundUrl: input.outboundUrl }
+      : { phoneNumberId: input.phoneNumberId, accessTokenSealed: secrets.seal(input.accessToken), appSecretSealed: secrets.seal(input.appSecret) };
+  const channel = await trx
+    .insertInto('helpdesk_channels')
+    .values({
+      tenant_id: tenantOf(trx),
+      type: input.type,
+      name: input.name,
+      // n8n is ready once configured (failed deliveries put it in error); the Cloud API once checked.
+      status: input.type === 'n8n' ? 'connected' : 'disconnected',
+      config: JSON.stringify(config),
+      webhook_secret_sealed: secrets.seal(webhookSecret),
+      webhook_secret_hash: secretDigest(webhookSecret),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, audit, { action: 'helpdesk.channel.created', entity: 'helpdesk_channel', entityId: channel.id, after: { type: input.type, name: input.name, outboundUrl: config.outboundUrl, phoneNumberId: config.phoneNumberId } });
+  return { ...toChannelView(channel, publicUrl), webhookSecret };
+}
+
+export async function findChannel(trx: TenantTransaction, id: string): Promise<HelpdeskChannel> {
+  const channel = await trx.selectFrom('helpdesk_channels').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+  if (!channel) throw notFound('Canal');
+  return channel;
+}
+
+export async function listChannels(trx: TenantTransaction): Promise<HelpdeskChannel[]> {
+  return trx.selectFrom('helpdesk_channels').selectAll().where('deleted_at', 'is', null).orderBy('created_at').execute();
+}
+
+export async function updateChannel(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: { id: string; name?: string; outboundUrl?: string },
+): Promise<HelpdeskChannel> {
+  const before = await findChannel(trx, input.id);
+  if (input.outboundUrl !== undefined && before.type !== 'n8n') {
+    throw new DomainError('BAD_REQUEST', 'NOT_AN_N8N_CHANNEL', 'Só canais n8n têm URL de saída');
+  }
+  const config = { ...configOf(before), ...(input.outboundUrl !== undefined ? { outboundUrl: input.outboundUrl } : {}) };
+  const after = await trx
+    .updateTable('helpdesk_channels')
+    .set({ name: input.name ?? before.name, config: JSON.stringify(config), updated_at: new Date() })
+    .where('id', '=', before.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, audit, {
+    action: 'helpdesk.channel.updated',
+    entity: 'helpdesk_channel',
+    entityId: before.id,
+    before: { name: before.name, outboundUrl: configOf(before).outboundUrl },
+    after: { name: after.name, outboundUrl: config.outboundUrl },
+  });
+  return after;
+}
+
+/** A new webhook secret; the old one stops working at once. */
+export async function rotateWebhookSecret(trx: TenantTransaction, audit: AuditContext, secrets: SecretBox, id: string): Promise<{ webhookSecret: string }> {
+  const channel = await findChannel(trx, id);
+  const webhookSecret = newWebhookSecret();
+  await trx
+    .updateTable('helpdesk_channels')
+    .set({ webhook_secret_sealed: secrets.seal(webhookSecret), webhook_secret_hash: secretDigest(webhookSecret), updated_at: new Date() })
+    .where('id', '=', channel.id)
+    .execute();
+  await recordAudit(trx, audit, { action: 'helpdesk.channel.secret_rotated', entity: 'helpdesk_channel', entityId: channel.id });
+  return { webhookSecret };
+}
+
+/**
+ * Moves a channel to a status, records it in the channel's history and tells the dashboard.
+ * Repeating the current status changes nothing, so providers may report it as often as they like.
+ */
+export async function setChannelStatus(trx: TenantTransaction, channel: HelpdeskChannel, status: ChannelStatus, reason: string | null): Promise<boolean> {
+  if (channel.status === status && channel.status_reason === reason) return false;
+  const changed = await trx
+    .updateTable('helpdesk_channels')
+    .set({ status, status_reason: reason, status_changed_at: new Date(), updated_at: new Date() })
+    .where('id', '=', channel.id)
+    .where((eb) => eb.or([eb('status', '!=', status), eb('status_reason', 'is distinct from', reason)]))
+    .executeTakeFirst();
+  if (Number(changed.numUpdatedRows) === 0) return false;
+  await trx.insertInto('helpdesk_channel_status_events').values({ tenant_id: tenantOf(trx), channel_id: channel.id, status, reason }).execute();
+  await appendEvent(trx, 'channel.status_changed', { channelId: channel.id, name: channel.name, status, reason });
+  return true;
+}
+
+export async function channelStatusHistory(trx: TenantTransaction, id: string) {
+  await findChannel(trx, id);
+  return trx
+    .selectFrom('helpdesk_channel_status_events')
+    .select(['id', 'status', 'reason', 'at'])
+    .where('channel_id', '=', id)
+    .orderBy('id', 'desc')
+    .limit(100)
+    .execute();
+}
+
+/** The channel a provider's webhook names, across tenants (the URL carries no tenant). */
+export async function channelForWebhook(db: Kysely<DB>, channelId: string, type: ChannelType): Promise<HelpdeskChannel | undefined> {
+  return db.selectFrom('helpdesk_channels').selectAll().where('id', '=', channelId).where('type', '=', type).where('deleted_at', 'is', null).executeTakeFirst();
+}
+
+/**
+ * A webhook call is genuine when it carries the channel's secret in `X-Webhook-Secret`, or an
+ * HMAC-SHA256 of the raw body keyed with it in `X-Webhook-Signature: sha256=<hex>`.
+ */
+export function isAuthenticWebhook(
+  channel: Pick<HelpdeskChannel, 'webhook_secret_hash' | 'webhook_secret_sealed'>,
+  secrets: SecretBox,
+  headers: { secret?: string; signature?: string },
+  rawBody: Buffer,
+): boolean {
+  if (headers.secret) return matchesDigest(headers.secret, channel.webhook_secret_hash);
+  const signature = /^sha256=([0-9a-f]{64})$/i.exec(headers.signature ?? '')?.[1];
+  if (!signature) return false;
+  const expected = createHmac('sha256', secrets.open(channel.webhook_secret_sealed)).update(rawBody).digest();
+  return timingSafeEqual(expected, Buffer.from(signature, 'hex'));
+}
+
+/** The sealed provider credentials of a WhatsApp Cloud channel, opened for one call. */
+export function whatsappCredentials(channel: HelpdeskChannel, secrets: SecretBox): { phoneNumberId: string; accessToken: string; appSecret: string } {
+  const config = configOf(channel);
+  if (channel.type !== 'whatsapp_cloud' || !config.phoneNumberId || !config.accessTokenSealed || !config.appSecretSealed) {
+    throw new Error(`channel ${channel.id} has no WhatsApp Cloud credentials`);
+  }
+  return { phoneNumberId: config.phoneNumberId, accessToken: secrets.open(config.accessTokenSealed), appSecret: secrets.open(config.appSecretSealed) };
+}
+
+export function outboundUrlOf(channel: HelpdeskChannel): string | undefined {
+  return configOf(channel).outboundUrl;
+}

@@ -1,0 +1,113 @@
+import { sql } from 'kysely';
+import type { HelpdeskContact } from '../../db/schema';
+import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
+import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
+import { DomainError, notFound } from '../../platform/errors';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../platform/keyset-cursor';
+import { normalisePhone } from './phones';
+
+export interface ContactView {
+  id: string;
+  name: string;
+  phone: string;
+  email: string | null;
+  tags: string[];
+  notes: string;
+  customFields: Record<string, string>;
+  createdAt: Date;
+}
+
+export const toContactView = (contact: HelpdeskContact): ContactView => ({
+  id: contact.id,
+  name: contact.name,
+  phone: contact.phone,
+  email: contact.email,
+  tags: contact.tags,
+  notes: contact.notes,
+  customFields: contact.custom_fields,
+  createdAt: contact.created_at,
+});
+
+/** A phone in E.164, or a 400 that says why (ERR_INVALID_NUMBER on REST). */
+export function phoneOrFail(raw: string): string {
+  const normalised = normalisePhone(raw);
+  if (!normalised.ok) throw new DomainError('BAD_REQUEST', 'INVALID_NUMBER', `${normalised.reason}: ${raw.slice(0, 40)}`, { number: raw.slice(0, 40) });
+  return normalised.e164;
+}
+
+/**
+ * The contact with this phone, created on first contact. A concurrent first message from the
+ * same phone meets the unique index and gets the same row. A name the provider reports fills
+ * a contact still named after its number, never overwrites one a person typed.
+ */
+export async function contactForPhone(trx: TenantTransaction, phone: string, reportedName?: string): Promise<HelpdeskContact> {
+  const name = reportedName?.trim() || phone;
+  return trx
+    .insertInto('helpdesk_contacts')
+    .values({ tenant_id: tenantOf(trx), phone, name })
+    .onConflict((oc) =>
+      oc
+        .columns(['tenant_id', 'phone'])
+        .where('merged_into_id', 'is', null)
+        .doUpdateSet({ name: sql`case when helpdesk_contacts.name = helpdesk_contacts.phone then excluded.name else helpdesk_contacts.name end` }),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function findContact(trx: TenantTransaction, id: string): Promise<HelpdeskContact> {
+  const contact = await trx.selectFrom('helpdesk_contacts').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!contact) throw notFound('Contato');
+  return contact;
+}
+
+const CONTACT_PAGE = 50;
+
+/** Contacts by name or phone, alphabetical, keyset-paged on (lower(name), id). */
+export async function listContacts(trx: TenantTransaction, input: { search?: string; cursor?: string }): Promise<{ items: ContactView[]; nextCursor: string | null }> {
+  let query = trx.selectFrom('helpdesk_contacts').selectAll().where('merged_into_id', 'is', null);
+  if (input.search) {
+    const pattern = `%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const digits = input.search.replace(/\D/g, '');
+    query = query.where((eb) => eb.or([eb('name', 'ilike', pattern), ...(digits.length >= 3 ? [eb('phone', 'like', `%${digits}%`)] : [])]));
+  }
+  if (input.cursor) {
+    const [name, id] = decodeKeysetCursor(input.cursor, 'text');
+    query = query.where((eb) => eb.or([eb(sql`lower(name)`, '>', name), eb.and([eb(sql`lower(name)`, '=', name), eb('id', '>', id)])]));
+  }
+  const rows = await query.orderBy(sql`lower(name)`).orderBy('id').limit(CONTACT_PAGE + 1).execute();
+  const page = rows.slice(0, CONTACT_PAGE);
+  const last = page.at(-1);
+  return { items: page.map(toContactView), nextCursor: rows.length > CONTACT_PAGE && last ? encodeKeysetCursor(last.name.toLowerCase(), last.id) : null };
+}
+
+
+export async function updateContact(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: { id: string; name?: string; phone?: string; email?: string | null; tags?: string[]; notes?: string; customFields?: Record<string, string> },
+): Promise<ContactView> {
+  const before = await findContact(trx, input.id);
+  const phone = input.phone === undefined ? before.phone : phoneOrFail(input.phone);
+  if (phone !== before.phone) {
+    const taken = await trx.selectFrom('helpdesk_contacts').select('id').where('phone', '=', phone).where('merged_into_id', 'is', null).executeTakeFirst();
+    if (taken) throw new DomainError('CONFLICT', 'PHONE_TAKEN', 'Outro contato já usa este telefone; mescle os dois', { contactId: taken.id });
+  }
+  const after = await trx
+    .updateTable('helpdesk_contacts')
+    .set({
+      name: input.name ?? before.name,
+      phone,
+      email: input.email === undefined ? before.email : input.email,
+      tags: input.tags ?? before.tags,
+      notes: input.notes ?? before.notes,
+      custom_fields: JSON.stringify(input.customFields ?? before.custom_fields),
+      updated_at: new Date(),
+    })
+    .where('id', '=', before.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const view = (contact: HelpdeskContact) => ({ name: contact.name, phone: contact.phone, email: contact.email, tags: contact.tags, notes: contact.notes, customFields: contact.custom_fields });
+  await recordAudit(trx, audit, { action: 'helpdesk.contact.updated', entity: 'helpdesk_contact', entityId: before.id, before: view(before), after: view(after) });
+  return toContactView(after);
+}

@@ -1,0 +1,43 @@
+import type { EventType } from '../../platform/events/catalog';
+import type { ChannelStatus, DeliveryStatus } from './channels/provider';
+
+/** What the inbox needs to place a ticket without fetching it again. */
+export interface TicketSummary {
+  ticketId: string;
+  number: number;
+  status: 'pending' | 'open' | 'closed';
+  channelId: string;
+  contactId: string;
+  queueId: string | null;
+  assigneeId: string | null;
+  unreadCount: number;
+  lastMessageAt: string;
+  lastMessagePreview: string;
+}
+
+declare module '../../platform/events/catalog' {
+  interface EventMap {
+    'ticket.created': TicketSummary;
+    'ticket.updated': TicketSummary & { change: 'accepted' | 'transferred' | 'closed' | 'reopened' | 'message' | 'read' | 'tags' };
+    'message.created': {
+      messageId: string;
+      ticketId: string;
+      direction: 'inbound' | 'outbound';
+      kind: string;
+      body: string;
+      isNote: boolean;
+      status: DeliveryStatus | 'received';
+      createdAt: string;
+    };
+    'message.status_changed': { messageId: string; ticketId: string; status: DeliveryStatus; failureReason: string | null };
+    'channel.status_changed': { channelId: string; name: string; status: ChannelStatus; reason: string | null };
+  }
+}
+
+export const helpdeskEventTypes = [
+  'ticket.created',
+  'ticket.updated',
+  'message.created',
+  'message.status_changed',
+  'channel.status_changed',
+] as const satisfies readonly EventType[];

@@ -1,0 +1,115 @@
+import express, { type Request } from 'express';
+import type { z } from 'zod';
+import type { HelpdeskChannel } from '../../db/schema';
+import { isUuid, withTenant, type TenantTransaction } from '../../db/tenant-scope';
+import { RestError } from '../../rest/errors';
+import { handleAsync, rawBodyOf } from '../../rest/handlers';
+import type { Services } from '../../services';
+import { DomainError } from '../../platform/errors';
+import { channelForWebhook, isAuthenticWebhook, whatsappCredentials } from './channels/channels';
+import { batchForPhoneNumber, parseWhatsappWebhook, verifyWebhookSubscription, verifyWhatsappSignature } from './channels/whatsapp-cloud';
+import { n8nInboundMessage, n8nInboundStatus, toInboundMessage, toInboundStatus } from './channels/n8n';
+import { applyReportedStatus, ingestInboundMessage } from './messages';
+import { queueOutboundMessage } from './outbound';
+
+/**
+ * The n8n webhooks of a channel. A call is authenticated by the channel's secret before its body
+ * is read for anything else, validated whole, and stored in one transaction before the answer:
+ * a 200 means the message is kept, and a retry of it is answered the same without a second copy.
+ */
+export function helpdeskWebhooks(services: Services): express.Router {
+  const webhooks = express.Router();
+
+  webhooks.post(
+    '/n8n/channels/:channelId/messages',
+    handleAsync(async (req, res) => {
+      const { channel, payload } = await authenticatedCall(services, req, n8nInboundMessage);
+      const result = await inTenantOf(services, channel, (trx) => ingestInboundMessage(trx, channel, toInboundMessage(payload), queueOutboundMessage));
+      res.status(200).json(result);
+    }),
+  );
+
+  webhooks.post(
+    '/n8n/channels/:channelId/statuses',
+    handleAsync(async (req, res) => {
+      const { channel, payload } = await authenticatedCall(services, req, n8nInboundStatus);
+      res.status(200).json(await inTenantOf(services, channel, (trx) => applyReportedStatus(trx, channel, toInboundStatus(payload))));
+    }),
+  );
+
+  // WhatsApp Cloud API: Meta checks the subscription with a GET, then posts signed batches.
+  webhooks.get(
+    '/whatsapp/channels/:channelId',
+    handleAsync(async (req, res) => {
+      const channel = await webhookChannel(services, req, 'whatsapp_cloud');
+      const verification = verifyWebhookSubscription(req.query as Record<string, unknown>, services.secrets.open(channel.webhook_secret_sealed));
+      if (!verification.ok) throw new RestError(403, 'ERR_WEBHOOK_UNAUTHORIZED', verification.reason);
+      res.status(200).type('text/plain').send(verification.challenge);
+    }),
+  );
+
+  webhooks.post(
+    '/whatsapp/channels/:channelId',
+    handleAsync(async (req, res) => {
+      const channel = await webhookChannel(services, req, 'whatsapp_cloud');
+      const { appSecret, phoneNumberId } = whatsappCredentials(channel, services.secrets);
+      if (!verifyWhatsappSignature(rawBodyOf(req), req.get('x-hub-signature-256'), appSecret)) {
+        services.logger.warn({ channelId: channel.id }, 'whatsapp webhook refused: bad X-Hub-Signature-256');
+        throw new RestError(401, 'ERR_WEBHOOK_UNAUTHORIZED', 'Assinatura X-Hub-Signature-256 inválida');
+      }
+      const parsed = parseWhatsappWebhook(req.body);
+      if (!parsed.ok) {
+        services.logger.warn({ channelId: channel.id, issues: parsed.issues.slice(0, 5) }, 'whatsapp webhook refused: invalid payload');
+        throw new RestError(400, 'ERR_VALIDATION', 'Payload do WhatsApp inválido', { issues: parsed.issues.slice(0, 20) });
+      }
+      const batch = batchForPhoneNumber(parsed.batch, phoneNumberId);
+      const result = await inTenantOf(services, channel, async (trx) => {
+        const messages = [];
+        for (const message of batch.messages) messages.push(await ingestInboundMessage(trx, channel, message, queueOutboundMessage));
+        let statuses = 0;
+        for (const status of batch.statuses) {
+          // Meta also reports messages sent from the phone itself; those are not ours to track.
+          const applied = await applyReportedStatus(trx, channel, status).catch((error: unknown) => {
+            if (error instanceof DomainError && error.reason === 'MESSAGE_NOT_FOUND') return undefined;
+            throw error;
+          });
+          if (applied) statuses += 1;
+        }
+        return { messages, statuses };
+      });
+      res.status(200).json(result);
+    }),
+  );
+
+  return webhooks;
+}
+
+async function webhookChannel(services: Services, req: Request, type: HelpdeskChannel['type']): Promise<HelpdeskChannel> {
+  const channelId = String(req.params.channelId);
+  const channel = isUuid(channelId) ? await channelForWebhook(services.db, channelId, type) : undefined;
+  if (!channel) throw new RestError(404, 'ERR_CHANNEL_NOT_FOUND', type === 'n8n' ? 'Canal n8n inexistente' : 'Canal WhatsApp inexistente');
+  return channel;
+}
+
+async function authenticatedCall<Schema extends z.ZodType>(services: Services, req: Request, schema: Schema): Promise<{ channel: HelpdeskChannel; payload: z.output<Schema> }> {
+  const channel = await webhookChannel(services, req, 'n8n');
+  const authentic = isAuthenticWebhook(channel, services.secrets, { secret: req.get('x-webhook-secret'), signature: req.get('x-webhook-signature') }, rawBodyOf(req));
+  if (!authentic) {
+    services.logger.warn({ channelId: channel.id, path: req.path }, 'webhook refused: wrong secret or signature');
+    throw new RestError(401, 'ERR_WEBHOOK_UNAUTHORIZED', 'Segredo ou assinatura do webhook inválidos (X-Webhook-Secret ou X-Webhook-Signature: sha256=<hmac>)');
+  }
+  const parsed = schema.safeParse(req.body);
+  if (!parsed.success) {
+    services.logger.warn({ channelId: channel.id, path: req.path, issues: parsed.error.issues.slice(0, 5) }, 'webhook refused: invalid payload');
+    throw parsed.error;
+  }
+  return { channel, payload: parsed.data };
+}
+
+/** The channel's tenant, refused when its helpdesk module is off. */
+async function inTenantOf<T>(services: Services, channel: HelpdeskChannel, work: (trx: TenantTransaction) => Promise<T>): Promise<T> {
+  const tenant = await services.db.selectFrom('tenants').select('modules').where('id', '=', channel.tenant_id).executeTakeFirstOrThrow();
+  if (!tenant.modules.includes('helpdesk')) throw new RestError(403, 'ERR_MODULE_DISABLED', 'O módulo Atendimento não está ativo para esta empresa', { module: 'helpdesk' });
+  return withTenant(services.db, channel.tenant_id, work);
+}
+

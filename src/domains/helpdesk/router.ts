@@ -1,0 +1,176 @@
+import type { TenantTransaction } from '../../db/tenant-scope';
+import { permittedProcedure } from '../../trpc/procedures';
+import { router } from '../../trpc/init';
+import { channelStatusHistory, createChannel, findChannel, listChannels, rotateWebhookSecret, toChannelView, updateChannel } from './channels/channels';
+import { findContact, listContacts, toContactView, updateContact } from './contacts';
+import { machineScopes } from '../registry';
+import { createApiConfig, listApiConfigs, recentApiCalls, revokeApiConfig, updateApiConfig } from './external-api';
+import { listMessages, sendMessage } from './messages';
+import { queueOutboundMessage } from './outbound';
+import { createQueue, deleteQueue, listQueues, updateQueue } from './queues';
+import { helpdeskPermissions as can } from './permissions';
+import {
+  closeTicketInput,
+  createChannelInput,
+  id,
+  listContactsInput,
+  listMessagesInput,
+  listTicketsInput,
+  sendMessageInput,
+  transferTicketInput,
+  updateChannelInput,
+  updateContactInput,
+  updateSettingsInput,
+  createQueueInput,
+  createApiConfigInput,
+  updateApiConfigInput,
+  byApiId,
+  updateQueueInput,
+} from './schemas';
+import { getHelpdeskSettings, updateHelpdeskSettings } from './settings';
+import { acceptTicket, closeTicket, countTickets, getTicket, listTickets, markTicketRead, reopenTicket, transferTicket, type TicketCommand } from './tickets';
+import { z } from 'zod';
+
+const helpdesk = (permission: string) => permittedProcedure(permission, 'helpdesk');
+
+interface HelpdeskCallContext {
+  user: { userId: string; permissions: ReadonlySet<string> };
+  audit: TicketCommand['audit'];
+}
+
+/** Whose inbox: agents see their queues; `helpdesk.tickets.readAll` sees every queue. */
+const commandOf = (ctx: HelpdeskCallContext): TicketCommand => ({
+  viewer: { userId: ctx.user.userId, seesAllQueues: ctx.user.permissions.has(can['helpdesk.tickets.readAll']) },
+  audit: ctx.audit,
+});
+
+const byId = z.strictObject({ id });
+
+const channelsRouter = router({
+  create: helpdesk(can['helpdesk.channels.write'])
+    .input(createChannelInput)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => createChannel(trx, ctx.audit, ctx.services.secrets, ctx.services.config.publicUrl, input))),
+  list: helpdesk(can['helpdesk.channels.read']).query(async ({ ctx }) =>
+    (await ctx.withTenant((trx) => listChannels(trx))).map((channel) => toChannelView(channel, ctx.services.config.publicUrl)),
+  ),
+  get: helpdesk(can['helpdesk.channels.read'])
+    .input(byId)
+    .query(async ({ ctx, input }) => toChannelView(await ctx.withTenant((trx) => findChannel(trx, input.id)), ctx.services.config.publicUrl)),
+  update: helpdesk(can['helpdesk.channels.write'])
+    .input(updateChannelInput)
+    .mutation(async ({ ctx, input }) => toChannelView(await ctx.withTenant((trx) => updateChannel(trx, ctx.audit, input)), ctx.services.config.publicUrl)),
+  rotateSecret: helpdesk(can['helpdesk.channels.write'])
+    .input(byId)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => rotateWebhookSecret(trx, ctx.audit, ctx.services.secrets, input.id))),
+  statusHistory: helpdesk(can['helpdesk.channels.read'])
+    .input(byId)
+    .query(({ ctx, input }) => ctx.withTenant((trx) => channelStatusHistory(trx, input.id))),
+});
+
+const ticketAction = helpdesk(can['helpdesk.tickets.write']);
+
+/** Runs one action of the ticket state machine; answers the ticket as the inbox shows it. */
+function actOnTicket(
+  ctx: HelpdeskCallContext & { withTenant: <T>(work: (trx: TenantTransaction) => Promise<T>) => Promise<T> },
+  action: (trx: TenantTransaction, command: TicketCommand) => Promise<{ id: string }>,
+) {
+  return ctx.withTenant(async (trx) => {
+    const command = commandOf(ctx);
+    const ticket = await action(trx, command);
+    // The actor may no longer see it in their own queues (a transfer away), but they just acted on it.
+    return getTicket(trx, { ...command.viewer, seesAllQueues: true }, ticket.id);
+  });
+}
+
+const ticketsRouter = router({
+  list: helpdesk(can['helpdesk.tickets.read'])
+    .input(listTicketsInput)
+    .query(({ ctx, input }) => ctx.withTenant((trx) => listTickets(trx, commandOf(ctx).viewer, input))),
+  counts: helpdesk(can['helpdesk.tickets.read']).query(({ ctx }) => ctx.withTenant((trx) => countTickets(trx, commandOf(ctx).viewer))),
+  get: helpdesk(can['helpdesk.tickets.read'])
+    .input(byId)
+    .query(({ ctx, input }) => ctx.withTenant((trx) => getTicket(trx, commandOf(ctx).viewer, input.id))),
+  markRead: helpdesk(can['helpdesk.tickets.read'])
+    .input(byId)
+    .mutation(({ ctx, input }) => ctx.withTenant(async (trx) => ({ unreadCount: (await markTicketRead(trx, commandOf(ctx).viewer, input.id)).unread_count }))),
+  accept: ticketAction.input(byId).mutation(({ ctx, input }) => actOnTicket(ctx, (trx, command) => acceptTicket(trx, command, input.id))),
+  transfer: ticketAction.input(transferTicketInput).mutation(({ ctx, input }) => actOnTicket(ctx, (trx, command) => transferTicket(trx, command, input))),
+  close: ticketAction.input(closeTicketInput).mutation(({ ctx, input }) => actOnTicket(ctx, (trx, command) => closeTicket(trx, command, input))),
+  reopen: ticketAction.input(byId).mutation(({ ctx, input }) => actOnTicket(ctx, (trx, command) => reopenTicket(trx, command, input.id))),
+});
+
+const messagesRouter = router({
+  list: helpdesk(can['helpdesk.tickets.read'])
+    .input(listMessagesInput)
+    .query(({ ctx, input }) => ctx.withTenant((trx) => listMessages(trx, commandOf(ctx), input))),
+  send: helpdesk(can['helpdesk.messages.send'])
+    .input(sendMessageInput)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => sendMessage(trx, commandOf(ctx), input, queueOutboundMessage))),
+});
+
+const contactsRouter = router({
+  list: helpdesk(can['helpdesk.contacts.read'])
+    .input(listContactsInput)
+    .query(({ ctx, input }) => ctx.withTenant((trx) => listContacts(trx, input))),
+  get: helpdesk(can['helpdesk.contacts.read'])
+    .input(byId)
+    .query(async ({ ctx, input }) => toContactView(await ctx.withTenant((trx) => findContact(trx, input.id)))),
+  update: helpdesk(can['helpdesk.contacts.write'])
+    .input(updateContactInput)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateContact(trx, ctx.audit, input))),
+});
+
+const settingsRouter = router({
+  get: helpdesk(can['helpdesk.tickets.read']).query(({ ctx }) => ctx.withTenant((trx) => getHelpdeskSettings(trx))),
+  update: helpdesk(can['helpdesk.settings.write'])
+    .input(updateSettingsInput)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateHelpdeskSettings(trx, ctx.audit, input))),
+});
+
+const queuesRouter = router({
+  list: helpdesk(can['helpdesk.tickets.read']).query(({ ctx }) => ctx.withTenant((trx) => listQueues(trx))),
+  create: helpdesk(can['helpdesk.queues.write'])
+    .input(createQueueInput)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => createQueue(trx, ctx.audit, input))),
+  update: helpdesk(can['helpdesk.queues.write'])
+    .input(updateQueueInput)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateQueue(trx, ctx.audit, input))),
+  delete: helpdesk(can['helpdesk.queues.write'])
+    .input(byId)
+    .mutation(({ ctx, input }) =>
+      ctx.withTenant(async (trx) => {
+        await deleteQueue(trx, ctx.audit, input.id);
+        return { deleted: true };
+      }),
+    ),
+});
+
+const declaredScopes = new Set(machineScopes.map((scope) => scope.key));
+
+const apiConfigsRouter = router({
+  create: helpdesk(can['helpdesk.apiConfigs.write'])
+    .input(createApiConfigInput)
+    .mutation(({ ctx, input }) =>
+      ctx.withTenant((trx) => createApiConfig(trx, ctx.audit, ctx.services.secrets, { permissions: ctx.user.permissions, declaredScopes }, input)),
+    ),
+  list: helpdesk(can['helpdesk.apiConfigs.read']).query(({ ctx }) => ctx.withTenant((trx) => listApiConfigs(trx))),
+  update: helpdesk(can['helpdesk.apiConfigs.write'])
+    .input(updateApiConfigInput)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateApiConfig(trx, ctx.audit, input))),
+  revoke: helpdesk(can['helpdesk.apiConfigs.write'])
+    .input(byApiId)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => revokeApiConfig(trx, ctx.audit, input.apiId))),
+  calls: helpdesk(can['helpdesk.apiConfigs.read'])
+    .input(byApiId)
+    .query(({ ctx, input }) => ctx.withTenant((trx) => recentApiCalls(trx, input.apiId))),
+});
+
+export const helpdeskRouter = router({
+  apiConfigs: apiConfigsRouter,
+  queues: queuesRouter,
+  channels: channelsRouter,
+  tickets: ticketsRouter,
+  messages: messagesRouter,
+  contacts: contactsRouter,
+  settings: settingsRouter,
+});

@@ -1,0 +1,75 @@
+import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
+import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
+import type { BusinessHours } from './business-hours';
+
+export interface HelpdeskSettingsView {
+  reopenWindowMinutes: number;
+  /** The tenant's opening hours; a queue's own hours take precedence for its tickets. */
+  businessHours: BusinessHours | null;
+  /** Sent once when a contact opens (or reopens) a ticket outside business hours; null = never. */
+  outOfHoursMessage: string | null;
+}
+
+const DEFAULT_REOPEN_WINDOW_MINUTES = 1440;
+
+/** The tenant's helpdesk settings row exists from its first channel on. */
+export async function ensureHelpdeskSettings(trx: TenantTransaction): Promise<void> {
+  await trx.insertInto('helpdesk_settings').values({ tenant_id: tenantOf(trx) }).onConflict((oc) => oc.column('tenant_id').doNothing()).execute();
+}
+
+/**
+ * Locks the tenant's helpdesk settings until the transaction ends. Every decision to open or
+ * reopen a ticket takes this lock first, so two first messages from one contact cannot both
+ * decide to open one, and ticket numbers are handed out without gaps.
+ */
+export async function lockTicketOpening(trx: TenantTransaction): Promise<HelpdeskSettingsView> {
+  const read = () => trx.selectFrom('helpdesk_settings').selectAll().where('tenant_id', '=', tenantOf(trx)).forUpdate().executeTakeFirst();
+  let row = await read();
+  if (!row) {
+    await ensureHelpdeskSettings(trx);
+    row = await read();
+  }
+  if (!row) throw new Error('helpdesk settings row missing after insert');
+  return toSettingsView(row);
+}
+
+/** The next ticket number; call only while holding lockTicketOpening. */
+export async function takeTicketNumber(trx: TenantTransaction): Promise<number> {
+  const row = await trx
+    .updateTable('helpdesk_settings')
+    .set((eb) => ({ last_ticket_number: eb('last_ticket_number', '+', 1) }))
+    .where('tenant_id', '=', tenantOf(trx))
+    .returning('last_ticket_number')
+    .executeTakeFirstOrThrow();
+  return row.last_ticket_number;
+}
+
+function toSettingsView(row: { reopen_window_minutes: number; business_hours: unknown; out_of_hours_message: string | null } | undefined): HelpdeskSettingsView {
+  return {
+    reopenWindowMinutes: row?.reopen_window_minutes ?? DEFAULT_REOPEN_WINDOW_MINUTES,
+    businessHours: (row?.business_hours as BusinessHours | null | undefined) ?? null,
+    outOfHoursMessage: row?.out_of_hours_message ?? null,
+  };
+}
+
+export async function getHelpdeskSettings(trx: TenantTransaction): Promise<HelpdeskSettingsView> {
+  return toSettingsView(await trx.selectFrom('helpdesk_settings').selectAll().where('tenant_id', '=', tenantOf(trx)).executeTakeFirst());
+}
+
+export async function updateHelpdeskSettings(trx: TenantTransaction, audit: AuditContext, input: Partial<HelpdeskSettingsView>): Promise<HelpdeskSettingsView> {
+  await ensureHelpdeskSettings(trx);
+  const before = await getHelpdeskSettings(trx);
+  await trx
+    .updateTable('helpdesk_settings')
+    .set({
+      ...(input.reopenWindowMinutes !== undefined ? { reopen_window_minutes: input.reopenWindowMinutes } : {}),
+      ...(input.businessHours !== undefined ? { business_hours: input.businessHours ? JSON.stringify(input.businessHours) : null } : {}),
+      ...(input.outOfHoursMessage !== undefined ? { out_of_hours_message: input.outOfHoursMessage } : {}),
+      updated_at: new Date(),
+    })
+    .where('tenant_id', '=', tenantOf(trx))
+    .execute();
+  const after = await getHelpdeskSettings(trx);
+  await recordAudit(trx, audit, { action: 'helpdesk.settings.updated', entity: 'helpdesk_settings', entityId: tenantOf(trx), before: { ...before }, after: { ...after } });
+  return after;
+}

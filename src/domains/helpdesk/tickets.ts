@@ -1,0 +1,402 @@
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import type { DB, HelpdeskTicket, TicketActorType, TicketStatus } from '../../db/schema';
+import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
+import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
+import { DomainError, notFound } from '../../platform/errors';
+import { appendEvent } from '../../platform/events/outbox';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../platform/keyset-cursor';
+import type { EventMap } from '../../platform/events/catalog';
+import type { TicketSummary } from './events';
+
+/** Who acts on a ticket, for its history: a user, the contact (by writing), the system or an API client. */
+export interface TicketActor {
+  type: TicketActorType;
+  id: string | null;
+}
+
+/** Whose inbox a query is for: agents see their queues, tickets without a queue and their own. */
+export interface TicketViewer {
+  userId: string;
+  seesAllQueues: boolean;
+}
+
+export type TicketAction = 'accept' | 'transfer' | 'close' | 'reopen';
+
+/**
+ * The one state machine of a ticket. Every change of status goes through `transitionTicket`,
+ * so no rule elsewhere can reopen or close a ticket on its own.
+ */
+const TRANSITIONS: Record<TicketAction, { from: readonly TicketStatus[] }> = {
+  accept: { from: ['pending'] },
+  transfer: { from: ['pending', 'open'] },
+  close: { from: ['pending', 'open'] },
+  reopen: { from: ['closed'] },
+};
+
+const ACTION_LABELS: Record<TicketAction, string> = { accept: 'aceitar', transfer: 'transferir', close: 'encerrar', reopen: 'reabrir' };
+const STATUS_LABELS: Record<TicketStatus, string> = { pending: 'pendente', open: 'em atendimento', closed: 'encerrado' };
+
+export function summaryOf(ticket: HelpdeskTicket): TicketSummary {
+  return {
+    ticketId: ticket.id,
+    number: ticket.number,
+    status: ticket.status,
+    channelId: ticket.channel_id,
+    contactId: ticket.contact_id,
+    queueId: ticket.queue_id,
+    assigneeId: ticket.assignee_id,
+    unreadCount: ticket.unread_count,
+    lastMessageAt: ticket.last_message_at.toISOString(),
+    lastMessagePreview: ticket.last_message_preview,
+  };
+}
+
+export async function recordTicketEvent(
+  trx: TenantTransaction,
+  ticketId: string,
+  actor: TicketActor,
+  entry: { action: string; fromStatus?: TicketStatus | null; toStatus?: TicketStatus | null; reason?: string | null; details?: Record<string, unknown> },
+): Promise<void> {
+  await trx
+    .insertInto('helpdesk_ticket_events')
+    .values({
+      tenant_id: tenantOf(trx),
+      ticket_id: ticketId,
+      action: entry.action,
+      from_status: entry.fromStatus ?? null,
+      to_status: entry.toStatus ?? null,
+      actor_type: actor.type,
+      actor_id: actor.id,
+      reason: entry.reason ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+    })
+    .execute();
+}
+
+export async function announceTicket(trx: TenantTransaction, ticket: HelpdeskTicket, change: EventMap['ticket.updated']['change'] | 'created'): Promise<void> {
+  if (change === 'created') await appendEvent(trx, 'ticket.created', summaryOf(ticket));
+  else await appendEvent(trx, 'ticket.updated', { ...summaryOf(ticket), change });
+}
+
+/** Agents see tickets of their queues, tickets with no queue yet, and tickets assigned to them. */
+function visibleTo(viewer: TicketViewer) {
+  return (eb: ExpressionBuilder<DB, 'helpdesk_tickets'>) =>
+    eb.or([
+      eb('helpdesk_tickets.queue_id', 'is', null),
+      eb('helpdesk_tickets.assignee_id', '=', viewer.userId),
+      eb(
+        'helpdesk_tickets.queue_id',
+        'in',
+        eb.selectFrom('helpdesk_queue_members').select('helpdesk_queue_members.queue_id').where('helpdesk_queue_members.user_id', '=', viewer.userId),
+      ),
+    ]);
+}
+
+function scoped<O>(query: SelectQueryBuilder<DB, 'helpdesk_tickets', O>, viewer: TicketViewer): SelectQueryBuilder<DB, 'helpdesk_tickets', O> {
+  return viewer.seesAllQueues ? query : query.where(visibleTo(viewer));
+}
+
+/** A ticket the viewer may see; another tenant's id, or one outside the viewer's queues, is NOT_FOUND. */
+export async function findVisibleTicket(trx: TenantTransaction, viewer: TicketViewer, id: string): Promise<HelpdeskTicket> {
+  const ticket = await scoped(trx.selectFrom('helpdesk_tickets').selectAll('helpdesk_tickets').where('helpdesk_tickets.id', '=', id), viewer).executeTakeFirst();
+  if (!ticket) throw notFound('Ticket');
+  return ticket;
+}
+
+/**
+ * Applies one action of the state machine. The update is conditional on the status the caller
+ * saw, so two agents accepting at once yield one owner and one 409 with the current state.
+ */
+export async function transitionTicket(
+  trx: TenantTransaction,
+  ticket: HelpdeskTicket,
+  action: TicketAction,
+  actor: TicketActor,
+  change: { status: TicketStatus; queueId?: string | null; assigneeId?: string | null; reason?: string | null },
+): Promise<HelpdeskTicket> {
+  const refuse = (current: HelpdeskTicket) =>
+    new DomainError('CONFLICT', 'TICKET_TRANSITION_FORBIDDEN', `Não é possível ${ACTION_LABELS[action]} um ticket ${STATUS_LABELS[current.status]}`, {
+      status: current.status,
+      assigneeId: current.assignee_id,
+      action,
+    });
+  if (!TRANSITIONS[action].from.includes(ticket.status)) throw refuse(ticket);
+  const now = new Date();
+  const updated = await trx
+    .updateTable('helpdesk_tickets')
+    .set({
+      status: change.status,
+      ...(change.queueId !== undefined ? { queue_id: change.queueId } : {}),
+      ...(change.assigneeId !== undefined ? { assignee_id: change.assigneeId } : {}),
+      ...(change.status === 'closed' ? { closed_at: now, close_reason: change.reason ?? null, unread_count: 0 } : { closed_at: null, close_reason: null }),
+      updated_at: now,
+    })
+    .where('id', '=', ticket.id)
+    .where('status', '=', ticket.status)
+    .returningAll()
+    .executeTakeFirst();
+  if (!updated) {
+    const current = await trx.selectFrom('helpdesk_tickets').selectAll().where('id', '=', ticket.id).executeTakeFirstOrThrow();
+    throw refuse(current);
+  }
+  await recordTicketEvent(trx, ticket.id, actor, {
+    action,
+    fromStatus: ticket.status,
+    toStatus: updated.status,
+    reason: change.reason ?? null,
+    details: { queueId: updated.queue_id, assigneeId: updated.assignee_id },
+  });
+  const eventChange = action === 'accept' ? 'accepted' : action === 'transfer' ? 'transferred' : action === 'close' ? 'closed' : 'reopened';
+  await announceTicket(trx, updated, eventChange);
+  return updated;
+}
+
+async function assertQueueExists(trx: TenantTransaction, queueId: string): Promise<void> {
+  const queue = await trx.selectFrom('helpdesk_queues').select('id').where('id', '=', queueId).executeTakeFirst();
+  if (!queue) throw notFound('Fila');
+}
+
+async function assertActiveUser(trx: TenantTransaction, userId: string): Promise<void> {
+  const user = await trx.selectFrom('users').select('id').where('id', '=', userId).where('active', '=', true).executeTakeFirst();
+  if (!user) throw notFound('Usuário');
+}
+
+const auditTicket = (trx: TenantTransaction, audit: AuditContext, action: TicketAction, before: HelpdeskTicket, after: HelpdeskTicket) =>
+  recordAudit(trx, audit, {
+    action: `helpdesk.ticket.${action}`,
+    entity: 'helpdesk_ticket',
+    entityId: after.id,
+    before: { status: before.status, queueId: before.queue_id, assigneeId: before.assignee_id },
+    after: { status: after.status, queueId: after.queue_id, assigneeId: after.assignee_id, ...(after.close_reason ? { closeReason: after.close_reason } : {}) },
+  });
+
+export interface TicketCommand {
+  viewer: TicketViewer;
+  audit: AuditContext;
+}
+
+const userActorOf = (command: TicketCommand): TicketActor => ({ type: 'user', id: command.viewer.userId });
+
+export async function acceptTicket(trx: TenantTransaction, command: TicketCommand, id: string): Promise<HelpdeskTicket> {
+  const ticket = await findVisibleTicket(trx, command.viewer, id);
+  const accepted = await transitionTicket(trx, ticket, 'accept', userActorOf(command), { status: 'open', assigneeId: command.viewer.userId });
+  await auditTicket(trx, command.audit, 'accept', ticket, accepted);
+  return accepted;
+}
+
+/** To a user: open and theirs. To a queue only: back to pending there, for its members to accept. */
+export async function transferTicket(trx: TenantTransaction, command: TicketCommand, input: { id: string; queueId?: string; userId?: string }): Promise<HelpdeskTicket> {
+  if (!input.queueId && !input.userId) throw new DomainError('BAD_REQUEST', 'TRANSFER_TARGET_MISSING', 'Informe a fila e/ou o usuário de destino');
+  const ticket = await findVisibleTicket(trx, command.viewer, input.id);
+  if (input.queueId) await assertQueueExists(trx, input.queueId);
+  if (input.userId) await assertActiveUser(trx, input.userId);
+  const transferred = await transitionTicket(trx, ticket, 'transfer', userActorOf(command), {
+    status: input.userId ? 'open' : 'pending',
+    queueId: input.queueId ?? ticket.queue_id,
+    assigneeId: input.userId ?? null,
+  });
+  await auditTicket(trx, command.audit, 'transfer', ticket, transferred);
+  return transferred;
+}
+
+export async function closeTicket(trx: TenantTransaction, command: TicketCommand, input: { id: string; reason?: string }): Promise<HelpdeskTicket> {
+  const ticket = await findVisibleTicket(trx, command.viewer, input.id);
+  const closed = await transitionTicket(trx, ticket, 'close', userActorOf(command), { status: 'closed', reason: input.reason ?? null });
+  await auditTicket(trx, command.audit, 'close', ticket, closed);
+  return closed;
+}
+
+/** An agent reopening a ticket takes it: open and assigned to them. */
+export async function reopenTicket(trx: TenantTransaction, command: TicketCommand, id: string): Promise<HelpdeskTicket> {
+  const ticket = await findVisibleTicket(trx, command.viewer, id);
+  const active = ticket.status === 'closed' ? await activeTicketOf(trx, ticket.channel_id, ticket.contact_id) : undefined;
+  if (active) {
+    throw new DomainError('CONFLICT', 'ACTIVE_TICKET_EXISTS', `O contato já tem o ticket #${active.number} em aberto`, { ticketId: active.id, number: active.number });
+  }
+  const reopened = await transitionTicket(trx, ticket, 'reopen', userActorOf(command), { status: 'open', assigneeId: command.viewer.userId });
+  await auditTicket(trx, command.audit, 'reopen', ticket, reopened);
+  return reopened;
+}
+
+export async function activeTicketOf(trx: TenantTransaction, channelId: string, contactId: string): Promise<HelpdeskTicket | undefined> {
+  return trx
+    .selectFrom('helpdesk_tickets')
+    .selectAll()
+    .where('channel_id', '=', channelId)
+    .where('contact_id', '=', contactId)
+    .where('status', 'in', ['pending', 'open'])
+    .executeTakeFirst();
+}
+
+export async function markTicketRead(trx: TenantTransaction, viewer: TicketViewer, id: string): Promise<HelpdeskTicket> {
+  const ticket = await findVisibleTicket(trx, viewer, id);
+  if (ticket.unread_count === 0) return ticket;
+  const updated = await trx.updateTable('helpdesk_tickets').set({ unread_count: 0 }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  await announceTicket(trx, updated, 'read');
+  return updated;
+}
+
+export interface TicketListItem {
+  id: string;
+  number: number;
+  status: TicketStatus;
+  channelId: string;
+  queueId: string | null;
+  queueName: string | null;
+  assigneeId: string | null;
+  assigneeName: string | null;
+  contact: { id: string; name: string; phone: string };
+  unreadCount: number;
+  lastMessageAt: Date;
+  lastMessagePreview: string;
+  tags: string[];
+  closeReason: string | null;
+  createdAt: Date;
+}
+
+export interface TicketListFilter {
+  status?: TicketStatus;
+  queueId?: string;
+  assigneeId?: string;
+  tag?: string;
+  search?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+const DEFAULT_PAGE = 30;
+
+function ticketListQuery(trx: TenantTransaction, viewer: TicketViewer) {
+  return scoped(
+    trx
+      .selectFrom('helpdesk_tickets')
+      .innerJoin('helpdesk_contacts', 'helpdesk_contacts.id', 'helpdesk_tickets.contact_id')
+      .leftJoin('helpdesk_queues', 'helpdesk_queues.id', 'helpdesk_tickets.queue_id')
+      .leftJoin('users', 'users.id', 'helpdesk_tickets.assignee_id')
+      .select([
+        'helpdesk_tickets.id',
+        'helpdesk_tickets.number',
+        'helpdesk_tickets.status',
+        'helpdesk_tickets.channel_id',
+        'helpdesk_tickets.queue_id',
+        'helpdesk_queues.name as queue_name',
+        'helpdesk_tickets.assignee_id',
+        'users.name as assignee_name',
+        'helpdesk_contacts.id as contact_id',
+        'helpdesk_contacts.name as contact_name',
+        'helpdesk_contacts.phone as contact_phone',
+        'helpdesk_tickets.unread_count',
+        'helpdesk_tickets.last_message_at',
+        'helpdesk_tickets.last_message_preview',
+        'helpdesk_tickets.tags',
+        'helpdesk_tickets.close_reason',
+        'helpdesk_tickets.created_at',
+      ]) as unknown as SelectQueryBuilder<DB, 'helpdesk_tickets', TicketListRow>,
+    viewer,
+  );
+}
+
+interface TicketListRow {
+  id: string;
+  number: number;
+  status: TicketStatus;
+  channel_id: string;
+  queue_id: string | null;
+  queue_name: string | null;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  contact_id: string;
+  contact_name: string;
+  contact_phone: string;
+  unread_count: number;
+  last_message_at: Date;
+  last_message_preview: string;
+  tags: string[];
+  close_reason: string | null;
+  created_at: Date;
+}
+
+const toListItem = (row: TicketListRow): TicketListItem => ({
+  id: row.id,
+  number: row.number,
+  status: row.status,
+  channelId: row.channel_id,
+  queueId: row.queue_id,
+  queueName: row.queue_name,
+  assigneeId: row.assignee_id,
+  assigneeName: row.assignee_name,
+  contact: { id: row.contact_id, name: row.contact_name, phone: row.contact_phone },
+  unreadCount: row.unread_count,
+  lastMessageAt: row.last_message_at,
+  lastMessagePreview: row.last_message_preview,
+  tags: row.tags,
+  closeReason: row.close_reason,
+  createdAt: row.created_at,
+});
+
+/** The inbox: newest activity first, keyset-paged on (last_message_at, id). */
+export async function listTickets(trx: TenantTransaction, viewer: TicketViewer, filter: TicketListFilter): Promise<{ items: TicketListItem[]; nextCursor: string | null }> {
+  const limit = filter.limit ?? DEFAULT_PAGE;
+  let query = ticketListQuery(trx, viewer);
+  if (filter.status) query = query.where('helpdesk_tickets.status', '=', filter.status);
+  if (filter.queueId) query = query.where('helpdesk_tickets.queue_id', '=', filter.queueId);
+  if (filter.assigneeId) query = query.where('helpdesk_tickets.assignee_id', '=', filter.assigneeId);
+  if (filter.tag) query = query.where(sql<boolean>`${filter.tag} = any(helpdesk_tickets.tags)`);
+  if (filter.search) query = query.where(searchMatches(filter.search));
+  if (filter.cursor) {
+    const [at, id] = decodeKeysetCursor(filter.cursor, 'timestamp');
+    query = query.where(sql<boolean>`(helpdesk_tickets.last_message_at, helpdesk_tickets.id) < (${at}::timestamptz, ${id}::uuid)`);
+  }
+  const rows = await query.orderBy('helpdesk_tickets.last_message_at', 'desc').orderBy('helpdesk_tickets.id', 'desc').limit(limit + 1).execute();
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { items: page.map(toListItem), nextCursor: rows.length > limit && last ? encodeKeysetCursor(last.last_message_at.toISOString(), last.id) : null };
+}
+
+/** Text search over the contact's name and phone and the ticket number. */
+function searchMatches(search: string) {
+  const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const digits = search.replace(/\D/g, '');
+  const number = /^#?\d{1,9}$/.test(search.trim()) ? Number(search.trim().replace('#', '')) : undefined;
+  return (eb: ExpressionBuilder<DB, 'helpdesk_tickets' | 'helpdesk_contacts'>) =>
+    eb.or([
+      eb('helpdesk_contacts.name', 'ilike', pattern),
+      ...(digits.length >= 3 ? [eb('helpdesk_contacts.phone', 'like', `%${digits}%`)] : []),
+      ...(number !== undefined ? [eb('helpdesk_tickets.number', '=', number)] : []),
+    ]);
+}
+
+
+/** Tickets per status in the viewer's inbox, for the tabs' badges. */
+export async function countTickets(trx: TenantTransaction, viewer: TicketViewer): Promise<Record<TicketStatus, number>> {
+  const rows = await scoped(trx.selectFrom('helpdesk_tickets').select(['helpdesk_tickets.status', (eb) => eb.fn.countAll<string>().as('count')]), viewer)
+    .groupBy('helpdesk_tickets.status')
+    .execute();
+  const counts: Record<TicketStatus, number> = { pending: 0, open: 0, closed: 0 };
+  for (const row of rows) counts[row.status] = Number(row.count);
+  return counts;
+}
+
+export async function getTicket(trx: TenantTransaction, viewer: TicketViewer, id: string) {
+  const row = await ticketListQuery(trx, viewer).where('helpdesk_tickets.id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('Ticket');
+  const history = await trx
+    .selectFrom('helpdesk_ticket_events')
+    .select(['id', 'action', 'from_status', 'to_status', 'actor_type', 'actor_id', 'reason', 'details', 'at'])
+    .where('ticket_id', '=', id)
+    .orderBy('id')
+    .execute();
+  return {
+    ...toListItem(row),
+    history: history.map((entry) => ({
+      id: entry.id,
+      action: entry.action,
+      fromStatus: entry.from_status,
+      toStatus: entry.to_status,
+      actor: { type: entry.actor_type, id: entry.actor_id },
+      reason: entry.reason,
+      details: entry.details,
+      at: entry.at,
+    })),
+  };
+}
