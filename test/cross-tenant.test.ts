@@ -21,6 +21,7 @@ const TENANT_AGNOSTIC: Record<string, string> = {
   'apiTokens.scopes': 'the scope catalogue, declared in code',
   'jobs.definitions': 'the job definitions, declared in code',
   'events.stream': "a subscription; its tenant scoping is covered by the realtime tests",
+  'helpdesk.quickReplies.variables': 'the variable names, declared in code',
 };
 
 /** Every try is refused at once, so each tenant's delivery is dead after one recorded attempt. */
@@ -40,7 +41,7 @@ interface Fixture {
   apiToken: { id: string; token: string };
   invitedUserId: string;
   deliveryId: string;
-  helpdesk: { channelId: string; ticketId: string; messageId: string; contactId: string; queueId: string; apiId: string };
+  helpdesk: { channelId: string; ticketId: string; messageId: string; contactId: string; queueId: string; apiId: string; quickReplyId: string };
 }
 
 async function prepareTenant(services: Services, roleKeys: string[]): Promise<Fixture> {
@@ -61,6 +62,7 @@ async function prepareTenant(services: Services, roleKeys: string[]): Promise<Fi
   const contactId = (await owner.helpdesk.tickets.get({ id: received.ticketId })).contact.id;
   const queueId = (await owner.helpdesk.queues.create({ name: `Fila ${tenant.slug}`, memberIds: [user.userId] })).id;
   const { apiId } = await owner.helpdesk.apiConfigs.create({ name: 'ERP', channelId });
+  const quickReplyId = (await owner.helpdesk.quickReplies.create({ shortcut: 'ola', text: 'Olá {{contact.name}}' })).id;
   return {
     tenant,
     owner,
@@ -70,7 +72,7 @@ async function prepareTenant(services: Services, roleKeys: string[]): Promise<Fi
     apiToken,
     invitedUserId: invited.user.id,
     deliveryId: delivery.id,
-    helpdesk: { channelId, ticketId: received.ticketId, messageId: received.messageId, contactId, queueId, apiId },
+    helpdesk: { channelId, ticketId: received.ticketId, messageId: received.messageId, contactId, queueId, apiId, quickReplyId },
   };
 }
 
@@ -91,6 +93,7 @@ function snapshot(services: Services, tenantId: string) {
       tickets: await trx.selectFrom('helpdesk_tickets').selectAll().orderBy('id').execute(),
       messages: await trx.selectFrom('helpdesk_messages').selectAll().orderBy('id').execute(),
       apiConfigs: await trx.selectFrom('helpdesk_api_configs').selectAll().orderBy('id').execute(),
+      quickReplies: await trx.selectFrom('helpdesk_quick_replies').selectAll().orderBy('id').execute(),
     },
   }));
 }
@@ -251,6 +254,24 @@ describe('cross-tenant isolation: tenant B calls every procedure with tenant A i
       },
       'helpdesk.tickets.close': () => expectUnknownToB((id) => b.owner.helpdesk.tickets.close({ id }), ticket),
       'helpdesk.tickets.reopen': () => expectUnknownToB((id) => b.owner.helpdesk.tickets.reopen({ id }), ticket),
+      'helpdesk.tickets.setTags': () => expectUnknownToB((id) => b.owner.helpdesk.tickets.setTags({ id, tags: ['intruso'] }), ticket),
+      'helpdesk.contacts.merge': async () => {
+        await expectUnknownToB((sourceId) => b.owner.helpdesk.contacts.merge({ sourceId, targetId: b.helpdesk.contactId }), () => [a.helpdesk.contactId]);
+        await expectUnknownToB((targetId) => b.owner.helpdesk.contacts.merge({ sourceId: b.helpdesk.contactId, targetId }), () => [a.helpdesk.contactId]);
+      },
+      'helpdesk.quickReplies.list': async () => {
+        const replies = await b.owner.helpdesk.quickReplies.list();
+        expect(replies.map((reply) => reply.id)).toEqual([b.helpdesk.quickReplyId]);
+      },
+      'helpdesk.quickReplies.create': async () => {
+        await expect(b.owner.helpdesk.quickReplies.create({ shortcut: 'exclusivo-b', text: 'B' })).resolves.toMatchObject({ shortcut: 'exclusivo-b' });
+      },
+      'helpdesk.quickReplies.update': () => expectUnknownToB((id) => b.owner.helpdesk.quickReplies.update({ id, text: 'sequestrado' }), () => [a.helpdesk.quickReplyId]),
+      'helpdesk.quickReplies.delete': () => expectUnknownToB((id) => b.owner.helpdesk.quickReplies.delete({ id }), () => [a.helpdesk.quickReplyId]),
+      'helpdesk.quickReplies.render': async () => {
+        await expectUnknownToB((id) => b.owner.helpdesk.quickReplies.render({ id, ticketId: b.helpdesk.ticketId }), () => [a.helpdesk.quickReplyId]);
+        await expectUnknownToB((ticketId) => b.owner.helpdesk.quickReplies.render({ id: b.helpdesk.quickReplyId, ticketId }), ticket);
+      },
       'helpdesk.messages.list': () => expectUnknownToB((ticketId) => b.owner.helpdesk.messages.list({ ticketId }), ticket),
       'helpdesk.messages.send': async () => {
         await expectUnknownToB((ticketId) => b.owner.helpdesk.messages.send({ ticketId, body: 'intruso' }), ticket);

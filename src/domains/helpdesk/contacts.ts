@@ -111,3 +111,50 @@ export async function updateContact(
   await recordAudit(trx, audit, { action: 'helpdesk.contact.updated', entity: 'helpdesk_contact', entityId: before.id, before: view(before), after: view(after) });
   return toContactView(after);
 }
+
+/**
+ * Folds `sourceId` into `targetId`: tickets and messages move to the target, tags and notes are
+ * kept, and the source stays as a merged row (its phone freed) so history that names it still
+ * resolves. Refused while both have an active ticket on one channel: an agent closes one first.
+ */
+export async function mergeContacts(trx: TenantTransaction, audit: AuditContext, input: { sourceId: string; targetId: string }): Promise<ContactView> {
+  if (input.sourceId === input.targetId) throw new DomainError('BAD_REQUEST', 'MERGE_SAME_CONTACT', 'Escolha dois contatos diferentes');
+  const source = await findContact(trx, input.sourceId);
+  const target = await findContact(trx, input.targetId);
+  if (source.merged_into_id || target.merged_into_id) throw new DomainError('CONFLICT', 'CONTACT_ALREADY_MERGED', 'Um dos contatos já foi mesclado');
+  const clash = await trx
+    .selectFrom('helpdesk_tickets as s')
+    .innerJoin('helpdesk_tickets as t', (join) => join.onRef('t.channel_id', '=', 's.channel_id'))
+    .select(['s.number as sourceNumber', 't.number as targetNumber'])
+    .where('s.contact_id', '=', source.id)
+    .where('t.contact_id', '=', target.id)
+    .where('s.status', 'in', ['pending', 'open'])
+    .where('t.status', 'in', ['pending', 'open'])
+    .executeTakeFirst();
+  if (clash) {
+    throw new DomainError('CONFLICT', 'ACTIVE_TICKETS_CONFLICT', `Os dois contatos têm tickets ativos no mesmo canal (#${clash.sourceNumber} e #${clash.targetNumber}); encerre um deles antes`, clash);
+  }
+  await trx.updateTable('helpdesk_tickets').set({ contact_id: target.id }).where('contact_id', '=', source.id).execute();
+  await trx.updateTable('helpdesk_messages').set({ contact_id: target.id }).where('contact_id', '=', source.id).execute();
+  await trx.updateTable('helpdesk_contacts').set({ merged_into_id: target.id, updated_at: new Date() }).where('id', '=', source.id).execute();
+  const merged = await trx
+    .updateTable('helpdesk_contacts')
+    .set({
+      tags: [...new Set([...target.tags, ...source.tags])],
+      notes: [target.notes, source.notes].filter((note) => note.trim()).join('\n\n'),
+      email: target.email ?? source.email,
+      custom_fields: JSON.stringify({ ...source.custom_fields, ...target.custom_fields }),
+      updated_at: new Date(),
+    })
+    .where('id', '=', target.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, audit, {
+    action: 'helpdesk.contact.merged',
+    entity: 'helpdesk_contact',
+    entityId: target.id,
+    before: { sourceId: source.id, sourcePhone: source.phone, sourceName: source.name },
+    after: { mergedInto: target.id },
+  });
+  return toContactView(merged);
+}

@@ -7,6 +7,7 @@ export const helpdeskPermissions = definePermissions({
   'helpdesk.messages.send': 'Responder e escrever notas internas',
   'helpdesk.contacts.read': 'Ver contatos',
   'helpdesk.contacts.write': 'Editar e mesclar contatos',
+  'helpdesk.quickReplies.write': 'Criar e editar respostas rápidas',
   'helpdesk.channels.read': 'Ver canais e seu estado',
   'helpdesk.channels.write': 'Criar e configurar canais',
   'helpdesk.queues.write': 'Criar e editar filas, membros e horários',

@@ -2,7 +2,8 @@ import type { TenantTransaction } from '../../db/tenant-scope';
 import { permittedProcedure } from '../../trpc/procedures';
 import { router } from '../../trpc/init';
 import { channelStatusHistory, createChannel, findChannel, listChannels, rotateWebhookSecret, toChannelView, updateChannel } from './channels/channels';
-import { findContact, listContacts, toContactView, updateContact } from './contacts';
+import { findContact, listContacts, mergeContacts, toContactView, updateContact } from './contacts';
+import { createQuickReply, deleteQuickReply, listQuickReplies, QUICK_REPLY_VARIABLES, renderQuickReplyFor, updateQuickReply } from './quick-replies';
 import { machineScopes } from '../registry';
 import { createApiConfig, listApiConfigs, recentApiCalls, revokeApiConfig, updateApiConfig } from './external-api';
 import { listMessages, sendMessage } from './messages';
@@ -22,19 +23,24 @@ import {
   updateContactInput,
   updateSettingsInput,
   createQueueInput,
+  setTicketTagsInput,
+  mergeContactsInput,
+  createQuickReplyInput,
+  updateQuickReplyInput,
+  renderQuickReplyInput,
   createApiConfigInput,
   updateApiConfigInput,
   byApiId,
   updateQueueInput,
 } from './schemas';
 import { getHelpdeskSettings, updateHelpdeskSettings } from './settings';
-import { acceptTicket, closeTicket, countTickets, getTicket, listTickets, markTicketRead, reopenTicket, transferTicket, type TicketCommand } from './tickets';
+import { acceptTicket, closeTicket, countTickets, findVisibleTicket, getTicket, listTickets, markTicketRead, reopenTicket, setTicketTags, transferTicket, type TicketCommand } from './tickets';
 import { z } from 'zod';
 
 const helpdesk = (permission: string) => permittedProcedure(permission, 'helpdesk');
 
 interface HelpdeskCallContext {
-  user: { userId: string; permissions: ReadonlySet<string> };
+  user: { userId: string; name: string; permissions: ReadonlySet<string> };
   audit: TicketCommand['audit'];
 }
 
@@ -96,6 +102,7 @@ const ticketsRouter = router({
   accept: ticketAction.input(byId).mutation(({ ctx, input }) => actOnTicket(ctx, (trx, command) => acceptTicket(trx, command, input.id))),
   transfer: ticketAction.input(transferTicketInput).mutation(({ ctx, input }) => actOnTicket(ctx, (trx, command) => transferTicket(trx, command, input))),
   close: ticketAction.input(closeTicketInput).mutation(({ ctx, input }) => actOnTicket(ctx, (trx, command) => closeTicket(trx, command, input))),
+  setTags: ticketAction.input(setTicketTagsInput).mutation(({ ctx, input }) => actOnTicket(ctx, (trx, command) => setTicketTags(trx, command, input))),
   reopen: ticketAction.input(byId).mutation(({ ctx, input }) => actOnTicket(ctx, (trx, command) => reopenTicket(trx, command, input.id))),
 });
 
@@ -118,6 +125,36 @@ const contactsRouter = router({
   update: helpdesk(can['helpdesk.contacts.write'])
     .input(updateContactInput)
     .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateContact(trx, ctx.audit, input))),
+  merge: helpdesk(can['helpdesk.contacts.write'])
+    .input(mergeContactsInput)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => mergeContacts(trx, ctx.audit, input))),
+});
+
+const quickRepliesRouter = router({
+  list: helpdesk(can['helpdesk.tickets.read']).query(({ ctx }) => ctx.withTenant((trx) => listQuickReplies(trx))),
+  variables: helpdesk(can['helpdesk.tickets.read']).query(() => QUICK_REPLY_VARIABLES),
+  render: helpdesk(can['helpdesk.messages.send'])
+    .input(renderQuickReplyInput)
+    .query(({ ctx, input }) =>
+      ctx.withTenant(async (trx) => {
+        const ticket = await findVisibleTicket(trx, commandOf(ctx).viewer, input.ticketId);
+        return renderQuickReplyFor(trx, { id: input.id, ticket, agentName: ctx.user.name });
+      }),
+    ),
+  create: helpdesk(can['helpdesk.quickReplies.write'])
+    .input(createQuickReplyInput)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => createQuickReply(trx, ctx.audit, input))),
+  update: helpdesk(can['helpdesk.quickReplies.write'])
+    .input(updateQuickReplyInput)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateQuickReply(trx, ctx.audit, input))),
+  delete: helpdesk(can['helpdesk.quickReplies.write'])
+    .input(byId)
+    .mutation(({ ctx, input }) =>
+      ctx.withTenant(async (trx) => {
+        await deleteQuickReply(trx, ctx.audit, input.id);
+        return { deleted: true };
+      }),
+    ),
 });
 
 const settingsRouter = router({
@@ -166,6 +203,7 @@ const apiConfigsRouter = router({
 });
 
 export const helpdeskRouter = router({
+  quickReplies: quickRepliesRouter,
   apiConfigs: apiConfigsRouter,
   queues: queuesRouter,
   channels: channelsRouter,

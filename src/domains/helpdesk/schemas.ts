@@ -82,3 +82,16 @@ export const createApiConfigInput = z.strictObject({
 });
 export const updateApiConfigInput = z.strictObject({ apiId: id, name: text({ min: 1, max: 120 }).optional(), callbackUrl: httpUrl.nullable().optional() });
 export const byApiId = z.strictObject({ apiId: id });
+
+export const setTicketTagsInput = z.strictObject({ id, tags: z.array(tag).max(20) });
+export const mergeContactsInput = z.strictObject({ sourceId: id, targetId: id });
+
+const shortcut = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'Atalho: letras minúsculas, números, _ e - (até 40)');
+const quickReplyText = text({ min: 1, minMessage: 'Escreva o texto', max: 4096 });
+export const createQuickReplyInput = z.strictObject({ shortcut, text: quickReplyText });
+export const updateQuickReplyInput = z.strictObject({ id, shortcut: shortcut.optional(), text: quickReplyText.optional() });
+export const renderQuickReplyInput = z.strictObject({ id, ticketId: id });

@@ -400,3 +400,14 @@ export async function getTicket(trx: TenantTransaction, viewer: TicketViewer, id
     })),
   };
 }
+
+/** Replaces a ticket's tags (labels for filtering the inbox). */
+export async function setTicketTags(trx: TenantTransaction, command: TicketCommand, input: { id: string; tags: string[] }): Promise<HelpdeskTicket> {
+  const ticket = await findVisibleTicket(trx, command.viewer, input.id);
+  const tags = [...new Set(input.tags)];
+  const updated = await trx.updateTable('helpdesk_tickets').set({ tags, updated_at: new Date() }).where('id', '=', ticket.id).returningAll().executeTakeFirstOrThrow();
+  await recordTicketEvent(trx, ticket.id, userActorOf(command), { action: 'tags', details: { from: ticket.tags, to: tags } });
+  await announceTicket(trx, updated, 'tags');
+  await recordAudit(trx, command.audit, { action: 'helpdesk.ticket.tags', entity: 'helpdesk_ticket', entityId: ticket.id, before: { tags: ticket.tags }, after: { tags } });
+  return updated;
+}

@@ -1,10 +1,9 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestServices, seedTenant, silentLogger, testConfig, type TestTenant } from '../../../test/support/app';
 import { createTestDatabase } from '../../../test/support/database';
 import { createSiblingServices, expectTrpcError, ownerCaller } from '../../../test/support/identity';
 import { freePort } from '../../../test/support/network';
+import { TestReceiver, type ReceivedRequest as Received } from '../../../test/support/receiver';
 import { createDatabase } from '../../db/database';
 import { tenantOf, withTenant } from '../../db/tenant-scope';
 import { createServices, type Services } from '../../services';
@@ -13,49 +12,6 @@ import { claimDueDeliveries, enqueueDelivery, toDelivery } from './queue';
 import { DELIVERY_HEADERS, verifyDeliverySignature } from './signature';
 import { retryDelayMs } from './worker';
 import { postDelivery } from './webhook-request';
-
-interface ReceivedRequest {
-  headers: IncomingHttpHeaders;
-  body: string;
-  payload: TestPayload;
-}
-
-type Reply = { status: number; json?: unknown } | 'hang';
-
-/** A real HTTP receiver on 127.0.0.1 that records what it gets and answers as the test says. */
-class TestReceiver {
-  readonly requests: ReceivedRequest[] = [];
-  reply: (request: ReceivedRequest) => Reply | Promise<Reply> = () => ({ status: 200 });
-  #server: Server | undefined;
-
-  async start(): Promise<string> {
-    this.#server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', async () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        const request = { headers: req.headers, body, payload: JSON.parse(body) as TestPayload };
-        this.requests.push(request);
-        const reply = await this.reply(request);
-        if (reply === 'hang') return;
-        res.writeHead(reply.status, reply.json === undefined ? {} : { 'content-type': 'application/json' });
-        res.end(reply.json === undefined ? undefined : JSON.stringify(reply.json));
-      });
-    });
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
-  }
-
-  reset(): void {
-    this.requests.length = 0;
-    this.reply = () => ({ status: 200 });
-  }
-
-  async close(): Promise<void> {
-    this.#server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
-  }
-}
 
 interface TestPayload {
   label: string;
@@ -91,7 +47,7 @@ describe('delivery worker', () => {
   let services: Services;
   let tenant: TestTenant;
   let other: TestTenant;
-  const receiver = new TestReceiver();
+  const receiver = new TestReceiver<TestPayload>();
 
   const enqueue = (payload: TestPayload, options: { tenantId?: string; orderingKey?: string; kind?: DeliveryKind<TestPayload> } = {}) =>
     withTenant(services.db, options.tenantId ?? tenant.tenantId, (trx) =>
@@ -101,7 +57,7 @@ describe('delivery worker', () => {
     withTenant(services.db, tenantId, (trx) => trx.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
   const attemptsOf = (id: string, tenantId = tenant.tenantId) =>
     withTenant(services.db, tenantId, (trx) => trx.selectFrom('delivery_attempts').selectAll().where('delivery_id', '=', id).orderBy('id').execute());
-  const labels = (requests: ReceivedRequest[]) => requests.map((request) => request.payload.label);
+  const labels = (requests: Array<Received<TestPayload>>) => requests.map((request) => request.payload.label);
 
   beforeAll(async () => {
     target.url = await receiver.start();
@@ -398,7 +354,7 @@ const serverUrl = process.env.TEST_DATABASE_URL;
 // Two instances need a shared Postgres server and Redis; PGlite is single-process.
 describe.runIf(Boolean(redisUrl && serverUrl))('deliveries across instances on one Postgres and one Redis', () => {
   it('a delivery queued on an instance that does not send is sent at once by another, woken through Redis', async () => {
-    const receiver = new TestReceiver();
+    const receiver = new TestReceiver<TestPayload>();
     target.url = await receiver.start();
     const shared = await createTestDatabase();
     // The safety-net poll is pushed out of the way: the wake-up must come through Redis.
