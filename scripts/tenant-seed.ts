@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { loadConfig } from '../src/config';
 import { createDatabase } from '../src/db/database';
 import { migrateToLatest } from '../src/db/migrator';
-import { seedIdentityDemoData } from '../src/domains/identity/demo-data';
+import { seedDemoData } from '../src/domains/demo-data';
+import { SecretBox } from '../src/platform/auth/secret-box';
 import { email, moduleList, password, personName, tenantSlug, timezone } from '../src/domains/identity/schemas';
 import { createTenant, DEFAULT_TIMEZONE } from '../src/domains/identity/tenants';
 
@@ -74,7 +75,8 @@ if (!parsed.success) {
 const input = parsed.data;
 
 try {
-  const database = await createDatabase(loadConfig().database);
+  const config = loadConfig();
+  const database = await createDatabase(config.database);
   try {
     await migrateToLatest(database.db);
     const created = await createTenant(database.db, {
@@ -87,7 +89,8 @@ try {
     if (input.demo) {
       const bar = input.json ? undefined : new SingleBar({ format: 'Dados de demonstração [{bar}] {value}/{total} {step}', hideCursor: true }, Presets.shades_classic);
       bar?.start(1, 0, { step: '' });
-      await seedIdentityDemoData(database.db, { id: created.tenantId, slug: created.slug }, (progress) => {
+      const tenant = { id: created.tenantId, slug: created.slug, modules: input.modules ?? [] };
+      await seedDemoData(database.db, tenant, { secrets: new SecretBox(config.secretsKey), publicUrl: config.publicUrl }, (progress) => {
         bar?.setTotal(progress.total);
         bar?.update(progress.done, { step: progress.step });
       });

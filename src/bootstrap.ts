@@ -1,6 +1,7 @@
 import type { AppConfig } from './config';
 import { migrateToLatest } from './db/migrator';
-import { DEMO_PASSWORD, seedIdentityDemoData } from './domains/identity/demo-data';
+import { seedDemoData } from './domains/demo-data';
+import { DEMO_PASSWORD } from './domains/identity/demo-data';
 import { syncBuiltinRoles } from './domains/identity/roles';
 import { createTenant } from './domains/identity/tenants';
 import { MODULES } from './platform/modules';
@@ -55,7 +56,7 @@ async function ensureDemoTenant(services: Services): Promise<boolean> {
     modules: [...MODULES],
     owner: { email: DEMO_TENANT.ownerEmail, name: DEMO_TENANT.ownerName, password: DEMO_PASSWORD },
   });
-  await seedIdentityDemoData(services.db, { id: created.tenantId, slug: created.slug });
+  await seedDemoData(services.db, { id: created.tenantId, slug: created.slug, modules: [...MODULES] }, { secrets: services.secrets, publicUrl: services.config.publicUrl });
   return true;
 }
 

@@ -46,6 +46,8 @@ describe('operator CLI on the embedded database', () => {
       const users = await database.db.selectFrom('users').select(['id', 'email']).where('tenant_id', '=', tenant.id).execute();
       expect(users.find((user) => user.email === 'owner@acme.test')?.id).toBe(printed.ownerId);
       expect(users.length).toBeGreaterThan(1); // --demo added its users
+      const tickets = await database.db.selectFrom('helpdesk_tickets').select('status').where('tenant_id', '=', tenant.id).execute();
+      expect(tickets.length).toBeGreaterThan(0); // and, with the helpdesk on, conversations in its inbox
     } finally {
       await database.close();
     }
