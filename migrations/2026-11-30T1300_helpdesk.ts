@@ -15,6 +15,7 @@ const tenantOwnedTables = [
   'helpdesk_quick_replies',
   'helpdesk_api_configs',
   'helpdesk_api_calls',
+  'helpdesk_media',
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -236,6 +237,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db);
   await sql`create unique index helpdesk_api_calls_idempotency on helpdesk_api_calls (tenant_id, api_config_id, idempotency_key) where idempotency_key is not null`.execute(db);
   await sql`create index helpdesk_api_calls_recent on helpdesk_api_calls (tenant_id, api_config_id, id desc)`.execute(db);
+
+  // Files agents attach (kept in the database, so every instance serves them); fetched by
+  // providers through an unguessable link.
+  await sql`
+    create table helpdesk_media (
+      id uuid primary key default gen_random_uuid(),
+      tenant_id uuid not null references tenants(id) on delete cascade,
+      file_name text not null,
+      mime_type text not null,
+      size_bytes integer not null check (size_bytes > 0),
+      sha256 text not null,
+      content bytea not null,
+      uploaded_by uuid,
+      created_at timestamptz not null default now()
+    )`.execute(db);
 
   for (const table of tenantOwnedTables) {
     await sql`alter table ${sql.table(table)} enable row level security`.execute(db);

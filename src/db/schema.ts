@@ -291,6 +291,19 @@ export interface HelpdeskApiCallsTable {
   at: CreatedAt;
 }
 
+export interface HelpdeskMediaTable {
+  id: Generated<string>;
+  tenant_id: string;
+  file_name: string;
+  mime_type: string;
+  size_bytes: number;
+  sha256: string;
+  /** pg reads bytea as a Buffer, PGlite as a Uint8Array. */
+  content: ColumnType<Uint8Array, Uint8Array, never>;
+  uploaded_by: string | null;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   tenants: TenantsTable;
   roles: RolesTable;
@@ -314,6 +327,7 @@ export interface DB {
   helpdesk_quick_replies: HelpdeskQuickRepliesTable;
   helpdesk_api_configs: HelpdeskApiConfigsTable;
   helpdesk_api_calls: HelpdeskApiCallsTable;
+  helpdesk_media: HelpdeskMediaTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema';
+import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
+import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
+import { DomainError } from '../../platform/errors';
+
+export type MediaKind = 'image' | 'audio' | 'video' | 'document';
+
+interface AllowedType {
+  extension: string;
+  kind: MediaKind;
+  /** What WhatsApp accepts for the kind. */
+  maxBytes: number;
+  /** The file must start like one (so an HTML page cannot pass as an image from our domain). */
+  signature?: (bytes: Uint8Array) => boolean;
+}
+
+const MiB = 1024 * 1024;
+const startsWith = (...prefix: number[]) => (bytes: Uint8Array) => prefix.every((byte, index) => bytes[index] === byte);
+const at = (offset: number, text: string) => (bytes: Uint8Array) => Buffer.from(bytes.subarray(offset, offset + text.length)).toString('latin1') === text;
+const zip = startsWith(0x50, 0x4b, 0x03, 0x04);
+const ole = startsWith(0xd0, 0xcf, 0x11, 0xe0);
+const plainText = (bytes: Uint8Array) => !bytes.subarray(0, 4096).includes(0) && !/^\s*</.test(Buffer.from(bytes.subarray(0, 64)).toString('utf8'));
+
+/** What agents may attach: the types WhatsApp delivers, each checked by its first bytes. */
+export const ALLOWED_MEDIA: Record<string, AllowedType> = {
+  'image/jpeg': { extension: 'jpg', kind: 'image', maxBytes: 5 * MiB, signature: startsWith(0xff, 0xd8, 0xff) },
+  'image/png': { extension: 'png', kind: 'image', maxBytes: 5 * MiB, signature: startsWith(0x89, 0x50, 0x4e, 0x47) },
+  'image/webp': { extension: 'webp', kind: 'image', maxBytes: 5 * MiB, signature: (bytes) => at(0, 'RIFF')(bytes) && at(8, 'WEBP')(bytes) },
+  'audio/ogg': { extension: 'ogg', kind: 'audio', maxBytes: 16 * MiB, signature: at(0, 'OggS') },
+  'audio/mpeg': { extension: 'mp3', kind: 'audio', maxBytes: 16 * MiB, signature: (bytes) => at(0, 'ID3')(bytes) || (bytes[0] === 0xff && ((bytes[1] ?? 0) & 0xe0) === 0xe0) },
+  'audio/mp4': { extension: 'm4a', kind: 'audio', maxBytes: 16 * MiB, signature: at(4, 'ftyp') },
+  'video/mp4': { extension: 'mp4', kind: 'video', maxBytes: 16 * MiB, signature: at(4, 'ftyp') },
+  'application/pdf': { extension: 'pdf', kind: 'document', maxBytes: 16 * MiB, signature: at(0, '%PDF-') },
+  'text/plain': { extension: 'txt', kind: 'document', maxBytes: 16 * MiB, signature: plainText },
+  'text/csv': { extension: 'csv', kind: 'document', maxBytes: 16 * MiB, signature: plainText },
+  'application/msword': { extension: 'doc', kind: 'document', maxBytes: 16 * MiB, signature: ole },
+  'application/vnd.ms-excel': { extension: 'xls', kind: 'document', maxBytes: 16 * MiB, signature: ole },
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { extension: 'docx', kind: 'document', maxBytes: 16 * MiB, signature: zip },
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { extension: 'xlsx', kind: 'document', maxBytes: 16 * MiB, signature: zip },
+};
+
+/** A file name safe in a URL path and a Content-Disposition header, with the type's extension. */
+function safeFileName(raw: string | undefined, extension: string): string {
+  const base = (raw ?? 'arquivo')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/\.[^.]*$/, '')
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80);
+  return `${base || 'arquivo'}.${extension}`;
+}
+
+export interface StoredMedia {
+  id: string;
+  url: string;
+  fileName: string;
+  mimeType: string;
+  sizeBytes: number;
+  kind: MediaKind;
+}
+
+export function mediaUrl(publicUrl: string, id: string, fileName: string): string {
+  return `${publicUrl}/api/v1/media/${id}/${fileName}`;
+}
+
+/** Checks a file an agent attaches (type, size, first bytes) and keeps it; answers its public link. */
+export async function storeMedia(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  publicUrl: string,
+  file: { content: Uint8Array; mimeType: string; fileName?: string },
+): Promise<StoredMedia> {
+  const mimeType = file.mimeType.split(';')[0]!.trim().toLowerCase();
+  const allowed = ALLOWED_MEDIA[mimeType];
+  if (!allowed) {
+    throw new DomainError('BAD_REQUEST', 'MEDIA_TYPE_FORBIDDEN', `Tipo de arquivo não permitido: ${mimeType.slice(0, 80) || '(vazio)'}`, { allowed: Object.keys(ALLOWED_MEDIA) });
+  }
+  if (file.content.byteLength === 0) throw new DomainError('BAD_REQUEST', 'MEDIA_EMPTY', 'Arquivo vazio');
+  if (file.content.byteLength > allowed.maxBytes) {
+    throw new DomainError('PAYLOAD_TOO_LARGE', 'MEDIA_TOO_LARGE', `Arquivo grande demais para ${allowed.kind} (máx. ${allowed.maxBytes / MiB} MiB)`, { maxBytes: allowed.maxBytes });
+  }
+  if (allowed.signature && !allowed.signature(file.content)) {
+    throw new DomainError('BAD_REQUEST', 'MEDIA_CONTENT_MISMATCH', `O conteúdo não é um arquivo ${mimeType}`);
+  }
+  const fileName = safeFileName(file.fileName, allowed.extension);
+  const stored = await trx
+    .insertInto('helpdesk_media')
+    .values({
+      tenant_id: tenantOf(trx),
+      file_name: fileName,
+      mime_type: mimeType,
+      size_bytes: file.content.byteLength,
+      sha256: createHash('sha256').update(file.content).digest('hex'),
+      content: file.content,
+      uploaded_by: audit.actor.type === 'user' ? audit.actor.id : null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, audit, { action: 'helpdesk.media.uploaded', entity: 'helpdesk_media', entityId: stored.id, after: { fileName, mimeType, sizeBytes: file.content.byteLength } });
+  return { id: stored.id, url: mediaUrl(publicUrl, stored.id, fileName), fileName, mimeType, sizeBytes: file.content.byteLength, kind: allowed.kind };
+}
+
+/** A stored file by its unguessable id, for providers and browsers following the link. */
+export async function mediaForDownload(db: Kysely<DB>, id: string) {
+  return db.selectFrom('helpdesk_media').select(['file_name', 'mime_type', 'size_bytes', 'content', 'sha256']).where('id', '=', id).executeTakeFirst();
+}
