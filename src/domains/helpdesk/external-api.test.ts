@@ -1,3 +1,4 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../db/tenant-scope';
 import { callerFor, seedTenant, startTestApp, type TestTenant } from '../../../test/support/app';
@@ -131,5 +132,10 @@ describe('helpdesk external API v1', () => {
     expect(Object.keys(document.paths)).toEqual(['/external/{apiId}', '/external/{apiId}/messages/{messageId}']);
     expect(Object.keys(document.components.schemas.SendMessage!.properties!)).toEqual(['number', 'body', 'mediaUrl', 'externalKey']);
     expect(document.components.schemas.SendMessage!.required).toEqual(['number']);
+    const validator = new Validator();
+    const verdict = await validator.validate(document as unknown as object);
+    expect(verdict.errors ?? []).toEqual([]);
+    expect(verdict.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
   });
 });
