@@ -27,6 +27,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       reopen_window_minutes integer not null default 1440 check (reopen_window_minutes between 0 and 525600),
       business_hours jsonb,
       out_of_hours_message text,
+      queue_menu_enabled boolean not null default false,
       updated_at timestamptz not null default now()
     )`.execute(db);
 

@@ -125,6 +125,7 @@ export interface HelpdeskSettingsTable {
   reopen_window_minutes: Generated<number>;
   business_hours: Json<unknown> | null;
   out_of_hours_message: string | null;
+  queue_menu_enabled: Generated<boolean>;
   updated_at: DefaultedTimestamp;
 }
 

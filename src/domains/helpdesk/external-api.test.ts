@@ -133,7 +133,7 @@ describe('helpdesk external API v1', () => {
     expect(Object.keys(document.components.schemas.SendMessage!.properties!)).toEqual(['number', 'body', 'mediaUrl', 'externalKey']);
     expect(document.components.schemas.SendMessage!.required).toEqual(['number']);
     const validator = new Validator();
-    const verdict = await validator.validate(document as unknown as object);
+    const verdict = await validator.validate(document as unknown as Parameters<Validator['validate']>[0]);
     expect(verdict.errors ?? []).toEqual([]);
     expect(verdict.valid).toBe(true);
     expect(validator.version).toBe('3.1');

@@ -10,7 +10,8 @@ import { setChannelStatus } from './channels/channels';
 import type { DeliveryStatus, InboundMessage, InboundStatus, MessageKind } from './channels/provider';
 import { contactForPhone, phoneOrFail } from './contacts';
 import { isOpenAt, type BusinessHours } from './business-hours';
-import { lockTicketOpening, takeTicketNumber, type HelpdeskSettingsView } from './settings';
+import { routeByQueueMenu } from './queue-menu';
+import { getHelpdeskSettings, lockTicketOpening, takeTicketNumber, type HelpdeskSettingsView } from './settings';
 import { activeTicketOf, announceTicket, findVisibleTicket, recordTicketEvent, transitionTicket, type TicketCommand } from './tickets';
 
 export interface MessageView {
@@ -135,8 +136,11 @@ export async function ingestInboundMessage(trx: TenantTransaction, channel: Help
     await announceTicket(trx, updated, 'message');
   }
   if (channel.status !== 'connected') await setChannelStatus(trx, channel, 'connected', null);
-  if (opened && settings?.outOfHoursMessage && !(await isOpenNow(trx, ticket, settings))) {
-    await recordOutbound(trx, ticket, { body: settings.outOfHoursMessage, source: 'system' }, queueOutbound);
+  const unrouted = ticket.queue_id === null && ticket.status === 'pending';
+  const routing = settings ?? (unrouted ? await getHelpdeskSettings(trx) : undefined);
+  const routed = routing?.queueMenu ? await routeByQueueMenu(trx, ticket, { body, opened }, queueOutbound) : ticket;
+  if (opened && settings?.outOfHoursMessage && !(await isOpenNow(trx, routed, settings))) {
+    await recordOutbound(trx, routed, { body: settings.outOfHoursMessage, source: 'system' }, queueOutbound);
   }
   return { messageId: message.id, ticketId: ticket.id, duplicate: false };
 }

@@ -62,6 +62,7 @@ export const updateSettingsInput = z.strictObject({
   reopenWindowMinutes: z.number().int().min(0).max(525_600).optional(),
   businessHours: businessHoursSchema.nullable().optional(),
   outOfHoursMessage: text({ min: 1, max: 1000 }).nullable().optional(),
+  queueMenu: z.boolean().optional(),
 });
 
 const queueFields = {

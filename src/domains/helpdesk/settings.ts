@@ -8,6 +8,8 @@ export interface HelpdeskSettingsView {
   businessHours: BusinessHours | null;
   /** Sent once when a contact opens (or reopens) a ticket outside business hours; null = never. */
   outOfHoursMessage: string | null;
+  /** Route new tickets to a queue by a numbered menu (one queue: straight to it), with the queue's greeting. */
+  queueMenu: boolean;
 }
 
 const DEFAULT_REOPEN_WINDOW_MINUTES = 1440;
@@ -44,11 +46,14 @@ export async function takeTicketNumber(trx: TenantTransaction): Promise<number> 
   return row.last_ticket_number;
 }
 
-function toSettingsView(row: { reopen_window_minutes: number; business_hours: unknown; out_of_hours_message: string | null } | undefined): HelpdeskSettingsView {
+function toSettingsView(
+  row: { reopen_window_minutes: number; business_hours: unknown; out_of_hours_message: string | null; queue_menu_enabled: boolean } | undefined,
+): HelpdeskSettingsView {
   return {
     reopenWindowMinutes: row?.reopen_window_minutes ?? DEFAULT_REOPEN_WINDOW_MINUTES,
     businessHours: (row?.business_hours as BusinessHours | null | undefined) ?? null,
     outOfHoursMessage: row?.out_of_hours_message ?? null,
+    queueMenu: row?.queue_menu_enabled ?? false,
   };
 }
 
@@ -65,6 +70,7 @@ export async function updateHelpdeskSettings(trx: TenantTransaction, audit: Audi
       ...(input.reopenWindowMinutes !== undefined ? { reopen_window_minutes: input.reopenWindowMinutes } : {}),
       ...(input.businessHours !== undefined ? { business_hours: input.businessHours ? JSON.stringify(input.businessHours) : null } : {}),
       ...(input.outOfHoursMessage !== undefined ? { out_of_hours_message: input.outOfHoursMessage } : {}),
+      ...(input.queueMenu !== undefined ? { queue_menu_enabled: input.queueMenu } : {}),
       updated_at: new Date(),
     })
     .where('tenant_id', '=', tenantOf(trx))
