@@ -43,6 +43,7 @@ const environmentSchema = z.object({
   DELIVERIES_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
   DELIVERIES_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
   DELIVERIES_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
+  WHATSAPP_GRAPH_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://graph.facebook.com'),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -69,6 +70,8 @@ export interface AppConfig {
   eventsRetentionDays: number;
   eventsPollIntervalMs: number;
   deliveries: DeliverySettings & { enabled: boolean };
+  /** The Meta Graph API that WhatsApp Cloud channels talk to (a stand-in in tests). */
+  whatsappGraphBaseUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -120,6 +123,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       timeoutMs: env.DELIVERIES_TIMEOUT_MS,
       concurrency: env.DELIVERIES_CONCURRENCY,
     },
+    whatsappGraphBaseUrl: env.WHATSAPP_GRAPH_BASE_URL.replace(/\/+$/, ''),
   };
 }
 

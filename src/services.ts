@@ -61,7 +61,7 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
   };
   const scheduler = new JobScheduler({ db, logger, metrics, instanceId, jobs: domainJobs(config) });
   const secrets = new SecretBox(config.secretsKey);
-  const deliveries = new DeliveryWorker({ db, bus, logger, metrics, instanceId, kinds: deliveryKinds(secrets), settings: config.deliveries });
+  const deliveries = new DeliveryWorker({ db, bus, logger, metrics, instanceId, kinds: deliveryKinds(secrets, config), settings: config.deliveries });
   return {
     config,
     instanceId,

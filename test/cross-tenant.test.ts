@@ -234,6 +234,7 @@ describe('cross-tenant isolation: tenant B calls every procedure with tenant A i
       'helpdesk.channels.update': () => expectUnknownToB((id) => b.owner.helpdesk.channels.update({ id, name: 'Sequestrado', outboundUrl: 'http://evil.test/' }), () => [a.helpdesk.channelId]),
       'helpdesk.channels.rotateSecret': () => expectUnknownToB((id) => b.owner.helpdesk.channels.rotateSecret({ id }), () => [a.helpdesk.channelId]),
       'helpdesk.channels.statusHistory': () => expectUnknownToB((id) => b.owner.helpdesk.channels.statusHistory({ id }), () => [a.helpdesk.channelId]),
+      'helpdesk.channels.checkConnection': () => expectUnknownToB((id) => b.owner.helpdesk.channels.checkConnection({ id }), () => [a.helpdesk.channelId]),
       'helpdesk.tickets.list': async () => {
         expectOnlyB((await b.owner.helpdesk.tickets.list({ limit: 100 })).items, (item) => item.id, b.helpdesk.ticketId, a.helpdesk.ticketId);
         expect((await b.owner.helpdesk.tickets.list({ queueId: a.helpdesk.queueId })).items).toEqual([]);

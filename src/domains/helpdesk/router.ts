@@ -1,7 +1,8 @@
 import type { TenantTransaction } from '../../db/tenant-scope';
 import { permittedProcedure } from '../../trpc/procedures';
 import { router } from '../../trpc/init';
-import { channelStatusHistory, createChannel, findChannel, listChannels, rotateWebhookSecret, toChannelView, updateChannel } from './channels/channels';
+import { channelStatusHistory, findChannel, listChannels, rotateWebhookSecret, toChannelView, updateChannel } from './channels/channels';
+import { checkChannelConnection, createCheckedChannel } from './channels/connection';
 import { findContact, listContacts, mergeContacts, toContactView, updateContact } from './contacts';
 import { createQuickReply, deleteQuickReply, listQuickReplies, QUICK_REPLY_VARIABLES, renderQuickReplyFor, updateQuickReply } from './quick-replies';
 import { machineScopes } from '../registry';
@@ -55,7 +56,7 @@ const byId = z.strictObject({ id });
 const channelsRouter = router({
   create: helpdesk(can['helpdesk.channels.write'])
     .input(createChannelInput)
-    .mutation(({ ctx, input }) => ctx.withTenant((trx) => createChannel(trx, ctx.audit, ctx.services.secrets, ctx.services.config.publicUrl, input))),
+    .mutation(({ ctx, input }) => createCheckedChannel(ctx, input)),
   list: helpdesk(can['helpdesk.channels.read']).query(async ({ ctx }) =>
     (await ctx.withTenant((trx) => listChannels(trx))).map((channel) => toChannelView(channel, ctx.services.config.publicUrl)),
   ),
@@ -71,6 +72,9 @@ const channelsRouter = router({
   statusHistory: helpdesk(can['helpdesk.channels.read'])
     .input(byId)
     .query(({ ctx, input }) => ctx.withTenant((trx) => channelStatusHistory(trx, input.id))),
+  checkConnection: helpdesk(can['helpdesk.channels.write'])
+    .input(byId)
+    .mutation(({ ctx, input }) => checkChannelConnection(ctx, input.id)),
 });
 
 const ticketAction = helpdesk(can['helpdesk.tickets.write']);

@@ -9,10 +9,14 @@ export interface AttemptResult {
   durationMs: number;
   responseExcerpt: string | null;
   responseBody: unknown;
+  /** The failure will repeat on every try: the delivery is dead at once. */
+  permanent?: boolean;
 }
 
 /** What the attempts table keeps of a response: enough to debug, not a copy. */
 const RESPONSE_EXCERPT_CHARS = 2048;
+
+export const responseExcerptOf = (text: string): string => storable(text.slice(0, RESPONSE_EXCERPT_CHARS));
 /** Larger answers are not read (nor parsed for onDelivered): a receiver must not fill our memory. */
 const MAX_RESPONSE_BYTES = 256 * 1024;
 
@@ -39,7 +43,7 @@ export async function postDelivery(delivery: Delivery, target: DeliveryTarget, o
       statusCode: response.status,
       error: response.ok ? null : `HTTP ${response.status}`,
       durationMs: elapsed(),
-      responseExcerpt: text === undefined ? null : storable(text.slice(0, RESPONSE_EXCERPT_CHARS)),
+      responseExcerpt: text === undefined ? null : responseExcerptOf(text),
       responseBody: text === undefined ? undefined : parseBody(text, response.headers.get('content-type')),
     };
   } catch (error) {
@@ -76,7 +80,7 @@ function parseBody(text: string, contentType: string | null): unknown {
   }
 }
 
-function describeFailure(error: unknown, timeoutMs: number): string {
+export function describeFailure(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `timeout after ${timeoutMs} ms`;
   // fetch reports network failures as "fetch failed" with the socket error as the cause.
   const cause = error instanceof Error ? error.cause : undefined;
@@ -85,6 +89,6 @@ function describeFailure(error: unknown, timeoutMs: number): string {
 }
 
 /** Postgres text cannot hold U+0000, which a receiver's answer may contain. */
-function storable(text: string): string {
+export function storable(text: string): string {
   return text.replaceAll('\u0000', '');
 }

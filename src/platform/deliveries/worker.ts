@@ -4,8 +4,9 @@ import { withTenant, type TenantTransaction } from '../../db/tenant-scope';
 import type { MessageBus } from '../events/bus';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
-import type { DeliveryKind, DeliveryTarget } from './kinds';
+import type { Delivery, DeliveryKind } from './kinds';
 import { claimDueDeliveries, onDeliveriesQueued, toDelivery } from './queue';
+import { sendThroughTransport } from './transport';
 import { postDelivery, type AttemptResult } from './webhook-request';
 
 export interface DeliverySettings {
@@ -31,6 +32,23 @@ type SentOutcome = Outcome | 'cancelled';
 interface Settlement {
   outcome: Outcome;
   error: string | null;
+}
+
+/** A try whose target is resolved: where it goes (recorded with it) and how it is sent. */
+interface PreparedAttempt {
+  url: string;
+  send(): Promise<AttemptResult>;
+}
+
+/** Resolves a try in the tenant's transaction: a signed POST, or the kind's own transport. Null: the target is gone. */
+async function prepareAttempt(kind: DeliveryKind, trx: TenantTransaction, delivery: Delivery, options: { timeoutMs: number }): Promise<PreparedAttempt | null> {
+  if (kind.send) {
+    const transport = kind;
+    const target = await transport.resolveTarget(trx, delivery);
+    return target && { url: target.url, send: () => sendThroughTransport(transport, delivery, target, options) };
+  }
+  const target = await kind.resolveTarget(trx, delivery);
+  return target && { url: target.url, send: () => postDelivery(delivery, target, options) };
 }
 
 const WAKE_CHANNEL = 'balcao:deliveries:queued';
@@ -171,14 +189,14 @@ export class DeliveryWorker {
     this.#inFlight.add(tracked);
   }
 
-  /** One try: resolve the target in the tenant, post outside any transaction, record the result in the tenant. */
+  /** One try: resolve the target in the tenant, send outside any transaction (POST or the kind's transport), record the result in the tenant. */
   async #attempt(claimed: StoredDelivery): Promise<void> {
     const kind = this.#kinds.find((candidate) => candidate.name === claimed.kind);
-    let target: DeliveryTarget | null;
+    let prepared: PreparedAttempt | null;
     try {
       if (!kind) throw new Error(`delivery kind ${claimed.kind} is not registered in this process`);
-      target = await withTenant(this.deps.db, claimed.tenant_id, async (trx) => {
-        const resolved = await kind.resolveTarget(trx, toDelivery(claimed));
+      prepared = await withTenant(this.deps.db, claimed.tenant_id, async (trx) => {
+        const resolved = await prepareAttempt(kind, trx, toDelivery(claimed), { timeoutMs: this.deps.settings.timeoutMs });
         if (!resolved) await this.#cancel(trx, claimed);
         return resolved;
       });
@@ -187,12 +205,11 @@ export class DeliveryWorker {
       await this.#finish(claimed, kind, { statusCode: null, error: failure, durationMs: 0, responseExcerpt: null, responseBody: undefined }, null);
       return;
     }
-    if (!target) {
+    if (!prepared) {
       this.#count(claimed, 'cancelled');
       return;
     }
-    const result = await postDelivery(toDelivery(claimed), target, { timeoutMs: this.deps.settings.timeoutMs });
-    await this.#finish(claimed, kind, result, target.url);
+    await this.#finish(claimed, kind, await prepared.send(), prepared.url);
   }
 
   async #cancel(trx: TenantTransaction, claimed: StoredDelivery): Promise<void> {
@@ -207,7 +224,7 @@ export class DeliveryWorker {
    * an onDead that throws still leaves the delivery dead, without its hook.
    */
   async #finish(claimed: StoredDelivery, kind: DeliveryKind | undefined, result: AttemptResult, targetUrl: string | null): Promise<void> {
-    let settlement = this.#settle(claimed, result.statusCode, result.error);
+    let settlement = this.#settle(claimed, result);
     let runHooks = true;
     for (;;) {
       try {
@@ -218,16 +235,16 @@ export class DeliveryWorker {
         if (!runHooks) throw error;
         const hook = settlement.outcome === 'delivered' ? 'onDelivered' : 'onDead';
         this.deps.logger.error({ err: error as Error, deliveryId: claimed.id, kind: claimed.kind }, `delivery ${hook} failed`);
-        if (settlement.outcome === 'delivered') settlement = this.#settle(claimed, result.statusCode, `${hook} failed: ${(error as Error).message}`);
+        if (settlement.outcome === 'delivered') settlement = this.#settle(claimed, { statusCode: result.statusCode, error: `${hook} failed: ${(error as Error).message}` });
         else runHooks = false;
       }
     }
   }
 
-  #settle(claimed: StoredDelivery, statusCode: number | null, error: string | null): Settlement {
+  #settle(claimed: StoredDelivery, { statusCode, error, permanent }: Pick<AttemptResult, 'statusCode' | 'error' | 'permanent'>): Settlement {
     if (error === null) return { outcome: 'delivered', error: null };
-    // 410 Gone: the receiver says this target will never accept it.
-    const lastTry = statusCode === 410 || claimed.attempts >= (claimed.max_attempts ?? this.deps.settings.maxAttempts);
+    // 410 Gone: the receiver says this target will never accept it; a transport may say so of its failure.
+    const lastTry = permanent === true || statusCode === 410 || claimed.attempts >= (claimed.max_attempts ?? this.deps.settings.maxAttempts);
     return { outcome: lastTry ? 'dead' : 'retry', error };
   }
 
@@ -279,7 +296,7 @@ export class DeliveryWorker {
     if (!runHooks || !kind) return;
     const delivery = toDelivery(claimed);
     if (outcome === 'delivered') await kind.onDelivered?.(trx, delivery, { status: result.statusCode ?? 0, body: result.responseBody });
-    else await kind.onDead?.(trx, delivery, error ?? 'dead');
+    else await kind.onDead?.(trx, delivery, error ?? 'dead', { statusCode: result.statusCode, body: result.responseBody });
   }
 
   /** Narrows an update to this worker's claim: the try it counted, while still pending. */
