@@ -21,8 +21,8 @@ export const machineScopes: readonly PermissionDefinition[] = [...permissionCata
 export const eventTypes: readonly EventType[] = [...identityEventTypes, ...helpdeskEventTypes];
 
 /** The kinds of outbound delivery the worker sends, built with the process's secret box. */
-export function deliveryKinds(secrets: SecretBox, config: Pick<AppConfig, 'whatsappGraphBaseUrl'>): DeliveryKind[] {
-  return [...helpdeskDeliveryKinds(secrets, { baseUrl: config.whatsappGraphBaseUrl })];
+export function deliveryKinds(secrets: SecretBox, config: Pick<AppConfig, 'whatsappGraphBaseUrl' | 'publicUrl'>): DeliveryKind[] {
+  return [...helpdeskDeliveryKinds(secrets, { baseUrl: config.whatsappGraphBaseUrl }, config.publicUrl)];
 }
 
 export function domainJobs(config: Pick<AppConfig, 'eventsRetentionDays'>): JobDefinition[] {

@@ -85,22 +85,38 @@ export async function storeMedia(
   if (allowed.signature && !allowed.signature(file.content)) {
     throw new DomainError('BAD_REQUEST', 'MEDIA_CONTENT_MISMATCH', `O conteúdo não é um arquivo ${mimeType}`);
   }
-  const fileName = safeFileName(file.fileName, allowed.extension);
+  const stored = await keepMedia(trx, publicUrl, { ...file, mimeType, fileName: safeFileName(file.fileName, allowed.extension) }, audit.actor.type === 'user' ? audit.actor.id : null);
+  await recordAudit(trx, audit, { action: 'helpdesk.media.uploaded', entity: 'helpdesk_media', entityId: stored.id, after: { fileName: stored.fileName, mimeType, sizeBytes: stored.sizeBytes } });
+  return { ...stored, kind: allowed.kind };
+}
+
+/** Stores a file as given (a provider's media for an inbound message, or a checked upload). */
+export async function keepMedia(
+  trx: TenantTransaction,
+  publicUrl: string,
+  file: { content: Uint8Array; mimeType: string; fileName: string },
+  uploadedBy: string | null = null,
+): Promise<Omit<StoredMedia, 'kind'>> {
   const stored = await trx
     .insertInto('helpdesk_media')
     .values({
       tenant_id: tenantOf(trx),
-      file_name: fileName,
-      mime_type: mimeType,
+      file_name: file.fileName,
+      mime_type: file.mimeType,
       size_bytes: file.content.byteLength,
       sha256: createHash('sha256').update(file.content).digest('hex'),
       content: file.content,
-      uploaded_by: audit.actor.type === 'user' ? audit.actor.id : null,
+      uploaded_by: uploadedBy,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, audit, { action: 'helpdesk.media.uploaded', entity: 'helpdesk_media', entityId: stored.id, after: { fileName, mimeType, sizeBytes: file.content.byteLength } });
-  return { id: stored.id, url: mediaUrl(publicUrl, stored.id, fileName), fileName, mimeType, sizeBytes: file.content.byteLength, kind: allowed.kind };
+  return { id: stored.id, url: mediaUrl(publicUrl, stored.id, file.fileName), fileName: file.fileName, mimeType: file.mimeType, sizeBytes: file.content.byteLength };
+}
+
+/** A safe file name for a provider's media: its own name when it has one, else one from the message id and type. */
+export function providerMediaFileName(messageId: string, mimeType: string, fileName?: string | null): string {
+  const extension = ALLOWED_MEDIA[mimeType]?.extension ?? /^[a-z]+\/([a-z0-9]{1,5})$/.exec(mimeType)?.[1] ?? 'bin';
+  return safeFileName(fileName ?? `whatsapp-${messageId.slice(0, 8)}`, extension);
 }
 
 /** A stored file by its unguessable id, for providers and browsers following the link. */

@@ -1,13 +1,14 @@
 import type { SecretBox } from '../../platform/auth/secret-box';
 import type { DeliveryKind } from '../../platform/deliveries/kinds';
 import { apiStatusCallbacks } from './api-callbacks';
+import { whatsappInboundMedia } from './channels/whatsapp-media';
 import { n8nOutboundMessages, queueN8nMessage } from './channels/n8n';
 import { queueWhatsappMessage, whatsappOutboundMessages, type WhatsappGraphSettings } from './channels/whatsapp-outbound';
 import type { OutboundQueue } from './messages';
 
 /** The helpdesk's outbound delivery kinds, for the delivery worker. */
-export function helpdeskDeliveryKinds(secrets: SecretBox, graph: WhatsappGraphSettings): DeliveryKind[] {
-  return [n8nOutboundMessages(secrets), whatsappOutboundMessages(secrets, graph), apiStatusCallbacks(secrets)] as DeliveryKind[];
+export function helpdeskDeliveryKinds(secrets: SecretBox, graph: WhatsappGraphSettings, publicUrl: string): DeliveryKind[] {
+  return [n8nOutboundMessages(secrets), whatsappOutboundMessages(secrets, graph), whatsappInboundMedia(secrets, graph, publicUrl), apiStatusCallbacks(secrets)] as DeliveryKind[];
 }
 
 /** How a message leaves, by its ticket's channel type. */

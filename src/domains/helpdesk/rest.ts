@@ -7,6 +7,7 @@ import { handleAsync, rawBodyOf } from '../../rest/handlers';
 import type { Services } from '../../services';
 import { DomainError } from '../../platform/errors';
 import { channelForWebhook, isAuthenticWebhook, whatsappCredentials } from './channels/channels';
+import { queueWhatsappMediaDownload } from './channels/whatsapp-media';
 import { batchForPhoneNumber, parseWhatsappWebhook, verifyWebhookSubscription, verifyWhatsappSignature } from './channels/whatsapp-cloud';
 import { n8nInboundMessage, n8nInboundStatus, toInboundMessage, toInboundStatus } from './channels/n8n';
 import { applyReportedStatus, ingestInboundMessage } from './messages';
@@ -65,7 +66,12 @@ export function helpdeskWebhooks(services: Services): express.Router {
       const batch = batchForPhoneNumber(parsed.batch, phoneNumberId);
       const result = await inTenantOf(services, channel, async (trx) => {
         const messages = [];
-        for (const message of batch.messages) messages.push(await ingestInboundMessage(trx, channel, message, queueOutboundMessage));
+        for (const message of batch.messages) {
+          const ingested = await ingestInboundMessage(trx, channel, message, queueOutboundMessage);
+          const providerMediaId = message.media?.providerMediaId;
+          if (!ingested.duplicate && providerMediaId && !message.media?.url) await queueWhatsappMediaDownload(trx, { messageId: ingested.messageId, providerMediaId });
+          messages.push(ingested);
+        }
         let statuses = 0;
         for (const status of batch.statuses) {
           // Meta also reports messages sent from the phone itself; those are not ours to track.

@@ -342,4 +342,25 @@ describe('helpdesk: WhatsApp Cloud channels end to end', () => {
       expect(foreign).toEqual({ ...unknown, code: 'NOT_FOUND' });
     });
   });
+  it('fetches the media a contact sends from the Graph API and links it from the message', async () => {
+    const photo = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 1)]);
+    const mediaId = messages.image.image.id;
+    server.use(
+      http.get(`${GRAPH}/${mediaId}`, ({ request }) =>
+        request.headers.get('authorization') === `Bearer ${ACCESS_TOKEN}`
+          ? HttpResponse.json({ url: `${GRAPH_BASE_URL}/files/${mediaId}`, mime_type: 'image/jpeg', sha256: 'x', file_size: photo.length, id: mediaId })
+          : invalidToken(),
+      ),
+      http.get(`${GRAPH_BASE_URL}/files/${mediaId}`, () => new HttpResponse(photo, { headers: { 'content-type': 'image/jpeg' } })),
+    );
+    const from = nextCustomer();
+    const image = { ...messages.image, id: wamid(`IMG${process.pid}`) };
+    const response = await postWebhook(webhook([messagesChange({ contacts: [contact(from, 'Cliente Foto')], messages: [{ from, timestamp: TIMESTAMP, ...image }] })]));
+    const { messages: [ingested] } = (await response.json()) as { messages: Array<{ messageId: string; ticketId: string }> };
+    await app.services.deliveries.flush();
+    const stored = await storedMessage(ingested!.messageId);
+    expect(stored).toMatchObject({ kind: 'image', body: 'Foto do comprovante', media_mime_type: 'image/jpeg', media_size_bytes: photo.length });
+    const served = await fetch(stored.media_url!.replace(app.services.config.publicUrl, app.url));
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(photo);
+  });
 });

@@ -26,7 +26,7 @@ export interface WhatsappGraphSettings {
 }
 
 /** Pinned here, so moving to a newer Graph version is a deliberate change. */
-const GRAPH_VERSION = 'v21.0';
+export const GRAPH_VERSION = 'v21.0';
 
 export function whatsappClient(credentials: { phoneNumberId: string; accessToken: string }, graph: WhatsappGraphSettings, timeoutMs?: number): WhatsappCloudClient {
   return new WhatsappCloudClient({ ...credentials, baseUrl: graph.baseUrl, graphVersion: GRAPH_VERSION, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
