@@ -233,6 +233,8 @@ describe('cross-tenant isolation: tenant B calls every procedure with tenant A i
       'helpdesk.channels.get': () => expectUnknownToB((id) => b.owner.helpdesk.channels.get({ id }), () => [a.helpdesk.channelId]),
       'helpdesk.channels.update': () => expectUnknownToB((id) => b.owner.helpdesk.channels.update({ id, name: 'Sequestrado', outboundUrl: 'http://evil.test/' }), () => [a.helpdesk.channelId]),
       'helpdesk.channels.rotateSecret': () => expectUnknownToB((id) => b.owner.helpdesk.channels.rotateSecret({ id }), () => [a.helpdesk.channelId]),
+      'helpdesk.channels.disconnect': () => expectUnknownToB((id) => b.owner.helpdesk.channels.disconnect({ id }), () => [a.helpdesk.channelId]),
+      'helpdesk.channels.connect': () => expectUnknownToB((id) => b.owner.helpdesk.channels.connect({ id }), () => [a.helpdesk.channelId]),
       'helpdesk.channels.statusHistory': () => expectUnknownToB((id) => b.owner.helpdesk.channels.statusHistory({ id }), () => [a.helpdesk.channelId]),
       'helpdesk.channels.checkConnection': () => expectUnknownToB((id) => b.owner.helpdesk.channels.checkConnection({ id }), () => [a.helpdesk.channelId]),
       'helpdesk.tickets.list': async () => {

@@ -7,7 +7,7 @@ import type { SecretBox } from '../../platform/auth/secret-box';
 import { DomainError, notFound } from '../../platform/errors';
 import { text } from '../../platform/validation';
 import { createApiToken, revokeApiToken } from '../identity';
-import { findChannel } from './channels/channels';
+import { assertChannelSends, findChannel } from './channels/channels';
 import { contactForPhone, phoneOrFail } from './contacts';
 import { recordOutbound, type OutboundQueue } from './messages';
 import { lockTicketOpening, takeTicketNumber } from './settings';
@@ -191,9 +191,7 @@ export async function sendThroughApi(
     reservedCallId = reserved.id;
   }
   const channel = await findChannel(trx, config.channel_id);
-  if (channel.status === 'disconnected') {
-    throw new DomainError('CONFLICT', 'CHANNEL_DISCONNECTED', 'O canal desta API está desconectado', { channelId: channel.id, status: channel.status, retry: true });
-  }
+  assertChannelSends(channel);
   const contact = await contactForPhone(trx, phoneOrFail(input.number));
   const ticket = await ticketForApiMessage(trx, channel.id, contact.id);
   const message = await recordOutbound(

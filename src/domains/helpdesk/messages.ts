@@ -6,7 +6,7 @@ import { DomainError, notFound } from '../../platform/errors';
 import { appendEvent } from '../../platform/events/outbox';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../../platform/keyset-cursor';
 import { queueApiStatusCallback } from './api-callbacks';
-import { setChannelStatus } from './channels/channels';
+import { assertChannelSends, isPaused, markChannelWorking } from './channels/channels';
 import type { DeliveryStatus, InboundMessage, InboundStatus, MessageKind } from './channels/provider';
 import { contactForPhone, phoneOrFail } from './contacts';
 import { isOpenAt, type BusinessHours } from './business-hours';
@@ -135,7 +135,7 @@ export async function ingestInboundMessage(trx: TenantTransaction, channel: Help
       .executeTakeFirstOrThrow();
     await announceTicket(trx, updated, 'message');
   }
-  if (channel.status !== 'connected') await setChannelStatus(trx, channel, 'connected', null);
+  await markChannelWorking(trx, channel);
   const unrouted = ticket.queue_id === null && ticket.status === 'pending';
   const routing = settings ?? (unrouted ? await getHelpdeskSettings(trx) : undefined);
   const routed = routing?.queueMenu ? await routeByQueueMenu(trx, ticket, { body, opened }, queueOutbound) : ticket;
@@ -303,6 +303,10 @@ export interface OutboundDraft {
  */
 export async function recordOutbound(trx: TenantTransaction, ticket: HelpdeskTicket, draft: OutboundDraft, queueOutbound: OutboundQueue): Promise<HelpdeskMessage> {
   const kind = draft.mediaUrl ? mediaKindOfUrl(draft.mediaUrl) : 'text';
+  const channel = draft.isNote ? undefined : await trx.selectFrom('helpdesk_channels').selectAll().where('id', '=', ticket.channel_id).executeTakeFirstOrThrow();
+  // People are told the channel is disconnected; an automatic reply is kept, marked as not sent.
+  const heldBack = channel !== undefined && draft.source === 'system' && isPaused(channel);
+  if (channel && !heldBack) assertChannelSends(channel);
   const message = await trx
     .insertInto('helpdesk_messages')
     .values({
@@ -316,7 +320,8 @@ export async function recordOutbound(trx: TenantTransaction, ticket: HelpdeskTic
       is_note: draft.isNote ?? false,
       media_url: draft.mediaUrl ?? null,
       quoted_message_id: draft.quotedMessageId ?? null,
-      status: draft.isNote ? 'sent' : 'pending',
+      status: draft.isNote ? 'sent' : heldBack ? 'failed' : 'pending',
+      failure_reason: heldBack ? 'Canal desconectado' : null,
       sender_user_id: draft.senderUserId ?? null,
       source: draft.source,
       api_config_id: draft.apiConfigId ?? null,
@@ -332,8 +337,7 @@ export async function recordOutbound(trx: TenantTransaction, ticket: HelpdeskTic
     .returningAll()
     .executeTakeFirstOrThrow();
   await announceTicket(trx, updated, 'message');
-  if (!draft.isNote) {
-    const channel = await trx.selectFrom('helpdesk_channels').selectAll().where('id', '=', ticket.channel_id).executeTakeFirstOrThrow();
+  if (channel && !heldBack) {
     const contact = await trx.selectFrom('helpdesk_contacts').select('phone').where('id', '=', ticket.contact_id).executeTakeFirstOrThrow();
     await queueOutbound(trx, channel, message, contact.phone);
   }

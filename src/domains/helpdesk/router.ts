@@ -1,8 +1,8 @@
 import type { TenantTransaction } from '../../db/tenant-scope';
 import { permittedProcedure } from '../../trpc/procedures';
 import { router } from '../../trpc/init';
-import { channelStatusHistory, findChannel, listChannels, rotateWebhookSecret, toChannelView, updateChannel } from './channels/channels';
-import { checkChannelConnection, createCheckedChannel } from './channels/connection';
+import { channelStatusHistory, findChannel, listChannels, pauseChannel, rotateWebhookSecret, toChannelView, updateChannel } from './channels/channels';
+import { checkChannelConnection, connectChannel, createCheckedChannel } from './channels/connection';
 import { findContact, listContacts, mergeContacts, toContactView, updateContact } from './contacts';
 import { createQuickReply, deleteQuickReply, listQuickReplies, QUICK_REPLY_VARIABLES, renderQuickReplyFor, updateQuickReply } from './quick-replies';
 import { machineScopes } from '../registry';
@@ -75,6 +75,12 @@ const channelsRouter = router({
   checkConnection: helpdesk(can['helpdesk.channels.write'])
     .input(byId)
     .mutation(({ ctx, input }) => checkChannelConnection(ctx, input.id)),
+  disconnect: helpdesk(can['helpdesk.channels.write'])
+    .input(byId)
+    .mutation(async ({ ctx, input }) => toChannelView(await ctx.withTenant((trx) => pauseChannel(trx, ctx.audit, input.id)), ctx.services.config.publicUrl)),
+  connect: helpdesk(can['helpdesk.channels.write'])
+    .input(byId)
+    .mutation(({ ctx, input }) => connectChannel(ctx, input.id)),
 });
 
 const ticketAction = helpdesk(can['helpdesk.tickets.write']);

@@ -28,11 +28,15 @@ export interface ChannelView {
   phoneNumberId: string | null;
   /** Where the provider posts to Balcão. */
   webhookUrls: Record<string, string>;
+  /** Disconnected by an operator (channels.disconnect) until channels.connect. */
+  paused: boolean;
   createdAt: Date;
 }
 
 /** Sealed provider credentials live in `config` next to the public settings, never in a view. */
 interface ChannelConfig {
+  /** Set while an operator has disconnected the channel: nothing is sent through it, and traffic does not reconnect it. */
+  pausedAt?: string;
   outboundUrl?: string;
   phoneNumberId?: string;
   accessTokenSealed?: string;
@@ -61,6 +65,7 @@ export function toChannelView(channel: HelpdeskChannel, publicUrl: string): Chan
     outboundUrl: config.outboundUrl ?? null,
     phoneNumberId: config.phoneNumberId ?? null,
     webhookUrls: webhookUrlsOf(publicUrl, channel),
+    paused: isPaused(channel),
     createdAt: channel.created_at,
   };
 }
@@ -211,4 +216,43 @@ export function whatsappCredentials(channel: HelpdeskChannel, secrets: SecretBox
 
 export function outboundUrlOf(channel: HelpdeskChannel): string | undefined {
   return configOf(channel).outboundUrl;
+}
+
+export const isPaused = (channel: Pick<HelpdeskChannel, 'config'>) => configOf(channel).pausedAt !== undefined;
+
+/** Traffic went through: the channel works, unless an operator has disconnected it. */
+export async function markChannelWorking(trx: TenantTransaction, channel: HelpdeskChannel): Promise<void> {
+  if (channel.status !== 'connected' && !isPaused(channel)) await setChannelStatus(trx, channel, 'connected', null);
+}
+
+/** Refuses to send through a channel an operator has disconnected. */
+export function assertChannelSends(channel: HelpdeskChannel): void {
+  if (isPaused(channel)) {
+    throw new DomainError('CONFLICT', 'CHANNEL_DISCONNECTED', `O canal ${channel.name} está desconectado`, { channelId: channel.id, status: channel.status, retry: true });
+  }
+}
+
+/** An operator disconnects the channel: replies and API messages through it are refused until it is connected again. */
+export async function pauseChannel(trx: TenantTransaction, audit: AuditContext, id: string): Promise<HelpdeskChannel> {
+  const channel = await findChannel(trx, id);
+  if (isPaused(channel)) return channel;
+  await setPaused(trx, channel, new Date().toISOString());
+  await setChannelStatus(trx, channel, 'disconnected', 'Desconectado manualmente');
+  await recordAudit(trx, audit, { action: 'helpdesk.channel.disconnected', entity: 'helpdesk_channel', entityId: id });
+  return findChannel(trx, id);
+}
+
+/** Clears the operator's disconnection; the caller then decides the status (n8n: connected; Cloud API: checked). */
+export async function unpauseChannel(trx: TenantTransaction, audit: AuditContext, id: string): Promise<HelpdeskChannel> {
+  const channel = await findChannel(trx, id);
+  if (!isPaused(channel)) return channel;
+  await setPaused(trx, channel, undefined);
+  await recordAudit(trx, audit, { action: 'helpdesk.channel.connected', entity: 'helpdesk_channel', entityId: id });
+  return findChannel(trx, id);
+}
+
+async function setPaused(trx: TenantTransaction, channel: HelpdeskChannel, pausedAt: string | undefined): Promise<void> {
+  const { pausedAt: _previous, ...rest } = configOf(channel);
+  const config: ChannelConfig = pausedAt ? { ...rest, pausedAt } : rest;
+  await trx.updateTable('helpdesk_channels').set({ config: JSON.stringify(config), updated_at: new Date() }).where('id', '=', channel.id).execute();
 }

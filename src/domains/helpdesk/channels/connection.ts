@@ -1,7 +1,7 @@
 import type { TenantTransaction } from '../../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../../platform/audit/audit-log';
 import type { Services } from '../../../services';
-import { createChannel, findChannel, setChannelStatus, toChannelView, whatsappCredentials, type ChannelView, type CreateChannelInput } from './channels';
+import { createChannel, findChannel, setChannelStatus, toChannelView, unpauseChannel, whatsappCredentials, type ChannelView, type CreateChannelInput } from './channels';
 import { whatsappClient } from './whatsapp-outbound';
 
 /** What the channel procedures give the connection logic: the Graph API is called between two tenant transactions, never inside one. */
@@ -52,4 +52,15 @@ export async function createCheckedChannel(ctx: ChannelCallContext, input: Creat
     ctx.services.logger.warn({ err: (error as Error).message, channelId: created.id }, 'whatsapp connection check after creation failed');
     return created;
   }
+}
+
+/** Connects again a channel an operator disconnected: n8n is connected at once, a Cloud API number is checked first. */
+export async function connectChannel(ctx: ChannelCallContext, id: string): Promise<ConnectionCheckResult> {
+  const channel = await ctx.withTenant(async (trx) => {
+    const resumed = await unpauseChannel(trx, ctx.audit, id);
+    if (resumed.type === 'n8n') await setChannelStatus(trx, resumed, 'connected', null);
+    return findChannel(trx, id);
+  });
+  if (channel.type === 'whatsapp_cloud') return checkChannelConnection(ctx, id);
+  return { channel: toChannelView(channel, ctx.services.config.publicUrl), check: null };
 }

@@ -6,7 +6,7 @@ import type { DeliveryKind } from '../../../platform/deliveries/kinds';
 import { enqueueDelivery } from '../../../platform/deliveries/queue';
 import { text } from '../../../platform/validation';
 import { advanceMessageStatus } from '../messages';
-import { outboundUrlOf, setChannelStatus } from './channels';
+import { markChannelWorking, outboundUrlOf, setChannelStatus } from './channels';
 import type { InboundMessage, InboundStatus, MessageKind } from './provider';
 
 /** Unix seconds, unix milliseconds or an ISO date, as n8n workflows send them. */
@@ -118,7 +118,7 @@ export function n8nOutboundMessages(secrets: SecretBox): DeliveryKind<N8nOutboun
       if (!found) return;
       const receipt = n8nSendReceipt.safeParse(response.body);
       await advanceMessageStatus(trx, found.message, 'sent', { externalId: receipt.success ? receipt.data.externalId : null });
-      if (found.channel.status !== 'connected') await setChannelStatus(trx, found.channel, 'connected', null);
+      await markChannelWorking(trx, found.channel);
     },
     async onDead(trx, delivery, lastError) {
       const found = await outboundMessageOf(trx, delivery.payload);

@@ -8,7 +8,7 @@ import type { SecretBox } from '../../../platform/auth/secret-box';
 import type { DeliveryFailure, DeliverySendResult, TransportDeliveryKind, TransportTarget } from '../../../platform/deliveries/kinds';
 import { enqueueDelivery } from '../../../platform/deliveries/queue';
 import { advanceMessageStatus } from '../messages';
-import { setChannelStatus, whatsappCredentials } from './channels';
+import { markChannelWorking, setChannelStatus, whatsappCredentials } from './channels';
 import type { OutboundMedia, OutboundMessage } from './provider';
 import { WhatsappApiError, WhatsappCloudClient, type WhatsappApiErrorKind } from './whatsapp-cloud';
 
@@ -140,7 +140,7 @@ export function whatsappOutboundMessages(secrets: SecretBox, graph: WhatsappGrap
       if (!found) return;
       const externalId = (response.body as { externalId?: string } | undefined)?.externalId ?? null;
       await advanceMessageStatus(trx, found.message, 'sent', { externalId });
-      if (found.channel && found.channel.status !== 'connected') await setChannelStatus(trx, found.channel, 'connected', null);
+      if (found.channel) await markChannelWorking(trx, found.channel);
     },
     async onDead(trx, delivery, lastError, last: DeliveryFailure) {
       const found = await sentMessageOf(trx, delivery.payload.messageId);
