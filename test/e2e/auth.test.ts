@@ -43,9 +43,20 @@ describe('dashboard sign-in', () => {
     const user = await page.getByTestId('current-user').textContent();
     expect(user).toContain('Owner');
     expect(user).toContain('Proprietário');
-    // The owner sees every platform section; no module has pages yet, so no module entries.
+    // The owner sees every platform section, then the pages of the modules the tenant has on (the agenda has none yet).
     const nav = page.getByRole('navigation', { name: 'Seções' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Usuários e papéis', 'Tokens de API', 'Auditoria', 'Execuções de tarefas', 'Atividade']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual([
+      'Usuários e papéis',
+      'Tokens de API',
+      'Auditoria',
+      'Execuções de tarefas',
+      'Atividade',
+      'Atendimento',
+      'Contatos',
+      'Filas',
+      'Canais',
+      'API externa',
+    ]);
     expect(new URL(page.url()).pathname).toBe('/usuarios');
     // The refresh token is an httpOnly cookie scoped to /trpc; the page's scripts cannot read it.
     const cookies = await page.context().cookies();

@@ -38,8 +38,13 @@ describe('dashboard navigation', () => {
     ]);
   });
 
-  it('has no module pages registered yet', () => {
-    expect(MODULE_PAGES).toEqual([]);
-    expect(buildNavigation({ permissions: ['helpdesk.tickets.read'], modules: ['helpdesk', 'agenda', 'queue', 'usage', 'inventory'] }).modules).toEqual([]);
+  it('registers the helpdesk pages, each behind its module and permission', () => {
+    expect(MODULE_PAGES.every((page) => page.module === 'helpdesk')).toBe(true);
+    const everything = { permissions: MODULE_PAGES.map((page) => page.permission), modules: ['helpdesk'] };
+    expect(buildNavigation(everything).modules.map((group) => [group.label, group.entries.map((entry) => entry.label)])).toEqual([
+      ['Atendimento', ['Atendimento', 'Contatos', 'Filas', 'Canais', 'API externa']],
+    ]);
+    expect(buildNavigation({ ...everything, modules: ['agenda'] }).modules).toEqual([]);
+    expect(buildNavigation({ permissions: ['helpdesk.tickets.read'], modules: ['helpdesk'] }).modules[0]?.entries.map((entry) => entry.label)).toEqual(['Atendimento']);
   });
 });

@@ -1,5 +1,11 @@
 import type { ComponentType } from 'react';
 import type { ModuleName } from '../../../src/platform/modules';
+import { ChannelsPage } from './helpdesk/channels/ChannelsPage';
+import { ContactsPage } from './helpdesk/contacts/ContactsPage';
+import { ExternalApiPage } from './helpdesk/external-api/ExternalApiPage';
+import { InboxPage } from './helpdesk/inbox/InboxPage';
+import { HELPDESK_PATHS } from './helpdesk/paths';
+import { QueuesPage } from './helpdesk/queues/QueuesPage';
 
 // The module list and labels are plain shared constants (no server code), declared once.
 export { MODULE_LABELS } from '../../../src/platform/modules';
@@ -16,4 +22,11 @@ export interface ModulePage {
 }
 
 /** Every module page; each domain adds its pages here as it gets a dashboard. */
-export const MODULE_PAGES: readonly ModulePage[] = [];
+export const MODULE_PAGES: readonly ModulePage[] = [
+  { key: 'helpdeskInbox', module: 'helpdesk', path: HELPDESK_PATHS.inbox, label: 'Atendimento', permission: 'helpdesk.tickets.read', component: InboxPage },
+  { key: 'helpdeskContacts', module: 'helpdesk', path: HELPDESK_PATHS.contacts, label: 'Contatos', permission: 'helpdesk.contacts.read', component: ContactsPage },
+  // Queues and the helpdesk settings are configuration: for whoever may change them.
+  { key: 'helpdeskQueues', module: 'helpdesk', path: HELPDESK_PATHS.queues, label: 'Filas', permission: 'helpdesk.queues.write', component: QueuesPage },
+  { key: 'helpdeskChannels', module: 'helpdesk', path: HELPDESK_PATHS.channels, label: 'Canais', permission: 'helpdesk.channels.read', component: ChannelsPage },
+  { key: 'helpdeskExternalApi', module: 'helpdesk', path: HELPDESK_PATHS.externalApi, label: 'API externa', permission: 'helpdesk.apiConfigs.read', component: ExternalApiPage },
+];

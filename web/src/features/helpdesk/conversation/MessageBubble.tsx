@@ -1,0 +1,40 @@
+import { formatDateTime, formatTime } from '../../../lib/format';
+import type { Message } from '../labels';
+import { DeliveryTick } from './DeliveryTick';
+
+const SOURCES: Record<Message['source'], string | undefined> = { contact: undefined, dashboard: undefined, system: 'Mensagem automática', api: 'Enviada pela API' };
+
+const MEDIA_LABELS: Record<string, string | undefined> = { image: 'Imagem', audio: 'Áudio', video: 'Vídeo', document: 'Documento', sticker: 'Figurinha' };
+
+function bubbleStyle(message: Message): string {
+  if (message.isNote) return 'ml-auto bg-amber-50 ring-amber-200';
+  return message.direction === 'inbound' ? 'mr-auto bg-white ring-zinc-200' : 'ml-auto bg-emerald-50 ring-emerald-200';
+}
+
+/** One message: the contact's on the left, ours on the right, internal notes in yellow; ours carry their delivery tick. */
+export function MessageBubble({ message, senderName }: { message: Message; senderName: string | undefined }) {
+  const byline = message.isNote ? `Nota interna${senderName ? ` · ${senderName}` : ''}` : (SOURCES[message.source] ?? (message.direction === 'outbound' ? senderName : undefined));
+  return (
+    <li
+      data-testid="message"
+      data-message-id={message.id}
+      data-direction={message.direction}
+      data-note={message.isNote || undefined}
+      className={`w-fit max-w-[85%] rounded-lg px-3 py-2 text-sm shadow-xs ring-1 ${bubbleStyle(message)}`}
+    >
+      {byline && <p className="mb-0.5 text-xs font-medium text-zinc-500">{byline}</p>}
+      {message.body && <p className="break-words whitespace-pre-wrap text-zinc-900">{message.body}</p>}
+      {message.media?.url && (
+        <a href={message.media.url} target="_blank" rel="noreferrer" className="mt-1 inline-block text-sm font-medium text-sky-700 underline">
+          Anexo: {message.media.fileName ?? MEDIA_LABELS[message.kind] ?? 'Anexo'}
+        </a>
+      )}
+      <p className="mt-1 flex items-center justify-end gap-1.5 text-[11px] text-zinc-500">
+        <time dateTime={message.createdAt} title={formatDateTime(message.createdAt)}>
+          {formatTime(message.createdAt)}
+        </time>
+        {message.direction === 'outbound' && !message.isNote && message.status !== 'received' && <DeliveryTick status={message.status} failureReason={message.failureReason} />}
+      </p>
+    </li>
+  );
+}

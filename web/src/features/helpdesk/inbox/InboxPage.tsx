@@ -1,0 +1,46 @@
+import { useMemo, useState } from 'react';
+import { usePath } from '../../../app/router';
+import { EmptyState, PageHeader } from '../../../ui/Layout';
+import { ConnectionIndicator } from '../../activity/EventStream';
+import { ChannelAlerts } from '../channels/ChannelAlerts';
+import { ConversationPanel } from '../conversation/ConversationPanel';
+import type { TicketStatus } from '../labels';
+import { useHelpdeskLiveQueries } from '../liveEvents';
+import { ticketIdFromPath } from '../paths';
+import { useDebouncedValue } from '../useDebouncedValue';
+import { NO_TICKET_FILTERS, toTicketQuery, type TicketFilterValues } from './filters';
+import { StatusTabs } from './StatusTabs';
+import { TicketFilters } from './TicketFilters';
+import { TicketList } from './TicketList';
+
+const FILTER_DEBOUNCE_MS = 300;
+
+/** The inbox: tickets by status on the left, the open conversation on the right; both follow the live stream. */
+export function InboxPage() {
+  useHelpdeskLiveQueries();
+  const selectedId = ticketIdFromPath(usePath());
+  const [status, setStatus] = useState<TicketStatus>('pending');
+  const [filters, setFilters] = useState<TicketFilterValues>(NO_TICKET_FILTERS);
+  const settledFilters = useDebouncedValue(filters, FILTER_DEBOUNCE_MS);
+  const query = useMemo(() => toTicketQuery(status, settledFilters), [status, settledFilters]);
+  return (
+    <>
+      <PageHeader title="Atendimento" description="As conversas dos seus canais. Novas mensagens aparecem aqui sem recarregar a página." actions={<ConnectionIndicator />} />
+      <ChannelAlerts linkToChannels />
+      <TicketFilters values={filters} onChange={setFilters} />
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[22rem_minmax(0,1fr)] lg:items-start">
+        <section aria-label="Caixa de entrada" className="space-y-3">
+          <StatusTabs current={status} onChange={setStatus} />
+          <TicketList query={query} selectedId={selectedId} />
+        </section>
+        {selectedId ? (
+          <ConversationPanel key={selectedId} ticketId={selectedId} />
+        ) : (
+          <div className="hidden rounded-lg border border-dashed border-zinc-300 bg-white px-4 py-16 text-center text-sm lg:block">
+            <EmptyState title="Escolha um ticket" hint="A conversa abre aqui, ao lado da lista." />
+          </div>
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,85 @@
+import { useState } from 'react';
+import { useCan } from '../../../app/providers';
+import { trpc, type RouterOutputs } from '../../../lib/trpc';
+import { Button } from '../../../ui/Button';
+import type { Column } from '../../../ui/DataTable';
+import { ConfirmButton } from '../../../ui/Dialog';
+import { PageHeader } from '../../../ui/Layout';
+import { useActionFeedback } from '../../../ui/Toast';
+import { summarizeBusinessHours } from '../BusinessHoursEditor';
+import { actionsColumn } from '../actionsColumn';
+import { QueryTable } from '../QueryTable';
+import { useTeam } from '../team';
+import { QueueForm } from './QueueForm';
+import { SettingsForm } from './SettingsForm';
+
+export type Queue = RouterOutputs['helpdesk']['queues']['list'][number];
+
+/** The departments tickets are routed to, who answers each and when; and the company-wide rules. */
+export function QueuesPage() {
+  const canWriteSettings = useCan('helpdesk.settings.write');
+  const queues = trpc.helpdesk.queues.list.useQuery();
+  const team = useTeam();
+  const utils = trpc.useUtils();
+  const feedback = useActionFeedback();
+  const [editing, setEditing] = useState<Queue | null>(null);
+  const remove = trpc.helpdesk.queues.delete.useMutation({
+    onSettled: () => {
+      void utils.helpdesk.queues.list.invalidate();
+      void utils.helpdesk.tickets.list.invalidate();
+    },
+  });
+
+  const columns: Column<Queue>[] = [
+    {
+      header: 'Fila',
+      cell: (queue) => (
+        <span className="inline-flex items-center gap-2 font-medium text-zinc-900">
+          <span aria-hidden className="size-3 shrink-0 rounded-full" style={{ backgroundColor: queue.color }} />
+          {queue.name}
+        </span>
+      ),
+    },
+    {
+      header: 'Membros',
+      cell: (queue) => (queue.memberIds.length === 0 ? <span className="text-zinc-400">Ninguém</span> : queue.memberIds.map((id) => team.nameOf(id) ?? 'Usuário').join(', ')),
+    },
+    { header: 'Saudação', cell: (queue) => <span className="line-clamp-2 text-xs text-zinc-600">{queue.greeting || '—'}</span>, className: 'max-w-xs' },
+    { header: 'Horário', cell: (queue) => <span className="text-xs text-zinc-600">{summarizeBusinessHours(queue.businessHours) ?? 'O da empresa'}</span>, className: 'max-w-xs' },
+    actionsColumn((queue) => (
+      <>
+        <Button size="sm" aria-label={`Editar ${queue.name}`} onClick={() => setEditing(queue)}>
+          Editar
+        </Button>
+        <ConfirmButton
+          label="Excluir"
+          title={`Excluir a fila ${queue.name}?`}
+          message="Os tickets desta fila ficam sem fila, visíveis a todos os atendentes."
+          confirmLabel="Excluir"
+          onConfirm={() =>
+            feedback(async () => {
+              await remove.mutateAsync({ id: queue.id });
+              if (editing?.id === queue.id) setEditing(null);
+            }, `Fila ${queue.name} excluída`)
+          }
+        />
+      </>
+    )),
+  ];
+
+  return (
+    <>
+      <PageHeader title="Filas" description="Os departamentos do atendimento: quem atende cada fila, com que saudação e em que horário." />
+      <QueryTable
+        title="Filas"
+        testId="queues-table"
+        query={queues}
+        columns={columns}
+        rowKey={(queue) => queue.id}
+        empty={{ title: 'Nenhuma fila criada', hint: 'Sem filas, todo ticket fica visível a todos os atendentes.' }}
+        form={<QueueForm key={editing?.id ?? 'new'} queue={editing} onDone={() => setEditing(null)} />}
+      />
+      {canWriteSettings && <SettingsForm />}
+    </>
+  );
+}
