@@ -79,6 +79,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   // A contact merged into another keeps its row (history points at it) but frees its phone.
   await sql`create unique index helpdesk_contacts_phone on helpdesk_contacts (tenant_id, phone) where merged_into_id is null`.execute(db);
   await sql`create index helpdesk_contacts_name on helpdesk_contacts (tenant_id, lower(name))`.execute(db);
+  // Inbox and contact search match any part of a name or phone: trigram indexes keep that fast at 100k+ contacts.
+  await sql`create extension if not exists pg_trgm`.execute(db);
+  await sql`create index helpdesk_contacts_name_trigram on helpdesk_contacts using gin (name gin_trgm_ops)`.execute(db);
+  await sql`create index helpdesk_contacts_phone_trigram on helpdesk_contacts using gin (phone gin_trgm_ops)`.execute(db);
 
   await sql`
     create table helpdesk_queues (

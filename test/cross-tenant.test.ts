@@ -242,6 +242,11 @@ describe('cross-tenant isolation: tenant B calls every procedure with tenant A i
         expect((await b.owner.helpdesk.tickets.list({ queueId: a.helpdesk.queueId })).items).toEqual([]);
         expect((await b.owner.helpdesk.tickets.list({ search: `Contato ${a.tenant.slug}` })).items).toEqual([]);
       },
+      'helpdesk.agents.list': async () => {
+        const ids = (await b.owner.helpdesk.agents.list()).map((user) => user.id);
+        expect(ids).toContain(b.tenant.ownerId);
+        for (const id of aUserIds()) expect(ids).not.toContain(id);
+      },
       'helpdesk.tickets.counts': async () => {
         const counts = await b.owner.helpdesk.tickets.counts();
         const own = (await b.owner.helpdesk.tickets.list({ limit: 100 })).items.length;
@@ -295,7 +300,11 @@ describe('cross-tenant isolation: tenant B calls every procedure with tenant A i
       'helpdesk.apiConfigs.create': async () => {
         await expectUnknownToB((channelId) => b.owner.helpdesk.apiConfigs.create({ name: 'X', channelId }), () => [a.helpdesk.channelId]);
       },
-      'helpdesk.apiConfigs.list': async () => expectOnlyB(await b.owner.helpdesk.apiConfigs.list(), (config) => config.apiId, b.helpdesk.apiId, a.helpdesk.apiId),
+      'helpdesk.apiConfigs.list': async () => {
+        const configs = await b.owner.helpdesk.apiConfigs.list();
+        expectOnlyB(configs, (config) => config.apiId, b.helpdesk.apiId, a.helpdesk.apiId);
+        expect(configs.find((config) => config.apiId === b.helpdesk.apiId)?.sendUrl).toMatch(new RegExp(`/v1/api/external/${b.helpdesk.apiId}$`));
+      },
       'helpdesk.apiConfigs.update': () => expectUnknownToB((apiId) => b.owner.helpdesk.apiConfigs.update({ apiId, callbackUrl: 'http://evil.test/' }), () => [a.helpdesk.apiId]),
       'helpdesk.apiConfigs.revoke': () => expectUnknownToB((apiId) => b.owner.helpdesk.apiConfigs.revoke({ apiId }), () => [a.helpdesk.apiId]),
       'helpdesk.apiConfigs.calls': () => expectUnknownToB((apiId) => b.owner.helpdesk.apiConfigs.calls({ apiId }), () => [a.helpdesk.apiId]),

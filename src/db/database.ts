@@ -1,6 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema';
@@ -61,12 +62,15 @@ function createPostgresDatabase(url: string, poolSize: number): Database {
   };
 }
 
+/** Extensions the migrations create; the embedded engine loads them the way a server has them installed. */
+export const PGLITE_EXTENSIONS = { pg_trgm };
+
 async function createEmbeddedDatabase(dataDir: string | undefined, loadDataDir: Blob | undefined): Promise<Database> {
   const releaseLock = dataDir ? acquireDataDirLock(dataDir) : () => undefined;
   try {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     const parsers = { [INT8_OID]: keepAsText, [XID8_OID]: keepAsText };
-    const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(loadDataDir ? { loadDataDir } : {}), parsers });
+    const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(loadDataDir ? { loadDataDir } : {}), parsers, extensions: PGLITE_EXTENSIONS });
     const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
     return {
       db,

@@ -42,7 +42,11 @@ describe('helpdesk channels: an operator disconnects and connects again', () => 
     expect(connected.channel).toMatchObject({ status: 'connected', paused: false });
     await expect(owner.helpdesk.messages.send({ ticketId, body: 'voltamos' })).resolves.toMatchObject({ status: 'pending' });
 
-    expect((await owner.helpdesk.channels.statusHistory({ id: channel.id })).map((entry) => entry.status)).toEqual(['connected', 'disconnected']);
+    expect((await owner.helpdesk.channels.statusHistory({ id: channel.id })).map((entry) => [entry.status, entry.reason])).toEqual([
+      ['connected', null],
+      ['disconnected', 'Desconectado manualmente'],
+      ['connected', 'Canal criado'],
+    ]);
     const alerts = (await storedEvents(app.services, tenant.tenantId, 'channel.status_changed')).map((event) => (event.data as { status: string }).status);
     expect(alerts).toEqual(['disconnected', 'connected']);
   });

@@ -6,6 +6,8 @@ import { checkChannelConnection, connectChannel, createCheckedChannel } from './
 import { findContact, listContacts, mergeContacts, toContactView, updateContact } from './contacts';
 import { createQuickReply, deleteQuickReply, listQuickReplies, QUICK_REPLY_VARIABLES, renderQuickReplyFor, updateQuickReply } from './quick-replies';
 import { machineScopes } from '../registry';
+import { listAgents } from './agents';
+import { EXTERNAL_API_BASE } from './external-rest';
 import { createApiConfig, listApiConfigs, recentApiCalls, revokeApiConfig, updateApiConfig } from './external-api';
 import { listMessages, sendMessage } from './messages';
 import { queueOutboundMessage } from './outbound';
@@ -24,6 +26,7 @@ import {
   updateContactInput,
   updateSettingsInput,
   createQueueInput,
+  countTicketsInput,
   setTicketTagsInput,
   mergeContactsInput,
   createQuickReplyInput,
@@ -102,7 +105,9 @@ const ticketsRouter = router({
   list: helpdesk(can['helpdesk.tickets.read'])
     .input(listTicketsInput)
     .query(({ ctx, input }) => ctx.withTenant((trx) => listTickets(trx, commandOf(ctx).viewer, input))),
-  counts: helpdesk(can['helpdesk.tickets.read']).query(({ ctx }) => ctx.withTenant((trx) => countTickets(trx, commandOf(ctx).viewer))),
+  counts: helpdesk(can['helpdesk.tickets.read'])
+    .input(countTicketsInput)
+    .query(({ ctx, input }) => ctx.withTenant((trx) => countTickets(trx, commandOf(ctx).viewer, input))),
   get: helpdesk(can['helpdesk.tickets.read'])
     .input(byId)
     .query(({ ctx, input }) => ctx.withTenant((trx) => getTicket(trx, commandOf(ctx).viewer, input.id))),
@@ -194,13 +199,19 @@ const queuesRouter = router({
 
 const declaredScopes = new Set(machineScopes.map((scope) => scope.key));
 
+/** Where the API config's client sends: the URL to paste into the ERP. */
+const withSendUrl = <T extends { apiId: string }>(ctx: { services: { config: { publicUrl: string } } }, config: T) => ({
+  ...config,
+  sendUrl: `${ctx.services.config.publicUrl}${EXTERNAL_API_BASE}/external/${config.apiId}`,
+});
+
 const apiConfigsRouter = router({
   create: helpdesk(can['helpdesk.apiConfigs.write'])
     .input(createApiConfigInput)
     .mutation(({ ctx, input }) =>
-      ctx.withTenant((trx) => createApiConfig(trx, ctx.audit, ctx.services.secrets, { permissions: ctx.user.permissions, declaredScopes }, input)),
+      ctx.withTenant(async (trx) => withSendUrl(ctx, await createApiConfig(trx, ctx.audit, ctx.services.secrets, { permissions: ctx.user.permissions, declaredScopes }, input))),
     ),
-  list: helpdesk(can['helpdesk.apiConfigs.read']).query(({ ctx }) => ctx.withTenant((trx) => listApiConfigs(trx))),
+  list: helpdesk(can['helpdesk.apiConfigs.read']).query(({ ctx }) => ctx.withTenant(async (trx) => (await listApiConfigs(trx)).map((config) => withSendUrl(ctx, config)))),
   update: helpdesk(can['helpdesk.apiConfigs.write'])
     .input(updateApiConfigInput)
     .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateApiConfig(trx, ctx.audit, input))),
@@ -213,6 +224,7 @@ const apiConfigsRouter = router({
 });
 
 export const helpdeskRouter = router({
+  agents: router({ list: helpdesk(can['helpdesk.tickets.read']).query(({ ctx }) => ctx.withTenant((trx) => listAgents(trx))) }),
   quickReplies: quickRepliesRouter,
   apiConfigs: apiConfigsRouter,
   queues: queuesRouter,

@@ -34,6 +34,10 @@ export const listTicketsInput = z
   })
   .default({});
 
+export const countTicketsInput = z
+  .strictObject({ queueId: id.optional(), assigneeId: id.optional(), tag: text({ min: 1, max: 50 }).optional(), search: text({ max: 100 }).optional() })
+  .default({});
+
 export const transferTicketInput = z.strictObject({ id, queueId: id.optional(), userId: id.optional() });
 export const closeTicketInput = z.strictObject({ id, reason: text({ max: 500 }).optional() });
 

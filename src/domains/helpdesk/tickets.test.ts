@@ -105,6 +105,10 @@ describe('helpdesk tickets: state machine, queues and the inbox', () => {
     const counts = await manager.helpdesk.tickets.counts();
     const agentCounts = await agentCaller.helpdesk.tickets.counts();
     expect(counts.pending + counts.open + counts.closed).toBeGreaterThan(agentCounts.pending + agentCounts.open + agentCounts.closed);
+    const inSalesCounts = await manager.helpdesk.tickets.counts({ queueId: salesQueueId });
+    const inSalesListed = (await manager.helpdesk.tickets.list({ queueId: salesQueueId, limit: 100 })).items;
+    expect(inSalesCounts.pending + inSalesCounts.open + inSalesCounts.closed).toBe(inSalesListed.length);
+    expect(inSalesListed.map((item) => item.id)).toContain(inSales);
   });
 
   it('lists the inbox newest first with keyset pages that neither repeat nor skip, and filters', async () => {
@@ -158,6 +162,12 @@ describe('helpdesk tickets: state machine, queues and the inbox', () => {
     const outbound = (await owner.helpdesk.messages.list({ ticketId: id })).items.filter((message) => message.direction === 'outbound');
     expect(outbound).toMatchObject([{ body: 'Estamos fechados; respondemos amanhã.', source: 'system', status: 'pending' }]);
     await owner.helpdesk.settings.update({ businessHours: null, outOfHoursMessage: null });
+  });
+
+  it('lists the active users for transfers and filters, with their queues, to agents too', async () => {
+    const agents = await agentCaller.helpdesk.agents.list();
+    expect(agents).toEqual(expect.arrayContaining([{ id: agent.userId, name: 'Ana Agente', queueIds: [salesQueueId] }]));
+    expect(agents.map((user) => user.id)).toContain(tenant.ownerId);
   });
 
   it('queues: unique names, members must be active users of the tenant, deleting keeps tickets', async () => {

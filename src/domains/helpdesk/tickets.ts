@@ -80,19 +80,14 @@ export async function announceTicket(trx: TenantTransaction, ticket: HelpdeskTic
 
 /** Agents see tickets of their queues, tickets with no queue yet, and tickets assigned to them. */
 function visibleTo(viewer: TicketViewer) {
-  return (eb: ExpressionBuilder<DB, 'helpdesk_tickets'>) =>
-    eb.or([
-      eb('helpdesk_tickets.queue_id', 'is', null),
-      eb('helpdesk_tickets.assignee_id', '=', viewer.userId),
-      eb(
-        'helpdesk_tickets.queue_id',
-        'in',
-        eb.selectFrom('helpdesk_queue_members').select('helpdesk_queue_members.queue_id').where('helpdesk_queue_members.user_id', '=', viewer.userId),
-      ),
-    ]);
+  return sql<boolean>`(
+    helpdesk_tickets.queue_id is null
+    or helpdesk_tickets.assignee_id = ${viewer.userId}
+    or helpdesk_tickets.queue_id in (select queue_id from helpdesk_queue_members where user_id = ${viewer.userId})
+  )`;
 }
 
-function scoped<O>(query: SelectQueryBuilder<DB, 'helpdesk_tickets', O>, viewer: TicketViewer): SelectQueryBuilder<DB, 'helpdesk_tickets', O> {
+function scoped<TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, viewer: TicketViewer): SelectQueryBuilder<DB, TB, O> {
   return viewer.seesAllQueues ? query : query.where(visibleTo(viewer));
 }
 
@@ -291,7 +286,7 @@ function ticketListQuery(trx: TenantTransaction, viewer: TicketViewer) {
         'helpdesk_tickets.tags',
         'helpdesk_tickets.close_reason',
         'helpdesk_tickets.created_at',
-      ]) as unknown as SelectQueryBuilder<DB, 'helpdesk_tickets', TicketListRow>,
+      ]) as unknown as SelectQueryBuilder<DB, 'helpdesk_tickets' | 'helpdesk_contacts', TicketListRow>,
     viewer,
   );
 }
@@ -337,12 +332,8 @@ const toListItem = (row: TicketListRow): TicketListItem => ({
 /** The inbox: newest activity first, keyset-paged on (last_message_at, id). */
 export async function listTickets(trx: TenantTransaction, viewer: TicketViewer, filter: TicketListFilter): Promise<{ items: TicketListItem[]; nextCursor: string | null }> {
   const limit = filter.limit ?? DEFAULT_PAGE;
-  let query = ticketListQuery(trx, viewer);
+  let query = narrowedTo(ticketListQuery(trx, viewer), filter);
   if (filter.status) query = query.where('helpdesk_tickets.status', '=', filter.status);
-  if (filter.queueId) query = query.where('helpdesk_tickets.queue_id', '=', filter.queueId);
-  if (filter.assigneeId) query = query.where('helpdesk_tickets.assignee_id', '=', filter.assigneeId);
-  if (filter.tag) query = query.where(sql<boolean>`${filter.tag} = any(helpdesk_tickets.tags)`);
-  if (filter.search) query = query.where(searchMatches(filter.search));
   if (filter.cursor) {
     const [at, id] = decodeKeysetCursor(filter.cursor, 'timestamp');
     query = query.where(sql<boolean>`(helpdesk_tickets.last_message_at, helpdesk_tickets.id) < (${at}::timestamptz, ${id}::uuid)`);
@@ -351,6 +342,18 @@ export async function listTickets(trx: TenantTransaction, viewer: TicketViewer, 
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { items: page.map(toListItem), nextCursor: rows.length > limit && last ? encodeKeysetCursor(last.last_message_at.toISOString(), last.id) : null };
+}
+
+export type InboxFilter = Pick<TicketListFilter, 'queueId' | 'assigneeId' | 'tag' | 'search'>;
+
+/** The inbox filters other than the status tab, shared by the list and its counts. */
+function narrowedTo<O>(query: SelectQueryBuilder<DB, 'helpdesk_tickets' | 'helpdesk_contacts', O>, filter: InboxFilter) {
+  let narrowed = query;
+  if (filter.queueId) narrowed = narrowed.where('helpdesk_tickets.queue_id', '=', filter.queueId);
+  if (filter.assigneeId) narrowed = narrowed.where('helpdesk_tickets.assignee_id', '=', filter.assigneeId);
+  if (filter.tag) narrowed = narrowed.where(sql<boolean>`${filter.tag} = any(helpdesk_tickets.tags)`);
+  if (filter.search) narrowed = narrowed.where(searchMatches(filter.search));
+  return narrowed;
 }
 
 /** Text search over the contact's name and phone and the ticket number. */
@@ -368,8 +371,9 @@ function searchMatches(search: string) {
 
 
 /** Tickets per status in the viewer's inbox, for the tabs' badges. */
-export async function countTickets(trx: TenantTransaction, viewer: TicketViewer): Promise<Record<TicketStatus, number>> {
-  const rows = await scoped(trx.selectFrom('helpdesk_tickets').select(['helpdesk_tickets.status', (eb) => eb.fn.countAll<string>().as('count')]), viewer)
+export async function countTickets(trx: TenantTransaction, viewer: TicketViewer, filter: InboxFilter = {}): Promise<Record<TicketStatus, number>> {
+  const base = trx.selectFrom('helpdesk_tickets').innerJoin('helpdesk_contacts', 'helpdesk_contacts.id', 'helpdesk_tickets.contact_id');
+  const rows = await narrowedTo(scoped(base.select(['helpdesk_tickets.status', (eb) => eb.fn.countAll<string>().as('count')]), viewer), filter)
     .groupBy('helpdesk_tickets.status')
     .execute();
   const counts: Record<TicketStatus, number> = { pending: 0, open: 0, closed: 0 };

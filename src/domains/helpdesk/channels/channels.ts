@@ -101,6 +101,7 @@ export async function createChannel(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+  await trx.insertInto('helpdesk_channel_status_events').values({ tenant_id: tenantOf(trx), channel_id: channel.id, status: channel.status, reason: 'Canal criado' }).execute();
   await recordAudit(trx, audit, { action: 'helpdesk.channel.created', entity: 'helpdesk_channel', entityId: channel.id, after: { type: input.type, name: input.name, outboundUrl: config.outboundUrl, phoneNumberId: config.phoneNumberId } });
   return { ...toChannelView(channel, publicUrl), webhookSecret };
 }
