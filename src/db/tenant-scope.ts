@@ -19,11 +19,15 @@ export function isUuid(value: string): boolean {
 export async function withTenant<T>(db: Kysely<DB>, tenantId: string, work: (trx: TenantTransaction) => Promise<T>): Promise<T> {
   if (!isUuid(tenantId)) throw new Error(`withTenant: not a tenant id: ${tenantId}`);
   const callbacks: Array<() => void> = [];
+  const finalWrites: Array<() => Promise<void>> = [];
   const result = await db.transaction().execute(async (trx) => {
     await sql`select set_config('role', 'app_rls', true), set_config('app.tenant_id', ${tenantId}, true)`.execute(trx);
     scopeOfTransaction.set(trx, { tenantId, database: db });
     commitCallbacks.set(trx, callbacks);
-    return work(trx as TenantTransaction);
+    finalWritesOf.set(trx, finalWrites);
+    const value = await work(trx as TenantTransaction);
+    for (const write of finalWrites) await write();
+    return value;
   });
   for (const callback of callbacks) callback();
   return result;
@@ -31,6 +35,7 @@ export async function withTenant<T>(db: Kysely<DB>, tenantId: string, work: (trx
 
 const scopeOfTransaction = new WeakMap<object, { tenantId: string; database: Kysely<DB> }>();
 const commitCallbacks = new WeakMap<object, Array<() => void>>();
+const finalWritesOf = new WeakMap<object, Array<() => Promise<void>>>();
 
 /** The tenant a tenant transaction is bound to. */
 export function tenantOf(trx: TenantTransaction): string {
@@ -51,4 +56,14 @@ export function afterCommit(trx: TenantTransaction, callback: () => void): void 
   const callbacks = commitCallbacks.get(trx);
   if (!callbacks) throw new Error('afterCommit: not a transaction opened by withTenant');
   if (!callbacks.includes(callback)) callbacks.push(callback);
+}
+
+/**
+ * Runs `write` in the transaction once its work is done, just before it commits (not if the work
+ * failed): for writes that gather what the whole transaction did, such as its events in one insert.
+ */
+export function beforeCommit(trx: TenantTransaction, write: () => Promise<void>): void {
+  const writes = finalWritesOf.get(trx);
+  if (!writes) throw new Error('beforeCommit: not a transaction opened by withTenant');
+  writes.push(write);
 }

@@ -90,20 +90,70 @@ export interface IngestResult {
  */
 export async function ingestInboundMessage(trx: TenantTransaction, channel: HelpdeskChannel, inbound: InboundMessage, queueOutbound: OutboundQueue): Promise<IngestResult> {
   const phone = phoneOrFail(inbound.from);
-  const known = await messageByExternalId(trx, channel.id, inbound.externalId);
-  if (known) return { messageId: known.id, ticketId: known.ticket_id, duplicate: true };
-
   const contact = await contactForPhone(trx, phone, inbound.contactName);
   const body = inbound.body ?? '';
   const preview = previewOf(inbound.kind, body);
-  const { ticket, isNew, opened, settings } = await ticketForInbound(trx, channel, contact, preview);
-  const message = await trx
+  const quotedId = inbound.quotedExternalId ? ((await messageByExternalId(trx, channel.id, inbound.quotedExternalId))?.id ?? null) : null;
+  const store = (ticket: HelpdeskTicket) => insertInboundMessage(trx, ticket, inbound, body, quotedId);
+
+  // The usual case, in as few round trips as possible: the contact's active ticket takes it.
+  const active = await activeTicketOf(trx, channel.id, contact.id);
+  let ticket: HelpdeskTicket;
+  let opened = false;
+  let settings: HelpdeskSettingsView | undefined;
+  let queueMenu: boolean | null = null;
+  let message = active ? await store(active) : undefined;
+  if (active && message) {
+    ({ queueMenu, ...ticket } = await countUnread(trx, active.id, message, preview));
+  } else {
+    // A retried or concurrent copy of a stored message, or the first message of a (re)opened ticket.
+    const known = await messageByExternalId(trx, channel.id, inbound.externalId);
+    if (known) return { messageId: known.id, ticketId: known.ticket_id, duplicate: true };
+    let isNew: boolean;
+    ({ ticket, isNew, opened, settings } = await ticketForInbound(trx, channel, contact, preview));
+    message = await store(ticket);
+    if (!message) {
+      const first = await messageByExternalId(trx, channel.id, inbound.externalId);
+      if (!first) throw new Error('inbound message conflicted but no first copy exists');
+      return { messageId: first.id, ticketId: first.ticket_id, duplicate: true };
+    }
+    if (!isNew) ({ queueMenu, ...ticket } = await countUnread(trx, ticket.id, message, preview));
+  }
+  await announceMessage(trx, message);
+  await markChannelWorking(trx, channel);
+  const routes = settings?.queueMenu ?? queueMenu ?? (await getHelpdeskSettings(trx)).queueMenu;
+  const routed = routes ? await routeByQueueMenu(trx, ticket, { body, opened }, queueOutbound) : ticket;
+  if (opened && settings?.outOfHoursMessage && !(await isOpenNow(trx, routed, settings))) {
+    await recordOutbound(trx, routed, { body: settings.outOfHoursMessage, source: 'system' }, queueOutbound);
+  }
+  return { messageId: message.id, ticketId: ticket.id, duplicate: false };
+}
+
+/**
+ * The ticket shows the new message: one more unread, its preview and time. Whether the tenant
+ * routes by queue menu comes back with it, saving a read on the busiest path.
+ */
+async function countUnread(trx: TenantTransaction, ticketId: string, message: HelpdeskMessage, preview: string): Promise<HelpdeskTicket & { queueMenu: boolean | null }> {
+  const ticket = await trx
+    .updateTable('helpdesk_tickets')
+    .set((eb) => ({ unread_count: eb('unread_count', '+', 1), last_message_at: message.created_at, last_message_preview: preview, updated_at: new Date() }))
+    .where('id', '=', ticketId)
+    .returningAll()
+    .returning((eb) => eb.selectFrom('helpdesk_settings').select('queue_menu_enabled').whereRef('helpdesk_settings.tenant_id', '=', 'helpdesk_tickets.tenant_id').as('queueMenu'))
+    .executeTakeFirstOrThrow();
+  await announceTicket(trx, ticket, 'message');
+  return ticket;
+}
+
+/** Inserts the message on the ticket, or nothing when the provider's id is already stored (a duplicate). */
+async function insertInboundMessage(trx: TenantTransaction, ticket: HelpdeskTicket, inbound: InboundMessage, body: string, quotedId: string | null): Promise<HelpdeskMessage | undefined> {
+  return trx
     .insertInto('helpdesk_messages')
     .values({
       tenant_id: tenantOf(trx),
       ticket_id: ticket.id,
-      channel_id: channel.id,
-      contact_id: contact.id,
+      channel_id: ticket.channel_id,
+      contact_id: ticket.contact_id,
       direction: 'inbound',
       kind: inbound.kind,
       body,
@@ -111,7 +161,7 @@ export async function ingestInboundMessage(trx: TenantTransaction, channel: Help
       media_mime_type: inbound.media?.mimeType ?? null,
       media_size_bytes: inbound.media?.sizeBytes ?? null,
       media_file_name: inbound.media?.fileName ?? null,
-      quoted_message_id: inbound.quotedExternalId ? ((await messageByExternalId(trx, channel.id, inbound.quotedExternalId))?.id ?? null) : null,
+      quoted_message_id: quotedId,
       external_id: inbound.externalId,
       status: 'received',
       source: 'contact',
@@ -120,29 +170,6 @@ export async function ingestInboundMessage(trx: TenantTransaction, channel: Help
     .onConflict((oc) => oc.columns(['tenant_id', 'channel_id', 'external_id']).where('external_id', 'is not', null).doNothing())
     .returningAll()
     .executeTakeFirst();
-  if (!message) {
-    const first = await messageByExternalId(trx, channel.id, inbound.externalId);
-    if (!first) throw new Error('inbound message conflicted but no first copy exists');
-    return { messageId: first.id, ticketId: first.ticket_id, duplicate: true };
-  }
-  await announceMessage(trx, message);
-  if (!isNew) {
-    const updated = await trx
-      .updateTable('helpdesk_tickets')
-      .set((eb) => ({ unread_count: eb('unread_count', '+', 1), last_message_at: message.created_at, last_message_preview: preview, updated_at: new Date() }))
-      .where('id', '=', ticket.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await announceTicket(trx, updated, 'message');
-  }
-  await markChannelWorking(trx, channel);
-  const unrouted = ticket.queue_id === null && ticket.status === 'pending';
-  const routing = settings ?? (unrouted ? await getHelpdeskSettings(trx) : undefined);
-  const routed = routing?.queueMenu ? await routeByQueueMenu(trx, ticket, { body, opened }, queueOutbound) : ticket;
-  if (opened && settings?.outOfHoursMessage && !(await isOpenNow(trx, routed, settings))) {
-    await recordOutbound(trx, routed, { body: settings.outOfHoursMessage, source: 'system' }, queueOutbound);
-  }
-  return { messageId: message.id, ticketId: ticket.id, duplicate: false };
 }
 
 async function messageByExternalId(trx: TenantTransaction, channelId: string, externalId: string): Promise<HelpdeskMessage | undefined> {

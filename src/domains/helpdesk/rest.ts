@@ -90,14 +90,17 @@ export function helpdeskWebhooks(services: Services): express.Router {
   return webhooks;
 }
 
-async function webhookChannel(services: Services, req: Request, type: HelpdeskChannel['type']): Promise<HelpdeskChannel> {
+/** A channel as a webhook finds it: with whether its tenant has the helpdesk on. */
+type WebhookChannel = HelpdeskChannel & { helpdeskEnabled: boolean };
+
+async function webhookChannel(services: Services, req: Request, type: HelpdeskChannel['type']): Promise<WebhookChannel> {
   const channelId = String(req.params.channelId);
   const channel = isUuid(channelId) ? await channelForWebhook(services.db, channelId, type) : undefined;
   if (!channel) throw new RestError(404, 'ERR_CHANNEL_NOT_FOUND', type === 'n8n' ? 'Canal n8n inexistente' : 'Canal WhatsApp inexistente');
   return channel;
 }
 
-async function authenticatedCall<Schema extends z.ZodType>(services: Services, req: Request, schema: Schema): Promise<{ channel: HelpdeskChannel; payload: z.output<Schema> }> {
+async function authenticatedCall<Schema extends z.ZodType>(services: Services, req: Request, schema: Schema): Promise<{ channel: WebhookChannel; payload: z.output<Schema> }> {
   const channel = await webhookChannel(services, req, 'n8n');
   const authentic = isAuthenticWebhook(channel, services.secrets, { secret: req.get('x-webhook-secret'), signature: req.get('x-webhook-signature') }, rawBodyOf(req));
   if (!authentic) {
@@ -113,9 +116,8 @@ async function authenticatedCall<Schema extends z.ZodType>(services: Services, r
 }
 
 /** The channel's tenant, refused when its helpdesk module is off. */
-async function inTenantOf<T>(services: Services, channel: HelpdeskChannel, work: (trx: TenantTransaction) => Promise<T>): Promise<T> {
-  const tenant = await services.db.selectFrom('tenants').select('modules').where('id', '=', channel.tenant_id).executeTakeFirstOrThrow();
-  if (!tenant.modules.includes('helpdesk')) throw new RestError(403, 'ERR_MODULE_DISABLED', 'O módulo Atendimento não está ativo para esta empresa', { module: 'helpdesk' });
+async function inTenantOf<T>(services: Services, channel: WebhookChannel, work: (trx: TenantTransaction) => Promise<T>): Promise<T> {
+  if (!channel.helpdeskEnabled) throw new RestError(403, 'ERR_MODULE_DISABLED', 'O módulo Atendimento não está ativo para esta empresa', { module: 'helpdesk' });
   return withTenant(services.db, channel.tenant_id, work);
 }
 

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB, HelpdeskChannel } from '../../../db/schema';
 import { tenantOf, type TenantTransaction } from '../../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../../platform/audit/audit-log';
@@ -185,8 +185,17 @@ export async function channelStatusHistory(trx: TenantTransaction, id: string) {
 }
 
 /** The channel a provider's webhook names, across tenants (the URL carries no tenant). */
-export async function channelForWebhook(db: Kysely<DB>, channelId: string, type: ChannelType): Promise<HelpdeskChannel | undefined> {
-  return db.selectFrom('helpdesk_channels').selectAll().where('id', '=', channelId).where('type', '=', type).where('deleted_at', 'is', null).executeTakeFirst();
+export async function channelForWebhook(db: Kysely<DB>, channelId: string, type: ChannelType): Promise<(HelpdeskChannel & { helpdeskEnabled: boolean }) | undefined> {
+  const found = await db
+    .selectFrom('helpdesk_channels')
+    .innerJoin('tenants', 'tenants.id', 'helpdesk_channels.tenant_id')
+    .selectAll('helpdesk_channels')
+    .select(sql<boolean>`'helpdesk' = any(tenants.modules)`.as('helpdeskEnabled'))
+    .where('helpdesk_channels.id', '=', channelId)
+    .where('helpdesk_channels.type', '=', type)
+    .where('helpdesk_channels.deleted_at', 'is', null)
+    .executeTakeFirst();
+  return found;
 }
 
 /**
