@@ -110,13 +110,18 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))('events committed out of 
   });
   afterAll(() => services.close());
 
+  /**
+   * A transaction whose event row is written (so it holds the lower id) and which then stays open.
+   * appendEvent writes a transaction's events just before it commits, which makes this window
+   * short, not impossible: the row is written here directly to hold it open at will.
+   */
   function holdOpen(label: string) {
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     let written!: () => void;
     const wasWritten = new Promise<void>((resolve) => (written = resolve));
     const committed = withTenant(services.db, acme.tenantId, async (trx) => {
-      await announce(label)(trx);
+      await trx.insertInto('events').values({ tenant_id: acme.tenantId, type: 'tenant.updated', data: JSON.stringify({ tenantId: acme.tenantId, changes: [label] }) }).execute();
       written();
       await released;
     });
