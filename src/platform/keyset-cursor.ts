@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { DomainError } from './errors';
 
 /**
@@ -20,4 +21,12 @@ export function decodeKeysetCursor(cursor: string, sortKeyKind: 'timestamp' | 't
     // fall through to the error below
   }
   throw new DomainError('BAD_REQUEST', 'INVALID_CURSOR', 'Cursor inválido');
+}
+
+/**
+ * A timestamptz as text with all its microseconds, for a cursor: a JS Date keeps milliseconds,
+ * and rows written in the same millisecond would be skipped at a page boundary.
+ */
+export function exactTimestamp(column: string) {
+  return sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }

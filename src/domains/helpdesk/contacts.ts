@@ -65,7 +65,7 @@ const CONTACT_PAGE = 50;
 
 /** Contacts by name or phone, alphabetical, keyset-paged on (lower(name), id). */
 export async function listContacts(trx: TenantTransaction, input: { search?: string; cursor?: string }): Promise<{ items: ContactView[]; nextCursor: string | null }> {
-  let query = trx.selectFrom('helpdesk_contacts').selectAll().where('merged_into_id', 'is', null);
+  let query = trx.selectFrom('helpdesk_contacts').selectAll().select(sql<string>`lower(name)`.as('sort_name')).where('merged_into_id', 'is', null);
   if (input.search) {
     const pattern = `%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const digits = input.search.replace(/\D/g, '');
@@ -78,7 +78,7 @@ export async function listContacts(trx: TenantTransaction, input: { search?: str
   const rows = await query.orderBy(sql`lower(name)`).orderBy('id').limit(CONTACT_PAGE + 1).execute();
   const page = rows.slice(0, CONTACT_PAGE);
   const last = page.at(-1);
-  return { items: page.map(toContactView), nextCursor: rows.length > CONTACT_PAGE && last ? encodeKeysetCursor(last.name.toLowerCase(), last.id) : null };
+  return { items: page.map(toContactView), nextCursor: rows.length > CONTACT_PAGE && last ? encodeKeysetCursor(last.sort_name, last.id) : null };
 }
 
 

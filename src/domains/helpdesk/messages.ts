@@ -4,7 +4,7 @@ import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import { recordAudit } from '../../platform/audit/audit-log';
 import { DomainError, notFound } from '../../platform/errors';
 import { appendEvent } from '../../platform/events/outbox';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../../platform/keyset-cursor';
+import { decodeKeysetCursor, encodeKeysetCursor, exactTimestamp } from '../../platform/keyset-cursor';
 import { queueApiStatusCallback } from './api-callbacks';
 import { assertChannelSends, isPaused, markChannelWorking } from './channels/channels';
 import type { DeliveryStatus, InboundMessage, InboundStatus, MessageKind } from './channels/provider';
@@ -77,6 +77,12 @@ async function announceMessage(trx: TenantTransaction, message: HelpdeskMessage)
   });
 }
 
+/**
+ * A ticket's last activity moves to this transaction's time (its messages' created_at, to the
+ * microsecond), never backwards when an earlier-started transaction commits later.
+ */
+const latestActivity = sql<Date>`greatest(helpdesk_tickets.last_message_at, now())`;
+
 export interface IngestResult {
   messageId: string;
   ticketId: string;
@@ -136,7 +142,7 @@ export async function ingestInboundMessage(trx: TenantTransaction, channel: Help
 async function countUnread(trx: TenantTransaction, ticketId: string, message: HelpdeskMessage, preview: string): Promise<HelpdeskTicket & { queueMenu: boolean | null }> {
   const ticket = await trx
     .updateTable('helpdesk_tickets')
-    .set((eb) => ({ unread_count: eb('unread_count', '+', 1), last_message_at: message.created_at, last_message_preview: preview, updated_at: new Date() }))
+    .set((eb) => ({ unread_count: eb('unread_count', '+', 1), last_message_at: latestActivity, last_message_preview: preview, updated_at: new Date() }))
     .where('id', '=', ticketId)
     .returningAll()
     .returning((eb) => eb.selectFrom('helpdesk_settings').select('queue_menu_enabled').whereRef('helpdesk_settings.tenant_id', '=', 'helpdesk_tickets.tenant_id').as('queueMenu'))
@@ -359,7 +365,7 @@ export async function recordOutbound(trx: TenantTransaction, ticket: HelpdeskTic
   await announceMessage(trx, message);
   const updated = await trx
     .updateTable('helpdesk_tickets')
-    .set({ last_message_at: message.created_at, last_message_preview: previewOf(kind, draft.body, draft.isNote), unread_count: 0, updated_at: new Date() })
+    .set({ last_message_at: latestActivity, last_message_preview: previewOf(kind, draft.body, draft.isNote), unread_count: 0, updated_at: new Date() })
     .where('id', '=', ticket.id)
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -413,7 +419,7 @@ export async function listMessages(
   input: { ticketId: string; cursor?: string },
 ): Promise<{ items: MessageView[]; nextCursor: string | null }> {
   await findVisibleTicket(trx, command.viewer, input.ticketId);
-  let query = trx.selectFrom('helpdesk_messages').selectAll().where('ticket_id', '=', input.ticketId);
+  let query = trx.selectFrom('helpdesk_messages').selectAll().select(exactTimestamp('created_at').as('cursor_at')).where('ticket_id', '=', input.ticketId);
   if (input.cursor) {
     const [at, id] = decodeKeysetCursor(input.cursor, 'timestamp');
     query = query.where(sql<boolean>`(created_at, id) < (${at}::timestamptz, ${id}::uuid)`);
@@ -423,7 +429,7 @@ export async function listMessages(
   const last = page.at(-1);
   return {
     items: page.map(toMessageView),
-    nextCursor: rows.length > MESSAGE_PAGE && last ? encodeKeysetCursor(last.created_at.toISOString(), last.id) : null,
+    nextCursor: rows.length > MESSAGE_PAGE && last ? encodeKeysetCursor(last.cursor_at, last.id) : null,
   };
 }
 

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callerFor, createTestServices, seedTenant, type TestTenant } from '../../../test/support/app';
 import { receiveMessage, nextPhone } from '../../../test/support/helpdesk';
 import { addUser, expectTrpcError, ownerCaller, trpcError, type Caller, type TestUser } from '../../../test/support/identity';
+import { withTenant } from '../../db/tenant-scope';
 import type { Services } from '../../services';
+import { findChannel } from './channels/channels';
+import { ingestInboundMessage } from './messages';
+import { queueOutboundMessage } from './outbound';
 
 describe('helpdesk tickets: state machine, queues and the inbox', () => {
   let services: Services;
@@ -127,6 +131,26 @@ describe('helpdesk tickets: state machine, queues and the inbox', () => {
     expect((await owner.helpdesk.tickets.list({ search: `#${byNumber.number}` })).items.map((item) => item.id)).toEqual([created[0]]);
     expect((await owner.helpdesk.tickets.list({ queueId: salesQueueId })).items.every((item) => item.queueId === salesQueueId)).toBe(true);
     expect((await owner.helpdesk.tickets.list({ status: 'closed' })).items.every((item) => item.status === 'closed')).toBe(true);
+  });
+
+  it('pages through tickets whose last activity is the same instant (one webhook batch), skipping none', async () => {
+    const batch = await withTenant(services.db, tenant.tenantId, async (trx) => {
+      const channel = await findChannel(trx, channelId);
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        const inbound = { externalId: `same-instant-${i}`, from: nextPhone(), contactName: `Mesmo Instante ${i}`, kind: 'text' as const, body: 'oi', sentAt: new Date() };
+        ids.push((await ingestInboundMessage(trx, channel, inbound, queueOutboundMessage)).ticketId);
+      }
+      return ids;
+    });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await owner.helpdesk.tickets.list({ search: 'Mesmo Instante', limit: 1, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.items.map((item) => item.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen.sort()).toEqual([...batch].sort());
   });
 
   it('a reply accepts a pending ticket; a note does not; messages page backwards', async () => {

@@ -4,7 +4,7 @@ import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
 import { DomainError, notFound } from '../../platform/errors';
 import { appendEvent } from '../../platform/events/outbox';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../../platform/keyset-cursor';
+import { decodeKeysetCursor, encodeKeysetCursor, exactTimestamp } from '../../platform/keyset-cursor';
 import type { EventMap } from '../../platform/events/catalog';
 import type { TicketSummary } from './events';
 
@@ -286,6 +286,7 @@ function ticketListQuery(trx: TenantTransaction, viewer: TicketViewer) {
         'helpdesk_tickets.tags',
         'helpdesk_tickets.close_reason',
         'helpdesk_tickets.created_at',
+        exactTimestamp('helpdesk_tickets.last_message_at').as('cursor_at'),
       ]) as unknown as SelectQueryBuilder<DB, 'helpdesk_tickets' | 'helpdesk_contacts', TicketListRow>,
     viewer,
   );
@@ -309,6 +310,7 @@ interface TicketListRow {
   tags: string[];
   close_reason: string | null;
   created_at: Date;
+  cursor_at: string;
 }
 
 const toListItem = (row: TicketListRow): TicketListItem => ({
@@ -341,7 +343,7 @@ export async function listTickets(trx: TenantTransaction, viewer: TicketViewer, 
   const rows = await query.orderBy('helpdesk_tickets.last_message_at', 'desc').orderBy('helpdesk_tickets.id', 'desc').limit(limit + 1).execute();
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  return { items: page.map(toListItem), nextCursor: rows.length > limit && last ? encodeKeysetCursor(last.last_message_at.toISOString(), last.id) : null };
+  return { items: page.map(toListItem), nextCursor: rows.length > limit && last ? encodeKeysetCursor(last.cursor_at, last.id) : null };
 }
 
 export type InboxFilter = Pick<TicketListFilter, 'queueId' | 'assigneeId' | 'tag' | 'search'>;
