@@ -53,6 +53,7 @@ describe('dashboard sign-in', () => {
       'Atividade',
       'Atendimento',
       'Contatos',
+      'Respostas rápidas',
       'Filas',
       'Canais',
       'API externa',

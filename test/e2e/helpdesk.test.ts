@@ -1,30 +1,23 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELIVERY_HEADERS, verifyDeliverySignature } from '../../src/platform/deliveries/signature';
-import type { N8nOutboundPayload } from '../../src/domains/helpdesk/channels/n8n';
-import { eventually } from '../support/network';
-import { TestReceiver, type ReceivedRequest } from '../support/receiver';
 import { documentStillMarked, markDocument, openSection, screenshot } from './support/browser';
 import { openSignedInDashboard, type SignedInDashboard } from './support/dashboard';
+import { conversationOf, N8nStandIn, postToChannelWebhook } from './support/helpdesk';
 
 const CONTACT = { phone: '5511987654321', e164: '+5511987654321', name: 'Maria Cliente' };
 
 describe('dashboard: helpdesk channels, inbox and conversation with a real n8n stand-in', () => {
   let dashboard: SignedInDashboard;
   let page: Page;
-  let receiver: TestReceiver<N8nOutboundPayload>;
+  const n8n = new N8nStandIn();
   let outboundUrl: string;
-  /** While set, the n8n stand-in answers every delivery with this HTTP status. */
-  let n8nFailsWith: number | null = null;
   let channel: { secret: string; messagesPath: string; statusesPath: string };
   let ticketId: string;
   let inboundCounter = 0;
 
   beforeAll(async () => {
-    // n8n's WhatsApp node answers with the id WhatsApp gave the message.
-    receiver = new TestReceiver<N8nOutboundPayload>();
-    receiver.reply = () => (n8nFailsWith ? { status: n8nFailsWith, json: { error: 'workflow failed' } } : { status: 200, json: { externalId: `wamid.out-${receiver.requests.length}` } });
-    outboundUrl = `${await receiver.start()}/webhook/balcao`;
+    outboundUrl = await n8n.start();
     // A failed delivery is retried once, quickly, then given up: the channel-error path runs in seconds.
     const config = { DELIVERIES_POLL_INTERVAL_MS: '100', DELIVERIES_MAX_ATTEMPTS: '2', DELIVERIES_RETRY_BASE_MS: '50', DELIVERIES_RETRY_CAP_MS: '100' };
     dashboard = await openSignedInDashboard({ config, modules: ['helpdesk'] });
@@ -33,29 +26,16 @@ describe('dashboard: helpdesk channels, inbox and conversation with a real n8n s
 
   afterAll(async () => {
     await dashboard?.close();
-    await receiver?.close();
+    await n8n.close();
   });
 
-  const conversation = () => page.getByTestId('conversation');
+  const conversation = () => conversationOf(page);
   const ticketStatus = (status: string) => conversation().locator(`[data-testid="ticket-status"][data-status="${status}"]`);
   const tickOf = (message: Locator, status: string) => message.locator(`[data-testid="delivery-status"][data-status="${status}"]`);
   const attributeOfEach = async (elements: Locator, name: string) => Promise.all((await elements.all()).map((element) => element.getAttribute(name)));
   const ownerCaller = () => dashboard.ownerCaller();
-
-  /** What n8n does: posts to the channel's webhook with its secret. */
-  function postToWebhook(path: string, body: Record<string, unknown>): Promise<Response> {
-    return fetch(`${dashboard.running.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-webhook-secret': channel.secret }, body: JSON.stringify({ timestamp: Math.floor(Date.now() / 1000), ...body }) });
-  }
-
-  /** The first delivery n8n got (or gets) with this reply text, and the id it answered with. */
-  async function deliveryOf(body: string): Promise<ReceivedRequest<N8nOutboundPayload> & { externalId: string }> {
-    const request = await eventually(
-      async () => receiver.requests.findIndex((candidate) => candidate.payload.body === body),
-      (index) => index >= 0,
-      10_000,
-    );
-    return { ...receiver.requests[request]!, externalId: `wamid.out-${request + 1}` };
-  }
+  const postToWebhook = (path: string, body: Record<string, unknown>) => postToChannelWebhook(dashboard.running.url, channel.secret, path, body);
+  const deliveryOf = (body: string) => n8n.deliveryOf(body);
 
   async function contactWrites(body: string): Promise<void> {
     inboundCounter += 1;
@@ -65,7 +45,8 @@ describe('dashboard: helpdesk channels, inbox and conversation with a real n8n s
 
   it('creates an n8n channel and shows its secret and webhook URLs once', async () => {
     await openSection(page, 'Canais');
-    const form = page.getByRole('form', { name: 'Novo canal n8n' });
+    const form = page.getByRole('form', { name: 'Novo canal' });
+    expect(await form.getByRole('radio', { name: /^n8n/ }).isChecked()).toBe(true);
     await form.getByLabel('Nome', { exact: true }).fill('WhatsApp Loja');
     await form.getByLabel('URL de saída (n8n)').fill(outboundUrl);
     await form.getByRole('button', { name: 'Criar canal' }).click();
@@ -208,7 +189,7 @@ describe('dashboard: helpdesk channels, inbox and conversation with a real n8n s
     await page.getByRole('tab', { name: /^Pendentes/ }).click();
     await page.getByTestId('ticket-item').filter({ hasText: 'Agora é outro assunto' }).click();
     await conversation().getByTestId('message').filter({ hasText: 'Agora é outro assunto' }).waitFor();
-    n8nFailsWith = 500;
+    n8n.failsWith = 500;
     const reply = 'Esta resposta não vai chegar';
     await conversation().getByLabel('Mensagem').fill(reply);
     await conversation().getByRole('button', { name: 'Enviar', exact: true }).click();
@@ -221,7 +202,7 @@ describe('dashboard: helpdesk channels, inbox and conversation with a real n8n s
     await screenshot(page, 'helpdesk-channel-error');
 
     // The next message that comes in through the channel shows it works again.
-    n8nFailsWith = null;
+    n8n.failsWith = null;
     await contactWrites('Ainda estou aqui');
     await alert.waitFor({ state: 'detached' });
 
@@ -229,8 +210,10 @@ describe('dashboard: helpdesk channels, inbox and conversation with a real n8n s
     await page.getByRole('button', { name: 'Histórico de WhatsApp Loja' }).click();
     const history = page.getByTestId('channel-history-dialog');
     await history.getByText(/Entrega ao n8n falhou: HTTP 500/).waitFor();
+    // Newest first: recovered, failed, and connected since its creation.
     const statuses = await attributeOfEach(history.getByTestId('channel-status'), 'data-status');
-    expect(statuses).toEqual(['connected', 'error']);
+    expect(statuses).toEqual(['connected', 'error', 'connected']);
+    await history.getByText('Canal criado').waitFor();
     await history.getByRole('button', { name: 'Fechar' }).click();
   });
 
@@ -267,7 +250,10 @@ describe('dashboard: helpdesk channels, inbox and conversation with a real n8n s
     const token = await dialog.getByTestId('api-token').inputValue();
     expect(token).toMatch(/^bal_/);
     expect(await dialog.getByTestId('api-callback-secret').inputValue()).toMatch(/^whsec_/);
-    const sendPath = new URL(await dialog.getByTestId('api-send-url').inputValue()).pathname;
+    // The server's address (its PUBLIC_URL), not one made up from the page's origin.
+    const sendUrl = await dialog.getByTestId('api-send-url').inputValue();
+    expect(sendUrl).toMatch(new RegExp(`^${dashboard.running.services.config.publicUrl}/v1/api/external/[0-9a-f-]{36}$`));
+    const sendPath = new URL(sendUrl).pathname;
     await dialog.getByRole('button', { name: /fechar/ }).click();
     expect(await page.content()).not.toContain(token);
 
@@ -281,6 +267,7 @@ describe('dashboard: helpdesk channels, inbox and conversation with a real n8n s
     expect((await deliveryOf('Seu pedido saiu para entrega')).payload.to).toBe('+5511912345678');
 
     const row = page.getByRole('table', { name: 'Integrações' }).getByRole('row').filter({ hasText: 'ERP da loja' });
+    expect(await row.getByTestId('api-config-send-url').textContent()).toBe(sendUrl);
     await row.getByRole('button', { name: 'Chamadas de ERP da loja' }).click();
     const calls = page.getByTestId('api-calls-dialog');
     await calls.getByTestId('api-call').filter({ hasText: `POST ${sendPath}` }).filter({ hasText: '202' }).waitFor();

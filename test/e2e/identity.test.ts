@@ -140,7 +140,7 @@ describe('dashboard: users, audit, live activity and API tokens', () => {
     const { page: evaPage } = await newPage(browser, running.url);
     await logIn(evaPage, tenant, { email: 'eva@exemplo.test', password: 'senha-da-eva-segura' });
     // An agent sees only the activity feed among the platform sections, and the helpdesk pages of their role.
-    expect(await evaPage.getByRole('navigation', { name: 'Seções' }).getByRole('link').allTextContents()).toEqual(['Atividade', 'Atendimento', 'Contatos', 'Canais']);
+    expect(await evaPage.getByRole('navigation', { name: 'Seções' }).getByRole('link').allTextContents()).toEqual(['Atividade', 'Atendimento', 'Contatos', 'Respostas rápidas', 'Canais']);
     await evaPage.locator('[data-testid="connection-status"][data-status="live"]').first().waitFor();
 
     await usersTable().isVisible(); // the owner's page stays where it is

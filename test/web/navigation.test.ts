@@ -42,9 +42,9 @@ describe('dashboard navigation', () => {
     expect(MODULE_PAGES.every((page) => page.module === 'helpdesk')).toBe(true);
     const everything = { permissions: MODULE_PAGES.map((page) => page.permission), modules: ['helpdesk'] };
     expect(buildNavigation(everything).modules.map((group) => [group.label, group.entries.map((entry) => entry.label)])).toEqual([
-      ['Atendimento', ['Atendimento', 'Contatos', 'Filas', 'Canais', 'API externa']],
+      ['Atendimento', ['Atendimento', 'Contatos', 'Respostas rápidas', 'Filas', 'Canais', 'API externa']],
     ]);
     expect(buildNavigation({ ...everything, modules: ['agenda'] }).modules).toEqual([]);
-    expect(buildNavigation({ permissions: ['helpdesk.tickets.read'], modules: ['helpdesk'] }).modules[0]?.entries.map((entry) => entry.label)).toEqual(['Atendimento']);
+    expect(buildNavigation({ permissions: ['helpdesk.tickets.read'], modules: ['helpdesk'] }).modules[0]?.entries.map((entry) => entry.label)).toEqual(['Atendimento', 'Respostas rápidas']);
   });
 });

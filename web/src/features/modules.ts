@@ -6,6 +6,7 @@ import { ExternalApiPage } from './helpdesk/external-api/ExternalApiPage';
 import { InboxPage } from './helpdesk/inbox/InboxPage';
 import { HELPDESK_PATHS } from './helpdesk/paths';
 import { QueuesPage } from './helpdesk/queues/QueuesPage';
+import { QuickRepliesPage } from './helpdesk/quick-replies/QuickRepliesPage';
 
 // The module list and labels are plain shared constants (no server code), declared once.
 export { MODULE_LABELS } from '../../../src/platform/modules';
@@ -25,6 +26,8 @@ export interface ModulePage {
 export const MODULE_PAGES: readonly ModulePage[] = [
   { key: 'helpdeskInbox', module: 'helpdesk', path: HELPDESK_PATHS.inbox, label: 'Atendimento', permission: 'helpdesk.tickets.read', component: InboxPage },
   { key: 'helpdeskContacts', module: 'helpdesk', path: HELPDESK_PATHS.contacts, label: 'Contatos', permission: 'helpdesk.contacts.read', component: ContactsPage },
+  // Everyone who answers uses them (typing /); holders of helpdesk.quickReplies.write also manage them there.
+  { key: 'helpdeskQuickReplies', module: 'helpdesk', path: HELPDESK_PATHS.quickReplies, label: 'Respostas rápidas', permission: 'helpdesk.tickets.read', component: QuickRepliesPage },
   // Queues and the helpdesk settings are configuration: for whoever may change them.
   { key: 'helpdeskQueues', module: 'helpdesk', path: HELPDESK_PATHS.queues, label: 'Filas', permission: 'helpdesk.queues.write', component: QueuesPage },
   { key: 'helpdeskChannels', module: 'helpdesk', path: HELPDESK_PATHS.channels, label: 'Canais', permission: 'helpdesk.channels.read', component: ChannelsPage },

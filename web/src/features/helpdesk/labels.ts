@@ -8,6 +8,7 @@ export type Message = RouterOutputs['helpdesk']['messages']['list']['items'][num
 export type DeliveryStatus = Exclude<Message['status'], 'received'>;
 export type Channel = RouterOutputs['helpdesk']['channels']['list'][number];
 export type ChannelStatus = Channel['status'];
+export type QuickReply = RouterOutputs['helpdesk']['quickReplies']['list'][number];
 
 type Tone = 'green' | 'red' | 'amber' | 'zinc' | 'blue';
 
@@ -51,4 +52,14 @@ export const TICKET_ACTIONS: Record<string, string | undefined> = {
   close: 'Encerrado',
   reopen: 'Reaberto',
   tags: 'Etiquetas alteradas',
+};
+
+/** What each quick reply variable becomes when the reply is used in a ticket. */
+export const QUICK_REPLY_VARIABLES: Record<string, string | undefined> = {
+  'contact.name': 'Nome do contato',
+  'contact.firstName': 'Primeiro nome do contato',
+  'contact.phone': 'Telefone do contato',
+  'agent.name': 'Nome de quem responde',
+  'agent.firstName': 'Primeiro nome de quem responde',
+  'ticket.number': 'Número do ticket',
 };

@@ -43,6 +43,11 @@ export function useHelpdeskLiveQueries(): void {
       case 'message.status_changed':
         void utils.helpdesk.messages.list.invalidate({ ticketId: event.data.ticketId });
         return;
+      case 'user.created':
+      case 'user.updated':
+        // Who can take tickets, and the names shown beside what they did.
+        void utils.helpdesk.agents.list.invalidate();
+        return;
       case 'channel.status_changed':
         void utils.helpdesk.channels.list.invalidate();
         void utils.helpdesk.channels.statusHistory.invalidate({ id: event.data.channelId });

@@ -2,6 +2,7 @@
 export const HELPDESK_PATHS = {
   inbox: '/atendimento',
   contacts: '/contatos',
+  quickReplies: '/respostas-rapidas',
   queues: '/filas',
   channels: '/canais',
   externalApi: '/api-externa',

@@ -1,24 +1,20 @@
-import { useCan } from '../../app/providers';
 import { trpc, type RouterOutputs } from '../../lib/trpc';
 
-type User = RouterOutputs['users']['list'][number];
+export type Agent = RouterOutputs['helpdesk']['agents']['list'][number];
 
 export interface Team {
-  /** False for agents: listing users takes identity.users.read. */
-  canList: boolean;
-  /** Active users, who can be assigned tickets and be queue members. */
-  members: User[];
+  /** Active users who can be assigned tickets and be queue members, by name. */
+  members: Agent[];
   nameOf(userId: string | null | undefined): string | undefined;
 }
 
-/** The tenant's people, for transfers, filters, queue members and who did what. */
+/**
+ * The tenant's agents, for transfers, filters, queue members and who did what. Comes from
+ * `helpdesk.agents.list`, which every reader of tickets may call (the user directory needs
+ * `identity.users.read`, which agents lack).
+ */
 export function useTeam(): Team {
-  const canList = useCan('identity.users.read');
-  const users = trpc.users.list.useQuery(undefined, { enabled: canList });
-  const all = users.data ?? [];
-  return {
-    canList,
-    members: all.filter((user) => user.active),
-    nameOf: (userId) => all.find((user) => user.id === userId)?.name,
-  };
+  const agents = trpc.helpdesk.agents.list.useQuery();
+  const members = agents.data ?? [];
+  return { members, nameOf: (userId) => members.find((agent) => agent.id === userId)?.name };
 }

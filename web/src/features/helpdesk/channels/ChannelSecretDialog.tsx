@@ -1,28 +1,50 @@
+import type { ReactNode } from 'react';
 import { ShownOnceDialog } from '../../../ui/ShownOnceDialog';
 import { LabelledSecret } from '../LabelledSecret';
 import { WEBHOOK_LABELS, type Channel } from '../labels';
 
 export interface IssuedSecret {
-  channel: Pick<Channel, 'name' | 'webhookUrls'>;
+  channel: Pick<Channel, 'name' | 'type' | 'webhookUrls'>;
   webhookSecret: string;
   rotated: boolean;
 }
 
-/** The channel's webhook secret, this once (the server keeps it sealed), with the URLs n8n posts to. */
+/** How each provider uses the secret: n8n sends it in a header; Meta's webhook setup calls it the verify token. */
+const SECRET_USES: Record<Channel['type'], { label: string; noun: string; setup: ReactNode }> = {
+  n8n: {
+    label: 'Segredo do webhook',
+    noun: 'o segredo',
+    setup: (
+      <>
+        No n8n, envie as mensagens e os status para estes endereços com o cabeçalho <code className="font-mono text-xs">X-Webhook-Secret</code>. As respostas do Balcão
+        chegam ao n8n assinadas com o mesmo segredo.
+      </>
+    ),
+  },
+  whatsapp_cloud: {
+    label: 'Token de verificação',
+    noun: 'o token de verificação',
+    setup: (
+      <>
+        No app da Meta (WhatsApp → Configuração), informe esta URL de callback e este token de verificação, e assine o campo <code className="font-mono text-xs">messages</code>.
+      </>
+    ),
+  },
+};
+
+/** The channel's webhook secret, this once (the server keeps it sealed), with the URLs the provider posts to. */
 export function ChannelSecretDialog({ issued, onClose }: { issued: IssuedSecret; onClose: () => void }) {
   const { channel, webhookSecret, rotated } = issued;
+  const use = SECRET_USES[channel.type];
   return (
     <ShownOnceDialog
-      title={rotated ? `Novo segredo de ${channel.name}` : `Canal ${channel.name} criado`}
+      title={rotated ? `Novo ${use.label.toLowerCase()} de ${channel.name}` : `Canal ${channel.name} criado`}
       testId="channel-secret-dialog"
-      warning="Copie o segredo agora: ele não será mostrado novamente."
+      warning={`Copie ${use.noun} agora: ele não será mostrado novamente.`}
       onClose={onClose}
     >
-      <p>
-        No n8n, envie as mensagens e os status para estes endereços com o cabeçalho <code className="font-mono text-xs">X-Webhook-Secret</code>. As respostas do
-        Balcão chegam ao n8n assinadas com o mesmo segredo.
-      </p>
-      <LabelledSecret label="Segredo do webhook" value={webhookSecret} testId="webhook-secret" />
+      <p>{use.setup}</p>
+      <LabelledSecret label={use.label} value={webhookSecret} testId="webhook-secret" />
       {Object.entries(channel.webhookUrls).map(([kind, url]) => (
         <LabelledSecret key={kind} label={WEBHOOK_LABELS[kind] ?? kind} value={url} testId={`webhook-url-${kind}`} />
       ))}

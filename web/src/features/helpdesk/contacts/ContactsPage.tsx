@@ -12,6 +12,7 @@ import { useHelpdeskLiveQueries } from '../liveEvents';
 import { LoadMoreButton } from '../LoadMoreButton';
 import { EmptyOrError } from '../QueryStatus';
 import { ContactDialog } from './ContactDialog';
+import { MergeContactsDialog } from './MergeContactsDialog';
 
 export type Contact = RouterOutputs['helpdesk']['contacts']['list']['items'][number];
 
@@ -23,6 +24,7 @@ export function ContactsPage() {
   const [draft, setDraft] = useState('');
   const [search, setSearch] = useState('');
   const [editing, setEditing] = useState<Contact | null>(null);
+  const [merging, setMerging] = useState<Contact | null>(null);
   const query = search ? { search } : {};
   const contacts = useCursorPages(getQueryKey(trpc.helpdesk.contacts.list, query, 'infinite'), (cursor) => client.helpdesk.contacts.list.query({ ...query, ...(cursor ? { cursor } : {}) }));
 
@@ -42,9 +44,14 @@ export function ContactsPage() {
     actionsColumn(
       (contact) =>
         canWrite && (
-          <Button size="sm" aria-label={`Editar ${contact.name}`} onClick={() => setEditing(contact)}>
-            Editar
-          </Button>
+          <>
+            <Button size="sm" aria-label={`Editar ${contact.name}`} onClick={() => setEditing(contact)}>
+              Editar
+            </Button>
+            <Button size="sm" aria-label={`Mesclar ${contact.name}`} onClick={() => setMerging(contact)}>
+              Mesclar
+            </Button>
+          </>
         ),
     ),
   ];
@@ -79,6 +86,7 @@ export function ContactsPage() {
       />
       <LoadMoreButton pages={contacts} />
       {editing && <ContactDialog key={editing.id} contact={editing} onClose={() => setEditing(null)} />}
+      {merging && <MergeContactsDialog key={merging.id} contact={merging} onClose={() => setMerging(null)} />}
     </>
   );
 }

@@ -1,10 +1,36 @@
 import { formatDateTime, formatTime } from '../../../lib/format';
 import type { Message } from '../labels';
 import { DeliveryTick } from './DeliveryTick';
+import { fileNameOfUrl } from './media';
 
 const SOURCES: Record<Message['source'], string | undefined> = { contact: undefined, dashboard: undefined, system: 'Mensagem automática', api: 'Enviada pela API' };
 
 const MEDIA_LABELS: Record<string, string | undefined> = { image: 'Imagem', audio: 'Áudio', video: 'Vídeo', document: 'Documento', sticker: 'Figurinha' };
+const PICTURE_KINDS = new Set(['image', 'sticker']);
+
+interface MessageMediaProps {
+  kind: string;
+  url: string;
+  fileName: string | null;
+  mimeType: string | null;
+}
+
+/** A picture shows itself (opening full size on click); any other file is a link with its name. */
+function MessageMedia({ kind, url, fileName, mimeType }: MessageMediaProps) {
+  const name = fileName ?? fileNameOfUrl(url) ?? MEDIA_LABELS[kind] ?? 'Anexo';
+  if (PICTURE_KINDS.has(kind) || mimeType?.startsWith('image/')) {
+    return (
+      <a href={url} target="_blank" rel="noreferrer" className="mt-1 block">
+        <img src={url} alt={name} loading="lazy" data-testid="media-preview" className="max-h-60 max-w-full rounded-md bg-white ring-1 ring-zinc-200" />
+      </a>
+    );
+  }
+  return (
+    <a href={url} target="_blank" rel="noreferrer" className="mt-1 inline-block text-sm font-medium break-all text-sky-700 underline">
+      📎 {name}
+    </a>
+  );
+}
 
 function bubbleStyle(message: Message): string {
   if (message.isNote) return 'ml-auto bg-amber-50 ring-amber-200';
@@ -24,11 +50,7 @@ export function MessageBubble({ message, senderName }: { message: Message; sende
     >
       {byline && <p className="mb-0.5 text-xs font-medium text-zinc-500">{byline}</p>}
       {message.body && <p className="break-words whitespace-pre-wrap text-zinc-900">{message.body}</p>}
-      {message.media?.url && (
-        <a href={message.media.url} target="_blank" rel="noreferrer" className="mt-1 inline-block text-sm font-medium text-sky-700 underline">
-          Anexo: {message.media.fileName ?? MEDIA_LABELS[message.kind] ?? 'Anexo'}
-        </a>
-      )}
+      {message.media?.url && <MessageMedia kind={message.kind} url={message.media.url} fileName={message.media.fileName} mimeType={message.media.mimeType} />}
       <p className="mt-1 flex items-center justify-end gap-1.5 text-[11px] text-zinc-500">
         <time dateTime={message.createdAt} title={formatDateTime(message.createdAt)}>
           {formatTime(message.createdAt)}

@@ -3,26 +3,26 @@ import { useCan } from '../../../app/providers';
 import { fieldErrorsOf, formErrorOf } from '../../../lib/errors';
 import { trpc } from '../../../lib/trpc';
 import { Button } from '../../../ui/Button';
-import { TextField } from '../../../ui/Field';
 import { Banner } from '../../../ui/Layout';
-import { useFormValues } from '../../../ui/useFormValues';
 import type { TicketDetail } from '../labels';
 import { TextAreaField } from '../TextAreaField';
+import { AttachmentPicker, AttachmentStatus, useAttachment } from './AttachmentPicker';
+import { QuickReplyMenu, useQuickReplyPicker } from './QuickReplyPicker';
 
-const EMPTY_REPLY = { body: '', mediaUrl: '' };
-const FIELDS = ['body', 'mediaUrl'];
+const FIELDS = ['body'];
 
-/** Text, an attachment by URL, or an internal note. Replying to a pending ticket accepts it (the server does). */
+/** Text, a file, or an internal note; `/` brings the quick replies. Replying to a pending ticket accepts it (the server does). */
 export function ReplyBox({ ticket }: { ticket: TicketDetail }) {
   const canSend = useCan('helpdesk.messages.send');
   const utils = trpc.useUtils();
-  const form = useFormValues(EMPTY_REPLY);
+  const [body, setBody] = useState('');
   const [isNote, setIsNote] = useState(false);
-  const [attaching, setAttaching] = useState(false);
+  const attachment = useAttachment();
+  const picker = useQuickReplyPicker({ body, ticketId: ticket.id, onFilled: setBody });
   const send = trpc.helpdesk.messages.send.useMutation({
     onSuccess: () => {
-      form.reset();
-      setAttaching(false);
+      setBody('');
+      attachment.reset();
     },
     onSettled: () => {
       void utils.helpdesk.messages.list.invalidate({ ticketId: ticket.id });
@@ -35,36 +35,36 @@ export function ReplyBox({ ticket }: { ticket: TicketDetail }) {
   if (ticket.status === 'closed') {
     return <p className="border-t border-zinc-200 px-4 py-3 text-sm text-zinc-500">Este ticket está encerrado. Reabra-o para responder.</p>;
   }
-  const { body, mediaUrl } = form.values;
-  const errors = fieldErrorsOf(send.error);
   const formError = formErrorOf(send.error, FIELDS);
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
-    send.mutate({ ticketId: ticket.id, body, ...(attaching && mediaUrl.trim() ? { mediaUrl: mediaUrl.trim() } : {}), ...(isNote ? { isNote: true } : {}) });
+    if (attachment.isPending) return;
+    send.mutate({ ticketId: ticket.id, body, ...(attachment.data ? { mediaUrl: attachment.data.url } : {}), ...(isNote ? { isNote: true } : {}) });
   };
   return (
     <form aria-label="Responder" noValidate onSubmit={submit} className={`space-y-3 border-t border-zinc-200 px-4 py-3 ${isNote ? 'bg-amber-50/60' : ''}`}>
       {formError && <Banner>{formError}</Banner>}
       <TextAreaField
         label="Mensagem"
-        placeholder={isNote ? 'Nota para a equipe…' : 'Escreva a resposta…'}
-        hint={isNote ? 'Nota interna: só a equipe vê; o contato não recebe.' : 'Ctrl+Enter envia.'}
+        placeholder={isNote ? 'Nota para a equipe…' : 'Escreva a resposta, ou / para uma resposta rápida…'}
+        hint={isNote ? 'Nota interna: só a equipe vê; o contato não recebe.' : 'Ctrl+Enter envia; / abre as respostas rápidas.'}
         value={body}
-        onChange={(event) => form.set('body', event.target.value)}
+        onChange={(event) => setBody(event.target.value)}
         onKeyDown={(event) => {
+          if (picker.onKeyDown(event)) return;
           if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) submit();
         }}
-        error={errors.body}
+        error={fieldErrorsOf(send.error).body}
+        {...picker.textareaProps}
       />
-      {attaching && <TextField label="Anexo (URL)" type="url" placeholder="https://exemplo.com/arquivo.pdf" {...form.bind('mediaUrl')} error={errors.mediaUrl} />}
+      <QuickReplyMenu picker={picker} />
+      <AttachmentStatus attachment={attachment} />
       {/* Send on the left: toasts stack in the bottom-right corner of the screen. */}
       <div className="flex flex-wrap items-center gap-3">
-        <Button type="submit" tone="primary" busy={send.isPending}>
+        <Button type="submit" tone="primary" busy={send.isPending} disabled={attachment.isPending}>
           {isNote ? 'Salvar nota' : 'Enviar'}
         </Button>
-        <Button size="sm" tone="ghost" aria-pressed={attaching} onClick={() => setAttaching(!attaching)}>
-          {attaching ? 'Remover anexo' : 'Anexar por URL'}
-        </Button>
+        <AttachmentPicker attachment={attachment} />
         <label className="inline-flex cursor-pointer items-center gap-2 text-sm text-zinc-700">
           <input type="checkbox" className="size-4 accent-amber-600" checked={isNote} onChange={(event) => setIsNote(event.target.checked)} />
           Nota interna

@@ -10,7 +10,7 @@ import { useFormValues } from '../../../ui/useFormValues';
 import { FormDialog } from '../FormDialog';
 import type { TicketDetail } from '../labels';
 import { parseTags } from '../tags';
-import { useTeam } from '../team';
+import { useTeam, type Agent } from '../team';
 import { TextAreaField } from '../TextAreaField';
 import { useTicketMutationCallbacks } from './ticketMutations';
 
@@ -82,7 +82,10 @@ function TransferDialog({ ticket, onClose }: { ticket: TicketDetail; onClose: ()
   const { queueId, userId } = form.values;
   const errors = fieldErrorsOf(transfer.error);
   const queueOptions = [{ value: '', label: ticket.queueName ? `Manter (${ticket.queueName})` : 'Sem fila' }, ...(queues.data ?? []).map((queue) => ({ value: queue.id, label: queue.name }))];
-  const userOptions = [{ value: '', label: 'Ninguém: fica pendente na fila' }, ...team.members.map((user) => ({ value: user.id, label: user.name }))];
+  // The target queue's members first: they are who usually takes it there.
+  const inTargetQueue = (agent: Agent) => (queueId ? agent.queueIds.includes(queueId) : true);
+  const agents = [...team.members.filter(inTargetQueue), ...team.members.filter((agent) => !inTargetQueue(agent))];
+  const userOptions = [{ value: '', label: 'Ninguém: fica pendente na fila' }, ...agents.map((agent) => ({ value: agent.id, label: agent.name }))];
   return (
     <FormDialog
       title={`Transferir o ticket #${ticket.number}`}
@@ -94,7 +97,7 @@ function TransferDialog({ ticket, onClose }: { ticket: TicketDetail; onClose: ()
       testId="transfer-dialog"
     >
       <SelectField label="Fila de destino" options={queueOptions} {...form.bind('queueId')} error={errors.queueId} />
-      {team.canList && <SelectField label="Atendente" options={userOptions} {...form.bind('userId')} error={errors.userId} />}
+      <SelectField label="Atendente" options={userOptions} {...form.bind('userId')} error={errors.userId} />
     </FormDialog>
   );
 }

@@ -2,11 +2,6 @@ import type { RouterOutputs } from '../../../lib/trpc';
 import { ShownOnceDialog } from '../../../ui/ShownOnceDialog';
 import { LabelledSecret } from '../LabelledSecret';
 
-/** Where the external API v1 takes messages for a config (the seed's path). */
-function externalSendUrl(apiId: string): string {
-  return `${window.location.origin}/v1/api/external/${apiId}`;
-}
-
 /** The config's API token and callback secret, this once: the server keeps only a hash and a sealed copy. */
 export function ApiConfigCreatedDialog({ config, onClose }: { config: RouterOutputs['helpdesk']['apiConfigs']['create']; onClose: () => void }) {
   return (
@@ -14,7 +9,7 @@ export function ApiConfigCreatedDialog({ config, onClose }: { config: RouterOutp
       <p>
         O sistema envia <code className="font-mono text-xs">POST</code> para o endereço abaixo com <code className="font-mono text-xs">Authorization: Bearer &lt;token&gt;</code>.
       </p>
-      <LabelledSecret label="Endereço de envio" value={externalSendUrl(config.apiId)} testId="api-send-url" />
+      <LabelledSecret label="Endereço de envio" value={config.sendUrl} testId="api-send-url" />
       <LabelledSecret label="Token de API" value={config.token} testId="api-token" />
       <LabelledSecret label="Segredo do callback" value={config.callbackSecret} testId="api-callback-secret" />
     </ShownOnceDialog>

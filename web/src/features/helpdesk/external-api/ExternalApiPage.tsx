@@ -36,7 +36,9 @@ export function ExternalApiPage() {
       cell: (config) => (
         <div>
           <p className="font-medium text-zinc-900">{config.name}</p>
-          <p className="font-mono text-[11px] text-zinc-500">{config.apiId}</p>
+          <p className="font-mono text-[11px] break-all text-zinc-500" title="Endereço de envio" data-testid="api-config-send-url">
+            {config.sendUrl}
+          </p>
         </div>
       ),
     },

@@ -8,10 +8,10 @@ import type { TicketStatus } from '../labels';
 import { useHelpdeskLiveQueries } from '../liveEvents';
 import { ticketIdFromPath } from '../paths';
 import { useDebouncedValue } from '../useDebouncedValue';
-import { NO_TICKET_FILTERS, toTicketQuery, type TicketFilterValues } from './filters';
+import { NO_TICKET_FILTERS, tagsSeenIn, toTicketFilters, type TicketFilterValues } from './filters';
 import { StatusTabs } from './StatusTabs';
 import { TicketFilters } from './TicketFilters';
-import { TicketList } from './TicketList';
+import { TicketList, useTicketPages } from './TicketList';
 
 const FILTER_DEBOUNCE_MS = 300;
 
@@ -20,18 +20,19 @@ export function InboxPage() {
   useHelpdeskLiveQueries();
   const selectedId = ticketIdFromPath(usePath());
   const [status, setStatus] = useState<TicketStatus>('pending');
-  const [filters, setFilters] = useState<TicketFilterValues>(NO_TICKET_FILTERS);
-  const settledFilters = useDebouncedValue(filters, FILTER_DEBOUNCE_MS);
-  const query = useMemo(() => toTicketQuery(status, settledFilters), [status, settledFilters]);
+  const [filterValues, setFilterValues] = useState<TicketFilterValues>(NO_TICKET_FILTERS);
+  const settledFilters = useDebouncedValue(filterValues, FILTER_DEBOUNCE_MS);
+  const filters = useMemo(() => toTicketFilters(settledFilters), [settledFilters]);
+  const tickets = useTicketPages({ status, ...filters });
   return (
     <>
       <PageHeader title="Atendimento" description="As conversas dos seus canais. Novas mensagens aparecem aqui sem recarregar a página." actions={<ConnectionIndicator />} />
       <ChannelAlerts linkToChannels />
-      <TicketFilters values={filters} onChange={setFilters} />
+      <TicketFilters values={filterValues} onChange={setFilterValues} tags={tagsSeenIn(tickets.items)} />
       <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[22rem_minmax(0,1fr)] lg:items-start">
         <section aria-label="Caixa de entrada" className="space-y-3">
-          <StatusTabs current={status} onChange={setStatus} />
-          <TicketList query={query} selectedId={selectedId} />
+          <StatusTabs current={status} onChange={setStatus} filters={filters} />
+          <TicketList tickets={tickets} selectedId={selectedId} />
         </section>
         {selectedId ? (
           <ConversationPanel key={selectedId} ticketId={selectedId} />

@@ -1,9 +1,17 @@
 import { trpc } from '../../../lib/trpc';
 import { TICKET_STATUS_ORDER, TICKET_STATUSES, type TicketStatus } from '../labels';
+import type { TicketFilters } from './filters';
 
-/** Pendentes / Em atendimento / Encerrados, each with the number of tickets in the user's inbox. */
-export function StatusTabs({ current, onChange }: { current: TicketStatus; onChange: (status: TicketStatus) => void }) {
-  const counts = trpc.helpdesk.tickets.counts.useQuery();
+interface StatusTabsProps {
+  current: TicketStatus;
+  onChange: (status: TicketStatus) => void;
+  /** The inbox's filters, so each count is what its tab lists. */
+  filters: TicketFilters;
+}
+
+/** Pendentes / Em atendimento / Encerrados, each with the number of tickets in the user's inbox that pass the filters. */
+export function StatusTabs({ current, onChange, filters }: StatusTabsProps) {
+  const counts = trpc.helpdesk.tickets.counts.useQuery(filters);
   return (
     <div role="tablist" aria-label="Situação dos tickets" className="grid grid-cols-3 border-b border-zinc-200">
       {TICKET_STATUS_ORDER.map((status) => {

@@ -10,10 +10,16 @@ import { ticketPath } from '../paths';
 import { EmptyOrError } from '../QueryStatus';
 import type { TicketQuery } from './filters';
 
-/** One status tab of the inbox, newest activity first, with "carregar mais". */
-export function TicketList({ query, selectedId }: { query: TicketQuery; selectedId: string | null }) {
+/** One status tab of the inbox with its filters, newest activity first, page by page. */
+export function useTicketPages(query: TicketQuery) {
   const { client } = trpc.useUtils();
-  const tickets = useCursorPages(getQueryKey(trpc.helpdesk.tickets.list, query, 'infinite'), (cursor) => client.helpdesk.tickets.list.query({ ...query, ...(cursor ? { cursor } : {}) }));
+  return useCursorPages(getQueryKey(trpc.helpdesk.tickets.list, query, 'infinite'), (cursor) => client.helpdesk.tickets.list.query({ ...query, ...(cursor ? { cursor } : {}) }));
+}
+
+export type TicketPages = ReturnType<typeof useTicketPages>;
+
+/** The tickets of one status tab, with "carregar mais". */
+export function TicketList({ tickets, selectedId }: { tickets: TicketPages; selectedId: string | null }) {
   if (tickets.isPending) {
     return (
       <p className="inline-flex items-center gap-2 px-1 py-6 text-sm text-zinc-500">

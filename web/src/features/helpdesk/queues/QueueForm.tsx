@@ -32,17 +32,15 @@ export function QueueForm({ queue, onDone }: { queue: Queue | null; onDone: () =
     form.reset();
     onDone();
     void utils.helpdesk.queues.list.invalidate();
+    void utils.helpdesk.agents.list.invalidate(); // their queueIds
   };
   const create = trpc.helpdesk.queues.create.useMutation({ onSuccess: (created) => saved(created.name) });
   const update = trpc.helpdesk.queues.update.useMutation({ onSuccess: (updated) => saved(updated.name) });
   const current = queue ? update : create;
   const errors = fieldErrorsOf(current.error);
   const submit = () => {
-    const { memberIds, ...fields } = form.values;
-    // Without the user list the members cannot be shown, so they are left as they are.
-    const input = { ...fields, ...(team.canList ? { memberIds } : {}) };
-    if (queue) update.mutate({ id: queue.id, ...input });
-    else create.mutate(input);
+    if (queue) update.mutate({ id: queue.id, ...form.values });
+    else create.mutate(form.values);
   };
   return (
     <MutationFormCard
@@ -56,17 +54,13 @@ export function QueueForm({ queue, onDone }: { queue: Queue | null; onDone: () =
       <TextField label="Nome" placeholder="Financeiro" autoComplete="off" {...form.bind('name')} error={errors.name} />
       <TextField label="Cor" type="color" className="h-9 !p-1" {...form.bind('color')} error={errors.color} />
       <TextAreaField label="Saudação" placeholder="Olá! Você está falando com o financeiro." value={form.values.greeting} onChange={(event) => form.set('greeting', event.target.value)} error={errors.greeting} />
-      {team.canList ? (
-        <CheckboxGroup
-          legend="Membros"
-          options={team.members.map((user) => ({ value: user.id, label: user.name, description: user.email }))}
-          selected={form.values.memberIds}
-          onChange={(memberIds) => form.set('memberIds', memberIds)}
-          error={errors.memberIds}
-        />
-      ) : (
-        <p className="text-xs text-zinc-500">Seu papel não permite ver os usuários; os membros ficam como estão.</p>
-      )}
+      <CheckboxGroup
+        legend="Membros"
+        options={team.members.map((agent) => ({ value: agent.id, label: agent.name }))}
+        selected={form.values.memberIds}
+        onChange={(memberIds) => form.set('memberIds', memberIds)}
+        error={errors.memberIds}
+      />
       <BusinessHoursEditor
         legend="Horário de atendimento"
         enableLabel="Horário próprio (sem ele, vale o da empresa)"

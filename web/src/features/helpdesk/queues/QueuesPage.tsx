@@ -1,13 +1,10 @@
-import { useState } from 'react';
 import { useCan } from '../../../app/providers';
 import { trpc, type RouterOutputs } from '../../../lib/trpc';
-import { Button } from '../../../ui/Button';
 import type { Column } from '../../../ui/DataTable';
-import { ConfirmButton } from '../../../ui/Dialog';
 import { PageHeader } from '../../../ui/Layout';
-import { useActionFeedback } from '../../../ui/Toast';
 import { summarizeBusinessHours } from '../BusinessHoursEditor';
 import { actionsColumn } from '../actionsColumn';
+import { EditDeleteButtons, useEditableRows } from '../EditableRows';
 import { QueryTable } from '../QueryTable';
 import { useTeam } from '../team';
 import { QueueForm } from './QueueForm';
@@ -21,14 +18,14 @@ export function QueuesPage() {
   const queues = trpc.helpdesk.queues.list.useQuery();
   const team = useTeam();
   const utils = trpc.useUtils();
-  const feedback = useActionFeedback();
-  const [editing, setEditing] = useState<Queue | null>(null);
   const remove = trpc.helpdesk.queues.delete.useMutation({
     onSettled: () => {
       void utils.helpdesk.queues.list.invalidate();
+      void utils.helpdesk.agents.list.invalidate();
       void utils.helpdesk.tickets.list.invalidate();
     },
   });
+  const rows = useEditableRows<Queue>(remove.mutateAsync);
 
   const columns: Column<Queue>[] = [
     {
@@ -47,23 +44,14 @@ export function QueuesPage() {
     { header: 'Saudação', cell: (queue) => <span className="line-clamp-2 text-xs text-zinc-600">{queue.greeting || '—'}</span>, className: 'max-w-xs' },
     { header: 'Horário', cell: (queue) => <span className="text-xs text-zinc-600">{summarizeBusinessHours(queue.businessHours) ?? 'O da empresa'}</span>, className: 'max-w-xs' },
     actionsColumn((queue) => (
-      <>
-        <Button size="sm" aria-label={`Editar ${queue.name}`} onClick={() => setEditing(queue)}>
-          Editar
-        </Button>
-        <ConfirmButton
-          label="Excluir"
-          title={`Excluir a fila ${queue.name}?`}
-          message="Os tickets desta fila ficam sem fila, visíveis a todos os atendentes."
-          confirmLabel="Excluir"
-          onConfirm={() =>
-            feedback(async () => {
-              await remove.mutateAsync({ id: queue.id });
-              if (editing?.id === queue.id) setEditing(null);
-            }, `Fila ${queue.name} excluída`)
-          }
-        />
-      </>
+      <EditDeleteButtons
+        name={queue.name}
+        confirmTitle={`Excluir a fila ${queue.name}?`}
+        confirmMessage="Os tickets desta fila ficam sem fila, visíveis a todos os atendentes."
+        deleted={`Fila ${queue.name} excluída`}
+        onEdit={() => rows.edit(queue)}
+        onDelete={() => rows.remove(queue)}
+      />
     )),
   ];
 
@@ -77,7 +65,7 @@ export function QueuesPage() {
         columns={columns}
         rowKey={(queue) => queue.id}
         empty={{ title: 'Nenhuma fila criada', hint: 'Sem filas, todo ticket fica visível a todos os atendentes.' }}
-        form={<QueueForm key={editing?.id ?? 'new'} queue={editing} onDone={() => setEditing(null)} />}
+        form={<QueueForm key={rows.editing?.id ?? 'new'} queue={rows.editing} onDone={rows.stopEditing} />}
       />
       {canWriteSettings && <SettingsForm />}
     </>

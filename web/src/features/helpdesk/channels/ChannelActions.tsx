@@ -1,0 +1,88 @@
+import { useCan } from '../../../app/providers';
+import { errorMessage } from '../../../lib/errors';
+import { trpc, type RouterOutputs } from '../../../lib/trpc';
+import { Button } from '../../../ui/Button';
+import { ConfirmButton } from '../../../ui/Dialog';
+import { useActionFeedback, useToast } from '../../../ui/Toast';
+import type { Channel } from '../labels';
+import type { IssuedSecret } from './ChannelSecretDialog';
+
+type ConnectionCheck = RouterOutputs['helpdesk']['channels']['checkConnection']['check'];
+
+const DISCONNECT_MESSAGE = 'Respostas e mensagens da API por este canal são recusadas até que ele seja conectado de novo. As mensagens dos contatos continuam chegando.';
+
+interface ChannelActionsProps {
+  channel: Channel;
+  onHistory: () => void;
+  onEdit: () => void;
+  onIssued: (issued: IssuedSecret) => void;
+}
+
+/**
+ * A channel's buttons: its history for everyone; for those who configure channels, edit,
+ * check the Cloud API number, disconnect / connect, and a new webhook secret.
+ */
+export function ChannelActions({ channel, onHistory, onEdit, onIssued }: ChannelActionsProps) {
+  const canWrite = useCan('helpdesk.channels.write');
+  const toast = useToast();
+  const feedback = useActionFeedback();
+  const utils = trpc.useUtils();
+  const refreshList = () => utils.helpdesk.channels.list.invalidate();
+  /** What the provider said: the number Meta confirmed, or why the check failed (an n8n channel is not asked). */
+  const report = (check: ConnectionCheck, done: string) => {
+    if (check && !check.ok) toast.error(`${channel.name}: ${check.reason}`);
+    else toast.success(check ? `${done}: ${check.verifiedName} (${check.displayPhoneNumber})` : done);
+  };
+  const onError = (error: unknown) => toast.error(errorMessage(error));
+  const checkConnection = trpc.helpdesk.channels.checkConnection.useMutation({ onSuccess: ({ check }) => report(check, `Conexão de ${channel.name} verificada`), onError, onSettled: refreshList });
+  const connect = trpc.helpdesk.channels.connect.useMutation({ onSuccess: ({ check }) => report(check, `Canal ${channel.name} conectado`), onError, onSettled: refreshList });
+  const disconnect = trpc.helpdesk.channels.disconnect.useMutation({ onSettled: refreshList });
+  const rotate = trpc.helpdesk.channels.rotateSecret.useMutation();
+  const cloud = channel.type === 'whatsapp_cloud';
+
+  return (
+    <>
+      <Button size="sm" aria-label={`Histórico de ${channel.name}`} onClick={onHistory}>
+        Histórico
+      </Button>
+      {canWrite && (
+        <>
+          <Button size="sm" aria-label={`Editar ${channel.name}`} onClick={onEdit}>
+            Editar
+          </Button>
+          {cloud && !channel.paused && (
+            <Button size="sm" busy={checkConnection.isPending} onClick={() => checkConnection.mutate({ id: channel.id })}>
+              Verificar conexão
+            </Button>
+          )}
+          {channel.paused ? (
+            <Button size="sm" tone="primary" busy={connect.isPending} onClick={() => connect.mutate({ id: channel.id })}>
+              Conectar
+            </Button>
+          ) : (
+            <ConfirmButton
+              label="Desconectar"
+              title={`Desconectar ${channel.name}?`}
+              message={DISCONNECT_MESSAGE}
+              confirmLabel="Desconectar"
+              onConfirm={() => feedback(() => disconnect.mutateAsync({ id: channel.id }), `Canal ${channel.name} desconectado`)}
+            />
+          )}
+          <ConfirmButton
+            label="Gerar novo segredo"
+            title={`Gerar novo segredo para ${channel.name}?`}
+            message={`O segredo atual para de funcionar na hora: atualize ${cloud ? 'o token de verificação no app da Meta' : 'o n8n'} com o novo logo em seguida.`}
+            confirmLabel="Gerar segredo"
+            tone="primary"
+            onConfirm={() =>
+              feedback(async () => {
+                const { webhookSecret } = await rotate.mutateAsync({ id: channel.id });
+                onIssued({ channel, webhookSecret, rotated: true });
+              }, `Novo segredo gerado para ${channel.name}`)
+            }
+          />
+        </>
+      )}
+    </>
+  );
+}
