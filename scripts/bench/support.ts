@@ -9,6 +9,11 @@ import { withTenant } from '../../src/db/tenant-scope';
 import { findRoleByKey } from '../../src/domains/identity/roles';
 import { createTenant } from '../../src/domains/identity/tenants';
 import { hashPassword } from '../../src/platform/auth/passwords';
+import type { ModuleName } from '../../src/platform/modules';
+import type { Services } from '../../src/services';
+import { appRouter } from '../../src/trpc/app-router';
+import { createInnerContext } from '../../src/trpc/context';
+import { createCallerFactory } from '../../src/trpc/init';
 
 /** Shared pieces of the benchmark scripts: flags, bench databases, samples, tables, cleanup. */
 
@@ -63,6 +68,11 @@ export async function dropDatabase(name: string): Promise<void> {
   await admin((client) => client.query(`drop database if exists ${name} with (force)`));
 }
 
+export async function databaseExists(name: string): Promise<boolean> {
+  assertBenchName(name);
+  return admin(async (client) => (await client.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1);
+}
+
 export interface BenchTenant {
   tenantId: string;
   slug: string;
@@ -73,9 +83,9 @@ export interface BenchTenant {
 }
 
 /** A tenant through createTenant, plus `users` agents inserted in one statement (one password hash for all). */
-export async function seedBenchTenant(db: Kysely<DB>, slug: string, users: number): Promise<BenchTenant> {
+export async function seedBenchTenant(db: Kysely<DB>, slug: string, users: number, modules: ModuleName[] = []): Promise<BenchTenant> {
   const ownerEmail = `owner@${slug}.bench`;
-  const created = await createTenant(db, { slug, name: `Bench ${slug}`, owner: { email: ownerEmail, name: 'Bench Owner', password: BENCH_PASSWORD } });
+  const created = await createTenant(db, { slug, name: `Bench ${slug}`, modules, owner: { email: ownerEmail, name: 'Bench Owner', password: BENCH_PASSWORD } });
   const passwordHash = await hashPassword(BENCH_PASSWORD);
   const userIds = await withTenant(db, created.tenantId, async (trx) => {
     if (users === 0) return [];
@@ -91,6 +101,15 @@ export async function seedBenchTenant(db: Kysely<DB>, slug: string, users: numbe
     return inserted.sort((a, b) => a.email.localeCompare(b.email)).map((row) => row.id);
   });
   return { ...created, ownerEmail, userIds };
+}
+
+const createCaller = createCallerFactory(appRouter);
+
+/** A server-side tRPC caller acting as a user, with a real signed access token (what the dashboard's calls run, minus HTTP). */
+export async function callerAs(services: Services, user: { tenantId: string; userId: string }) {
+  const { token } = await services.signer.sign({ tenantId: user.tenantId, userId: user.userId, sessionId: crypto.randomUUID() });
+  const claims = await services.signer.verify(token);
+  return createCaller(createInnerContext(services, { auth: { kind: 'user', claims } }));
 }
 
 /** Number flags plus --keep and --help; prints `help` and exits on --help or a bad flag. */
@@ -145,11 +164,11 @@ export class Samples {
     return this.#count;
   }
 
-  summary(): { count: number; p50: number; p99: number; max: number; mean: number } {
+  summary(): { count: number; p50: number; p95: number; p99: number; max: number; mean: number } {
     const sorted = this.#values.slice(0, this.#count).sort();
     const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
     const mean = sorted.reduce((sum, value) => sum + value, 0) / Math.max(1, sorted.length);
-    return { count: this.#count, p50: at(0.5), p99: at(0.99), max: at(1), mean: round(mean) };
+    return { count: this.#count, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1), mean: round(mean) };
   }
 }
 
@@ -283,4 +302,39 @@ export async function waitForQuietMachine(maxSeconds = 60, thresholdPct = 20): P
   }
   console.warn(`warning: the machine is still ${busy}% busy with other work; figures will be low and noisy`);
   return busy;
+}
+
+/**
+ * Samples, every `intervalMs`, what the database's client backends are doing (pg_stat_activity:
+ * running, waiting on a lock, idle in a transaction while the app works…) and how many callers
+ * wait for a connection of the app's pool. `stop()` gives the mean count per state.
+ */
+export function sampleDatabaseWaits(url: string, appPool: pg.Pool | undefined, intervalMs = 100): { stop(): Promise<Array<{ state: string; 'mean backends': number }>> } {
+  const client = new pg.Client({ connectionString: url });
+  const totals = new Map<string, number>();
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    await client.connect();
+    while (running) {
+      const { rows } = await client.query<{ state: string; n: string }>(
+        `select coalesce(state, '?') || coalesce(' · ' || wait_event_type || ':' || wait_event, '') as state, count(*) as n
+         from pg_stat_activity where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid() group by 1`,
+      );
+      for (const row of rows) totals.set(row.state, (totals.get(row.state) ?? 0) + Number(row.n));
+      if (appPool) totals.set('(app pool: callers waiting for a connection)', (totals.get('(app pool: callers waiting for a connection)') ?? 0) + appPool.waitingCount);
+      samples += 1;
+      await sleep(intervalMs);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop.catch(() => undefined);
+      await client.end().catch(() => undefined);
+      return [...totals.entries()]
+        .map(([state, total]) => ({ state, 'mean backends': round(total / Math.max(1, samples), 2) }))
+        .sort((a, b) => b['mean backends'] - a['mean backends']);
+    },
+  };
 }
