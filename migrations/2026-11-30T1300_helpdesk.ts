@@ -83,6 +83,17 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create extension if not exists pg_trgm`.execute(db);
   await sql`create index helpdesk_contacts_name_trigram on helpdesk_contacts using gin (name gin_trgm_ops)`.execute(db);
   await sql`create index helpdesk_contacts_phone_trigram on helpdesk_contacts using gin (phone gin_trgm_ops)`.execute(db);
+  // Under row-level security Postgres will not use those indexes for ILIKE (not a leakproof
+  // operator), so the search runs here, as the table's owner, scoped to the caller's tenant by hand.
+  await sql`
+    create function helpdesk_contacts_matching(name_pattern text, phone_pattern text)
+    returns table (id uuid) language sql stable security definer set search_path = public as $$
+      select c.id from helpdesk_contacts c
+      where c.tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid
+        and (c.name ilike name_pattern or (phone_pattern is not null and c.phone like phone_pattern))
+    $$`.execute(db);
+  await sql`revoke all on function helpdesk_contacts_matching(text, text) from public`.execute(db);
+  await sql`grant execute on function helpdesk_contacts_matching(text, text) to app_rls`.execute(db);
 
   await sql`
     create table helpdesk_queues (
@@ -269,6 +280,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop function if exists helpdesk_contacts_matching(text, text)`.execute(db);
   for (const table of [...tenantOwnedTables].reverse()) {
     await sql`drop table if exists ${sql.table(table)} cascade`.execute(db);
   }

@@ -285,7 +285,12 @@ describe('cross-tenant isolation: tenant B calls every procedure with tenant A i
         await expectUnknownToB((ticketId) => b.owner.helpdesk.messages.send({ ticketId, body: 'intruso' }), ticket);
         await expectTrpcError(b.owner.helpdesk.messages.send({ ticketId: b.helpdesk.ticketId, body: 'citação', quotedMessageId: a.helpdesk.messageId }), 'NOT_FOUND');
       },
-      'helpdesk.contacts.list': async () => expectOnlyB((await b.owner.helpdesk.contacts.list({})).items, (contact) => contact.id, b.helpdesk.contactId, a.helpdesk.contactId),
+      'helpdesk.contacts.list': async () => {
+        expectOnlyB((await b.owner.helpdesk.contacts.list({})).items, (contact) => contact.id, b.helpdesk.contactId, a.helpdesk.contactId);
+        // The search runs outside row-level security (for its indexes): it must still stay in B.
+        expect((await b.owner.helpdesk.contacts.list({ search: `Contato ${a.tenant.slug}` })).items).toEqual([]);
+        expect((await b.owner.helpdesk.contacts.list({ search: '955554444' })).items.map((contact) => contact.id)).toEqual([b.helpdesk.contactId]);
+      },
       'helpdesk.contacts.get': () => expectUnknownToB((id) => b.owner.helpdesk.contacts.get({ id }), () => [a.helpdesk.contactId]),
       'helpdesk.contacts.update': () => expectUnknownToB((id) => b.owner.helpdesk.contacts.update({ id, name: 'Sequestrado' }), () => [a.helpdesk.contactId]),
       'helpdesk.queues.list': async () => expectOnlyB(await b.owner.helpdesk.queues.list(), (queue) => queue.id, b.helpdesk.queueId, a.helpdesk.queueId),

@@ -66,11 +66,7 @@ const CONTACT_PAGE = 50;
 /** Contacts by name or phone, alphabetical, keyset-paged on (lower(name), id). */
 export async function listContacts(trx: TenantTransaction, input: { search?: string; cursor?: string }): Promise<{ items: ContactView[]; nextCursor: string | null }> {
   let query = trx.selectFrom('helpdesk_contacts').selectAll().select(sql<string>`lower(name)`.as('sort_name')).where('merged_into_id', 'is', null);
-  if (input.search) {
-    const pattern = `%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const digits = input.search.replace(/\D/g, '');
-    query = query.where((eb) => eb.or([eb('name', 'ilike', pattern), ...(digits.length >= 3 ? [eb('phone', 'like', `%${digits}%`)] : [])]));
-  }
+  if (input.search) query = query.where('id', 'in', contactsMatching(input.search));
   if (input.cursor) {
     const [name, id] = decodeKeysetCursor(input.cursor, 'text');
     query = query.where((eb) => eb.or([eb(sql`lower(name)`, '>', name), eb.and([eb(sql`lower(name)`, '=', name), eb('id', '>', id)])]));
@@ -157,4 +153,15 @@ export async function mergeContacts(trx: TenantTransaction, audit: AuditContext,
     after: { mergedInto: target.id },
   });
   return toContactView(merged);
+}
+
+/**
+ * Contacts of the current tenant whose name or phone contains `search`, as a subquery. It goes
+ * through helpdesk_contacts_matching (see the migration) so the trigram indexes serve it.
+ */
+export function contactsMatching(search: string) {
+  const namePattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const digits = search.replace(/\D/g, '');
+  const phonePattern = digits.length >= 3 ? `%${digits}%` : null;
+  return sql<string>`(select id from helpdesk_contacts_matching(${namePattern}, ${phonePattern}))`;
 }

@@ -6,6 +6,7 @@ import { DomainError, notFound } from '../../platform/errors';
 import { appendEvent } from '../../platform/events/outbox';
 import { decodeKeysetCursor, encodeKeysetCursor, exactTimestamp } from '../../platform/keyset-cursor';
 import type { EventMap } from '../../platform/events/catalog';
+import { contactsMatching } from './contacts';
 import type { TicketSummary } from './events';
 
 /** Who acts on a ticket, for its history: a user, the contact (by writing), the system or an API client. */
@@ -360,15 +361,9 @@ function narrowedTo<O>(query: SelectQueryBuilder<DB, 'helpdesk_tickets' | 'helpd
 
 /** Text search over the contact's name and phone and the ticket number. */
 function searchMatches(search: string) {
-  const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const digits = search.replace(/\D/g, '');
   const number = /^#?\d{1,9}$/.test(search.trim()) ? Number(search.trim().replace('#', '')) : undefined;
   return (eb: ExpressionBuilder<DB, 'helpdesk_tickets' | 'helpdesk_contacts'>) =>
-    eb.or([
-      eb('helpdesk_contacts.name', 'ilike', pattern),
-      ...(digits.length >= 3 ? [eb('helpdesk_contacts.phone', 'like', `%${digits}%`)] : []),
-      ...(number !== undefined ? [eb('helpdesk_tickets.number', '=', number)] : []),
-    ]);
+    eb.or([eb('helpdesk_tickets.contact_id', 'in', contactsMatching(search)), ...(number !== undefined ? [eb('helpdesk_tickets.number', '=', number)] : [])]);
 }
 
 
