@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +17,7 @@ import {
   recreateDatabase,
   round,
   runBench,
+  runLoadProcess,
   sampleDatabaseWaits,
   seedBenchTenant,
   waitForQuietMachine,
@@ -61,18 +61,7 @@ const flags = parseFlags(HELP, { rate: 500, duration: 30, connections: 50, round
 if (flags['open-tickets'] && flags.numbers > 20_000) throw new Error('--open-tickets needs --numbers ≤ 20000 (one inbound message per number first)');
 const loadScript = path.join(import.meta.dirname, 'external-api-load.ts');
 
-function runLoad(config: ExternalApiLoadConfig): Promise<ExternalApiLoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', loadScript, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`external-api-load exited with ${code}`));
-      resolve(JSON.parse(output.trim().split('\n').pop()!) as ExternalApiLoadResult);
-    });
-  });
-}
+const runLoad = (config: ExternalApiLoadConfig) => runLoadProcess<ExternalApiLoadConfig, ExternalApiLoadResult>(loadScript, config);
 
 runBench(async () => {
   const databaseUrl = await recreateDatabase(DATABASE);

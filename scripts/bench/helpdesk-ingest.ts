@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import {
   recreateDatabase,
   round,
   runBench,
+  runLoadProcess,
   sampleDatabaseWaits,
   seedBenchTenant,
   waitForQuietMachine,
@@ -58,18 +58,7 @@ const DATABASE = 'balcao_bench_ingest';
 const flags = parseFlags(HELP, { rate: 1000, duration: 60, connections: 50, contacts: 5000, duplicates: 10, pool: 10 });
 const loadScript = path.join(import.meta.dirname, 'webhook-load.ts');
 
-function runLoad(config: WebhookLoadConfig): Promise<WebhookLoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', loadScript, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`webhook-load exited with ${code}`));
-      resolve(JSON.parse(output.trim().split('\n').pop()!) as WebhookLoadResult);
-    });
-  });
-}
+const runLoad = (config: WebhookLoadConfig) => runLoadProcess<WebhookLoadConfig, WebhookLoadResult>(loadScript, config);
 
 runBench(async () => {
   const databaseUrl = await recreateDatabase(DATABASE);

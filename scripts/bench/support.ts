@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -337,4 +338,21 @@ export function sampleDatabaseWaits(url: string, appPool: pg.Pool | undefined, i
         .sort((a, b) => b['mean backends'] - a['mean backends']);
     },
   };
+}
+
+/**
+ * Runs a load script in its own process (so the load never shares the app's event loop), with
+ * its config as JSON on the command line; its last line of output is its JSON result.
+ */
+export function runLoadProcess<Config, Result>(script: string, config: Config): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`${path.basename(script)} exited with ${code}`));
+      resolve(JSON.parse(output.trim().split('\n').pop()!) as Result);
+    });
+  });
 }
