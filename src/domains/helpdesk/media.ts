@@ -66,6 +66,15 @@ export function mediaUrl(publicUrl: string, id: string, fileName: string): strin
   return `${publicUrl}/api/v1/media/${id}/${fileName}`;
 }
 
+const OWN_MEDIA_PATH = /\/api\/v1\/media\/([0-9a-f-]{36})\/[^/?#]+$/i;
+
+/** Type, size and name of a file of this tenant that a link points at; nothing for a link elsewhere. */
+export async function describeOwnMedia(trx: TenantTransaction, url: string): Promise<{ mime_type: string; size_bytes: number; file_name: string } | undefined> {
+  const id = OWN_MEDIA_PATH.exec(url)?.[1];
+  if (!id) return undefined;
+  return trx.selectFrom('helpdesk_media').select(['mime_type', 'size_bytes', 'file_name']).where('id', '=', id).executeTakeFirst();
+}
+
 /** Checks a file an agent attaches (type, size, first bytes) and keeps it; answers its public link. */
 export async function storeMedia(
   trx: TenantTransaction,

@@ -10,6 +10,7 @@ import { assertChannelSends, isPaused, markChannelWorking } from './channels/cha
 import type { DeliveryStatus, InboundMessage, InboundStatus, MessageKind } from './channels/provider';
 import { contactForPhone, phoneOrFail } from './contacts';
 import { isOpenAt, type BusinessHours } from './business-hours';
+import { describeOwnMedia } from './media';
 import { routeByQueueMenu } from './queue-menu';
 import { getHelpdeskSettings, lockTicketOpening, takeTicketNumber, type HelpdeskSettingsView } from './settings';
 import { activeTicketOf, announceTicket, findVisibleTicket, recordTicketEvent, transitionTicket, type TicketCommand } from './tickets';
@@ -339,6 +340,8 @@ export async function recordOutbound(trx: TenantTransaction, ticket: HelpdeskTic
   const channel = draft.isNote ? undefined : await trx.selectFrom('helpdesk_channels').selectAll().where('id', '=', ticket.channel_id).executeTakeFirstOrThrow();
   // People are told the channel is disconnected; an automatic reply is kept, marked as not sent.
   const heldBack = channel !== undefined && draft.source === 'system' && isPaused(channel);
+  // A file uploaded here keeps its type, size and name on the message (a document needs its name on WhatsApp).
+  const ownMedia = draft.mediaUrl ? await describeOwnMedia(trx, draft.mediaUrl) : undefined;
   if (channel && !heldBack) assertChannelSends(channel);
   const message = await trx
     .insertInto('helpdesk_messages')
@@ -352,6 +355,9 @@ export async function recordOutbound(trx: TenantTransaction, ticket: HelpdeskTic
       body: draft.body,
       is_note: draft.isNote ?? false,
       media_url: draft.mediaUrl ?? null,
+      media_mime_type: ownMedia?.mime_type ?? null,
+      media_size_bytes: ownMedia?.size_bytes ?? null,
+      media_file_name: ownMedia?.file_name ?? null,
       quoted_message_id: draft.quotedMessageId ?? null,
       status: draft.isNote ? 'sent' : heldBack ? 'failed' : 'pending',
       failure_reason: heldBack ? 'Canal desconectado' : null,
