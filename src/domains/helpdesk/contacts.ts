@@ -38,10 +38,14 @@ export function phoneOrFail(raw: string): string {
 /**
  * The contact with this phone, created on first contact. A concurrent first message from the
  * same phone meets the unique index and gets the same row. A name the provider reports fills
- * a contact still named after its number, never overwrites one a person typed.
+ * a contact still named after its number, never overwrites one a person typed. A known contact
+ * is only read: most messages come from people already in the book, and a write per message
+ * would cost a row version, its WAL and a row lock held to commit.
  */
 export async function contactForPhone(trx: TenantTransaction, phone: string, reportedName?: string): Promise<HelpdeskContact> {
   const name = reportedName?.trim() || phone;
+  const known = await trx.selectFrom('helpdesk_contacts').selectAll().where('phone', '=', phone).where('merged_into_id', 'is', null).executeTakeFirst();
+  if (known && (known.name !== known.phone || name === phone)) return known;
   return trx
     .insertInto('helpdesk_contacts')
     .values({ tenant_id: tenantOf(trx), phone, name })
