@@ -1,10 +1,13 @@
+import type { Kysely } from 'kysely';
 import type { AppConfig } from '../config';
+import type { DB } from '../db/schema';
 import type { PermissionDefinition } from '../platform/auth/permissions';
 import type { SecretBox } from '../platform/auth/secret-box';
 import type { DeliveryKind } from '../platform/deliveries/kinds';
 import type { EventType } from '../platform/events/catalog';
 import type { JobDefinition } from '../platform/jobs/scheduler';
 import { platformPermissions } from '../platform/platform-permissions';
+import { helpdeskEventAudience, type EventAudience, type StreamViewer } from './helpdesk/event-audience';
 import { helpdeskEventTypes } from './helpdesk/events';
 import { helpdeskDeliveryKinds } from './helpdesk/outbound';
 import { helpdeskPermissions } from './helpdesk/permissions';
@@ -27,4 +30,13 @@ export function deliveryKinds(secrets: SecretBox, config: Pick<AppConfig, 'whats
 
 export function domainJobs(config: Pick<AppConfig, 'eventsRetentionDays'>): JobDefinition[] {
   return [housekeepingJob({ eventsRetentionDays: config.eventsRetentionDays })];
+}
+
+/** Who may receive which live event: every domain's rule must accept it. */
+export async function eventAudience(db: Kysely<DB>, viewer: StreamViewer): Promise<EventAudience> {
+  const audiences = await Promise.all([helpdeskEventAudience(db, viewer)]);
+  return async (event) => {
+    for (const accepts of audiences) if (!(await accepts(event))) return false;
+    return true;
+  };
 }

@@ -18,7 +18,11 @@ export interface TicketSummary {
 declare module '../../platform/events/catalog' {
   interface EventMap {
     'ticket.created': TicketSummary;
-    'ticket.updated': TicketSummary & { change: 'accepted' | 'transferred' | 'closed' | 'reopened' | 'message' | 'read' | 'tags' };
+    'ticket.updated': TicketSummary & {
+      change: 'accepted' | 'transferred' | 'closed' | 'reopened' | 'message' | 'read' | 'tags';
+      /** Where the ticket was before a transition moved it: who could see it until now. */
+      previous?: { queueId: string | null; assigneeId: string | null };
+    };
     'message.created': {
       messageId: string;
       ticketId: string;

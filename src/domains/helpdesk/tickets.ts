@@ -74,9 +74,14 @@ export async function recordTicketEvent(
     .execute();
 }
 
-export async function announceTicket(trx: TenantTransaction, ticket: HelpdeskTicket, change: EventMap['ticket.updated']['change'] | 'created'): Promise<void> {
+export async function announceTicket(
+  trx: TenantTransaction,
+  ticket: HelpdeskTicket,
+  change: EventMap['ticket.updated']['change'] | 'created',
+  previous?: Pick<HelpdeskTicket, 'queue_id' | 'assignee_id'>,
+): Promise<void> {
   if (change === 'created') await appendEvent(trx, 'ticket.created', summaryOf(ticket));
-  else await appendEvent(trx, 'ticket.updated', { ...summaryOf(ticket), change });
+  else await appendEvent(trx, 'ticket.updated', { ...summaryOf(ticket), change, ...(previous ? { previous: { queueId: previous.queue_id, assigneeId: previous.assignee_id } } : {}) });
 }
 
 /** Agents see tickets of their queues, tickets with no queue yet, and tickets assigned to them. */
@@ -143,7 +148,7 @@ export async function transitionTicket(
     details: { queueId: updated.queue_id, assigneeId: updated.assignee_id },
   });
   const eventChange = action === 'accept' ? 'accepted' : action === 'transfer' ? 'transferred' : action === 'close' ? 'closed' : 'reopened';
-  await announceTicket(trx, updated, eventChange);
+  await announceTicket(trx, updated, eventChange, ticket);
   return updated;
 }
 

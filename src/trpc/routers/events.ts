@@ -1,6 +1,6 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import { eventTypes } from '../../domains/registry';
+import { eventAudience, eventTypes } from '../../domains/registry';
 import { DomainError } from '../../platform/errors';
 import type { EventType } from '../../platform/events/catalog';
 import { EventQueueOverflowError } from '../../platform/events/event-queue';
@@ -52,9 +52,11 @@ export const eventsRouter = router({
           types: input.types,
           signal: stop.signal,
         });
+        const mayReceive = await eventAudience(ctx.services.db, { tenantId: ctx.tenant.id, userId: ctx.user.userId, permissions: ctx.user.permissions });
         try {
           for await (const event of events) {
             if (endedBy) break;
+            if (!(await mayReceive(event))) continue;
             yield tracked(event.id, event);
           }
         } catch (error) {
