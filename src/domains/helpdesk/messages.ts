@@ -189,8 +189,7 @@ async function ticketForInbound(
   contact: HelpdeskContact,
   preview: string,
 ): Promise<{ ticket: HelpdeskTicket; isNew: boolean; opened: boolean; settings?: HelpdeskSettingsView }> {
-  const active = await activeTicketOf(trx, channel.id, contact.id);
-  if (active) return { ticket: active, isNew: false, opened: false };
+  // Called when the contact had no active ticket a moment ago: take the lock, then look again.
   const settings = await lockTicketOpening(trx);
   // Another first message may have opened one while this transaction waited for the lock.
   const openedMeanwhile = await activeTicketOf(trx, channel.id, contact.id);

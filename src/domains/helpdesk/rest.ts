@@ -8,7 +8,7 @@ import type { Services } from '../../services';
 import { DomainError } from '../../platform/errors';
 import { channelForWebhook, isAuthenticWebhook, whatsappCredentials } from './channels/channels';
 import { queueWhatsappMediaDownload } from './channels/whatsapp-media';
-import { batchForPhoneNumber, parseWhatsappWebhook, verifyWebhookSubscription, verifyWhatsappSignature } from './channels/whatsapp-cloud';
+import { batchForPhoneNumber, parseWhatsappWebhook, verifyWebhookSubscription, verifyWhatsappSignature } from './channels/whatsapp-webhook';
 import { n8nInboundMessage, n8nInboundStatus, toInboundMessage, toInboundStatus } from './channels/n8n';
 import { applyReportedStatus, ingestInboundMessage } from './messages';
 import { queueOutboundMessage } from './outbound';

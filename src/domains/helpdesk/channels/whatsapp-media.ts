@@ -9,7 +9,7 @@ import type { DeliverySendResult, TransportDeliveryKind, TransportTarget } from 
 import { enqueueDelivery } from '../../../platform/deliveries/queue';
 import { keepMedia, providerMediaFileName } from '../media';
 import { whatsappCredentials } from './channels';
-import { WhatsappApiError } from './whatsapp-cloud';
+import { WhatsappApiError } from './whatsapp-graph';
 import { GRAPH_VERSION, whatsappClient, type WhatsappGraphSettings } from './whatsapp-outbound';
 
 export const WHATSAPP_MEDIA_KIND = 'helpdesk.whatsapp_cloud.inbound_media';

@@ -10,7 +10,7 @@ import { enqueueDelivery } from '../../../platform/deliveries/queue';
 import { advanceMessageStatus } from '../messages';
 import { markChannelWorking, setChannelStatus, whatsappCredentials } from './channels';
 import type { OutboundMedia, OutboundMessage } from './provider';
-import { WhatsappApiError, WhatsappCloudClient, type WhatsappApiErrorKind } from './whatsapp-cloud';
+import { WhatsappApiError, WhatsappCloudClient, type WhatsappApiErrorKind } from './whatsapp-graph';
 
 export const WHATSAPP_OUTBOUND_KIND = 'helpdesk.whatsapp_cloud.outbound_message';
 
