@@ -23,7 +23,7 @@ import {
 } from './support';
 import type { WebhookLoadConfig, WebhookLoadResult } from './webhook-load';
 
-const HELP = `Usage: npm run bench:ingest -- [--rate 1000] [--duration 60] [--connections 50] [--contacts 5000] [--duplicates 10] [--pool 10] [--keep]
+const HELP = `Usage: npm run bench:ingest -- [--rate 1000] [--duration 60] [--connections 50] [--contacts 5000] [--duplicates 10] [--warmup 10] [--pool 10] [--keep]
 
 Inbound WhatsApp messages through the n8n webhook, POST /api/v1/webhooks/n8n/channels/:channelId/messages
 (X-Webhook-Secret; body { messageId, from, name?, body, timestamp }), on a fresh database
@@ -34,6 +34,10 @@ seconds, open loop (latency counts from the scheduled send, so a backlog shows),
 sockets, from --contacts contacts; --duplicates % of the messages are posted twice in the same tick on
 two sockets (a provider retrying while the first call is still running). No out-of-hours message is
 configured, so no outbound delivery is queued.
+A warm-up round (--warmup seconds at --rate, as other contacts, so the measured round still opens a
+ticket for each of its own) comes first, then ANALYZE, as autovacuum does within a new database's first
+minute: plans made while the tables were empty (Postgres keeps the foreign-key checks' plans for the
+life of a connection) would otherwise be what a brand-new database measures.
 Correctness: before the run, one message, its retry and a wrong secret are checked; after it, from the
 database: every distinct messageId stored exactly once and announced once (message.created), every
 answer's messageId is the stored one, both copies of a duplicate got the same id and exactly one of
@@ -50,12 +54,13 @@ transaction while the app works, callers waiting for a pool connection).
   --connections  keep-alive sockets of the load process (default 50)
   --contacts     distinct senders (default 5000)
   --duplicates   percent of messages posted twice at once (default 10)
+  --warmup       seconds of unmeasured load first (default 10; 0 for none)
   --pool         the app's DATABASE_POOL_SIZE (default 10, the app's default)
   --keep         keep the database balcao_bench_ingest afterwards
 Writes .bench/helpdesk-ingest.json.`;
 
 const DATABASE = 'balcao_bench_ingest';
-const flags = parseFlags(HELP, { rate: 1000, duration: 60, connections: 50, contacts: 5000, duplicates: 10, pool: 10 });
+const flags = parseFlags(HELP, { rate: 1000, duration: 60, connections: 50, contacts: 5000, duplicates: 10, warmup: 10, pool: 10 });
 const loadScript = path.join(import.meta.dirname, 'webhook-load.ts');
 
 const runLoad = (config: WebhookLoadConfig) => runLoadProcess<WebhookLoadConfig, WebhookLoadResult>(loadScript, config);
@@ -107,6 +112,15 @@ runBench(async () => {
     `tenant ${tenant.slug}, channel ${channel.id}; ${flags.rate} messages/s (+${flags.duplicates} % posted twice at once) for ${flags.duration} s, ` +
       `${flags.connections} sockets, ${flags.contacts} contacts; pg pool ${services.config.database.kind === 'postgres' ? services.config.database.poolSize : '-'}`,
   );
+
+  if (flags.warmup > 0) {
+    const warmup = await runLoad({ ...config, seconds: flags.warmup, idPrefix: `warmup-${idPrefix}`, contactOffset: flags.contacts, answersFile: `${answersFile}.warmup` });
+    onCleanup(() => rmSync(`${answersFile}.warmup`, { force: true }));
+    const failures = warmup.errors + Object.entries(warmup.statuses).filter(([status]) => status !== '200').reduce((sum, [, count]) => sum + count, 0);
+    if (failures > 0) throw new Error(`warm-up: ${failures} calls failed`);
+    await pool.query('analyze helpdesk_messages, helpdesk_tickets, helpdesk_contacts, helpdesk_ticket_events, events');
+    console.log(`warm-up: ${warmup.messages} messages in ${round(warmup.sendSeconds + warmup.drainSeconds, 1)} s, then analyze`);
+  }
 
   const quiet = await waitForQuietMachine();
   const cpuBefore = cpuSnapshot({ app: process.pid });

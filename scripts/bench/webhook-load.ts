@@ -19,6 +19,8 @@ export interface WebhookLoadConfig {
   seconds: number;
   connections: number;
   contacts: number;
+  /** the first contact's index: a warm-up round writes as other contacts than the measured one */
+  contactOffset?: number;
   /** percent of messages posted twice at once */
   duplicatePct: number;
   idPrefix: string;
@@ -146,7 +148,7 @@ function send(n: number, scheduledAt: number): void {
   const contact = Math.floor(uniform(n, 1) * config.contacts);
   const payload: Record<string, unknown> = {
     messageId: `${config.idPrefix}-${n}`,
-    from: phoneOf(contact),
+    from: phoneOf(contact + (config.contactOffset ?? 0)),
     body: `Mensagem ${n} do contato ${contact}`,
     timestamp: Math.floor(Date.now() / 1000),
   };

@@ -1,7 +1,7 @@
 import { withTenant } from '../../src/db/tenant-scope';
 import { findChannel } from '../../src/domains/helpdesk/channels/channels';
 import type { InboundMessage } from '../../src/domains/helpdesk/channels/provider';
-import { ingestInboundMessage } from '../../src/domains/helpdesk/messages';
+import { ingestInboundMessage } from '../../src/domains/helpdesk/inbound';
 import { queueOutboundMessage } from '../../src/domains/helpdesk/outbound';
 import type { Services } from '../../src/services';
 

@@ -38,17 +38,40 @@ export function phoneOrFail(raw: string): string {
 /**
  * The contact with this phone, created on first contact. A concurrent first message from the
  * same phone meets the unique index and gets the same row. A name the provider reports fills
- * a contact still named after its number, never overwrites one a person typed. A known contact
- * is only read: most messages come from people already in the book, and a write per message
- * would cost a row version, its WAL and a row lock held to commit.
+ * a contact still named after its number, never overwrites one a person typed.
  */
 export async function contactForPhone(trx: TenantTransaction, phone: string, reportedName?: string): Promise<HelpdeskContact> {
-  const name = reportedName?.trim() || phone;
-  const known = await trx.selectFrom('helpdesk_contacts').selectAll().where('phone', '=', phone).where('merged_into_id', 'is', null).executeTakeFirst();
-  if (known && (known.name !== known.phone || name === phone)) return known;
-  return trx
+  const contacts = await contactsForPhones(trx, [{ phone, ...(reportedName ? { reportedName } : {}) }]);
+  return contacts.get(phone)!;
+}
+
+/**
+ * The contacts with these phones (E.164), by phone, as `contactForPhone` finds each, in two
+ * statements however many: known contacts are only read (most messages come from people
+ * already in the book, and a write per message would cost a row version, its WAL and a row
+ * lock held to commit); the new ones, and those whose name a provider now reports, are
+ * written together.
+ */
+export async function contactsForPhones(trx: TenantTransaction, wanted: ReadonlyArray<{ phone: string; reportedName?: string }>): Promise<Map<string, HelpdeskContact>> {
+  const nameByPhone = new Map<string, string>();
+  for (const { phone, reportedName } of wanted) {
+    const name = reportedName?.trim();
+    if (name || !nameByPhone.has(phone)) nameByPhone.set(phone, name || nameByPhone.get(phone) || phone);
+  }
+  const phones = [...nameByPhone.keys()];
+  // One index probe per phone, as messagesByExternalId explains.
+  const { rows: known } = await sql<HelpdeskContact>`
+    select contact.* from unnest(${phones}::text[]) as wanted (phone)
+    cross join lateral (select * from helpdesk_contacts where phone = wanted.phone and merged_into_id is null limit 1) as contact`.execute(trx);
+  const contacts = new Map(known.map((contact) => [contact.phone, contact]));
+  const toWrite = phones.filter((phone) => {
+    const contact = contacts.get(phone);
+    return !contact || (contact.name === contact.phone && nameByPhone.get(phone) !== phone);
+  });
+  if (toWrite.length === 0) return contacts;
+  const written = await trx
     .insertInto('helpdesk_contacts')
-    .values({ tenant_id: tenantOf(trx), phone, name })
+    .values(toWrite.map((phone) => ({ tenant_id: tenantOf(trx), phone, name: nameByPhone.get(phone)! })))
     .onConflict((oc) =>
       oc
         .columns(['tenant_id', 'phone'])
@@ -56,7 +79,9 @@ export async function contactForPhone(trx: TenantTransaction, phone: string, rep
         .doUpdateSet({ name: sql`case when helpdesk_contacts.name = helpdesk_contacts.phone then excluded.name else helpdesk_contacts.name end` }),
     )
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .execute();
+  for (const contact of written) contacts.set(contact.phone, contact);
+  return contacts;
 }
 
 export async function findContact(trx: TenantTransaction, id: string): Promise<HelpdeskContact> {

@@ -4,7 +4,7 @@ import { withTenant } from '../../db/tenant-scope';
 import { systemAudit } from '../../platform/audit/audit-log';
 import type { SecretBox } from '../../platform/auth/secret-box';
 import { createChannel, findChannel } from './channels/channels';
-import { ingestInboundMessage } from './messages';
+import { ingestInboundMessage } from './inbound';
 import { queueOutboundMessage } from './outbound';
 import { createQueue } from './queues';
 import { createQuickReply } from './quick-replies';

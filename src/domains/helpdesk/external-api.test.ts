@@ -58,6 +58,32 @@ describe('helpdesk external API v1', () => {
     expect(await messageCount()).toBe(before + 2);
   });
 
+  it('sends arriving together are written together, each answered on its own: a bad one fails alone, a key sent twice is one message', async () => {
+    const before = await messageCount();
+    const key = `batch-${process.pid}`;
+    const good = Array.from({ length: 10 }, (_, n) => send({ number: `+55 (21) 98888-${1000 + n}`, body: `Aviso ${n}` }));
+    const [answers, invalidNumber, unknownField, keyed] = await Promise.all([
+      Promise.all(good),
+      send({ number: '123', body: 'x' }),
+      send({ number: '5521988880000', body: 'x', admin: true }),
+      Promise.all([1, 2].map(() => send({ number: '5521977770000', body: 'Pedido' }, { headers: { 'idempotency-key': key } }))),
+    ]);
+    expect(answers.map((response) => response.status)).toEqual(Array(10).fill(202));
+    const accepted = (await Promise.all(answers.map((response) => response.json()))) as Array<{ messageId: string; ticketId: string }>;
+    expect(new Set(accepted.map((answer) => answer.messageId)).size).toBe(10);
+    expect(new Set(accepted.map((answer) => answer.ticketId)).size).toBe(10);
+    expect([invalidNumber.status, ((await invalidNumber.json()) as { error: string }).error]).toEqual([400, 'ERR_INVALID_NUMBER']);
+    expect([unknownField.status, ((await unknownField.json()) as { error: string }).error]).toEqual([400, 'ERR_VALIDATION']);
+    expect(keyed.map((response) => response.status)).toEqual([202, 202]);
+    const keyedBodies = (await Promise.all(keyed.map((response) => response.json()))) as Array<{ messageId: string }>;
+    expect(keyedBodies[0]!.messageId).toBe(keyedBodies[1]!.messageId);
+    expect(keyed.filter((response) => response.headers.get('idempotent-replayed') === 'true')).toHaveLength(1);
+    expect(await messageCount()).toBe(before + 11);
+    // Every new ticket got its own number, none skipped.
+    const numbers = await withTenant(app.services.db, tenant.tenantId, (trx) => trx.selectFrom('helpdesk_tickets').select('number').orderBy('number').execute());
+    expect(numbers.map((row) => row.number)).toEqual(numbers.map((_, index) => index + 1));
+  });
+
   it('answers bad input with { error, message, details } and the right status, storing nothing', async () => {
     const cases: Array<[() => Promise<Response>, number, string]> = [
       [() => send({ number: '12', body: 'x' }), 400, 'ERR_INVALID_NUMBER'],

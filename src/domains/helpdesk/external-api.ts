@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import { z } from 'zod';
-import type { HelpdeskApiConfig, HelpdeskMessage, HelpdeskTicket } from '../../db/schema';
+import type { HelpdeskApiConfig, HelpdeskMessage } from '../../db/schema';
 import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
 import type { SecretBox } from '../../platform/auth/secret-box';
@@ -8,10 +9,9 @@ import { DomainError, notFound } from '../../platform/errors';
 import { text } from '../../platform/validation';
 import { createApiToken, revokeApiToken } from '../identity';
 import { assertChannelSends, findChannel } from './channels/channels';
-import { contactForPhone, phoneOrFail } from './contacts';
-import { recordOutbound, type OutboundQueue } from './messages';
-import { lockTicketOpening, takeTicketNumber } from './settings';
-import { activeTicketOf, announceTicket, recordTicketEvent } from './tickets';
+import { contactsForPhones } from './contacts';
+import { recordOutboundMessages, type OutboundQueue } from './messages';
+import { ticketsForContacts } from './tickets';
 
 /** The scope an external API token carries, and the only thing it can do. */
 export const EXTERNAL_API_SCOPE = 'helpdesk.external';
@@ -161,83 +161,142 @@ export interface ApiAnswer {
   replayed: boolean;
 }
 
+/** One send, validated: its number already in E.164. */
+export interface ApiSend {
+  input: ExternalSendBody;
+  phone: string;
+  idempotencyKey?: string;
+  path: string;
+}
+
+const API_TICKET_REASON = 'Mensagem enviada pela API';
+
 /**
- * Sends a message for an API client and answers at once (202): the message is stored and queued
- * in one transaction, and goes out through the delivery queue. A retry with the same
- * Idempotency-Key (or externalKey) gets the first answer back, never a second message; the key
- * is taken before any work, so concurrent retries wait for the first and then replay it.
+ * Sends messages for an API client and answers at once (202): each is stored and queued in the
+ * transaction, and goes out through the delivery queue. A retry with the same Idempotency-Key
+ * (or externalKey) gets the first answer back, never a second message; the key is taken before
+ * any work, so concurrent retries wait for the first and then replay it. Sends that arrive
+ * together are written together, in a fixed number of statements however many.
+ *
+ * A message to a contact with an active ticket goes on it; with none, on a new ticket that starts
+ * closed, so notifications do not fill the inbox; a reply from the contact reopens it within the
+ * reopen window, where agents see it.
  */
-export async function sendThroughApi(
+export async function sendThroughApi(trx: TenantTransaction, config: HelpdeskApiConfig, sends: readonly ApiSend[], queueOutbound: OutboundQueue): Promise<ApiAnswer[]> {
+  const answers: ApiAnswer[] = new Array(sends.length);
+  const keyOf = (send: ApiSend) => send.idempotencyKey ?? send.input.externalKey;
+  const { reserved, replays } = await reserveIdempotencyKeys(trx, config, sends.flatMap((send) => (keyOf(send) ? [{ key: keyOf(send)!, path: send.path }] : [])));
+  // Each key is sent once: by its first send in this batch, unless an earlier call holds it.
+  const firstWithKey = new Map<string, number>();
+  const toSend: number[] = [];
+  sends.forEach((send, index) => {
+    const key = keyOf(send);
+    const replay = key ? replays.get(key) : undefined;
+    if (replay) answers[index] = { ...replay, replayed: true };
+    else if (key && firstWithKey.has(key)) return;
+    else {
+      if (key) firstWithKey.set(key, index);
+      toSend.push(index);
+    }
+  });
+
+  if (toSend.length > 0) {
+    const channel = await findChannel(trx, config.channel_id);
+    assertChannelSends(channel);
+    const contacts = await contactsForPhones(trx, toSend.map((index) => ({ phone: sends[index]!.phone })));
+    const contactOf = (index: number) => contacts.get(sends[index]!.phone)!;
+    const { tickets } = await ticketsForContacts(
+      trx,
+      channel.id,
+      [...new Set(toSend.map((index) => contactOf(index).id))],
+      { actor: () => ({ type: 'api', id: null }), status: 'closed', reason: API_TICKET_REASON, reopens: false },
+    );
+    const messages = await recordOutboundMessages(
+      trx,
+      toSend.map((index) => {
+        const { input } = sends[index]!;
+        const contact = contactOf(index);
+        return {
+          ticket: tickets.get(contact.id)!.ticket,
+          to: contact.phone,
+          draft: { body: input.body, ...(input.mediaUrl ? { mediaUrl: input.mediaUrl } : {}), source: 'api' as const, apiConfigId: config.id, ...(input.externalKey ? { externalKey: input.externalKey } : {}) },
+        };
+      }),
+      queueOutbound,
+    );
+    toSend.forEach((index, position) => {
+      const message = messages[position]!;
+      answers[index] = { status: 202, body: { messageId: message.id, ticketId: message.ticket_id, status: message.status }, replayed: false };
+    });
+    await recordApiCalls(
+      trx,
+      config.id,
+      toSend.map((index) => ({ send: sends[index]!, answer: answers[index]!, reservedCallId: keyOf(sends[index]!) ? reserved.get(keyOf(sends[index]!)!) : undefined })),
+    );
+  }
+  // A key sent twice in this batch: the second send replays the first's answer.
+  sends.forEach((send, index) => {
+    if (!answers[index]) answers[index] = { ...answers[firstWithKey.get(keyOf(send)!)!]!, replayed: true };
+  });
+  return answers;
+}
+
+/** Takes the keys not taken yet (their call ids, by key); the others come back as their first answers. */
+async function reserveIdempotencyKeys(
   trx: TenantTransaction,
   config: HelpdeskApiConfig,
-  input: ExternalSendBody,
-  idempotencyKey: string | undefined,
-  path: string,
-  queueOutbound: OutboundQueue,
-): Promise<ApiAnswer> {
-  const key = idempotencyKey ?? input.externalKey;
-  let reservedCallId: string | undefined;
-  if (key) {
-    const reserved = await trx
+  keyed: ReadonlyArray<{ key: string; path: string }>,
+): Promise<{ reserved: Map<string, string>; replays: Map<string, Omit<ApiAnswer, 'replayed'>> }> {
+  const unique = [...new Map(keyed.map((entry) => [entry.key, entry])).values()];
+  if (unique.length === 0) return { reserved: new Map(), replays: new Map() };
+  const taken = await trx
+    .insertInto('helpdesk_api_calls')
+    .values(unique.map(({ key, path }) => ({ tenant_id: tenantOf(trx), api_config_id: config.id, method: 'POST', path: path.slice(0, 300), status_code: 202, idempotency_key: key })))
+    .onConflict((oc) => oc.columns(['tenant_id', 'api_config_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing())
+    .returning(['id', 'idempotency_key'])
+    .execute();
+  const reserved = new Map(taken.map((call) => [call.idempotency_key!, call.id]));
+  const heldElsewhere = unique.filter(({ key }) => !reserved.has(key)).map(({ key }) => key);
+  const firstCalls =
+    heldElsewhere.length === 0
+      ? []
+      : await trx.selectFrom('helpdesk_api_calls').select(['idempotency_key', 'status_code', 'response']).where('api_config_id', '=', config.id).where('idempotency_key', 'in', heldElsewhere).execute();
+  const replays = new Map(firstCalls.map((call) => [call.idempotency_key!, { status: call.status_code, body: call.response as ApiAnswer['body'] }]));
+  return { reserved, replays };
+}
+
+/** The calls a batch answered, in the config's recent calls: keyed ones fill their reservation. */
+async function recordApiCalls(
+  trx: TenantTransaction,
+  apiConfigId: string,
+  calls: ReadonlyArray<{ send: ApiSend; answer: ApiAnswer; reservedCallId: string | undefined }>,
+): Promise<void> {
+  const reserved = calls.filter((call) => call.reservedCallId !== undefined);
+  if (reserved.length > 0) {
+    const rows = sql.join(reserved.map((call) => sql`(${call.reservedCallId}::bigint, ${call.answer.body.messageId}::uuid, ${JSON.stringify(call.answer.body)}::jsonb)`));
+    await sql`
+      update helpdesk_api_calls set message_id = answered.message_id, response = answered.response
+      from (values ${rows}) as answered (id, message_id, response)
+      where helpdesk_api_calls.id = answered.id`.execute(trx);
+  }
+  const unkeyed = calls.filter((call) => call.reservedCallId === undefined);
+  if (unkeyed.length > 0) {
+    await trx
       .insertInto('helpdesk_api_calls')
-      .values({ tenant_id: tenantOf(trx), api_config_id: config.id, method: 'POST', path, status_code: 202, idempotency_key: key })
-      .onConflict((oc) => oc.columns(['tenant_id', 'api_config_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!reserved) {
-      const first = await trx.selectFrom('helpdesk_api_calls').select(['status_code', 'response']).where('api_config_id', '=', config.id).where('idempotency_key', '=', key).executeTakeFirstOrThrow();
-      return { status: first.status_code, body: first.response as ApiAnswer['body'], replayed: true };
-    }
-    reservedCallId = reserved.id;
+      .values(unkeyed.map(({ send, answer }) => ({ tenant_id: tenantOf(trx), api_config_id: apiConfigId, method: 'POST', path: send.path.slice(0, 300), status_code: answer.status, message_id: answer.body.messageId })))
+      .execute();
   }
-  const channel = await findChannel(trx, config.channel_id);
-  assertChannelSends(channel);
-  const contact = await contactForPhone(trx, phoneOrFail(input.number));
-  const ticket = await ticketForApiMessage(trx, channel.id, contact.id);
-  const message = await recordOutbound(
-    trx,
-    ticket,
-    { body: input.body, ...(input.mediaUrl ? { mediaUrl: input.mediaUrl } : {}), source: 'api', apiConfigId: config.id, ...(input.externalKey ? { externalKey: input.externalKey } : {}) },
-    queueOutbound,
-  );
-  const body = { messageId: message.id, ticketId: ticket.id, status: message.status };
-  if (reservedCallId) {
-    await trx.updateTable('helpdesk_api_calls').set({ message_id: message.id, response: JSON.stringify(body) }).where('id', '=', reservedCallId).execute();
-  } else {
-    await recordApiCall(trx, config.id, { method: 'POST', path, statusCode: 202, messageId: message.id });
-  }
-  return { status: 202, body, replayed: false };
 }
 
-/**
- * A message from the API goes on the contact's active ticket; with none, on a new ticket that
- * starts closed, so notifications do not fill the inbox; a reply from the contact reopens it
- * within the reopen window, where agents see it.
- */
-async function ticketForApiMessage(trx: TenantTransaction, channelId: string, contactId: string): Promise<HelpdeskTicket> {
-  const active = await activeTicketOf(trx, channelId, contactId);
-  if (active) return active;
-  await lockTicketOpening(trx);
-  const openedMeanwhile = await activeTicketOf(trx, channelId, contactId);
-  if (openedMeanwhile) return openedMeanwhile;
-  const ticket = await trx
-    .insertInto('helpdesk_tickets')
-    .values({ tenant_id: tenantOf(trx), number: await takeTicketNumber(trx), channel_id: channelId, contact_id: contactId, status: 'closed', closed_at: new Date(), close_reason: 'Mensagem enviada pela API' })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await recordTicketEvent(trx, ticket.id, { type: 'api', id: null }, { action: 'created', toStatus: 'closed', reason: 'Mensagem enviada pela API' });
-  await announceTicket(trx, ticket, 'created');
-  return ticket;
-}
-
+/** A call that failed, kept in the config's recent calls. */
 export async function recordApiCall(
   trx: TenantTransaction,
   apiConfigId: string,
-  call: { method: string; path: string; statusCode: number; error?: string; messageId?: string },
+  call: { method: string; path: string; statusCode: number; error?: string },
 ): Promise<void> {
   await trx
     .insertInto('helpdesk_api_calls')
-    .values({ tenant_id: tenantOf(trx), api_config_id: apiConfigId, method: call.method, path: call.path.slice(0, 300), status_code: call.statusCode, error: call.error?.slice(0, 300) ?? null, message_id: call.messageId ?? null })
+    .values({ tenant_id: tenantOf(trx), api_config_id: apiConfigId, method: call.method, path: call.path.slice(0, 300), status_code: call.statusCode, error: call.error?.slice(0, 300) ?? null })
     .execute();
 }
 

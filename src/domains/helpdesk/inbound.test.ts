@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { withTenant } from '../../db/tenant-scope';
 import { seedTenant, startTestApp, type TestTenant } from '../../../test/support/app';
 import { ownerCaller, storedEvents, type Caller } from '../../../test/support/identity';
@@ -55,6 +56,36 @@ describe('helpdesk inbound: n8n webhooks', () => {
     expect(new Set(bodies.map((body) => body.messageId)).size).toBe(1);
     expect(bodies.filter((body) => !body.duplicate)).toHaveLength(1);
     expect(await messageCount()).toBe(before + 1);
+  });
+
+  it('messages arriving together are stored together, in order, each answered on its own: a bad call among them fails alone', async () => {
+    const from = '5511999990777';
+    const payloads = Array.from({ length: 12 }, (_, n) => inbound({ from, body: `linha ${n}` }));
+    const before = await messageCount();
+    const answers = await Promise.all([
+      ...payloads.map((payload) => postMessage(payload)),
+      postMessage(inbound({ from }), { 'x-webhook-secret': 'whsec_wrong' }),
+      postMessage({ ...inbound({ from }), timestamp: 'ontem' }),
+      postMessage(inbound({ from: '123' })),
+      postMessage(payloads[3]),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([...Array(12).fill(200), 401, 400, 400, 200]);
+    const bodies = (await Promise.all(answers.map((answer) => answer.json()))) as Array<{ messageId: string; ticketId: string; duplicate: boolean; error?: string }>;
+    expect(bodies.slice(12, 15).map((body) => body.error)).toEqual(['ERR_WEBHOOK_UNAUTHORIZED', 'ERR_VALIDATION', 'ERR_INVALID_NUMBER']);
+    expect(bodies[15]).toEqual({ ...bodies[3], duplicate: true });
+    expect(bodies.slice(0, 12).every((body) => !body.duplicate)).toBe(true);
+    expect(await messageCount()).toBe(before + 12);
+    const ticketIds = new Set(bodies.slice(0, 12).map((body) => body.ticketId));
+    expect(ticketIds.size).toBe(1);
+    const [ticketId] = [...ticketIds];
+    const ticket = await owner.helpdesk.tickets.get({ id: ticketId! });
+    expect(ticket.unreadCount).toBe(12);
+    // Each message has its own time, so the conversation keeps the order they were stored in, and the preview is the last one's.
+    const stored = await withTenant(app.services.db, tenant.tenantId, (trx) =>
+      trx.selectFrom('helpdesk_messages').select(['body', sql<string>`created_at::text`.as('at')]).where('ticket_id', '=', ticketId!).orderBy('created_at').orderBy('id').execute(),
+    );
+    expect(new Set(stored.map((row) => row.at)).size).toBe(12);
+    expect(ticket.lastMessagePreview).toBe(stored.at(-1)!.body);
   });
 
   it('concurrent first messages from one contact open one ticket, with gap-free numbers', async () => {

@@ -1,19 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { HelpdeskChannel, HelpdeskContact, HelpdeskMessage, HelpdeskTicket, MessageSource } from '../../db/schema';
+import type { HelpdeskChannel, HelpdeskMessage, HelpdeskTicket, MessageSource } from '../../db/schema';
 import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import { recordAudit } from '../../platform/audit/audit-log';
 import { DomainError, notFound } from '../../platform/errors';
 import { appendEvent } from '../../platform/events/outbox';
 import { decodeKeysetCursor, encodeKeysetCursor, exactTimestamp } from '../../platform/keyset-cursor';
 import { queueApiStatusCallback } from './api-callbacks';
-import { assertChannelSends, isPaused, markChannelWorking } from './channels/channels';
-import type { DeliveryStatus, InboundMessage, InboundStatus, MessageKind } from './channels/provider';
-import { contactForPhone, phoneOrFail } from './contacts';
-import { isOpenAt, type BusinessHours } from './business-hours';
+import { assertChannelSends, isPaused } from './channels/channels';
+import type { DeliveryStatus, InboundStatus, MessageKind } from './channels/provider';
 import { describeOwnMedia } from './media';
-import { routeByQueueMenu } from './queue-menu';
-import { getHelpdeskSettings, lockTicketOpening, takeTicketNumber, type HelpdeskSettingsView } from './settings';
-import { activeTicketOf, announceTicket, findVisibleTicket, recordTicketEvent, transitionTicket, type TicketCommand } from './tickets';
+import { announceTicket, findVisibleTicket, transitionTicket, type TicketCommand } from './tickets';
 
 export interface MessageView {
   id: string;
@@ -60,12 +57,12 @@ const MEDIA_PREVIEWS: Partial<Record<MessageKind, string>> = {
   contacts: '👤 Contato',
 };
 
-function previewOf(kind: string, body: string, isNote = false): string {
+export function previewOf(kind: string, body: string, isNote = false): string {
   const text = body.trim() || MEDIA_PREVIEWS[kind as MessageKind] || 'Mensagem';
   return `${isNote ? '📝 ' : ''}${text}`.slice(0, PREVIEW_LENGTH);
 }
 
-async function announceMessage(trx: TenantTransaction, message: HelpdeskMessage): Promise<void> {
+export async function announceMessage(trx: TenantTransaction, message: HelpdeskMessage): Promise<void> {
   await appendEvent(trx, 'message.created', {
     messageId: message.id,
     ticketId: message.ticket_id,
@@ -79,154 +76,46 @@ async function announceMessage(trx: TenantTransaction, message: HelpdeskMessage)
 }
 
 /**
- * A ticket's last activity moves to this transaction's time (its messages' created_at, to the
- * microsecond), never backwards when an earlier-started transaction commits later.
+ * Tickets show their newest message: its time (to the microsecond, so the inbox's keyset pages
+ * keep their order), its preview, and the unread count, up by the contact's new messages or
+ * cleared by a reply. One statement for any number of tickets; announced to the inbox.
  */
-const latestActivity = sql<Date>`greatest(helpdesk_tickets.last_message_at, now())`;
-
-export interface IngestResult {
-  messageId: string;
-  ticketId: string;
-  duplicate: boolean;
+export async function showLatestMessages(
+  trx: TenantTransaction,
+  latest: ReadonlyArray<{ messageId: string; preview: string; unread: { add: number } | 'clear' }>,
+): Promise<HelpdeskTicket[]> {
+  if (latest.length === 0) return [];
+  const rows = sql.join(latest.map(({ messageId, preview, unread }) => sql`(${messageId}::uuid, ${preview}::text, ${unread === 'clear' ? null : unread.add}::integer)`));
+  const { rows: tickets } = await sql<HelpdeskTicket>`
+    update helpdesk_tickets
+    set unread_count = case when latest.unread_added is null then 0 else helpdesk_tickets.unread_count + latest.unread_added end,
+        last_message_at = greatest(helpdesk_tickets.last_message_at, message.created_at),
+        last_message_preview = latest.preview,
+        updated_at = now()
+    from (values ${rows}) as latest (message_id, preview, unread_added)
+    join helpdesk_messages message on message.id = latest.message_id
+    where helpdesk_tickets.id = message.ticket_id
+    returning helpdesk_tickets.*`.execute(trx);
+  for (const ticket of tickets) await announceTicket(trx, ticket, 'message');
+  return tickets;
 }
 
 /**
- * Stores one message a contact sent, exactly once: the provider's id is unique per channel, so
- * a retried or concurrent duplicate finds the first copy. The message lands on the contact's
- * active ticket, or reopens their last one within the tenant's reopen window, or opens a new one.
+ * Messages of the channel by the provider's ids, one unique-index probe per id. (`external_id in
+ * (…)` can be planned as a walk over all the channel's messages with the list as a filter when
+ * statistics lag behind a fast-growing channel; a lateral lookup with `limit 1` per key cannot be
+ * flattened into that plan. The batch lookups of contacts and tickets are written the same way.)
  */
-export async function ingestInboundMessage(trx: TenantTransaction, channel: HelpdeskChannel, inbound: InboundMessage, queueOutbound: OutboundQueue): Promise<IngestResult> {
-  const phone = phoneOrFail(inbound.from);
-  const contact = await contactForPhone(trx, phone, inbound.contactName);
-  const body = inbound.body ?? '';
-  const preview = previewOf(inbound.kind, body);
-  const quotedId = inbound.quotedExternalId ? ((await messageByExternalId(trx, channel.id, inbound.quotedExternalId))?.id ?? null) : null;
-  const store = (ticket: HelpdeskTicket) => insertInboundMessage(trx, ticket, inbound, body, quotedId);
-
-  // The usual case, in as few round trips as possible: the contact's active ticket takes it.
-  const active = await activeTicketOf(trx, channel.id, contact.id);
-  let ticket: HelpdeskTicket;
-  let opened = false;
-  let settings: HelpdeskSettingsView | undefined;
-  let queueMenu: boolean | null = null;
-  let message = active ? await store(active) : undefined;
-  if (active && message) {
-    ({ queueMenu, ...ticket } = await countUnread(trx, active.id, message, preview));
-  } else {
-    // A retried or concurrent copy of a stored message, or the first message of a (re)opened ticket.
-    const known = await messageByExternalId(trx, channel.id, inbound.externalId);
-    if (known) return { messageId: known.id, ticketId: known.ticket_id, duplicate: true };
-    let isNew: boolean;
-    ({ ticket, isNew, opened, settings } = await ticketForInbound(trx, channel, contact, preview));
-    message = await store(ticket);
-    if (!message) {
-      const first = await messageByExternalId(trx, channel.id, inbound.externalId);
-      if (!first) throw new Error('inbound message conflicted but no first copy exists');
-      return { messageId: first.id, ticketId: first.ticket_id, duplicate: true };
-    }
-    if (!isNew) ({ queueMenu, ...ticket } = await countUnread(trx, ticket.id, message, preview));
-  }
-  await announceMessage(trx, message);
-  await markChannelWorking(trx, channel);
-  const routes = settings?.queueMenu ?? queueMenu ?? (await getHelpdeskSettings(trx)).queueMenu;
-  const routed = routes ? await routeByQueueMenu(trx, ticket, { body, opened }, queueOutbound) : ticket;
-  if (opened && settings?.outOfHoursMessage && !(await isOpenNow(trx, routed, settings))) {
-    await recordOutbound(trx, routed, { body: settings.outOfHoursMessage, source: 'system' }, queueOutbound);
-  }
-  return { messageId: message.id, ticketId: ticket.id, duplicate: false };
-}
-
-/**
- * The ticket shows the new message: one more unread, its preview and time. Whether the tenant
- * routes by queue menu comes back with it, saving a read on the busiest path.
- */
-async function countUnread(trx: TenantTransaction, ticketId: string, message: HelpdeskMessage, preview: string): Promise<HelpdeskTicket & { queueMenu: boolean | null }> {
-  const ticket = await trx
-    .updateTable('helpdesk_tickets')
-    .set((eb) => ({ unread_count: eb('unread_count', '+', 1), last_message_at: latestActivity, last_message_preview: preview, updated_at: new Date() }))
-    .where('id', '=', ticketId)
-    .returningAll()
-    .returning((eb) => eb.selectFrom('helpdesk_settings').select('queue_menu_enabled').whereRef('helpdesk_settings.tenant_id', '=', 'helpdesk_tickets.tenant_id').as('queueMenu'))
-    .executeTakeFirstOrThrow();
-  await announceTicket(trx, ticket, 'message');
-  return ticket;
-}
-
-/** Inserts the message on the ticket, or nothing when the provider's id is already stored (a duplicate). */
-async function insertInboundMessage(trx: TenantTransaction, ticket: HelpdeskTicket, inbound: InboundMessage, body: string, quotedId: string | null): Promise<HelpdeskMessage | undefined> {
-  return trx
-    .insertInto('helpdesk_messages')
-    .values({
-      tenant_id: tenantOf(trx),
-      ticket_id: ticket.id,
-      channel_id: ticket.channel_id,
-      contact_id: ticket.contact_id,
-      direction: 'inbound',
-      kind: inbound.kind,
-      body,
-      media_url: inbound.media?.url ?? null,
-      media_mime_type: inbound.media?.mimeType ?? null,
-      media_size_bytes: inbound.media?.sizeBytes ?? null,
-      media_file_name: inbound.media?.fileName ?? null,
-      quoted_message_id: quotedId,
-      external_id: inbound.externalId,
-      status: 'received',
-      source: 'contact',
-      sent_at: inbound.sentAt,
-    })
-    .onConflict((oc) => oc.columns(['tenant_id', 'channel_id', 'external_id']).where('external_id', 'is not', null).doNothing())
-    .returningAll()
-    .executeTakeFirst();
+export async function messagesByExternalId(trx: TenantTransaction, channelId: string, externalIds: readonly string[]): Promise<Map<string, HelpdeskMessage>> {
+  if (externalIds.length === 0) return new Map();
+  const { rows } = await sql<HelpdeskMessage>`
+    select message.* from unnest(${[...externalIds]}::text[]) as wanted (external_id)
+    cross join lateral (select * from helpdesk_messages where channel_id = ${channelId} and external_id = wanted.external_id limit 1) as message`.execute(trx);
+  return new Map(rows.map((message) => [message.external_id!, message]));
 }
 
 async function messageByExternalId(trx: TenantTransaction, channelId: string, externalId: string): Promise<HelpdeskMessage | undefined> {
-  return trx.selectFrom('helpdesk_messages').selectAll().where('channel_id', '=', channelId).where('external_id', '=', externalId).executeTakeFirst();
-}
-
-async function ticketForInbound(
-  trx: TenantTransaction,
-  channel: HelpdeskChannel,
-  contact: HelpdeskContact,
-  preview: string,
-): Promise<{ ticket: HelpdeskTicket; isNew: boolean; opened: boolean; settings?: HelpdeskSettingsView }> {
-  // Called when the contact had no active ticket a moment ago: take the lock, then look again.
-  const settings = await lockTicketOpening(trx);
-  // Another first message may have opened one while this transaction waited for the lock.
-  const openedMeanwhile = await activeTicketOf(trx, channel.id, contact.id);
-  if (openedMeanwhile) return { ticket: openedMeanwhile, isNew: false, opened: false };
-
-  const contactActor = { type: 'contact' as const, id: contact.id };
-  const lastClosed = await trx
-    .selectFrom('helpdesk_tickets')
-    .selectAll()
-    .where('channel_id', '=', channel.id)
-    .where('contact_id', '=', contact.id)
-    .where('status', '=', 'closed')
-    .where('closed_at', '>', sql<Date>`now() - make_interval(mins => ${settings.reopenWindowMinutes})`)
-    .orderBy('closed_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (lastClosed) {
-    const reopened = await transitionTicket(trx, lastClosed, 'reopen', contactActor, { status: 'pending', reason: 'Nova mensagem do contato dentro da janela de reabertura' });
-    return { ticket: reopened, isNew: false, opened: true, settings };
-  }
-
-  const ticket = await trx
-    .insertInto('helpdesk_tickets')
-    .values({
-      tenant_id: tenantOf(trx),
-      number: await takeTicketNumber(trx),
-      channel_id: channel.id,
-      contact_id: contact.id,
-      status: 'pending',
-      unread_count: 1,
-      last_message_preview: preview,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await recordTicketEvent(trx, ticket.id, contactActor, { action: 'created', toStatus: 'pending' });
-  await announceTicket(trx, ticket, 'created');
-  return { ticket, isNew: true, opened: true, settings };
+  return (await messagesByExternalId(trx, channelId, [externalId])).get(externalId);
 }
 
 const STATUS_RANK: Record<DeliveryStatus, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 1.5 };
@@ -330,56 +219,99 @@ export interface OutboundDraft {
   externalKey?: string;
 }
 
+/** The ticket a draft goes on, and the contact's phone it goes to (read when not given). */
+export interface OutboundEntry {
+  ticket: HelpdeskTicket;
+  draft: OutboundDraft;
+  to?: string;
+}
+
 /**
  * Stores an outbound message (or note) on a ticket and, unless it is a note, queues it for
  * delivery in the same transaction: it is sent once the change commits, and never if it does not.
  */
 export async function recordOutbound(trx: TenantTransaction, ticket: HelpdeskTicket, draft: OutboundDraft, queueOutbound: OutboundQueue): Promise<HelpdeskMessage> {
-  const kind = draft.mediaUrl ? mediaKindOfUrl(draft.mediaUrl) : 'text';
-  const channel = draft.isNote ? undefined : await trx.selectFrom('helpdesk_channels').selectAll().where('id', '=', ticket.channel_id).executeTakeFirstOrThrow();
-  // People are told the channel is disconnected; an automatic reply is kept, marked as not sent.
-  const heldBack = channel !== undefined && draft.source === 'system' && isPaused(channel);
-  // A file uploaded here keeps its type, size and name on the message (a document needs its name on WhatsApp).
-  const ownMedia = draft.mediaUrl ? await describeOwnMedia(trx, draft.mediaUrl) : undefined;
-  if (channel && !heldBack) assertChannelSends(channel);
-  const message = await trx
-    .insertInto('helpdesk_messages')
-    .values({
-      tenant_id: tenantOf(trx),
-      ticket_id: ticket.id,
-      channel_id: ticket.channel_id,
-      contact_id: ticket.contact_id,
-      direction: 'outbound',
-      kind,
-      body: draft.body,
-      is_note: draft.isNote ?? false,
-      media_url: draft.mediaUrl ?? null,
-      media_mime_type: ownMedia?.mime_type ?? null,
-      media_size_bytes: ownMedia?.size_bytes ?? null,
-      media_file_name: ownMedia?.file_name ?? null,
-      quoted_message_id: draft.quotedMessageId ?? null,
-      status: draft.isNote ? 'sent' : heldBack ? 'failed' : 'pending',
-      failure_reason: heldBack ? 'Canal desconectado' : null,
-      sender_user_id: draft.senderUserId ?? null,
-      source: draft.source,
-      api_config_id: draft.apiConfigId ?? null,
-      external_key: draft.externalKey ?? null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await announceMessage(trx, message);
-  const updated = await trx
-    .updateTable('helpdesk_tickets')
-    .set({ last_message_at: latestActivity, last_message_preview: previewOf(kind, draft.body, draft.isNote), unread_count: 0, updated_at: new Date() })
-    .where('id', '=', ticket.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await announceTicket(trx, updated, 'message');
-  if (channel && !heldBack) {
-    const contact = await trx.selectFrom('helpdesk_contacts').select('phone').where('id', '=', ticket.contact_id).executeTakeFirstOrThrow();
-    await queueOutbound(trx, channel, message, contact.phone);
+  const [message] = await recordOutboundMessages(trx, [{ ticket, draft }], queueOutbound);
+  return message!;
+}
+
+/** `recordOutbound` for several drafts at once (an API batch), in a fixed number of statements. */
+export async function recordOutboundMessages(trx: TenantTransaction, entries: readonly OutboundEntry[], queueOutbound: OutboundQueue): Promise<HelpdeskMessage[]> {
+  const channelIds = [...new Set(entries.filter((entry) => !entry.draft.isNote).map((entry) => entry.ticket.channel_id))];
+  const channels = new Map(
+    channelIds.length === 0 ? [] : (await trx.selectFrom('helpdesk_channels').selectAll().where('id', 'in', channelIds).execute()).map((channel) => [channel.id, channel]),
+  );
+  const planned = [];
+  for (const { ticket, draft, to } of entries) {
+    const kind = draft.mediaUrl ? mediaKindOfUrl(draft.mediaUrl) : 'text';
+    const channel = draft.isNote ? undefined : channels.get(ticket.channel_id);
+    if (!draft.isNote && !channel) throw notFound('Canal');
+    // People are told the channel is disconnected; an automatic reply is kept, marked as not sent.
+    const heldBack = channel !== undefined && draft.source === 'system' && isPaused(channel);
+    if (channel && !heldBack) assertChannelSends(channel);
+    // A file uploaded here keeps its type, size and name on the message (a document needs its name on WhatsApp).
+    const ownMedia = draft.mediaUrl ? await describeOwnMedia(trx, draft.mediaUrl) : undefined;
+    planned.push({ id: randomUUID(), ticket, draft, to, kind, channel: heldBack ? undefined : channel, heldBack, ownMedia });
   }
-  return message;
+  const inserted = await trx
+    .insertInto('helpdesk_messages')
+    .values(
+      planned.map(({ id, ticket, draft, kind, heldBack, ownMedia }, position) => ({
+        id,
+        tenant_id: tenantOf(trx),
+        ticket_id: ticket.id,
+        channel_id: ticket.channel_id,
+        contact_id: ticket.contact_id,
+        direction: 'outbound' as const,
+        kind,
+        body: draft.body,
+        is_note: draft.isNote ?? false,
+        media_url: draft.mediaUrl ?? null,
+        media_mime_type: ownMedia?.mime_type ?? null,
+        media_size_bytes: ownMedia?.size_bytes ?? null,
+        media_file_name: ownMedia?.file_name ?? null,
+        quoted_message_id: draft.quotedMessageId ?? null,
+        status: draft.isNote ? ('sent' as const) : heldBack ? ('failed' as const) : ('pending' as const),
+        failure_reason: heldBack ? 'Canal desconectado' : null,
+        sender_user_id: draft.senderUserId ?? null,
+        source: draft.source,
+        api_config_id: draft.apiConfigId ?? null,
+        external_key: draft.externalKey ?? null,
+        created_at: messageClock(position),
+      })),
+    )
+    .returningAll()
+    .execute();
+  const byId = new Map(inserted.map((message) => [message.id, message]));
+  const messages = planned.map((plan) => byId.get(plan.id)!);
+  for (const message of messages) await announceMessage(trx, message);
+  const latest = latestPerTicket(planned.map((plan) => ({ ticketId: plan.ticket.id, messageId: plan.id, preview: previewOf(plan.kind, plan.draft.body, plan.draft.isNote) })));
+  await showLatestMessages(
+    trx,
+    [...latest].map((entry) => ({ ...entry, unread: 'clear' as const })),
+  );
+  const unknownPhones = [...new Set(planned.filter((plan) => plan.channel && plan.to === undefined).map((plan) => plan.ticket.contact_id))];
+  const phones = new Map(
+    unknownPhones.length === 0 ? [] : (await trx.selectFrom('helpdesk_contacts').select(['id', 'phone']).where('id', 'in', unknownPhones).execute()).map((contact) => [contact.id, contact.phone]),
+  );
+  for (const [index, plan] of planned.entries()) {
+    if (plan.channel) await queueOutbound(trx, plan.channel, messages[index]!, plan.to ?? phones.get(plan.ticket.contact_id)!);
+  }
+  return messages;
+}
+
+/**
+ * The time of the `position`-th message written by one statement: the wall clock (not the
+ * transaction's start, so a reply sorts after what it answers), and one microsecond more per
+ * position, so a batch keeps its order even where the clock is coarser than a row.
+ */
+export const messageClock = (position: number) => sql<Date>`clock_timestamp() + ${position} * interval '1 microsecond'`;
+
+/** The last of each ticket's messages in a batch, by ticket. */
+export function latestPerTicket<Entry extends { ticketId: string }>(entries: readonly Entry[]): IterableIterator<Entry> {
+  const latest = new Map<string, Entry>();
+  for (const entry of entries) latest.set(entry.ticketId, entry);
+  return latest.values();
 }
 
 export interface SendMessageInput {
@@ -439,10 +371,3 @@ export async function listMessages(
 }
 
 
-/** Business hours of the ticket's queue when it has its own, else the tenant's, in the tenant's zone. */
-async function isOpenNow(trx: TenantTransaction, ticket: HelpdeskTicket, settings: HelpdeskSettingsView): Promise<boolean> {
-  const tenant = await trx.selectFrom('tenants').select('timezone').where('id', '=', tenantOf(trx)).executeTakeFirstOrThrow();
-  const queue = ticket.queue_id ? await trx.selectFrom('helpdesk_queues').select('business_hours').where('id', '=', ticket.queue_id).executeTakeFirst() : undefined;
-  const hours = (queue?.business_hours as BusinessHours | null | undefined) ?? settings.businessHours;
-  return isOpenAt(hours, tenant.timezone, new Date());
-}

@@ -10,8 +10,14 @@ import { channelForWebhook, isAuthenticWebhook, whatsappCredentials } from './ch
 import { queueWhatsappMediaDownload } from './channels/whatsapp-media';
 import { batchForPhoneNumber, parseWhatsappWebhook, verifyWebhookSubscription, verifyWhatsappSignature } from './channels/whatsapp-webhook';
 import { n8nInboundMessage, n8nInboundStatus, toInboundMessage, toInboundStatus } from './channels/n8n';
-import { applyReportedStatus, ingestInboundMessage } from './messages';
+import { applyReportedStatus } from './messages';
+import { ingestInboundMessages, type IngestResult } from './inbound';
+import { phoneOrFail } from './contacts';
+import { GroupCommit, settle, writeAccepted } from '../../db/group-commit';
 import { queueOutboundMessage } from './outbound';
+
+/** The most messages one transaction takes; more wait for the next. */
+const MAX_MESSAGES_PER_COMMIT = 200;
 
 /**
  * The n8n webhooks of a channel. A call is authenticated by the channel's secret before its body
@@ -20,13 +26,26 @@ import { queueOutboundMessage } from './outbound';
  */
 export function helpdeskWebhooks(services: Services): express.Router {
   const webhooks = express.Router();
+  // A channel's messages that arrive together are checked and stored in one transaction (group commit).
+  const inbound = new GroupCommit<WebhookCall, IngestResult>({
+    maxBatch: MAX_MESSAGES_PER_COMMIT,
+    writeBatch: async (channelId, calls) => {
+      const channel = await webhookChannel(services, channelId, 'n8n');
+      const checked = calls.map((call) =>
+        settle(() => {
+          const message = toInboundMessage(checkedPayload(services, channel, call, n8nInboundMessage));
+          phoneOrFail(message.from);
+          return message;
+        }),
+      );
+      return writeAccepted(checked, (messages) => inTenantOf(services, channel, (trx) => ingestInboundMessages(trx, channel, messages, queueOutboundMessage)));
+    },
+  });
 
   webhooks.post(
     '/n8n/channels/:channelId/messages',
     handleAsync(async (req, res) => {
-      const { channel, payload } = await authenticatedCall(services, req, n8nInboundMessage);
-      const result = await inTenantOf(services, channel, (trx) => ingestInboundMessage(trx, channel, toInboundMessage(payload), queueOutboundMessage));
-      res.status(200).json(result);
+      res.status(200).json(await inbound.submit(String(req.params.channelId), webhookCallOf(req)));
     }),
   );
 
@@ -42,7 +61,7 @@ export function helpdeskWebhooks(services: Services): express.Router {
   webhooks.get(
     '/whatsapp/channels/:channelId',
     handleAsync(async (req, res) => {
-      const channel = await webhookChannel(services, req, 'whatsapp_cloud');
+      const channel = await webhookChannel(services, String(req.params.channelId), 'whatsapp_cloud');
       const verification = verifyWebhookSubscription(req.query as Record<string, unknown>, services.secrets.open(channel.webhook_secret_sealed));
       if (!verification.ok) throw new RestError(403, 'ERR_WEBHOOK_UNAUTHORIZED', verification.reason);
       res.status(200).type('text/plain').send(verification.challenge);
@@ -52,7 +71,7 @@ export function helpdeskWebhooks(services: Services): express.Router {
   webhooks.post(
     '/whatsapp/channels/:channelId',
     handleAsync(async (req, res) => {
-      const channel = await webhookChannel(services, req, 'whatsapp_cloud');
+      const channel = await webhookChannel(services, String(req.params.channelId), 'whatsapp_cloud');
       const { appSecret, phoneNumberId } = whatsappCredentials(channel, services.secrets);
       if (!verifyWhatsappSignature(rawBodyOf(req), req.get('x-hub-signature-256'), appSecret)) {
         services.logger.warn({ channelId: channel.id }, 'whatsapp webhook refused: bad X-Hub-Signature-256');
@@ -65,12 +84,10 @@ export function helpdeskWebhooks(services: Services): express.Router {
       }
       const batch = batchForPhoneNumber(parsed.batch, phoneNumberId);
       const result = await inTenantOf(services, channel, async (trx) => {
-        const messages = [];
-        for (const message of batch.messages) {
-          const ingested = await ingestInboundMessage(trx, channel, message, queueOutboundMessage);
-          const providerMediaId = message.media?.providerMediaId;
-          if (!ingested.duplicate && providerMediaId && !message.media?.url) await queueWhatsappMediaDownload(trx, { messageId: ingested.messageId, providerMediaId });
-          messages.push(ingested);
+        const messages = await ingestInboundMessages(trx, channel, batch.messages, queueOutboundMessage);
+        for (const [index, ingested] of messages.entries()) {
+          const media = batch.messages[index]!.media;
+          if (!ingested.duplicate && media?.providerMediaId && !media.url) await queueWhatsappMediaDownload(trx, { messageId: ingested.messageId, providerMediaId: media.providerMediaId });
         }
         let statuses = 0;
         for (const status of batch.statuses) {
@@ -93,31 +110,49 @@ export function helpdeskWebhooks(services: Services): express.Router {
 /** A channel as a webhook finds it: with whether its tenant has the helpdesk on. */
 type WebhookChannel = HelpdeskChannel & { helpdeskEnabled: boolean };
 
-async function webhookChannel(services: Services, req: Request, type: HelpdeskChannel['type']): Promise<WebhookChannel> {
-  const channelId = String(req.params.channelId);
+async function webhookChannel(services: Services, channelId: string, type: HelpdeskChannel['type']): Promise<WebhookChannel> {
   const channel = isUuid(channelId) ? await channelForWebhook(services.db, channelId, type) : undefined;
   if (!channel) throw new RestError(404, 'ERR_CHANNEL_NOT_FOUND', type === 'n8n' ? 'Canal n8n inexistente' : 'Canal WhatsApp inexistente');
   return channel;
 }
 
-async function authenticatedCall<Schema extends z.ZodType>(services: Services, req: Request, schema: Schema): Promise<{ channel: WebhookChannel; payload: z.output<Schema> }> {
-  const channel = await webhookChannel(services, req, 'n8n');
-  const authentic = isAuthenticWebhook(channel, services.secrets, { secret: req.get('x-webhook-secret'), signature: req.get('x-webhook-signature') }, rawBodyOf(req));
-  if (!authentic) {
-    services.logger.warn({ channelId: channel.id, path: req.path }, 'webhook refused: wrong secret or signature');
+/** What an n8n webhook call brings, kept as it came until the channel's secret vouches for it. */
+interface WebhookCall {
+  secret: string | undefined;
+  signature: string | undefined;
+  rawBody: Buffer;
+  body: unknown;
+  path: string;
+}
+
+const webhookCallOf = (req: Request): WebhookCall => ({ secret: req.get('x-webhook-secret'), signature: req.get('x-webhook-signature'), rawBody: rawBodyOf(req), body: req.body, path: req.path });
+
+/** The call's payload once its secret or signature is the channel's (401) and it is valid whole (400). */
+function checkedPayload<Schema extends z.ZodType>(services: Services, channel: WebhookChannel, call: WebhookCall, schema: Schema): z.output<Schema> {
+  if (!isAuthenticWebhook(channel, services.secrets, { secret: call.secret, signature: call.signature }, call.rawBody)) {
+    services.logger.warn({ channelId: channel.id, path: call.path }, 'webhook refused: wrong secret or signature');
     throw new RestError(401, 'ERR_WEBHOOK_UNAUTHORIZED', 'Segredo ou assinatura do webhook inválidos (X-Webhook-Secret ou X-Webhook-Signature: sha256=<hmac>)');
   }
-  const parsed = schema.safeParse(req.body);
+  const parsed = schema.safeParse(call.body);
   if (!parsed.success) {
-    services.logger.warn({ channelId: channel.id, path: req.path, issues: parsed.error.issues.slice(0, 5) }, 'webhook refused: invalid payload');
+    services.logger.warn({ channelId: channel.id, path: call.path, issues: parsed.error.issues.slice(0, 5) }, 'webhook refused: invalid payload');
     throw parsed.error;
   }
-  return { channel, payload: parsed.data };
+  return parsed.data;
+}
+
+async function authenticatedCall<Schema extends z.ZodType>(services: Services, req: Request, schema: Schema): Promise<{ channel: WebhookChannel; payload: z.output<Schema> }> {
+  const channel = await webhookChannel(services, String(req.params.channelId), 'n8n');
+  return { channel, payload: checkedPayload(services, channel, webhookCallOf(req), schema) };
+}
+
+function assertHelpdeskEnabled(channel: WebhookChannel): void {
+  if (!channel.helpdeskEnabled) throw new RestError(403, 'ERR_MODULE_DISABLED', 'O módulo Atendimento não está ativo para esta empresa', { module: 'helpdesk' });
 }
 
 /** The channel's tenant, refused when its helpdesk module is off. */
 async function inTenantOf<T>(services: Services, channel: WebhookChannel, work: (trx: TenantTransaction) => Promise<T>): Promise<T> {
-  if (!channel.helpdeskEnabled) throw new RestError(403, 'ERR_MODULE_DISABLED', 'O módulo Atendimento não está ativo para esta empresa', { module: 'helpdesk' });
+  assertHelpdeskEnabled(channel);
   return withTenant(services.db, channel.tenant_id, work);
 }
 

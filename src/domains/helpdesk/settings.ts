@@ -35,15 +35,16 @@ export async function lockTicketOpening(trx: TenantTransaction): Promise<Helpdes
   return toSettingsView(row);
 }
 
-/** The next ticket number; call only while holding lockTicketOpening. */
-export async function takeTicketNumber(trx: TenantTransaction): Promise<number> {
+/** The next `count` ticket numbers, in order; call only while holding lockTicketOpening. */
+export async function takeTicketNumbers(trx: TenantTransaction, count: number): Promise<number[]> {
   const row = await trx
     .updateTable('helpdesk_settings')
-    .set((eb) => ({ last_ticket_number: eb('last_ticket_number', '+', 1) }))
+    .set((eb) => ({ last_ticket_number: eb('last_ticket_number', '+', count) }))
     .where('tenant_id', '=', tenantOf(trx))
     .returning('last_ticket_number')
     .executeTakeFirstOrThrow();
-  return row.last_ticket_number;
+  const first = row.last_ticket_number - count + 1;
+  return Array.from({ length: count }, (_, offset) => first + offset);
 }
 
 function toSettingsView(

@@ -5,7 +5,7 @@ import { addUser, expectTrpcError, ownerCaller, trpcError, type Caller, type Tes
 import { withTenant } from '../../db/tenant-scope';
 import type { Services } from '../../services';
 import { findChannel } from './channels/channels';
-import { ingestInboundMessage } from './messages';
+import { ingestInboundMessage } from './inbound';
 import { queueOutboundMessage } from './outbound';
 
 describe('helpdesk tickets: state machine, queues and the inbox', () => {

@@ -7,6 +7,7 @@ import { appendEvent } from '../../platform/events/outbox';
 import { decodeKeysetCursor, encodeKeysetCursor, exactTimestamp } from '../../platform/keyset-cursor';
 import type { EventMap } from '../../platform/events/catalog';
 import { contactsMatching } from './contacts';
+import { lockTicketOpening, takeTicketNumbers, type HelpdeskSettingsView } from './settings';
 import type { TicketSummary } from './events';
 
 /** Who acts on a ticket, for its history: a user, the contact (by writing), the system or an API client. */
@@ -52,25 +53,36 @@ export function summaryOf(ticket: HelpdeskTicket): TicketSummary {
   };
 }
 
-export async function recordTicketEvent(
-  trx: TenantTransaction,
-  ticketId: string,
-  actor: TicketActor,
-  entry: { action: string; fromStatus?: TicketStatus | null; toStatus?: TicketStatus | null; reason?: string | null; details?: Record<string, unknown> },
-): Promise<void> {
+export interface TicketHistoryEntry {
+  action: string;
+  fromStatus?: TicketStatus | null;
+  toStatus?: TicketStatus | null;
+  reason?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export async function recordTicketEvent(trx: TenantTransaction, ticketId: string, actor: TicketActor, entry: TicketHistoryEntry): Promise<void> {
+  await recordTicketEvents(trx, [{ ticketId, actor, entry }]);
+}
+
+/** Several tickets' history entries in one insert. */
+export async function recordTicketEvents(trx: TenantTransaction, entries: ReadonlyArray<{ ticketId: string; actor: TicketActor; entry: TicketHistoryEntry }>): Promise<void> {
+  if (entries.length === 0) return;
   await trx
     .insertInto('helpdesk_ticket_events')
-    .values({
-      tenant_id: tenantOf(trx),
-      ticket_id: ticketId,
-      action: entry.action,
-      from_status: entry.fromStatus ?? null,
-      to_status: entry.toStatus ?? null,
-      actor_type: actor.type,
-      actor_id: actor.id,
-      reason: entry.reason ?? null,
-      details: JSON.stringify(entry.details ?? {}),
-    })
+    .values(
+      entries.map(({ ticketId, actor, entry }) => ({
+        tenant_id: tenantOf(trx),
+        ticket_id: ticketId,
+        action: entry.action,
+        from_status: entry.fromStatus ?? null,
+        to_status: entry.toStatus ?? null,
+        actor_type: actor.type,
+        actor_id: actor.id,
+        reason: entry.reason ?? null,
+        details: JSON.stringify(entry.details ?? {}),
+      })),
+    )
     .execute();
 }
 
@@ -220,13 +232,94 @@ export async function reopenTicket(trx: TenantTransaction, command: TicketComman
 }
 
 export async function activeTicketOf(trx: TenantTransaction, channelId: string, contactId: string): Promise<HelpdeskTicket | undefined> {
-  return trx
-    .selectFrom('helpdesk_tickets')
-    .selectAll()
-    .where('channel_id', '=', channelId)
-    .where('contact_id', '=', contactId)
-    .where('status', 'in', ['pending', 'open'])
-    .executeTakeFirst();
+  return (await activeTicketsOf(trx, channelId, [contactId])).get(contactId);
+}
+
+/** The active (pending or open) ticket of each contact on the channel, by contact id. */
+async function activeTicketsOf(trx: TenantTransaction, channelId: string, contactIds: readonly string[]): Promise<Map<string, HelpdeskTicket>> {
+  if (contactIds.length === 0) return new Map();
+  // One index probe per contact, as messagesByExternalId explains.
+  const { rows: tickets } = await sql<HelpdeskTicket>`
+    select ticket.* from unnest(${[...contactIds]}::uuid[]) as wanted (contact_id)
+    cross join lateral (
+      select * from helpdesk_tickets where channel_id = ${channelId} and contact_id = wanted.contact_id and status in ('pending', 'open') limit 1
+    ) as ticket`.execute(trx);
+  return new Map(tickets.map((ticket) => [ticket.contact_id, ticket]));
+}
+
+/** How a contact without an active ticket gets one. */
+export interface TicketOpening {
+  /** Who opens it, for the history. */
+  actor: (contactId: string) => TicketActor;
+  /** A new ticket's status: pending for the inbox, or closed (a notification sent by the API). */
+  status: 'pending' | 'closed';
+  reason?: string;
+  /** Reopen the contact's last ticket instead, when it closed within the tenant's reopen window. */
+  reopens: boolean;
+}
+
+export interface ContactTicket {
+  ticket: HelpdeskTicket;
+  /** The ticket was opened or reopened just now, for this contact. */
+  opened: boolean;
+}
+
+/**
+ * The ticket each contact's next message goes on: the active one, else (under the tenant's
+ * ticket-opening lock, so concurrent first messages from a contact open one ticket and numbers
+ * have no gaps) the last closed one reopened within the window, else a new one. New tickets are
+ * numbered, inserted and recorded together, in three statements however many.
+ */
+export async function ticketsForContacts(
+  trx: TenantTransaction,
+  channelId: string,
+  contactIds: readonly string[],
+  opening: TicketOpening,
+): Promise<{ tickets: Map<string, ContactTicket>; settings?: HelpdeskSettingsView }> {
+  const tickets = new Map<string, ContactTicket>();
+  const keep = (found: Map<string, HelpdeskTicket>) => found.forEach((ticket, contactId) => tickets.set(contactId, { ticket, opened: false }));
+  keep(await activeTicketsOf(trx, channelId, contactIds));
+  let missing = contactIds.filter((id) => !tickets.has(id));
+  if (missing.length === 0) return { tickets };
+
+  const settings = await lockTicketOpening(trx);
+  // Another first message may have opened one while this transaction waited for the lock.
+  keep(await activeTicketsOf(trx, channelId, missing));
+  missing = missing.filter((id) => !tickets.has(id));
+
+  if (opening.reopens && missing.length > 0) {
+    const { rows: recentlyClosed } = await sql<HelpdeskTicket>`
+      select ticket.* from unnest(${missing}::uuid[]) as wanted (contact_id)
+      cross join lateral (
+        select * from helpdesk_tickets
+        where channel_id = ${channelId} and contact_id = wanted.contact_id and status = 'closed'
+          and closed_at > now() - make_interval(mins => ${settings.reopenWindowMinutes})
+        order by closed_at desc limit 1
+      ) as ticket`.execute(trx);
+    for (const closed of recentlyClosed) {
+      const reopened = await transitionTicket(trx, closed, 'reopen', opening.actor(closed.contact_id), { status: 'pending', reason: 'Nova mensagem do contato dentro da janela de reabertura' });
+      tickets.set(closed.contact_id, { ticket: reopened, opened: true });
+    }
+    missing = missing.filter((id) => !tickets.has(id));
+  }
+  if (missing.length === 0) return { tickets, settings };
+
+  const numbers = await takeTicketNumbers(trx, missing.length);
+  const closed = opening.status === 'closed' ? { closed_at: new Date(), close_reason: opening.reason ?? null } : {};
+  const created = await trx
+    .insertInto('helpdesk_tickets')
+    .values(missing.map((contactId, index) => ({ tenant_id: tenantOf(trx), number: numbers[index]!, channel_id: channelId, contact_id: contactId, status: opening.status, ...closed })))
+    .returningAll()
+    .execute();
+  await recordTicketEvents(
+    trx,
+    created.map((ticket) => ({ ticketId: ticket.id, actor: opening.actor(ticket.contact_id), entry: { action: 'created', toStatus: opening.status, reason: opening.reason ?? null } })),
+  );
+  for (const ticket of created.sort((a, b) => a.number - b.number)) {
+    await announceTicket(trx, ticket, 'created');
+    tickets.set(ticket.contact_id, { ticket, opened: true });
+  }
+  return { tickets, settings };
 }
 
 export async function markTicketRead(trx: TenantTransaction, viewer: TicketViewer, id: string): Promise<HelpdeskTicket> {

@@ -105,14 +105,27 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** Checks a presented machine credential (system work: the tenant is not known yet). */
 export async function authenticateMachineToken(db: Kysely<DB>, presented: string): Promise<MachinePrincipal | null> {
-  const parsed = parseMachineCredential(presented);
-  if (!parsed) return null;
-  const token = await db.selectFrom('api_tokens').selectAll().where('prefix', '=', parsed.prefix).executeTakeFirst();
-  if (!token || !digestsMatch(token.token_hash, parsed.digest)) return null;
-  if (token.revoked_at || (token.expires_at && token.expires_at.getTime() <= Date.now())) return null;
-  if (!token.last_used_at || Date.now() - token.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
-    // Coarse on purpose: one write a minute per token, not one per request.
-    await db.updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', '=', token.id).execute();
-  }
-  return { tokenId: token.id, tenantId: token.tenant_id, name: token.name, kind: token.kind, scopes: new Set(token.scopes) };
+  const [principal] = await authenticateMachineTokens(db, [presented]);
+  return principal ?? null;
+}
+
+/**
+ * `authenticateMachineToken` for credentials presented together (calls written in one batch):
+ * one read for all of them, and at most one write, for tokens whose last use is stale.
+ */
+export async function authenticateMachineTokens(db: Kysely<DB>, presented: readonly string[]): Promise<Array<MachinePrincipal | null>> {
+  const parsed = presented.map((credential) => parseMachineCredential(credential));
+  const prefixes = [...new Set(parsed.flatMap((credential) => (credential ? [credential.prefix] : [])))];
+  if (prefixes.length === 0) return parsed.map(() => null);
+  const tokens = new Map((await db.selectFrom('api_tokens').selectAll().where('prefix', 'in', prefixes).execute()).map((token) => [token.prefix, token]));
+  const principals = parsed.map((credential) => {
+    const token = credential ? tokens.get(credential.prefix) : undefined;
+    if (!credential || !token || !digestsMatch(token.token_hash, credential.digest)) return null;
+    if (token.revoked_at || (token.expires_at && token.expires_at.getTime() <= Date.now())) return null;
+    return token;
+  });
+  // Coarse on purpose: one write a minute per token, not one per request.
+  const stale = [...new Set(principals.flatMap((token) => (token && (!token.last_used_at || Date.now() - token.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) ? [token.id] : [])))];
+  if (stale.length > 0) await db.updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', 'in', stale).execute();
+  return principals.map((token) => (token ? { tokenId: token.id, tenantId: token.tenant_id, name: token.name, kind: token.kind, scopes: new Set(token.scopes) } : null));
 }

@@ -1,7 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import type { DB, StoredDelivery } from '../../db/schema';
 import { createCommitSignal } from '../../db/commit-signals';
-import { isUuid, tenantOf, type TenantTransaction } from '../../db/tenant-scope';
+import { beforeCommit, isUuid, tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import type { Delivery, DeliveryKind } from './kinds';
 
 export const DELIVERY_QUEUE_STATUSES = ['pending', 'delivered', 'dead', 'cancelled'] as const;
@@ -25,26 +26,39 @@ export interface DeliveryRequest<Payload> {
   eventId?: string;
 }
 
-/** Queues a delivery in the caller's transaction: it exists, and is sent, if and only if the change commits. */
+/**
+ * Queues a delivery in the caller's transaction: it exists, and is sent, if and only if the change
+ * commits. A transaction's deliveries are written together, in the order they were queued, just
+ * before it commits: one round trip however many messages a change sends.
+ */
 export async function enqueueDelivery<Payload>(trx: TenantTransaction, request: DeliveryRequest<Payload>): Promise<{ id: string; eventId: string }> {
   const body = JSON.stringify(request.payload);
   if (body === undefined) throw new TypeError(`enqueueDelivery(${request.kind.name}): the payload is not JSON`);
   if (request.eventId !== undefined && !isUuid(request.eventId)) throw new TypeError(`enqueueDelivery(${request.kind.name}): eventId is not a uuid`);
-  const row = await trx
-    .insertInto('deliveries')
-    .values({
-      tenant_id: tenantOf(trx),
-      kind: request.kind.name,
-      payload: body,
-      ordering_key: request.orderingKey ?? null,
-      max_attempts: request.kind.maxAttempts ?? null,
-      ...(request.eventId === undefined ? {} : { event_id: request.eventId }),
-    })
-    .returning(['id', 'event_id'])
-    .executeTakeFirstOrThrow();
-  signalDeliveryQueuedAfterCommit(trx);
+  const row = {
+    id: randomUUID(),
+    event_id: request.eventId ?? randomUUID(),
+    tenant_id: tenantOf(trx),
+    kind: request.kind.name,
+    payload: body,
+    ordering_key: request.orderingKey ?? null,
+    max_attempts: request.kind.maxAttempts ?? null,
+  };
+  let queued = queuedDeliveries.get(trx);
+  if (!queued) {
+    const rows: QueuedDelivery[] = [];
+    queued = rows;
+    queuedDeliveries.set(trx, rows);
+    beforeCommit(trx, () => trx.insertInto('deliveries').values(rows).execute().then(() => undefined));
+    signalDeliveryQueuedAfterCommit(trx);
+  }
+  queued.push(row);
   return { id: row.id, eventId: row.event_id };
 }
+
+type QueuedDelivery = Insertable<DB['deliveries']> & { id: string; event_id: string };
+
+const queuedDeliveries = new WeakMap<TenantTransaction, QueuedDelivery[]>();
 
 /**
  * Leases up to `limit` due deliveries of every tenant and counts the try. `skip locked` lets N
