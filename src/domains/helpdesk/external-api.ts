@@ -209,7 +209,7 @@ export async function sendThroughApi(trx: TenantTransaction, config: HelpdeskApi
       trx,
       channel.id,
       [...new Set(toSend.map((index) => contactOf(index).id))],
-      { actor: () => ({ type: 'api', id: null }), status: 'closed', reason: API_TICKET_REASON, reopens: false },
+      { openedBy: 'api', status: 'closed', reason: API_TICKET_REASON, reopens: false },
     );
     const messages = await recordOutboundMessages(
       trx,
@@ -223,6 +223,7 @@ export async function sendThroughApi(trx: TenantTransaction, config: HelpdeskApi
         };
       }),
       queueOutbound,
+      [channel],
     );
     toSend.forEach((index, position) => {
       const message = messages[position]!;

@@ -133,27 +133,21 @@ function checkedSend(call: ApiCall): ApiSend {
 
 /**
  * The calls' tokens (401), scopes (403), apiIds' shape (404) and their tenants' helpdesk module
- * (403), each call answered on its own, before any work: two reads however many calls.
+ * (403), each call answered on its own, before any work: one read however many calls.
  */
 async function authenticateApiClients(db: Kysely<DB>, calls: readonly ApiCall[]): Promise<Array<Settled<ApiClient>>> {
   const principals = await authenticateMachineTokens(
     db,
     calls.map((call) => call.presentedToken ?? ''),
   );
-  const tenantIds = [...new Set(principals.flatMap((principal) => (principal ? [principal.tenantId] : [])))];
-  const withHelpdesk = new Set(
-    tenantIds.length === 0
-      ? []
-      : (await db.selectFrom('tenants').select(['id', 'modules']).where('id', 'in', tenantIds).execute()).filter((tenant) => tenant.modules.includes('helpdesk')).map((tenant) => tenant.id),
-  );
-  return calls.map((call, index) => settle(() => clientOf(principals[index] ?? null, call.apiId, withHelpdesk)));
+  return calls.map((call, index) => settle(() => clientOf(principals[index] ?? null, call.apiId)));
 }
 
-function clientOf(machine: MachinePrincipal | null, apiId: string, tenantsWithHelpdesk: ReadonlySet<string>): ApiClient {
+function clientOf(machine: MachinePrincipal | null, apiId: string): ApiClient {
   if (!machine || machine.kind !== 'api') throw new RestError(401, 'ERR_API_TOKEN_INVALID', 'Token de API inválido, revogado ou expirado (Authorization: Bearer bal_…)');
   if (!machine.scopes.has(EXTERNAL_API_SCOPE)) throw new RestError(403, 'ERR_FORBIDDEN', `Este token não tem o escopo ${EXTERNAL_API_SCOPE}`, { scope: EXTERNAL_API_SCOPE });
   if (!isUuid(apiId)) throw new RestError(404, 'ERR_API_NOT_FOUND', 'apiId inexistente para este token');
-  if (!tenantsWithHelpdesk.has(machine.tenantId)) throw new RestError(403, 'ERR_MODULE_DISABLED', 'O módulo Atendimento não está ativo para esta empresa', { module: 'helpdesk' });
+  if (!machine.tenantModules.includes('helpdesk')) throw new RestError(403, 'ERR_MODULE_DISABLED', 'O módulo Atendimento não está ativo para esta empresa', { module: 'helpdesk' });
   return { tokenId: machine.tokenId, tenantId: machine.tenantId, apiId };
 }
 

@@ -48,7 +48,7 @@ export async function ingestInboundMessages(trx: TenantTransaction, channel: Hel
     fresh.map(({ phone, inbound }) => ({ phone, ...(inbound.contactName ? { reportedName: inbound.contactName } : {}) })),
   );
   const contactIds = [...new Set(fresh.map((item) => contacts.get(item.phone)!.id))];
-  const opening = await ticketsForContacts(trx, channel.id, contactIds, { actor: (contactId) => ({ type: 'contact', id: contactId }), status: 'pending', reopens: true });
+  const opening = await ticketsForContacts(trx, channel.id, contactIds, { openedBy: 'contact', status: 'pending', reopens: true });
   const ticketOf = (item: (typeof fresh)[number]): ContactTicket => opening.tickets.get(contacts.get(item.phone)!.id)!;
   const quotedIds = [...new Set(fresh.flatMap((item) => (item.inbound.quotedExternalId ? [item.inbound.quotedExternalId] : [])))];
   const quoted = await messagesByExternalId(trx, channel.id, quotedIds);

@@ -235,12 +235,19 @@ export async function recordOutbound(trx: TenantTransaction, ticket: HelpdeskTic
   return message!;
 }
 
-/** `recordOutbound` for several drafts at once (an API batch), in a fixed number of statements. */
-export async function recordOutboundMessages(trx: TenantTransaction, entries: readonly OutboundEntry[], queueOutbound: OutboundQueue): Promise<HelpdeskMessage[]> {
-  const channelIds = [...new Set(entries.filter((entry) => !entry.draft.isNote).map((entry) => entry.ticket.channel_id))];
-  const channels = new Map(
-    channelIds.length === 0 ? [] : (await trx.selectFrom('helpdesk_channels').selectAll().where('id', 'in', channelIds).execute()).map((channel) => [channel.id, channel]),
-  );
+/**
+ * `recordOutbound` for several drafts at once (an API batch), in a fixed number of statements.
+ * Channels the caller has just read may be given, to save reading them again.
+ */
+export async function recordOutboundMessages(
+  trx: TenantTransaction,
+  entries: readonly OutboundEntry[],
+  queueOutbound: OutboundQueue,
+  knownChannels: readonly HelpdeskChannel[] = [],
+): Promise<HelpdeskMessage[]> {
+  const channels = new Map(knownChannels.map((channel) => [channel.id, channel]));
+  const channelIds = [...new Set(entries.filter((entry) => !entry.draft.isNote && !channels.has(entry.ticket.channel_id)).map((entry) => entry.ticket.channel_id))];
+  if (channelIds.length > 0) for (const channel of await trx.selectFrom('helpdesk_channels').selectAll().where('id', 'in', channelIds).execute()) channels.set(channel.id, channel);
   const planned = [];
   for (const { ticket, draft, to } of entries) {
     const kind = draft.mediaUrl ? mediaKindOfUrl(draft.mediaUrl) : 'text';

@@ -22,7 +22,8 @@ export async function ensureHelpdeskSettings(trx: TenantTransaction): Promise<vo
 /**
  * Locks the tenant's helpdesk settings until the transaction ends. Every decision to open or
  * reopen a ticket takes this lock first, so two first messages from one contact cannot both
- * decide to open one, and ticket numbers are handed out without gaps.
+ * decide to open one, and ticket numbers are handed out without gaps (ticketsForContacts takes
+ * them from last_ticket_number in the statement that inserts the tickets).
  */
 export async function lockTicketOpening(trx: TenantTransaction): Promise<HelpdeskSettingsView> {
   const read = () => trx.selectFrom('helpdesk_settings').selectAll().where('tenant_id', '=', tenantOf(trx)).forUpdate().executeTakeFirst();
@@ -33,18 +34,6 @@ export async function lockTicketOpening(trx: TenantTransaction): Promise<Helpdes
   }
   if (!row) throw new Error('helpdesk settings row missing after insert');
   return toSettingsView(row);
-}
-
-/** The next `count` ticket numbers, in order; call only while holding lockTicketOpening. */
-export async function takeTicketNumbers(trx: TenantTransaction, count: number): Promise<number[]> {
-  const row = await trx
-    .updateTable('helpdesk_settings')
-    .set((eb) => ({ last_ticket_number: eb('last_ticket_number', '+', count) }))
-    .where('tenant_id', '=', tenantOf(trx))
-    .returning('last_ticket_number')
-    .executeTakeFirstOrThrow();
-  const first = row.last_ticket_number - count + 1;
-  return Array.from({ length: count }, (_, offset) => first + offset);
 }
 
 function toSettingsView(

@@ -7,7 +7,7 @@ import { appendEvent } from '../../platform/events/outbox';
 import { decodeKeysetCursor, encodeKeysetCursor, exactTimestamp } from '../../platform/keyset-cursor';
 import type { EventMap } from '../../platform/events/catalog';
 import { contactsMatching } from './contacts';
-import { lockTicketOpening, takeTicketNumbers, type HelpdeskSettingsView } from './settings';
+import { lockTicketOpening, type HelpdeskSettingsView } from './settings';
 import type { TicketSummary } from './events';
 
 /** Who acts on a ticket, for its history: a user, the contact (by writing), the system or an API client. */
@@ -62,27 +62,19 @@ export interface TicketHistoryEntry {
 }
 
 export async function recordTicketEvent(trx: TenantTransaction, ticketId: string, actor: TicketActor, entry: TicketHistoryEntry): Promise<void> {
-  await recordTicketEvents(trx, [{ ticketId, actor, entry }]);
-}
-
-/** Several tickets' history entries in one insert. */
-export async function recordTicketEvents(trx: TenantTransaction, entries: ReadonlyArray<{ ticketId: string; actor: TicketActor; entry: TicketHistoryEntry }>): Promise<void> {
-  if (entries.length === 0) return;
   await trx
     .insertInto('helpdesk_ticket_events')
-    .values(
-      entries.map(({ ticketId, actor, entry }) => ({
-        tenant_id: tenantOf(trx),
-        ticket_id: ticketId,
-        action: entry.action,
-        from_status: entry.fromStatus ?? null,
-        to_status: entry.toStatus ?? null,
-        actor_type: actor.type,
-        actor_id: actor.id,
-        reason: entry.reason ?? null,
-        details: JSON.stringify(entry.details ?? {}),
-      })),
-    )
+    .values({
+      tenant_id: tenantOf(trx),
+      ticket_id: ticketId,
+      action: entry.action,
+      from_status: entry.fromStatus ?? null,
+      to_status: entry.toStatus ?? null,
+      actor_type: actor.type,
+      actor_id: actor.id,
+      reason: entry.reason ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+    })
     .execute();
 }
 
@@ -249,8 +241,8 @@ async function activeTicketsOf(trx: TenantTransaction, channelId: string, contac
 
 /** How a contact without an active ticket gets one. */
 export interface TicketOpening {
-  /** Who opens it, for the history. */
-  actor: (contactId: string) => TicketActor;
+  /** Who opens it, for the history: the contact, by writing, or an API client. */
+  openedBy: 'contact' | 'api';
   /** A new ticket's status: pending for the inbox, or closed (a notification sent by the API). */
   status: 'pending' | 'closed';
   reason?: string;
@@ -297,25 +289,32 @@ export async function ticketsForContacts(
         order by closed_at desc limit 1
       ) as ticket`.execute(trx);
     for (const closed of recentlyClosed) {
-      const reopened = await transitionTicket(trx, closed, 'reopen', opening.actor(closed.contact_id), { status: 'pending', reason: 'Nova mensagem do contato dentro da janela de reabertura' });
+      const reopened = await transitionTicket(trx, closed, 'reopen', { type: 'contact', id: closed.contact_id }, { status: 'pending', reason: 'Nova mensagem do contato dentro da janela de reabertura' });
       tickets.set(closed.contact_id, { ticket: reopened, opened: true });
     }
     missing = missing.filter((id) => !tickets.has(id));
   }
   if (missing.length === 0) return { tickets, settings };
 
-  const numbers = await takeTicketNumbers(trx, missing.length);
-  const closed = opening.status === 'closed' ? { closed_at: new Date(), close_reason: opening.reason ?? null } : {};
-  const created = await trx
-    .insertInto('helpdesk_tickets')
-    .values(missing.map((contactId, index) => ({ tenant_id: tenantOf(trx), number: numbers[index]!, channel_id: channelId, contact_id: contactId, status: opening.status, ...closed })))
-    .returningAll()
-    .execute();
-  await recordTicketEvents(
-    trx,
-    created.map((ticket) => ({ ticketId: ticket.id, actor: opening.actor(ticket.contact_id), entry: { action: 'created', toStatus: opening.status, reason: opening.reason ?? null } })),
-  );
-  for (const ticket of created.sort((a, b) => a.number - b.number)) {
+  // Numbered, inserted and recorded in the history in one statement.
+  const closedAt = opening.status === 'closed' ? sql`now()` : sql`null`;
+  const { rows: created } = await sql<HelpdeskTicket>`
+    with numbered as (
+      update helpdesk_settings set last_ticket_number = last_ticket_number + ${missing.length}
+      where tenant_id = ${tenantOf(trx)}
+      returning last_ticket_number - ${missing.length} as last_before
+    ), created as (
+      insert into helpdesk_tickets (tenant_id, number, channel_id, contact_id, status, closed_at, close_reason)
+      select ${tenantOf(trx)}, numbered.last_before + wanted.position, ${channelId}, wanted.contact_id, ${opening.status}, ${closedAt}, ${opening.reason ?? null}
+      from unnest(${missing}::uuid[]) with ordinality as wanted (contact_id, position) cross join numbered
+      returning *
+    ), history as (
+      insert into helpdesk_ticket_events (tenant_id, ticket_id, action, to_status, actor_type, actor_id, reason, details)
+      select tenant_id, id, 'created', status, ${opening.openedBy}, ${opening.openedBy === 'contact' ? sql`contact_id` : sql`null`}, ${opening.reason ?? null}, '{}'::jsonb
+      from created
+    )
+    select * from created order by number`.execute(trx);
+  for (const ticket of created) {
     await announceTicket(trx, ticket, 'created');
     tickets.set(ticket.contact_id, { ticket, opened: true });
   }

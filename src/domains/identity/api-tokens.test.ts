@@ -98,7 +98,7 @@ describe('API tokens', () => {
     it('accepts a live token with its tenant and scopes, and records when it was used', async () => {
       const created = await owner.apiTokens.create({ name: 'Live', scopes: ['audit.export'] });
       const principal = await authenticateMachineToken(services.db, created.token);
-      expect(principal).toEqual({ tokenId: created.id, tenantId: tenant.tenantId, name: 'Live', kind: 'api', scopes: new Set(['audit.export']) });
+      expect(principal).toEqual({ tokenId: created.id, tenantId: tenant.tenantId, name: 'Live', kind: 'api', scopes: new Set(['audit.export']), tenantModules: [] });
       expect((await storedToken(created.id)).last_used_at).toBeInstanceOf(Date);
       expect((await owner.apiTokens.list()).find((token) => token.id === created.id)?.lastUsedAt).toEqual(expect.any(String));
     });

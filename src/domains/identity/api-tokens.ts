@@ -99,6 +99,8 @@ export interface MachinePrincipal {
   name: string;
   kind: string;
   scopes: ReadonlySet<string>;
+  /** The modules the token's tenant has on. */
+  tenantModules: readonly string[];
 }
 
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -117,7 +119,8 @@ export async function authenticateMachineTokens(db: Kysely<DB>, presented: reado
   const parsed = presented.map((credential) => parseMachineCredential(credential));
   const prefixes = [...new Set(parsed.flatMap((credential) => (credential ? [credential.prefix] : [])))];
   if (prefixes.length === 0) return parsed.map(() => null);
-  const tokens = new Map((await db.selectFrom('api_tokens').selectAll().where('prefix', 'in', prefixes).execute()).map((token) => [token.prefix, token]));
+  const rows = await db.selectFrom('api_tokens').innerJoin('tenants', 'tenants.id', 'api_tokens.tenant_id').selectAll('api_tokens').select('tenants.modules').where('prefix', 'in', prefixes).execute();
+  const tokens = new Map(rows.map((token) => [token.prefix, token]));
   const principals = parsed.map((credential) => {
     const token = credential ? tokens.get(credential.prefix) : undefined;
     if (!credential || !token || !digestsMatch(token.token_hash, credential.digest)) return null;
@@ -127,5 +130,5 @@ export async function authenticateMachineTokens(db: Kysely<DB>, presented: reado
   // Coarse on purpose: one write a minute per token, not one per request.
   const stale = [...new Set(principals.flatMap((token) => (token && (!token.last_used_at || Date.now() - token.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) ? [token.id] : [])))];
   if (stale.length > 0) await db.updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', 'in', stale).execute();
-  return principals.map((token) => (token ? { tokenId: token.id, tenantId: token.tenant_id, name: token.name, kind: token.kind, scopes: new Set(token.scopes) } : null));
+  return principals.map((token) => (token ? { tokenId: token.id, tenantId: token.tenant_id, name: token.name, kind: token.kind, scopes: new Set(token.scopes), tenantModules: token.modules } : null));
 }
