@@ -41,8 +41,14 @@ export function phoneOrFail(raw: string): string {
  * a contact still named after its number, never overwrites one a person typed.
  */
 export async function contactForPhone(trx: TenantTransaction, phone: string, reportedName?: string): Promise<HelpdeskContact> {
-  const contacts = await contactsForPhones(trx, [{ phone, ...(reportedName ? { reportedName } : {}) }]);
-  return contacts.get(phone)!;
+  const { byPhone } = await contactsForPhones(trx, [{ phone, ...(reportedName ? { reportedName } : {}) }]);
+  return byPhone.get(phone)!;
+}
+
+export interface PhoneBook {
+  byPhone: Map<string, HelpdeskContact>;
+  /** Ids of the contacts this transaction created: nobody else can see them yet, so they have no tickets anywhere. */
+  createdNow: ReadonlySet<string>;
 }
 
 /**
@@ -52,7 +58,7 @@ export async function contactForPhone(trx: TenantTransaction, phone: string, rep
  * lock held to commit); the new ones, and those whose name a provider now reports, are
  * written together.
  */
-export async function contactsForPhones(trx: TenantTransaction, wanted: ReadonlyArray<{ phone: string; reportedName?: string }>): Promise<Map<string, HelpdeskContact>> {
+export async function contactsForPhones(trx: TenantTransaction, wanted: ReadonlyArray<{ phone: string; reportedName?: string }>): Promise<PhoneBook> {
   const nameByPhone = new Map<string, string>();
   for (const { phone, reportedName } of wanted) {
     const name = reportedName?.trim();
@@ -68,7 +74,8 @@ export async function contactsForPhones(trx: TenantTransaction, wanted: Readonly
     const contact = contacts.get(phone);
     return !contact || (contact.name === contact.phone && nameByPhone.get(phone) !== phone);
   });
-  if (toWrite.length === 0) return contacts;
+  const createdNow = new Set<string>();
+  if (toWrite.length === 0) return { byPhone: contacts, createdNow };
   const written = await trx
     .insertInto('helpdesk_contacts')
     .values(toWrite.map((phone) => ({ tenant_id: tenantOf(trx), phone, name: nameByPhone.get(phone)! })))
@@ -79,9 +86,14 @@ export async function contactsForPhones(trx: TenantTransaction, wanted: Readonly
         .doUpdateSet({ name: sql`case when helpdesk_contacts.name = helpdesk_contacts.phone then excluded.name else helpdesk_contacts.name end` }),
     )
     .returningAll()
+    // A row this statement inserted (rather than updated) has no xmax yet.
+    .returning(sql<boolean>`xmax = 0`.as('created_now'))
     .execute();
-  for (const contact of written) contacts.set(contact.phone, contact);
-  return contacts;
+  for (const { created_now: created, ...contact } of written) {
+    contacts.set(contact.phone, contact);
+    if (created) createdNow.add(contact.id);
+  }
+  return { byPhone: contacts, createdNow };
 }
 
 export async function findContact(trx: TenantTransaction, id: string): Promise<HelpdeskContact> {

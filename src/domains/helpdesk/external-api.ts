@@ -203,12 +203,12 @@ export async function sendThroughApi(trx: TenantTransaction, config: HelpdeskApi
   if (toSend.length > 0) {
     const channel = await findChannel(trx, config.channel_id);
     assertChannelSends(channel);
-    const contacts = await contactsForPhones(trx, toSend.map((index) => ({ phone: sends[index]!.phone })));
+    const { byPhone: contacts, createdNow } = await contactsForPhones(trx, toSend.map((index) => ({ phone: sends[index]!.phone })));
     const contactOf = (index: number) => contacts.get(sends[index]!.phone)!;
     const { tickets } = await ticketsForContacts(
       trx,
       channel.id,
-      [...new Set(toSend.map((index) => contactOf(index).id))],
+      { ids: [...new Set(toSend.map((index) => contactOf(index).id))], createdNow },
       { openedBy: 'api', status: 'closed', reason: API_TICKET_REASON, reopens: false },
     );
     const messages = await recordOutboundMessages(

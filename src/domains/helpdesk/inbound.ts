@@ -43,12 +43,12 @@ export async function ingestInboundMessages(trx: TenantTransaction, channel: Hel
   });
   if (fresh.length === 0) return results;
 
-  const contacts = await contactsForPhones(
+  const { byPhone: contacts, createdNow } = await contactsForPhones(
     trx,
     fresh.map(({ phone, inbound }) => ({ phone, ...(inbound.contactName ? { reportedName: inbound.contactName } : {}) })),
   );
   const contactIds = [...new Set(fresh.map((item) => contacts.get(item.phone)!.id))];
-  const opening = await ticketsForContacts(trx, channel.id, contactIds, { openedBy: 'contact', status: 'pending', reopens: true });
+  const opening = await ticketsForContacts(trx, channel.id, { ids: contactIds, createdNow }, { openedBy: 'contact', status: 'pending', reopens: true });
   const ticketOf = (item: (typeof fresh)[number]): ContactTicket => opening.tickets.get(contacts.get(item.phone)!.id)!;
   const quotedIds = [...new Set(fresh.flatMap((item) => (item.inbound.quotedExternalId ? [item.inbound.quotedExternalId] : [])))];
   const quoted = await messagesByExternalId(trx, channel.id, quotedIds);

@@ -260,28 +260,31 @@ export interface ContactTicket {
  * The ticket each contact's next message goes on: the active one, else (under the tenant's
  * ticket-opening lock, so concurrent first messages from a contact open one ticket and numbers
  * have no gaps) the last closed one reopened within the window, else a new one. New tickets are
- * numbered, inserted and recorded together, in three statements however many.
+ * numbered, inserted and recorded together, in one statement however many. Contacts this
+ * transaction created have no tickets to look for.
  */
 export async function ticketsForContacts(
   trx: TenantTransaction,
   channelId: string,
-  contactIds: readonly string[],
+  contacts: { ids: readonly string[]; createdNow: ReadonlySet<string> },
   opening: TicketOpening,
 ): Promise<{ tickets: Map<string, ContactTicket>; settings?: HelpdeskSettingsView }> {
   const tickets = new Map<string, ContactTicket>();
   const keep = (found: Map<string, HelpdeskTicket>) => found.forEach((ticket, contactId) => tickets.set(contactId, { ticket, opened: false }));
-  keep(await activeTicketsOf(trx, channelId, contactIds));
-  let missing = contactIds.filter((id) => !tickets.has(id));
+  const known = contacts.ids.filter((id) => !contacts.createdNow.has(id));
+  keep(await activeTicketsOf(trx, channelId, known));
+  let missing = contacts.ids.filter((id) => !tickets.has(id));
   if (missing.length === 0) return { tickets };
 
   const settings = await lockTicketOpening(trx);
   // Another first message may have opened one while this transaction waited for the lock.
-  keep(await activeTicketsOf(trx, channelId, missing));
+  keep(await activeTicketsOf(trx, channelId, missing.filter((id) => !contacts.createdNow.has(id))));
   missing = missing.filter((id) => !tickets.has(id));
 
-  if (opening.reopens && missing.length > 0) {
+  const mayReopen = missing.filter((id) => !contacts.createdNow.has(id));
+  if (opening.reopens && mayReopen.length > 0) {
     const { rows: recentlyClosed } = await sql<HelpdeskTicket>`
-      select ticket.* from unnest(${missing}::uuid[]) as wanted (contact_id)
+      select ticket.* from unnest(${mayReopen}::uuid[]) as wanted (contact_id)
       cross join lateral (
         select * from helpdesk_tickets
         where channel_id = ${channelId} and contact_id = wanted.contact_id and status = 'closed'
