@@ -81,6 +81,12 @@ export class GroupCommit<Item, Result> {
   }
 }
 
+/** The value, or the error thrown. */
+export function unwrap<Result>(settled: Settled<Result>): Result {
+  if (settled.ok) return settled.value;
+  throw settled.error;
+}
+
 /** Runs a check that may refuse one call, as a settled result. */
 export function settle<Result>(check: () => Result): Settled<Result> {
   try {

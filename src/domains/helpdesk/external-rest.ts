@@ -2,7 +2,7 @@ import express, { type Request } from 'express';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { Kysely } from 'kysely';
 import { z, ZodError } from 'zod';
-import { GroupCommit, settle, writeAccepted, type Settled } from '../../db/group-commit';
+import { GroupCommit, settle, unwrap, writeAccepted, type Settled } from '../../db/group-commit';
 import type { DB, HelpdeskApiConfig } from '../../db/schema';
 import { isUuid, withTenant, type TenantTransaction } from '../../db/tenant-scope';
 import { bearerToken } from '../../platform/auth/access-tokens';
@@ -75,13 +75,11 @@ export function externalApiRoutes(services: Services): express.Router {
       const call = apiCallOf(req);
       const messageId = String(req.params.messageId);
       const [client] = await authenticateApiClients(services.db, [call]);
-      if (!client!.ok) throw client!.error;
-      const status = await asConfigOwner(services, client!.value, [call], async (trx, config) => {
+      const [status] = await asConfigOwner(services, unwrap(client!), [call], async (trx, config) => {
         if (!isUuid(messageId)) throw new DomainError('NOT_FOUND', 'MESSAGE_NOT_FOUND', 'Mensagem inexistente nesta API');
         return [{ ok: true as const, value: await apiMessageStatus(trx, config, messageId) }];
       });
-      if (!status[0]!.ok) throw status[0]!.error;
-      res.json(status[0]!.value);
+      res.json(unwrap(status!));
     }),
   );
 
@@ -91,7 +89,8 @@ export function externalApiRoutes(services: Services): express.Router {
 /** Sends that arrived together for one apiId: their tokens read at once, then each token's sends in one transaction. */
 async function writeSends(services: Services, calls: readonly ApiCall[]): Promise<Array<Settled<ApiAnswer>>> {
   const clients = await authenticateApiClients(services.db, calls);
-  const answers: Array<Settled<ApiAnswer>> = clients.map((client) => (client.ok ? { ok: false, error: new Error('unanswered') } : client));
+  // Refused clients are answered now; the others below, by token.
+  const answers: Array<Settled<ApiAnswer> | undefined> = clients.map((client) => (client.ok ? undefined : client));
   const byToken = new Map<string, number[]>();
   clients.forEach((client, index) => {
     if (client.ok) byToken.set(client.value.tokenId, [...(byToken.get(client.value.tokenId) ?? []), index]);
@@ -107,7 +106,7 @@ async function writeSends(services: Services, calls: readonly ApiCall[]): Promis
     });
     indexes.forEach((index, position) => (answers[index] = written[position]!));
   }
-  return answers;
+  return answers.map((answer) => answer!);
 }
 
 /** One client's sends in one transaction; a refused send is recorded there and fails alone. */
