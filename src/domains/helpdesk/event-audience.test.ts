@@ -62,4 +62,30 @@ describe('helpdesk live events reach only those who may open the ticket', () => 
     expect(agentSaw.filter((event) => ticketIdOf(event) === leaving).map((event) => event.type)).toEqual(['ticket.updated']);
     await Promise.all([agentFeed.close(), ownerFeed.close()]);
   });
+
+  it("an agent's stream follows queue membership at once: added, they get the queue's conversations; removed, they stop", async () => {
+    const { ticketId } = await receiveMessage(app.services, tenant.tenantId, channelId, { from: nextPhone() });
+    await owner.helpdesk.tickets.transfer({ id: ticketId, queueId: otherQueueId });
+    const phone = (await owner.helpdesk.tickets.get({ id: ticketId })).contact.phone;
+    const agentSession = await login(app.url, tenant, agent.email, agent.password);
+    const agentFeed = recordEvents(app.url, () => agentSession.accessToken);
+    await agentFeed.started;
+
+    await receiveMessage(app.services, tenant.tenantId, channelId, { from: phone, body: 'antes de entrar na fila' });
+    await owner.helpdesk.queues.update({ id: otherQueueId, memberIds: [agent.userId] });
+    await receiveMessage(app.services, tenant.tenantId, channelId, { from: phone, body: 'já na fila' });
+    await owner.helpdesk.queues.update({ id: otherQueueId, memberIds: [] });
+    await receiveMessage(app.services, tenant.tenantId, channelId, { from: phone, body: 'fora da fila de novo' });
+    await receiveMessage(app.services, tenant.tenantId, channelId, { from: nextPhone(), body: 'sem fila: todos veem' });
+    await app.services.hub.flush();
+
+    const saw = await agentFeed.waitFor((events) => events.some((event) => event.type === 'message.created' && event.data.body === 'sem fila: todos veem'));
+    const bodies = saw.flatMap((event) => (event.type === 'message.created' ? [event.data.body] : []));
+    expect(bodies).toEqual(['já na fila', 'sem fila: todos veem']);
+    expect(saw.filter((event) => event.type === 'queue.members_changed').map((event) => event.data)).toEqual([
+      { queueId: otherQueueId, memberIds: [agent.userId] },
+      { queueId: otherQueueId, memberIds: [] },
+    ]);
+    await agentFeed.close();
+  });
 });

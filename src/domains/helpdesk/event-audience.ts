@@ -20,7 +20,7 @@ const REMEMBERED_TICKETS = 10_000;
  * Agents receive the live events of the tickets they may open (their queues, no queue, their
  * own) and nothing of the others' conversations; a ticket leaving their inbox is announced to
  * them once, so their list drops it. `helpdesk.tickets.readAll` receives everything. Queue
- * memberships are read when the stream starts: a change applies from the next connection.
+ * memberships are read when the stream starts and follow `queue.members_changed` from then on.
  */
 export async function helpdeskEventAudience(db: Kysely<DB>, viewer: StreamViewer): Promise<EventAudience> {
   if (viewer.permissions.has(can['helpdesk.tickets.readAll'])) return () => true;
@@ -54,6 +54,12 @@ export async function helpdeskEventAudience(db: Kysely<DB>, viewer: StreamViewer
       case 'message.created':
       case 'message.status_changed':
         return seesTicket(event.data.ticketId);
+      case 'queue.members_changed':
+        if (event.data.memberIds.includes(viewer.userId)) queueIds.add(event.data.queueId);
+        else queueIds.delete(event.data.queueId);
+        // Which tickets the agent may open changed with it: each is looked up again.
+        visible.clear();
+        return true;
       default:
         return true;
     }

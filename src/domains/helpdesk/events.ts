@@ -35,6 +35,8 @@ declare module '../../platform/events/catalog' {
     };
     'message.status_changed': { messageId: string; ticketId: string; status: DeliveryStatus; failureReason: string | null };
     'channel.status_changed': { channelId: string; name: string; status: ChannelStatus; reason: string | null };
+    /** A queue's members now (none when it was deleted): agents' live streams and inboxes follow at once. */
+    'queue.members_changed': { queueId: string; memberIds: string[] };
   }
 }
 
@@ -44,4 +46,5 @@ export const helpdeskEventTypes = [
   'message.created',
   'message.status_changed',
   'channel.status_changed',
+  'queue.members_changed',
 ] as const satisfies readonly EventType[];

@@ -1,5 +1,6 @@
 import type { HelpdeskQueue } from '../../db/schema';
 import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
+import { appendEvent } from '../../platform/events/outbox';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
 import { DomainError, notFound } from '../../platform/errors';
 import type { BusinessHours } from './business-hours';
@@ -63,6 +64,7 @@ async function replaceMembers(trx: TenantTransaction, queueId: string, memberIds
       .values(unique.map((userId) => ({ tenant_id: tenantOf(trx), queue_id: queueId, user_id: userId })))
       .execute();
   }
+  await appendEvent(trx, 'queue.members_changed', { queueId, memberIds: unique });
 }
 
 async function assertNameFree(trx: TenantTransaction, name: string, exceptId?: string): Promise<void> {
@@ -119,5 +121,6 @@ export async function deleteQueue(trx: TenantTransaction, audit: AuditContext, i
   const before = await findQueue(trx, id);
   await trx.updateTable('helpdesk_tickets').set({ queue_id: null }).where('queue_id', '=', id).execute();
   await trx.deleteFrom('helpdesk_queues').where('id', '=', id).execute();
+  await appendEvent(trx, 'queue.members_changed', { queueId: id, memberIds: [] });
   await recordAudit(trx, audit, { action: 'helpdesk.queue.deleted', entity: 'helpdesk_queue', entityId: id, before: auditView(before) });
 }

@@ -18,6 +18,7 @@ export const EVENT_LABELS: Record<EventType, string> = {
   'message.created': 'Mensagem',
   'message.status_changed': 'Status de mensagem',
   'channel.status_changed': 'Canal',
+  'queue.members_changed': 'Fila',
 };
 
 const TICKET_CHANGES = {
@@ -74,6 +75,8 @@ export function summarizeEvent(event: AppEvent, names: KnownNames = NO_NAMES): s
       return `${MESSAGE_STATUSES[event.data.status]}${event.data.failureReason ? ` · ${event.data.failureReason}` : ''}`;
     case 'channel.status_changed':
       return `${event.data.name} ${CHANNEL_STATUSES[event.data.status]}${event.data.reason ? ` · ${event.data.reason}` : ''}`;
+    case 'queue.members_changed':
+      return `membros: ${event.data.memberIds.map((id) => names.user(id) ?? 'usuário').join(', ') || 'nenhum'}`;
   }
 }
 
@@ -98,6 +101,7 @@ export function queriesStaleAfter(event: AppEvent, currentUserId: string): Refre
     case 'message.created':
     case 'message.status_changed':
     case 'channel.status_changed':
+    case 'queue.members_changed':
       // The helpdesk pages follow these events themselves.
       return [];
   }

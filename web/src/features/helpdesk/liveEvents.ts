@@ -52,6 +52,12 @@ export function useHelpdeskLiveQueries(): void {
         void utils.helpdesk.channels.list.invalidate();
         void utils.helpdesk.channels.statusHistory.invalidate({ id: event.data.channelId });
         return;
+      case 'queue.members_changed':
+        // Whose inbox holds which tickets follows queue membership.
+        void utils.helpdesk.queues.list.invalidate();
+        void utils.helpdesk.tickets.list.invalidate();
+        void utils.helpdesk.tickets.counts.invalidate();
+        return;
       default:
         return;
     }
