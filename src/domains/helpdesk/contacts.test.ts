@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestServices, seedTenant, type TestTenant } from '../../../test/support/app';
 import { nextPhone, receiveMessage } from '../../../test/support/helpdesk';
-import { expectTrpcError, ownerCaller, type Caller } from '../../../test/support/identity';
+import { expectTrpcError, ownerCaller, storedEvents, type Caller } from '../../../test/support/identity';
 import type { Services } from '../../services';
 import { renderQuickReply } from './quick-replies';
 
@@ -86,6 +86,13 @@ describe('helpdesk contacts, tags and quick replies', () => {
     expect((await owner.helpdesk.quickReplies.render({ id: reply.id, ticketId })).text).toBe('Oi Maria Clara');
     await owner.helpdesk.quickReplies.delete({ id: reply.id });
     await expectTrpcError(owner.helpdesk.quickReplies.render({ id: reply.id, ticketId }), 'NOT_FOUND');
+    // Each change is announced, so every agent's picker refreshes.
+    const announced = (await storedEvents(services, tenant.tenantId, 'quick_reply.changed')).map((event) => event.data);
+    expect(announced).toEqual([
+      { quickReplyId: reply.id, shortcut: 'ola', change: 'created' },
+      { quickReplyId: reply.id, shortcut: 'ola', change: 'updated' },
+      { quickReplyId: reply.id, shortcut: 'ola', change: 'deleted' },
+    ]);
     expect(renderQuickReply('{{contact.phone}}', { contact: { name: 'A', phone: '+5511999990000' }, agent: { name: 'B' }, ticket: { number: 1 } })).toBe('+5511999990000');
   });
 });

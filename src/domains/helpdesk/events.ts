@@ -37,6 +37,8 @@ declare module '../../platform/events/catalog' {
     'channel.status_changed': { channelId: string; name: string; status: ChannelStatus; reason: string | null };
     /** A queue's members now (none when it was deleted): agents' live streams and inboxes follow at once. */
     'queue.members_changed': { queueId: string; memberIds: string[] };
+    /** A quick reply was created, changed or deleted: agents' pickers refresh. */
+    'quick_reply.changed': { quickReplyId: string; shortcut: string; change: 'created' | 'updated' | 'deleted' };
   }
 }
 
@@ -47,4 +49,5 @@ export const helpdeskEventTypes = [
   'message.status_changed',
   'channel.status_changed',
   'queue.members_changed',
+  'quick_reply.changed',
 ] as const satisfies readonly EventType[];

@@ -1,5 +1,6 @@
 import type { HelpdeskQuickReply } from '../../db/schema';
 import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
+import { appendEvent } from '../../platform/events/outbox';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
 import { DomainError, notFound } from '../../platform/errors';
 
@@ -53,6 +54,7 @@ export async function createQuickReply(trx: TenantTransaction, audit: AuditConte
   await assertShortcutFree(trx, input.shortcut);
   const reply = await trx.insertInto('helpdesk_quick_replies').values({ tenant_id: tenantOf(trx), ...input }).returningAll().executeTakeFirstOrThrow();
   await recordAudit(trx, audit, { action: 'helpdesk.quick_reply.created', entity: 'helpdesk_quick_reply', entityId: reply.id, after: input });
+  await appendEvent(trx, 'quick_reply.changed', { quickReplyId: reply.id, shortcut: reply.shortcut, change: 'created' });
   return toView(reply);
 }
 
@@ -66,6 +68,7 @@ export async function updateQuickReply(trx: TenantTransaction, audit: AuditConte
     .returningAll()
     .executeTakeFirstOrThrow();
   await recordAudit(trx, audit, { action: 'helpdesk.quick_reply.updated', entity: 'helpdesk_quick_reply', entityId: before.id, before: { ...toView(before) }, after: { ...toView(after) } });
+  await appendEvent(trx, 'quick_reply.changed', { quickReplyId: after.id, shortcut: after.shortcut, change: 'updated' });
   return toView(after);
 }
 
@@ -73,6 +76,7 @@ export async function deleteQuickReply(trx: TenantTransaction, audit: AuditConte
   const before = await findQuickReply(trx, id);
   await trx.deleteFrom('helpdesk_quick_replies').where('id', '=', id).execute();
   await recordAudit(trx, audit, { action: 'helpdesk.quick_reply.deleted', entity: 'helpdesk_quick_reply', entityId: id, before: { ...toView(before) } });
+  await appendEvent(trx, 'quick_reply.changed', { quickReplyId: id, shortcut: before.shortcut, change: 'deleted' });
 }
 
 /** A quick reply filled in for one ticket, for the agent to send as is or edit first. */

@@ -19,6 +19,7 @@ export const EVENT_LABELS: Record<EventType, string> = {
   'message.status_changed': 'Status de mensagem',
   'channel.status_changed': 'Canal',
   'queue.members_changed': 'Fila',
+  'quick_reply.changed': 'Resposta rápida',
 };
 
 const TICKET_CHANGES = {
@@ -34,6 +35,7 @@ const MESSAGE_STATUSES = { pending: 'na fila', sent: 'enviada', delivered: 'entr
 const CHANNEL_STATUSES = { connected: 'conectado', disconnected: 'desconectado', error: 'com erro' } as const;
 
 const ROLE_CHANGES = { created: 'criado', updated: 'alterado', deleted: 'excluído' } as const;
+const QUICK_REPLY_CHANGES = { created: 'criada', updated: 'alterada', deleted: 'excluída' } as const;
 
 const CHANGE_LABELS: Record<string, string> = { name: 'nome', email: 'e-mail', role: 'papel', password: 'senha', active: 'situação' };
 
@@ -77,6 +79,8 @@ export function summarizeEvent(event: AppEvent, names: KnownNames = NO_NAMES): s
       return `${event.data.name} ${CHANNEL_STATUSES[event.data.status]}${event.data.reason ? ` · ${event.data.reason}` : ''}`;
     case 'queue.members_changed':
       return `membros: ${event.data.memberIds.map((id) => names.user(id) ?? 'usuário').join(', ') || 'nenhum'}`;
+    case 'quick_reply.changed':
+      return `/${event.data.shortcut} ${QUICK_REPLY_CHANGES[event.data.change]}`;
   }
 }
 
@@ -102,6 +106,7 @@ export function queriesStaleAfter(event: AppEvent, currentUserId: string): Refre
     case 'message.status_changed':
     case 'channel.status_changed':
     case 'queue.members_changed':
+    case 'quick_reply.changed':
       // The helpdesk pages follow these events themselves.
       return [];
   }

@@ -58,6 +58,9 @@ export function useHelpdeskLiveQueries(): void {
         void utils.helpdesk.tickets.list.invalidate();
         void utils.helpdesk.tickets.counts.invalidate();
         return;
+      case 'quick_reply.changed':
+        void utils.helpdesk.quickReplies.list.invalidate();
+        return;
       default:
         return;
     }

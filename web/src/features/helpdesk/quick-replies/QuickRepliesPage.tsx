@@ -4,6 +4,7 @@ import type { Column } from '../../../ui/DataTable';
 import { Card, PageHeader } from '../../../ui/Layout';
 import { actionsColumn } from '../actionsColumn';
 import { EditDeleteButtons, useEditableRows } from '../EditableRows';
+import { useHelpdeskLiveQueries } from '../liveEvents';
 import type { QuickReply } from '../labels';
 import { QueryTable } from '../QueryTable';
 import { QuickReplyForm } from './QuickReplyForm';
@@ -12,6 +13,7 @@ import { QuickReplyVariables } from './QuickReplyVariables';
 /** Ready answers the team types with /atalho in a conversation, filled with the ticket's data. */
 export function QuickRepliesPage() {
   const canWrite = useCan('helpdesk.quickReplies.write');
+  useHelpdeskLiveQueries();
   const replies = trpc.helpdesk.quickReplies.list.useQuery();
   const utils = trpc.useUtils();
   const remove = trpc.helpdesk.quickReplies.delete.useMutation({ onSettled: () => utils.helpdesk.quickReplies.list.invalidate() });
