@@ -6,7 +6,7 @@ import type { InboundMessage } from './channels/provider';
 import { contactsForPhones, phoneOrFail } from './contacts';
 import { announceMessage, latestPerTicket, messageClock, messagesByExternalId, previewOf, recordOutbound, showLatestMessages, type OutboundQueue } from './messages';
 import { routeByQueueMenu } from './queue-menu';
-import { getHelpdeskSettings, type HelpdeskSettingsView } from './settings';
+import type { HelpdeskSettingsView } from './settings';
 import { ticketsForContacts, type ContactTicket } from './tickets';
 
 export interface IngestResult {
@@ -119,7 +119,7 @@ export async function ingestInboundMessages(trx: TenantTransaction, channel: Hel
     trx,
     new Map(shown.map((ticket) => [ticket.id, ticket])),
     kept.map(({ item, message }) => ({ message, opened: ticketOf(item).opened })),
-    opening.settings,
+    { settings: opening.settings, queueMenu: shown[0]?.queue_menu_enabled === true },
     queueOutbound,
   );
   return results;
@@ -134,20 +134,21 @@ async function answerAutomatically(
   trx: TenantTransaction,
   ticketsById: Map<string, HelpdeskTicket>,
   kept: ReadonlyArray<{ message: HelpdeskMessage; opened: boolean }>,
-  lockedSettings: HelpdeskSettingsView | undefined,
+  tenant: { settings: HelpdeskSettingsView | undefined; queueMenu: boolean },
   queueOutbound: OutboundQueue,
 ): Promise<void> {
-  const anyOpened = kept.some((entry) => entry.opened);
-  const routable = [...ticketsById.values()].some((ticket) => ticket.status === 'pending' && ticket.queue_id === null);
-  if (!anyOpened && !routable) return;
-  const settings = lockedSettings ?? (await getHelpdeskSettings(trx));
+  // The settings were read under the ticket-opening lock whenever a ticket opened.
+  const { settings } = tenant;
+  const queueMenu = settings?.queueMenu ?? tenant.queueMenu;
+  const routable = queueMenu && [...ticketsById.values()].some((ticket) => ticket.status === 'pending' && ticket.queue_id === null);
+  if (!routable && !kept.some((entry) => entry.opened)) return;
   const answered = new Set<string>();
   for (const { message, opened } of kept) {
     let ticket = ticketsById.get(message.ticket_id)!;
     const firstOfOpenedTicket = opened && !answered.has(ticket.id);
     answered.add(ticket.id);
-    if (settings.queueMenu) ticket = await routeByQueueMenu(trx, ticket, { body: message.body, opened: firstOfOpenedTicket }, queueOutbound);
-    if (firstOfOpenedTicket && settings.outOfHoursMessage && !(await isOpenNow(trx, ticket, settings))) {
+    if (queueMenu) ticket = await routeByQueueMenu(trx, ticket, { body: message.body, opened: firstOfOpenedTicket }, queueOutbound);
+    if (firstOfOpenedTicket && settings?.outOfHoursMessage && !(await isOpenNow(trx, ticket, settings))) {
       await recordOutbound(trx, ticket, { body: settings.outOfHoursMessage, source: 'system' }, queueOutbound);
     }
     ticketsById.set(ticket.id, ticket);
