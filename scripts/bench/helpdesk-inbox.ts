@@ -7,7 +7,8 @@ import { migrateToLatest } from '../../src/db/migrator';
 import type { DB } from '../../src/db/schema';
 import { withTenant } from '../../src/db/tenant-scope';
 import { normalisePhone } from '../../src/domains/helpdesk/phones';
-import { listTickets, type TicketListFilter, type TicketViewer } from '../../src/domains/helpdesk/tickets';
+import { listTickets, type TicketListFilter } from '../../src/domains/helpdesk/inbox';
+import type { TicketViewer } from '../../src/domains/helpdesk/tickets';
 import { syncBuiltinRoles } from '../../src/domains/identity/roles';
 import { createServices, type Services } from '../../src/services';
 import {

@@ -35,16 +35,6 @@ export function phoneOrFail(raw: string): string {
   return normalised.e164;
 }
 
-/**
- * The contact with this phone, created on first contact. A concurrent first message from the
- * same phone meets the unique index and gets the same row. A name the provider reports fills
- * a contact still named after its number, never overwrites one a person typed.
- */
-export async function contactForPhone(trx: TenantTransaction, phone: string, reportedName?: string): Promise<HelpdeskContact> {
-  const { byPhone } = await contactsForPhones(trx, [{ phone, ...(reportedName ? { reportedName } : {}) }]);
-  return byPhone.get(phone)!;
-}
-
 export interface PhoneBook {
   byPhone: Map<string, HelpdeskContact>;
   /** Ids of the contacts this transaction created: nobody else can see them yet, so they have no tickets anywhere. */
@@ -52,10 +42,12 @@ export interface PhoneBook {
 }
 
 /**
- * The contacts with these phones (E.164), by phone, as `contactForPhone` finds each, in two
- * statements however many: known contacts are only read (most messages come from people
- * already in the book, and a write per message would cost a row version, its WAL and a row
- * lock held to commit); the new ones, and those whose name a provider now reports, are
+ * The contacts with these phones (E.164), by phone, each created on first contact, in two
+ * statements however many. A concurrent first message from the same phone meets the unique
+ * index and gets the same row. A name the provider reports fills a contact still named after its
+ * number, never overwrites one a person typed. Known contacts are only read (most messages come
+ * from people already in the book, and a write per message would cost a row version, its WAL and
+ * a row lock held to commit); the new ones, and those whose name a provider now reports, are
  * written together.
  */
 export async function contactsForPhones(trx: TenantTransaction, wanted: ReadonlyArray<{ phone: string; reportedName?: string }>): Promise<PhoneBook> {

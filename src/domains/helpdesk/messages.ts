@@ -303,9 +303,9 @@ export async function recordOutboundMessages(
     trx,
     [...latest].map((entry) => ({ ...entry, unread: 'clear' as const })),
   );
-  const unknownPhones = [...new Set(planned.filter((plan) => plan.channel && plan.to === undefined).map((plan) => plan.ticket.contact_id))];
+  const phonesToRead = [...new Set(planned.filter((plan) => plan.channel && plan.to === undefined).map((plan) => plan.ticket.contact_id))];
   const phones = new Map(
-    unknownPhones.length === 0 ? [] : (await trx.selectFrom('helpdesk_contacts').select(['id', 'phone']).where('id', 'in', unknownPhones).execute()).map((contact) => [contact.id, contact.phone]),
+    phonesToRead.length === 0 ? [] : (await trx.selectFrom('helpdesk_contacts').select(['id', 'phone']).where('id', 'in', phonesToRead).execute()).map((contact) => [contact.id, contact.phone]),
   );
   for (const [index, plan] of planned.entries()) {
     if (plan.channel) await queueOutbound(trx, plan.channel, messages[index]!, plan.to ?? phones.get(plan.ticket.contact_id)!);

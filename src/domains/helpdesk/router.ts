@@ -38,7 +38,8 @@ import {
   updateQueueInput,
 } from './schemas';
 import { getHelpdeskSettings, updateHelpdeskSettings } from './settings';
-import { acceptTicket, closeTicket, countTickets, findVisibleTicket, getTicket, listTickets, markTicketRead, reopenTicket, setTicketTags, transferTicket, type TicketCommand } from './tickets';
+import { countTickets, getTicket, listTickets } from './inbox';
+import { acceptTicket, closeTicket, findVisibleTicket, markTicketRead, reopenTicket, setTicketTags, transferTicket, type TicketCommand } from './tickets';
 import { z } from 'zod';
 
 const helpdesk = (permission: string) => permittedProcedure(permission, 'helpdesk');
