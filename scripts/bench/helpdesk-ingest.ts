@@ -51,7 +51,8 @@ transaction while the app works, callers waiting for a pool connection).
 
   --rate         distinct messages per second (default 1000); requests/s = rate × (1 + duplicates/100)
   --duration     seconds of load (default 60)
-  --connections  keep-alive sockets of the load process (default 50)
+  --connections  keep-alive sockets of the load process (default 50); they cap the calls in flight, so at
+                 1,100 requests/s each call has connections / 1,100 s end to end before the sender falls behind
   --contacts     distinct senders (default 5000)
   --duplicates   percent of messages posted twice at once (default 10)
   --warmup       seconds of unmeasured load first (default 10; 0 for none)

@@ -83,7 +83,9 @@ interface TenantRouting {
 /**
  * Tickets show their newest message: its time (to the microsecond, so the inbox's keyset pages
  * keep their order), its preview, and the unread count, up by the contact's new messages or
- * cleared by a reply. One statement for any number of tickets; announced to the inbox.
+ * cleared by a reply. One statement for any number of tickets; announced to the inbox. Each
+ * message is found by its key (a lateral `limit 1` probe): a join could be planned as a scan of the
+ * tenant's messages while statistics lag behind a growing table.
  */
 export async function showLatestMessages(
   trx: TenantTransaction,
@@ -98,7 +100,7 @@ export async function showLatestMessages(
         last_message_preview = latest.preview,
         updated_at = now()
     from (values ${rows}) as latest (message_id, preview, unread_added)
-    join helpdesk_messages message on message.id = latest.message_id
+    cross join lateral (select ticket_id, created_at from helpdesk_messages where id = latest.message_id limit 1) as message
     where helpdesk_tickets.id = message.ticket_id
     returning helpdesk_tickets.*,
       (select queue_menu_enabled from helpdesk_settings where helpdesk_settings.tenant_id = helpdesk_tickets.tenant_id) as queue_menu_enabled`.execute(trx);
