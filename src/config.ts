@@ -44,6 +44,14 @@ const environmentSchema = z.object({
   DELIVERIES_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
   DELIVERIES_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
   WHATSAPP_GRAPH_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://graph.facebook.com'),
+  LLM_PROVIDER: z.enum(['auto', 'offline', 'gemini', 'openai_compatible']).default('auto'),
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(8000),
+  GEMINI_API_KEY: optionalString,
+  GEMINI_MODEL: optionalString,
+  GEMINI_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://generativelanguage.googleapis.com'),
+  LLM_BASE_URL: optionalString.refine((value) => value === undefined || z.url({ protocol: /^https?$/ }).safeParse(value).success, 'LLM_BASE_URL must be an http(s) URL'),
+  LLM_API_KEY: optionalString,
+  LLM_MODEL: optionalString,
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -72,6 +80,11 @@ export interface AppConfig {
   deliveries: DeliverySettings & { enabled: boolean };
   /** The Meta Graph API that WhatsApp Cloud channels talk to (a stand-in in tests). */
   whatsappGraphBaseUrl: string;
+  /** Where structured LLM answers come from (src/platform/llm); offline: no model is called. */
+  llm:
+    | { provider: 'offline' }
+    | { provider: 'gemini'; apiKey: string; model: string; baseUrl: string; timeoutMs: number }
+    | { provider: 'openai_compatible'; baseUrl: string; apiKey?: string; model: string; timeoutMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -88,6 +101,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   for (const name of ['JWT_SECRET', 'SECRETS_KEY'] as const) {
     if (env.NODE_ENV === 'production' && !env[name]) throw new ConfigError(`Invalid configuration: ${name} is required when NODE_ENV=production`);
   }
+  // Resolved before any secret file is written, so a bad LLM setting leaves nothing behind.
+  const llm = llmSettings(env);
   return {
     env: env.NODE_ENV,
     port: env.PORT,
@@ -124,7 +139,35 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       concurrency: env.DELIVERIES_CONCURRENCY,
     },
     whatsappGraphBaseUrl: env.WHATSAPP_GRAPH_BASE_URL.replace(/\/+$/, ''),
+    llm,
   };
+}
+
+/** LLM_PROVIDER=auto picks the first provider configured: Gemini, then an OpenAI-compatible endpoint, else offline. */
+function llmSettings(env: Environment): AppConfig['llm'] {
+  const provider =
+    env.LLM_PROVIDER !== 'auto' ? env.LLM_PROVIDER : env.GEMINI_API_KEY ? 'gemini' : env.LLM_BASE_URL ? 'openai_compatible' : 'offline';
+  if (provider === 'gemini') {
+    if (!env.GEMINI_API_KEY) throw new ConfigError('Invalid configuration: GEMINI_API_KEY is required when LLM_PROVIDER=gemini');
+    return {
+      provider,
+      apiKey: env.GEMINI_API_KEY,
+      model: env.GEMINI_MODEL ?? 'gemini-2.5-flash',
+      baseUrl: env.GEMINI_BASE_URL.replace(/\/+$/, ''),
+      timeoutMs: env.LLM_TIMEOUT_MS,
+    };
+  }
+  if (provider === 'openai_compatible') {
+    if (!env.LLM_BASE_URL) throw new ConfigError('Invalid configuration: LLM_BASE_URL is required when LLM_PROVIDER=openai_compatible');
+    return {
+      provider,
+      baseUrl: env.LLM_BASE_URL.replace(/\/+$/, ''),
+      apiKey: env.LLM_API_KEY,
+      model: env.LLM_MODEL ?? 'gpt-4o-mini',
+      timeoutMs: env.LLM_TIMEOUT_MS,
+    };
+  }
+  return { provider: 'offline' };
 }
 
 /** A development install keeps its keys beside its data, so sessions and sealed secrets survive restarts. */
