@@ -1,4 +1,5 @@
 import type { Migration } from 'kysely/migration';
+import * as agenda from './2026-12-04T1200_agenda';
 import * as helpdesk from './2026-11-30T1300_helpdesk';
 import * as platformIdentity from './2026-11-23T1200_platform_identity';
 import * as platformDeliveries from './2026-11-30T1200_platform_deliveries';
@@ -8,4 +9,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1200_platform_identity': platformIdentity,
   '2026-11-30T1200_platform_deliveries': platformDeliveries,
   '2026-11-30T1300_helpdesk': helpdesk,
+  '2026-12-04T1200_agenda': agenda,
 };

@@ -12,6 +12,7 @@ import { DeliveryWorker } from './platform/deliveries/worker';
 import { createMemoryBus, createRedisBus, type MessageBus } from './platform/events/bus';
 import { EventHub } from './platform/events/hub';
 import { JobScheduler } from './platform/jobs/scheduler';
+import { createLlmProvider, type LlmProvider } from './platform/llm';
 import { createLogger, type Logger } from './platform/observability/logger';
 import { createMetrics, type Metrics } from './platform/observability/metrics';
 import { FallbackLimiter } from './platform/rate-limits/limiter';
@@ -35,6 +36,8 @@ export interface Services {
   scheduler: JobScheduler;
   /** Sends queued outbound deliveries; started by bootstrap when DELIVERIES_ENABLED. */
   deliveries: DeliveryWorker;
+  /** The configured language model; undefined when offline (the agents answer by rules). */
+  llm: LlmProvider | undefined;
   close(): Promise<void>;
 }
 
@@ -59,7 +62,8 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
     perIp: new FallbackLimiter({ keyPrefix: 'balcao:login:ip', points: limits.maxAttemptsPerIp, durationSeconds: limits.windowSeconds }, redis, logger),
     perAccount: new FallbackLimiter({ keyPrefix: 'balcao:login:account', points: limits.maxFailuresPerAccount, durationSeconds: limits.windowSeconds }, redis, logger),
   };
-  const scheduler = new JobScheduler({ db, logger, metrics, instanceId, jobs: domainJobs(config) });
+  const llm = createLlmProvider(config.llm);
+  const scheduler = new JobScheduler({ db, logger, metrics, instanceId, jobs: domainJobs(config, llm) });
   const secrets = new SecretBox(config.secretsKey);
   const deliveries = new DeliveryWorker({ db, bus, logger, metrics, instanceId, kinds: deliveryKinds(secrets, config), settings: config.deliveries });
   return {
@@ -78,6 +82,7 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
     loginLimits,
     scheduler,
     deliveries,
+    llm,
     close: async () => {
       await scheduler.stop();
       await deliveries.stop();

@@ -6,7 +6,7 @@ import { createDatabase } from '../../src/db/database';
 import { migrateToLatest } from '../../src/db/migrator';
 import type { DB } from '../../src/db/schema';
 import { withTenant } from '../../src/db/tenant-scope';
-import { normalisePhone } from '../../src/domains/helpdesk/phones';
+import { normalisePhone } from '../../src/platform/phones';
 import { listTickets, type TicketListFilter } from '../../src/domains/helpdesk/inbox';
 import type { TicketViewer } from '../../src/domains/helpdesk/tickets';
 import { syncBuiltinRoles } from '../../src/domains/identity/roles';

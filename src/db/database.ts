@@ -1,6 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -31,6 +32,8 @@ export class EmbeddedDatabaseLockedError extends Error {
 
 const INT8_OID = 20;
 const XID8_OID = 5069;
+/** A calendar date has no time zone: read as 'YYYY-MM-DD', not as a Date at some zone's midnight. */
+const DATE_OID = 1082;
 const keepAsText = (value: string) => value;
 
 export async function createDatabase(target: DatabaseTarget): Promise<Database> {
@@ -45,7 +48,7 @@ function createPostgresDatabase(url: string, poolSize: number): Database {
     idleTimeoutMillis: 30_000,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === XID8_OID ? keepAsText : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        oid === XID8_OID || oid === DATE_OID ? keepAsText : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
   // A broken idle connection must not crash the process; the next checkout reconnects.
@@ -63,13 +66,13 @@ function createPostgresDatabase(url: string, poolSize: number): Database {
 }
 
 /** Extensions the migrations create; the embedded engine loads them the way a server has them installed. */
-export const PGLITE_EXTENSIONS = { pg_trgm };
+export const PGLITE_EXTENSIONS = { pg_trgm, btree_gist };
 
 async function createEmbeddedDatabase(dataDir: string | undefined, loadDataDir: Blob | undefined): Promise<Database> {
   const releaseLock = dataDir ? acquireDataDirLock(dataDir) : () => undefined;
   try {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
-    const parsers = { [INT8_OID]: keepAsText, [XID8_OID]: keepAsText };
+    const parsers = { [INT8_OID]: keepAsText, [XID8_OID]: keepAsText, [DATE_OID]: keepAsText };
     const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(loadDataDir ? { loadDataDir } : {}), parsers, extensions: PGLITE_EXTENSIONS });
     const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
     return {

@@ -1,4 +1,5 @@
 import express from 'express';
+import { agendaRestRoutes } from '../domains/agenda/rest';
 import { helpdeskMediaRoutes } from '../domains/helpdesk/media-rest';
 import { helpdeskWebhooks } from '../domains/helpdesk/rest';
 import type { Services } from '../services';
@@ -25,6 +26,7 @@ export function createRestRouter(services: Services): express.Router {
   );
   rest.get('/audit/export', handle(auditExportHandler(services)));
   rest.use('/webhooks', helpdeskWebhooks(services));
+  rest.use(agendaRestRoutes(services));
   rest.use(helpdeskMediaRoutes(services));
 
   rest.use((req, res) => sendRestError(res, 404, { error: 'ERR_NOT_FOUND', message: `Rota inexistente: ${req.method} ${req.originalUrl.split('?')[0]}`, details: {} }));

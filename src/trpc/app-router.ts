@@ -1,3 +1,4 @@
+import { agendaRouter } from '../domains/agenda/router';
 import { helpdeskRouter } from '../domains/helpdesk/router';
 import { apiTokensRouter, authRouter, rolesRouter, tenantRouter, usersRouter } from '../domains/identity/router';
 import { router } from './init';
@@ -17,6 +18,7 @@ export const appRouter = router({
   events: eventsRouter,
   deliveries: deliveriesRouter,
   helpdesk: helpdeskRouter,
+  agenda: agendaRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,7 +4,7 @@ import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
 import { DomainError, notFound } from '../../platform/errors';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../../platform/keyset-cursor';
-import { normalisePhone } from './phones';
+import { normalisePhone } from '../../platform/phones';
 
 export interface ContactView {
   id: string;

@@ -1,17 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withTenant } from '../../db/tenant-scope';
-import type { AppEvent } from '../../platform/events/catalog';
+import type { EventAudience, StreamViewer } from '../../platform/events/audience';
 import { helpdeskPermissions as can } from './permissions';
-
-/** Decides, event by event, what one subscriber of the live stream may receive. */
-export type EventAudience = (event: AppEvent) => boolean | Promise<boolean>;
-
-export interface StreamViewer {
-  tenantId: string;
-  userId: string;
-  permissions: ReadonlySet<string>;
-}
 
 /** Tickets whose visibility a stream remembers; past this it starts over (each ticket is looked up again once). */
 const REMEMBERED_TICKETS = 10_000;

@@ -24,6 +24,8 @@ export interface DeliveryRequest<Payload> {
   orderingKey?: string;
   /** A fresh uuid the caller made (to put it in the payload too); generated when absent. */
   eventId?: string;
+  /** Not sent before this (a message held back through the tenant's quiet hours); now when absent. */
+  notBefore?: Date;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function enqueueDelivery<Payload>(trx: TenantTransaction, request: 
     payload: body,
     ordering_key: request.orderingKey ?? null,
     max_attempts: request.kind.maxAttempts ?? null,
+    ...(request.notBefore ? { next_attempt_at: request.notBefore } : {}),
   };
   let queued = queuedDeliveries.get(trx);
   if (!queued) {

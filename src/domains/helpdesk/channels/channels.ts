@@ -1,15 +1,14 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { DB, HelpdeskChannel } from '../../../db/schema';
 import { tenantOf, type TenantTransaction } from '../../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../../platform/audit/audit-log';
-import { matchesDigest, secretDigest, type SecretBox } from '../../../platform/auth/secret-box';
+import { secretDigest, type SecretBox } from '../../../platform/auth/secret-box';
+import { isAuthenticWebhookCall, newWebhookSecret } from '../../../platform/auth/webhook-secrets';
 import { DomainError, notFound } from '../../../platform/errors';
 import { appendEvent } from '../../../platform/events/outbox';
 import { ensureHelpdeskSettings } from '../settings';
 import type { ChannelStatus, ChannelType } from './provider';
 
-export const WEBHOOK_SECRET_PREFIX = 'whsec_';
 
 export type CreateChannelInput =
   | { type: 'n8n'; name: string; outboundUrl: string }
@@ -68,10 +67,6 @@ export function toChannelView(channel: HelpdeskChannel, publicUrl: string): Chan
     paused: isPaused(channel),
     createdAt: channel.created_at,
   };
-}
-
-function newWebhookSecret(): string {
-  return `${WEBHOOK_SECRET_PREFIX}${randomBytes(24).toString('base64url')}`;
 }
 
 export async function createChannel(
@@ -198,21 +193,14 @@ export async function channelForWebhook(db: Kysely<DB>, channelId: string, type:
   return found;
 }
 
-/**
- * A webhook call is genuine when it carries the channel's secret in `X-Webhook-Secret`, or an
- * HMAC-SHA256 of the raw body keyed with it in `X-Webhook-Signature: sha256=<hex>`.
- */
+/** A webhook call is genuine when it carries the channel's secret, or an HMAC of the body keyed with it. */
 export function isAuthenticWebhook(
   channel: Pick<HelpdeskChannel, 'webhook_secret_hash' | 'webhook_secret_sealed'>,
   secrets: SecretBox,
   headers: { secret?: string; signature?: string },
   rawBody: Buffer,
 ): boolean {
-  if (headers.secret) return matchesDigest(headers.secret, channel.webhook_secret_hash);
-  const signature = /^sha256=([0-9a-f]{64})$/i.exec(headers.signature ?? '')?.[1];
-  if (!signature) return false;
-  const expected = createHmac('sha256', secrets.open(channel.webhook_secret_sealed)).update(rawBody).digest();
-  return timingSafeEqual(expected, Buffer.from(signature, 'hex'));
+  return isAuthenticWebhookCall({ digest: channel.webhook_secret_hash, sealed: channel.webhook_secret_sealed }, secrets, headers, rawBody);
 }
 
 /** The sealed provider credentials of a WhatsApp Cloud channel, opened for one call. */

@@ -20,7 +20,21 @@ export const EVENT_LABELS: Record<EventType, string> = {
   'channel.status_changed': 'Canal',
   'queue.members_changed': 'Fila',
   'quick_reply.changed': 'Resposta rápida',
+  auth_request_created: 'Autorização pendente',
+  auth_request_resolved: 'Autorização decidida',
+  appointment_created: 'Agendamento',
+  appointment_updated: 'Agendamento alterado',
+  ai_response: 'Resposta do agente',
+  campaign_completed: 'Campanha concluída',
+  notification_sent: 'Mensagem ao cliente',
+  'agenda.catalogue_changed': 'Cadastro da agenda',
 };
+
+const AUTH_REQUEST_OUTCOMES = { approved: 'aprovada', rejected: 'rejeitada', expired: 'expirada' } as const;
+const APPOINTMENT_CHANGES = { rescheduled: 'remarcado', cancelled: 'cancelado', completed: 'concluído', no_show: 'falta', confirmed: 'confirmado' } as const;
+const AGENTS = { prazo_certo: 'Prazo Certo', encher_agenda: 'Encher Agenda', chat: 'Chat', manual: 'Manual' } as const;
+const CATALOGUE_ENTITIES = { client: 'cliente', service: 'serviço', professional: 'profissional' } as const;
+const when = (iso: string) => new Date(iso).toLocaleString('pt-BR', { dateStyle: 'short', timeStyle: 'short' });
 
 const TICKET_CHANGES = {
   accepted: 'aceito',
@@ -81,6 +95,22 @@ export function summarizeEvent(event: AppEvent, names: KnownNames = NO_NAMES): s
       return `membros: ${event.data.memberIds.map((id) => names.user(id) ?? 'usuário').join(', ') || 'nenhum'}`;
     case 'quick_reply.changed':
       return `/${event.data.shortcut} ${QUICK_REPLY_CHANGES[event.data.change]}`;
+    case 'auth_request_created':
+      return `${AGENTS[event.data.auth_request.createdByAgent]} · ${when(event.data.auth_request.startsAt)}`;
+    case 'auth_request_resolved':
+      return AUTH_REQUEST_OUTCOMES[event.data.status];
+    case 'appointment_created':
+      return when(event.data.startsAt);
+    case 'appointment_updated':
+      return `${APPOINTMENT_CHANGES[event.data.change]} · ${when(event.data.startsAt)}`;
+    case 'ai_response':
+      return `${event.data.intent}${event.data.booking_created ? ' · agendamento proposto' : ''}: ${event.data.message.slice(0, 80)}`;
+    case 'campaign_completed':
+      return `${AGENTS[event.data.campaign_type]} · ${event.data.stats.suggestions_created} sugestão(ões), ${event.data.stats.notifications_sent} mensagem(ns)`;
+    case 'notification_sent':
+      return event.data.kind;
+    case 'agenda.catalogue_changed':
+      return CATALOGUE_ENTITIES[event.data.entity];
   }
 }
 
@@ -107,7 +137,15 @@ export function queriesStaleAfter(event: AppEvent, currentUserId: string): Refre
     case 'channel.status_changed':
     case 'queue.members_changed':
     case 'quick_reply.changed':
-      // The helpdesk pages follow these events themselves.
+    case 'auth_request_created':
+    case 'auth_request_resolved':
+    case 'appointment_created':
+    case 'appointment_updated':
+    case 'ai_response':
+    case 'campaign_completed':
+    case 'notification_sent':
+    case 'agenda.catalogue_changed':
+      // The helpdesk and agenda pages follow these events themselves.
       return [];
   }
 }
