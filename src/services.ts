@@ -5,6 +5,7 @@ import type { AppConfig } from './config';
 import { createDatabase, type Database } from './db/database';
 import type { DB } from './db/schema';
 import { IdentityDirectory } from './domains/identity/directory';
+import { feedChatFromHelpdesk } from './domains/agenda/chat/helpdesk-bridge';
 import { deliveryKinds, domainJobs, permissionCatalogue } from './domains/registry';
 import { AccessTokenSigner } from './platform/auth/access-tokens';
 import { SecretBox } from './platform/auth/secret-box';
@@ -65,6 +66,7 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
   const llm = createLlmProvider(config.llm);
   const scheduler = new JobScheduler({ db, logger, metrics, instanceId, jobs: domainJobs(config, llm) });
   const secrets = new SecretBox(config.secretsKey);
+  const stopChatFromHelpdesk = feedChatFromHelpdesk(hub, { db, logger, llm });
   const deliveries = new DeliveryWorker({ db, bus, logger, metrics, instanceId, kinds: deliveryKinds(secrets, config), settings: config.deliveries });
   return {
     config,
@@ -84,6 +86,7 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
     deliveries,
     llm,
     close: async () => {
+      stopChatFromHelpdesk();
       await scheduler.stop();
       await deliveries.stop();
       await hub.stop();

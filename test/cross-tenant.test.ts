@@ -320,7 +320,7 @@ describe('cross-tenant isolation: tenant B calls every procedure with tenant A i
       'agenda.chat.messages': () => expectUnknownToB((conversationId) => b.owner.agenda.chat.messages({ conversationId }), () => [a.agenda.conversationId]),
       'agenda.slots': async () => {
         await expectUnknownToB((serviceId) => b.owner.agenda.slots({ serviceId, ...range() }), () => [a.agenda.serviceId]);
-        expect((await b.owner.agenda.slots({ serviceId: b.agenda.serviceId, professionalId: a.agenda.professionalId, ...range() })).slots).toEqual([]);
+        expect((await b.owner.agenda.slots({ serviceId: b.agenda.serviceId, professionalId: a.agenda.professionalId, ...range() })).professionals).toEqual([]);
       },
     };
   }

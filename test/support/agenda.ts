@@ -33,3 +33,8 @@ export async function seedSalon(owner: Caller) {
   const ana = await owner.agenda.clients.create({ name: 'Ana Paula', phone: nextClientPhone() });
   return { corte, manicure, carol, bruno, ana };
 }
+
+/** The start times (ms) agenda.slots offers, for one professional or all of them. */
+export function slotStarts(result: { professionals: Array<{ professionalId: string; slots: Array<{ startsAt: Date }> }> }, professionalId?: string): number[] {
+  return result.professionals.filter((professional) => !professionalId || professional.professionalId === professionalId).flatMap((professional) => professional.slots.map((slot) => slot.startsAt.getTime()));
+}

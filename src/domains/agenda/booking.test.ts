@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../db/tenant-scope';
-import { instantAt, seedSalon, upcoming } from '../../../test/support/agenda';
+import { instantAt, seedSalon, slotStarts, upcoming } from '../../../test/support/agenda';
 import { callerFor, seedTenant, startTestApp, type TestTenant } from '../../../test/support/app';
 import { addUser, expectTrpcError, ownerCaller, storedEvents, trpcError, type Caller } from '../../../test/support/identity';
 
@@ -110,8 +110,8 @@ describe('agenda bookings: catalogue, appointments without double booking, slots
     const friday = upcoming(5);
     const away = await owner.agenda.professionals.addTimeOff({ professionalId: salon.bruno.id, startsAt: instantAt(friday, '09:00'), endsAt: instantAt(friday, '11:00'), reason: 'Médico' });
     await expectTrpcError(book(owner, '10:00', { date: friday, professionalId: salon.bruno.id }), 'CONFLICT', 'PROFESSIONAL_AWAY');
-    const { slots } = await owner.agenda.slots({ serviceId: salon.corte.id, professionalId: salon.bruno.id, from: instantAt(friday, '00:00'), to: instantAt(friday, '23:59') });
-    expect(slots[0]!.startsAt).toEqual(new Date(instantAt(friday, '11:00')));
+    const offered = await owner.agenda.slots({ serviceId: salon.corte.id, professionalId: salon.bruno.id, from: instantAt(friday, '00:00'), to: instantAt(friday, '23:59') });
+    expect(slotStarts(offered)[0]).toBe(new Date(instantAt(friday, '11:00')).getTime());
     await owner.agenda.professionals.removeTimeOff({ id: away.id });
     await expect(book(owner, '10:00', { date: friday, professionalId: salon.bruno.id })).resolves.toMatchObject({ status: 'confirmed' });
   });
@@ -119,20 +119,21 @@ describe('agenda bookings: catalogue, appointments without double booking, slots
   it('date overrides replace the week: a closed day has no slots, special hours have theirs', async () => {
     const saturday = upcoming(6);
     const window = { serviceId: salon.manicure.id, professionalId: salon.carol.id, from: instantAt(saturday, '00:00'), to: instantAt(saturday, '23:59') };
-    expect((await owner.agenda.slots(window)).slots.length).toBeGreaterThan(0);
+    expect(slotStarts(await owner.agenda.slots(window)).length).toBeGreaterThan(0);
     await owner.agenda.professionals.setDateOverride({ professionalId: salon.carol.id, date: saturday, intervals: [] });
-    expect((await owner.agenda.slots(window)).slots).toEqual([]);
+    expect(slotStarts(await owner.agenda.slots(window))).toEqual([]);
     await owner.agenda.professionals.setDateOverride({ professionalId: salon.carol.id, date: saturday, intervals: [{ start: '15:00', end: '16:30' }] });
-    expect((await owner.agenda.slots(window)).slots.map((slot) => slot.startsAt.getTime())).toEqual(['15:00', '15:15', '15:30', '15:45'].map((time) => new Date(instantAt(saturday, time)).getTime()));
+    expect(slotStarts(await owner.agenda.slots(window))).toEqual(['15:00', '15:15', '15:30', '15:45'].map((time) => new Date(instantAt(saturday, time)).getTime()));
     await owner.agenda.professionals.clearDateOverride({ professionalId: salon.carol.id, date: saturday });
-    expect((await owner.agenda.slots(window)).slots.length).toBeGreaterThan(4);
+    expect(slotStarts(await owner.agenda.slots(window)).length).toBeGreaterThan(4);
   });
 
   it('slots leave out booked time (with buffers) and list every professional who does the service', async () => {
-    const { timeZone, slots } = await owner.agenda.slots({ serviceId: salon.corte.id, from: instantAt(wednesday, '09:00'), to: instantAt(wednesday, '12:00') });
-    expect(timeZone).toBe('America/Sao_Paulo');
-    const carolStarts = slots.filter((slot) => slot.professionalId === salon.carol.id).map((slot) => slot.startsAt.getTime());
-    const brunoStarts = slots.filter((slot) => slot.professionalId === salon.bruno.id).map((slot) => slot.startsAt.getTime());
+    const offered = await owner.agenda.slots({ serviceId: salon.corte.id, from: instantAt(wednesday, '09:00'), to: instantAt(wednesday, '12:00') });
+    expect(offered).toMatchObject({ timeZone: 'America/Sao_Paulo', durationMin: 30 });
+    expect(offered.professionals.map((professional) => professional.name)).toEqual(['Bruno Lima', 'Carol Souza']);
+    const carolStarts = slotStarts(offered, salon.carol.id);
+    const brunoStarts = slotStarts(offered, salon.bruno.id);
     // Carol has 10:00 (to 10:45 with the buffer) and 10:45 (to 11:30): starts between 09:30 and 11:15 would overlap.
     // Bruno is free all morning: 09:00 … 11:30 (the cut ends at 12:00; its buffer may run into lunch).
     expect(carolStarts).toEqual(['09:00', '09:15', '11:30'].map((time) => new Date(instantAt(wednesday, time)).getTime()));

@@ -208,7 +208,12 @@ interface PrazoCertoCandidate {
  * client and service read along the client-history index), the most overdue first.
  */
 export async function prazoCertoCandidates(trx: TenantTransaction, campaign: AgendaCampaign, context: CampaignContext, limit: number): Promise<PrazoCertoCandidate[]> {
-  const { rows } = await sql<PrazoCertoCandidate>`
+  return (await prazoCertoCandidatesQuery(campaign, context, limit).execute(trx)).rows;
+}
+
+/** The statement behind prazoCertoCandidates (the benchmark explains this very statement). */
+export function prazoCertoCandidatesQuery(campaign: AgendaCampaign, context: CampaignContext, limit: number) {
+  return sql<PrazoCertoCandidate>`
     with last_visit as (
       select distinct on (visit.client_id, visit.service_id) visit.client_id, visit.service_id, visit.professional_id, visit.starts_at
       from agenda_appointments visit
@@ -234,8 +239,7 @@ export async function prazoCertoCandidates(trx: TenantTransaction, campaign: Age
     select client_id, service_id, professional_id, last_visit_at, due_at, count(*) over () as found
     from due
     order by due_at, client_id
-    limit ${limit}`.execute(trx);
-  return rows;
+    limit ${limit}`;
 }
 
 async function runPrazoCerto(trx: TenantTransaction, campaign: AgendaCampaign, runId: string, context: CampaignContext): Promise<CampaignRunStats> {

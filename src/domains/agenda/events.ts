@@ -35,6 +35,8 @@ declare module '../../platform/events/catalog' {
     ai_response: { conversation_id: string; client_id: string; message: string; intent: string; booking_created: boolean };
     campaign_completed: { campaign_type: CampaignType; run_id: string; stats: CampaignRunStats };
     notification_sent: { notification_id: string; client_id: string; kind: string; route: 'n8n' | 'helpdesk' | 'none' };
+    /** The agenda's settings changed (every instance's caches of them drop the tenant's). */
+    'agenda.settings_changed': { chatFromHelpdesk: boolean; notificationRoute: 'n8n' | 'helpdesk' };
     /** Clients, services or professionals changed: pickers and the calendar refresh. */
     'agenda.catalogue_changed': { entity: 'client' | 'service' | 'professional'; id: string };
   }
@@ -49,4 +51,5 @@ export const agendaEventTypes = [
   'campaign_completed',
   'notification_sent',
   'agenda.catalogue_changed',
+  'agenda.settings_changed',
 ] as const satisfies readonly EventType[];

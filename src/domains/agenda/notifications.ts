@@ -32,6 +32,8 @@ export interface NotificationRequest {
   details?: Record<string, unknown>;
   /** Held back until then (quiet hours); n8n deliveries only. */
   notBefore?: Date;
+  /** Through this helpdesk channel whatever the tenant's route (a chat that came in on it). */
+  helpdeskChannelId?: string;
 }
 
 /**
@@ -43,7 +45,8 @@ export interface NotificationRequest {
 export async function notifyClient(trx: TenantTransaction, request: NotificationRequest): Promise<boolean> {
   if (request.client.opted_out_at) return false;
   const settings = await trx.selectFrom('agenda_settings').select(['n8n_outbound_url', 'notification_route', 'helpdesk_channel_id']).where('tenant_id', '=', tenantOf(trx)).executeTakeFirst();
-  const route = settings?.notification_route === 'helpdesk' && settings.helpdesk_channel_id ? 'helpdesk' : settings?.n8n_outbound_url ? 'n8n' : 'none';
+  const helpdeskChannelId = request.helpdeskChannelId ?? (settings?.notification_route === 'helpdesk' ? settings.helpdesk_channel_id : null);
+  const route = helpdeskChannelId ? 'helpdesk' : settings?.n8n_outbound_url ? 'n8n' : 'none';
   const notification = await trx
     .insertInto('agenda_notifications')
     .values({ tenant_id: tenantOf(trx), client_id: request.client.id, kind: request.kind, message: request.message, route, dedupe_key: request.dedupeKey })
@@ -71,7 +74,7 @@ export async function notifyClient(trx: TenantTransaction, request: Notification
     });
     await trx.updateTable('agenda_notifications').set({ delivery_id: deliveryId }).where('id', '=', notification.id).execute();
   } else if (route === 'helpdesk') {
-    await sendSystemMessageToPhone(trx, { channelId: settings!.helpdesk_channel_id!, phone: request.client.phone, name: request.client.name, body: request.message });
+    await sendSystemMessageToPhone(trx, { channelId: helpdeskChannelId!, phone: request.client.phone, name: request.client.name, body: request.message });
   }
   // Without a route the message is kept (the dashboard shows it) but nobody was contacted.
   if (route === 'none') return false;

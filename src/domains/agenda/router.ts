@@ -48,7 +48,7 @@ import {
 } from './schemas';
 import { createService, findService, listServices, toServiceView, updateService } from './services';
 import { agendaSettingsRow, rotateInboundSecret, toSettingsView, updateAgendaSettings } from './settings';
-import { bookingInstant, openSlots, tenantTimeZone } from './slots';
+import { bookingInstant, openSlotsByProfessional, tenantTimeZone } from './slots';
 
 const agenda = (permission: string) => permittedProcedure(permission, 'agenda');
 const reads = agenda(can['agenda.appointments.read']);
@@ -149,5 +149,5 @@ export const agendaRouter = router({
   authRequests: authRequestsRouter,
   campaigns: campaignsRouter,
   chat: chatRouter,
-  slots: reads.input(slotsInput).query(({ ctx, input }) => ctx.withTenant((trx) => openSlots(trx, { ...input, from: new Date(input.from), to: new Date(input.to) }))),
+  slots: reads.input(slotsInput).query(({ ctx, input }) => ctx.withTenant((trx) => openSlotsByProfessional(trx, { ...input, from: new Date(input.from), to: new Date(input.to) }))),
 });

@@ -4,6 +4,7 @@ import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
 import { secretDigest, type SecretBox } from '../../platform/auth/secret-box';
 import { newWebhookSecret } from '../../platform/auth/webhook-secrets';
 import { DomainError } from '../../platform/errors';
+import { appendEvent } from '../../platform/events/outbox';
 import type { z } from 'zod';
 import type { updateSettingsInput } from './schemas';
 
@@ -81,6 +82,7 @@ export async function updateAgendaSettings(trx: TenantTransaction, audit: AuditC
     .executeTakeFirstOrThrow();
   const { inbound_secret_sealed: _sealedBefore, inbound_secret_hash: _hashBefore, ...auditedBefore } = before;
   const { inbound_secret_sealed: _sealedAfter, inbound_secret_hash: _hashAfter, ...auditedAfter } = after;
+  await appendEvent(trx, 'agenda.settings_changed', { chatFromHelpdesk: after.chat_from_helpdesk, notificationRoute: after.notification_route });
   await recordAudit(trx, audit, { action: 'agenda.settings.updated', entity: 'agenda_settings', entityId: tenantOf(trx), before: auditedBefore, after: auditedAfter });
   return after;
 }

@@ -69,14 +69,17 @@ export async function professionalCalendars(
   const ids = professionals.map((professional) => professional.id);
   // A day of margin on each side covers buffers, and local dates that start before `from` in UTC.
   const around = { from: new Date(window.from.getTime() - DAY_MS), to: new Date(window.to.getTime() + DAY_MS) };
+  // starts_at bounds the search for the calendar index: an occupied range lies within a day of its start.
   const busy = await sql<{ professional_id: string; starts_at: Date; ends_at: Date }>`
     select professional_id, occupied_starts_at as starts_at, occupied_ends_at as ends_at from agenda_appointments
     where professional_id = any(${ids}::uuid[]) and status in ('pending_approval', 'confirmed', 'completed')
+      and starts_at >= ${new Date(around.from.getTime() - DAY_MS)} and starts_at < ${new Date(around.to.getTime() + DAY_MS)}
       and occupied_starts_at < ${around.to} and occupied_ends_at > ${around.from}
       and id is distinct from ${window.ignoreAppointmentId ?? null}::uuid
     union all
     select professional_id, occupied_starts_at, occupied_ends_at from agenda_auth_requests
     where ${window.holdsBlock !== false} and professional_id = any(${ids}::uuid[]) and status = 'pending' and expires_at > now()
+      and starts_at >= ${new Date(around.from.getTime() - DAY_MS)} and starts_at < ${new Date(around.to.getTime() + DAY_MS)}
       and occupied_starts_at < ${around.to} and occupied_ends_at > ${around.from}`.execute(trx);
   const timeOff = await trx
     .selectFrom('agenda_time_off')
@@ -113,16 +116,36 @@ export async function professionalCalendars(
   }));
 }
 
-/** Free slots of the service in [from, to), every professional who does it (or one), in start order. */
-export async function openSlots(trx: TenantTransaction, input: { serviceId: string; professionalId?: string | undefined; from: Date; to: Date }): Promise<{ timeZone: string; slots: OpenSlot[] }> {
+export interface ProfessionalSlots {
+  professionalId: string;
+  name: string;
+  slots: Slot[];
+}
+
+type SlotWindow = { serviceId: string; professionalId?: string | undefined; from: Date; to: Date };
+
+/**
+ * Free slots of the service in [from, to) for every professional who does it (or one), each
+ * professional's in start order: a month of a whole team is tens of thousands of slots, kept as
+ * they are computed rather than merged into one list.
+ */
+export async function openSlotsByProfessional(trx: TenantTransaction, input: SlotWindow): Promise<{ timeZone: string; durationMin: number; professionals: ProfessionalSlots[] }> {
   const service = await findService(trx, input.serviceId);
-  if (!service.active) return { timeZone: await tenantTimeZone(trx), slots: [] };
-  const calendars = await professionalCalendars(trx, service, input);
-  const slots = calendars.flatMap((calendar) =>
-    freeSlots({ ...calendar.availability, from: input.from, to: input.to }).map((slot) => ({ ...slot, professionalId: calendar.professionalId, professionalName: calendar.name })),
-  );
-  slots.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.professionalName.localeCompare(b.professionalName));
-  return { timeZone: calendars[0]?.availability.timeZone ?? (await tenantTimeZone(trx)), slots };
+  const calendars = service.active ? await professionalCalendars(trx, service, input) : [];
+  return {
+    timeZone: calendars[0]?.availability.timeZone ?? (await tenantTimeZone(trx)),
+    durationMin: service.duration_min,
+    professionals: calendars.map((calendar) => ({ professionalId: calendar.professionalId, name: calendar.name, slots: freeSlots({ ...calendar.availability, from: input.from, to: input.to }) })),
+  };
+}
+
+/** The same slots as one list in start order (professionals in name order at one start): for the agents' short windows. */
+export async function openSlots(trx: TenantTransaction, input: SlotWindow): Promise<{ timeZone: string; slots: OpenSlot[] }> {
+  const { timeZone, professionals } = await openSlotsByProfessional(trx, input);
+  const slots = professionals.flatMap((professional) => professional.slots.map((slot) => ({ ...slot, professionalId: professional.professionalId, professionalName: professional.name })));
+  // Calendars come in name order and the sort is stable.
+  slots.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  return { timeZone, slots };
 }
 
 const ALTERNATIVES_SEARCH_DAYS = 7;

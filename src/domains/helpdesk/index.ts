@@ -22,3 +22,15 @@ export async function sendSystemMessageToPhone(trx: TenantTransaction, input: { 
   const [message] = await recordOutboundMessages(trx, [{ ticket: tickets.get(contact.id)!.ticket, to: contact.phone, draft: { body: input.body, source: 'system' } }], queueOutboundMessage, [channel]);
   return { messageId: message!.id, ticketId: message!.ticket_id };
 }
+
+/** What another module needs of a message a contact sent: its text, the contact's phone and name, and the channel it came on. */
+export async function inboundMessageForOtherModules(trx: TenantTransaction, messageId: string): Promise<{ body: string; phone: string; contactName: string; channelId: string; sentAt: Date } | undefined> {
+  return trx
+    .selectFrom('helpdesk_messages as message')
+    .innerJoin('helpdesk_contacts as contact', 'contact.id', 'message.contact_id')
+    .select(['message.body', 'contact.phone', 'contact.name as contactName', 'message.channel_id as channelId', 'message.created_at as sentAt'])
+    .where('message.id', '=', messageId)
+    .where('message.direction', '=', 'inbound')
+    .where('message.is_note', '=', false)
+    .executeTakeFirst();
+}

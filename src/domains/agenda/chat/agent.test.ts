@@ -8,6 +8,7 @@ import { nextClientPhone, SAO_PAULO } from '../../../../test/support/agenda';
 import { seedTenant, startTestApp, type TestTenant } from '../../../../test/support/app';
 import { ownerCaller, rawRequest, storedEvents, type Caller } from '../../../../test/support/identity';
 import { TestReceiver } from '../../../../test/support/receiver';
+import { nextPhone, receiveMessage } from '../../../../test/support/helpdesk';
 import type { AgendaNotificationPayload } from '../notifications';
 
 type RunningTestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -69,8 +70,15 @@ describe('agenda chat agent: n8n message-received → reply, intent and a pendin
     }
     throw new Error('no ai_response');
   }
-  const clientIdOf = async (target: RunningTestApp, tenantId: string, phone: string) =>
-    (await withTenant(target.services.db, tenantId, (trx) => trx.selectFrom('agenda_clients').select('id').where('phone', '=', phone).executeTakeFirstOrThrow())).id;
+  /** The client with this phone, once the message that creates it has been stored. */
+  async function clientIdOf(target: RunningTestApp, tenantId: string, phone: string): Promise<string> {
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      const client = await withTenant(target.services.db, tenantId, (trx) => trx.selectFrom('agenda_clients').select('id').where('phone', '=', phone).executeTakeFirst());
+      if (client) return client.id;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`no client with phone ${phone}`);
+  }
 
   beforeAll(async () => {
     llm.listen({ onUnhandledRequest: 'bypass' });
@@ -171,6 +179,26 @@ describe('agenda chat agent: n8n message-received → reply, intent and a pendin
     for (let attempt = 0; attempt < 40 && (await aiResponseFor(app, salon.tenant.tenantId, clientId)).length < 2; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
     await app.services.deliveries.flush();
     expect(n8n.requests.filter((sent) => sent.payload.clientId === clientId).map((sent) => sent.payload.message)).toEqual([expect.stringContaining('não receberá')]);
+  });
+
+  it('with chat from the helpdesk on, a contact\'s WhatsApp message on a helpdesk channel gets the agent\'s answer on the same ticket', async () => {
+    const both = await seedTenant(app.services, { modules: ['helpdesk', 'agenda'] });
+    const bothOwner = await ownerCaller(app.services, both);
+    const corte = await bothOwner.agenda.services.create({ name: 'Corte de cabelo', durationMin: 30, priceCents: 6000 });
+    await bothOwner.agenda.professionals.create({ name: 'Carol Souza', serviceIds: [corte.id], hours: EVERY_DAY });
+    const channel = await bothOwner.helpdesk.channels.create({ type: 'n8n', name: 'WhatsApp', outboundUrl: 'http://127.0.0.1:9/n8n' });
+    await bothOwner.helpdesk.channels.connect({ id: channel.id }).catch(() => undefined);
+    const phone = nextPhone();
+    // Off by default: the helpdesk keeps its messages to itself.
+    await receiveMessage(app.services, both.tenantId, channel.id, { from: phone, body: 'Oi, tudo bem?' });
+    await bothOwner.agenda.settings.update({ chatFromHelpdesk: true });
+    const { ticketId } = await receiveMessage(app.services, both.tenantId, channel.id, { from: phone, body: 'quero cortar o cabelo amanhã às 10h' });
+    const clientId = await clientIdOf(app, both.tenantId, `+${phone}`);
+    const responses = await aiResponseFor(app, both.tenantId, clientId);
+    expect(responses).toEqual([expect.objectContaining({ intent: 'booking', booking_created: true })]);
+    const messages = (await bothOwner.helpdesk.messages.list({ ticketId })).items;
+    expect(messages.filter((item) => item.direction === 'outbound').map((item) => item.body)).toEqual([responses[0]!.message]);
+    expect((await bothOwner.agenda.authRequests.list({ status: 'pending' })).map((request) => request.clientId)).toEqual([clientId]);
   });
 
   describe('with an OpenAI-compatible model (msw stands in for it)', () => {

@@ -41,6 +41,8 @@ export interface IncomingChatMessage {
   message: string;
   channel: string;
   timestamp: string;
+  /** The sender's own id for the message, when it has one (a helpdesk message); else phone, time and text identify it. */
+  dedupeKey?: string;
 }
 
 /**
@@ -54,7 +56,7 @@ export async function receiveClientMessage(trx: TenantTransaction, incoming: Inc
       throw new DomainError('NOT_FOUND', 'CLIENT_NOT_FOUND', 'client_id não é um cliente desta empresa', { clientId: incoming.clientId });
     });
   } else client = await clientForPhone(trx, incoming.phone, incoming.clientName ?? incoming.phone);
-  const dedupeKey = createHash('sha256').update(`${incoming.phone}\n${incoming.timestamp}\n${incoming.message}`).digest('hex');
+  const dedupeKey = incoming.dedupeKey ?? createHash('sha256').update(`${incoming.phone}\n${incoming.timestamp}\n${incoming.message}`).digest('hex');
   const conversation = await trx
     .insertInto('agenda_conversations')
     .values({ tenant_id: tenantOf(trx), client_id: client.id, channel: incoming.channel })
@@ -131,7 +133,14 @@ export async function answerClientMessage(deps: ChatAgentDeps, tenantId: string,
       .execute();
     await trx.updateTable('agenda_conversations').set({ last_message_at: new Date(), last_intent: understanding.intent }).where('id', '=', context.conversation.id).execute();
     // The opt-out confirmation is the last message the client gets; the reply goes before the flag is read.
-    await notifyClient(trx, { client, kind: 'chat_reply', message: outcome.reply, dedupeKey: `chat_reply:${message.id}`, details: { conversationId: context.conversation.id, intent: understanding.intent } });
+    await notifyClient(trx, {
+      client,
+      kind: 'chat_reply',
+      message: outcome.reply,
+      dedupeKey: `chat_reply:${message.id}`,
+      details: { conversationId: context.conversation.id, intent: understanding.intent },
+      ...replyRouteOf(context.conversation.channel),
+    });
     if (understanding.optOut) await optOutClient(trx, client.id);
     const answer: AgentAnswer = {
       conversationId: context.conversation.id,
@@ -145,6 +154,10 @@ export async function answerClientMessage(deps: ChatAgentDeps, tenantId: string,
     return answer;
   });
 }
+
+/** Conversations that came in through a helpdesk channel are answered on it. */
+export const HELPDESK_CHANNEL_PREFIX = 'helpdesk:';
+const replyRouteOf = (channel: string) => (channel.startsWith(HELPDESK_CHANNEL_PREFIX) ? { helpdeskChannelId: channel.slice(HELPDESK_CHANNEL_PREFIX.length) } : {});
 
 async function chatCatalogue(trx: TenantTransaction): Promise<ChatCatalogue> {
   const services = await trx.selectFrom('agenda_services').select(['id', 'name', 'duration_min', 'price_cents']).where('active', '=', true).orderBy('name').execute();

@@ -28,6 +28,7 @@ export const EVENT_LABELS: Record<EventType, string> = {
   campaign_completed: 'Campanha concluída',
   notification_sent: 'Mensagem ao cliente',
   'agenda.catalogue_changed': 'Cadastro da agenda',
+  'agenda.settings_changed': 'Configuração da agenda',
 };
 
 const AUTH_REQUEST_OUTCOMES = { approved: 'aprovada', rejected: 'rejeitada', expired: 'expirada' } as const;
@@ -111,6 +112,8 @@ export function summarizeEvent(event: AppEvent, names: KnownNames = NO_NAMES): s
       return event.data.kind;
     case 'agenda.catalogue_changed':
       return CATALOGUE_ENTITIES[event.data.entity];
+    case 'agenda.settings_changed':
+      return event.data.chatFromHelpdesk ? 'chat pelo Atendimento ligado' : `avisos por ${event.data.notificationRoute === 'helpdesk' ? 'Atendimento' : 'n8n'}`;
   }
 }
 
@@ -145,6 +148,7 @@ export function queriesStaleAfter(event: AppEvent, currentUserId: string): Refre
     case 'campaign_completed':
     case 'notification_sent':
     case 'agenda.catalogue_changed':
+    case 'agenda.settings_changed':
       // The helpdesk and agenda pages follow these events themselves.
       return [];
   }

@@ -1,0 +1,115 @@
+import { sql } from 'kysely';
+import { bootstrap } from '../../src/bootstrap';
+import { loadConfig } from '../../src/config';
+import { withTenant } from '../../src/db/tenant-scope';
+import { listCampaigns, prazoCertoCandidatesQuery, runCampaign } from '../../src/domains/agenda/campaigns';
+import { openSlotsByProfessional } from '../../src/domains/agenda/slots';
+import { BENCH_APP_ENV, callerAs, onCleanup, parseFlags, printTable, recreateDatabase, dropDatabase, round, runBench, Samples, seedBenchTenant, writeResult } from './support';
+
+const HELP = `Usage: npm run bench:agenda -- [--clients 100000] [--appointments 1000000] [--professionals 100] [--slot-professionals 20] [--slot-days 30] [--slot-rounds 50] [--keep]
+
+The agenda's two database-heavy paths on a fresh database (balcao_bench_agenda), one tenant with
+--clients clients and --appointments completed past appointments (each professional's history is
+non-overlapping, as the exclusion constraint demands), 5 services with return cycles of 30–60 days:
+1. Prazo Certo, a full run (the candidate query over the whole history, then a suggestion with a
+   free slot and an offer for each of the day's cap of clients), timed end to end; the candidate
+   query's plan (EXPLAIN ANALYZE) must read agenda_appointments through an index, in one statement.
+   Target: under 30 s.
+2. agenda.slots for one service that --slot-professionals professionals do, over --slot-days days, each
+   professional with a booked day ahead: --slot-rounds calls, p50/p95. Target: under 100 ms.
+Writes .bench/agenda.json.`;
+
+const DATABASE = 'balcao_bench_agenda';
+const flags = parseFlags(HELP, { clients: 100_000, appointments: 1_000_000, professionals: 100, 'slot-professionals': 20, 'slot-days': 30, 'slot-rounds': 50 });
+const SLOTS_PER_DAY = 12;
+
+runBench(async () => {
+  const databaseUrl = await recreateDatabase(DATABASE);
+  if (!flags.keep) onCleanup(() => dropDatabase(DATABASE));
+  const app = await bootstrap(loadConfig({ ...BENCH_APP_ENV, DATABASE_URL: databaseUrl, PORT: '0', DELIVERIES_ENABLED: 'false' }));
+  onCleanup(() => app.stop());
+  const { services } = app;
+  const tenant = await seedBenchTenant(services.db, 'bench-agenda', 0, ['agenda']);
+  const owner = await callerAs(services, { tenantId: tenant.tenantId, userId: tenant.ownerId });
+
+  const seedStarted = performance.now();
+  const everyDay = [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, start: '08:00', end: '20:00' }));
+  const services_ = [];
+  for (const [index, cycle] of [30, 35, 40, 45, 60].entries()) services_.push(await owner.agenda.services.create({ name: `Serviço ${index + 1}`, durationMin: 30, priceCents: 5000 + index * 1000, returnCycleDays: cycle }));
+  const serviceIds = services_.map((service) => service.id);
+  const professionalIds: string[] = [];
+  for (let index = 0; index < flags.professionals; index += 1) {
+    professionalIds.push((await owner.agenda.professionals.create({ name: `Profissional ${String(index + 1).padStart(3, '0')}`, serviceIds, hours: everyDay })).id);
+  }
+  await owner.agenda.settings.update({ n8nOutboundUrl: 'http://127.0.0.1:9/n8n' });
+  await withTenant(services.db, tenant.tenantId, async (trx) => {
+    await sql`
+      insert into agenda_clients (tenant_id, name, phone, last_contacted_at)
+      select ${tenant.tenantId}::uuid, 'Cliente ' || n, '+55119' || lpad((10000000 + n)::text, 8, '0'),
+             case when n % 10 = 0 then now() - interval '2 days' end
+      from generate_series(1, ${flags.clients}) as n`.execute(trx);
+    // Appointment i: professional i % P, the n-th of that professional on day n / 12 back, at 08:00 + 45 min × (n % 12) UTC+0 offsets apart, never overlapping.
+    await sql`
+      with client_ids as (select id, row_number() over (order by phone) as position from agenda_clients),
+           professional_ids as (select id, (row_number() over (order by name)) - 1 as position from agenda_professionals),
+           service_ids as (select id, (row_number() over (order by name)) - 1 as position from agenda_services),
+           visits as (
+             select i, (i % ${flags.professionals}) as professional_position, (i / ${flags.professionals}) as sequence,
+                    ((i::bigint * 7919) % ${flags.clients}) + 1 as client_position
+             from generate_series(0, ${flags.appointments - 1}) as i)
+      insert into agenda_appointments (tenant_id, client_id, service_id, professional_id, starts_at, ends_at, occupied_starts_at, occupied_ends_at, status, source, price_cents)
+      select ${tenant.tenantId}::uuid, client_ids.id, service_ids.id, professional_ids.id, at.starts_at, at.starts_at + interval '30 minutes', at.starts_at, at.starts_at + interval '30 minutes', 'completed', 'manual', 5000
+      from visits
+      join client_ids on client_ids.position = visits.client_position
+      join professional_ids on professional_ids.position = visits.professional_position
+      join service_ids on service_ids.position = visits.client_position % 5
+      cross join lateral (select date_trunc('day', now()) - make_interval(days => 1 + (visits.sequence / ${SLOTS_PER_DAY})::int) + interval '11 hours' + make_interval(mins => 45 * (visits.sequence % ${SLOTS_PER_DAY})::int) as starts_at) as at`.execute(trx);
+  });
+  await sql`analyze`.execute(services.db);
+  const seedSeconds = round((performance.now() - seedStarted) / 1000, 1);
+  console.log(`seeded ${flags.clients} clients, ${flags.appointments} completed appointments, ${flags.professionals} professionals in ${seedSeconds} s`);
+
+  // 1. Prazo Certo: the plan of its candidate query, then a full run.
+  const plan = await withTenant(services.db, tenant.tenantId, async (trx) => {
+    const [campaign] = (await listCampaigns(trx)).filter((row) => row.type === 'prazo_certo');
+    const explained = await sql<{ 'QUERY PLAN': string }>`explain (analyze, timing off) ${prazoCertoCandidatesQuery(campaign!, {}, 150)}`.execute(trx);
+    return explained.rows.map((row) => row['QUERY PLAN']);
+  });
+  const appointmentScans = plan.filter((line) => /agenda_appointments/.test(line));
+  const usesIndex = appointmentScans.some((line) => /Index (Only )?Scan/.test(line)) && !appointmentScans.some((line) => /Seq Scan on agenda_appointments/.test(line));
+  const campaignStarted = performance.now();
+  const run = await runCampaign(services.db, tenant.tenantId, 'prazo_certo', { trigger: 'manual', slotKey: 'bench:prazo-certo' });
+  const campaignSeconds = round((performance.now() - campaignStarted) / 1000, 2);
+
+  // 2. Slots: one service, the first N professionals, N days, each with tomorrow half booked.
+  const slotProfessionals = professionalIds.slice(0, flags['slot-professionals']);
+  const slotService = await owner.agenda.services.create({ name: 'Serviço dos slots', durationMin: 45, priceCents: 8000, bufferAfterMin: 15 });
+  for (const professionalId of slotProfessionals) await owner.agenda.professionals.update({ id: professionalId, serviceIds: [...serviceIds, slotService.id] });
+  const clientId = (await owner.agenda.clients.list({ limit: 1 }))[0]!.id;
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  for (const professionalId of slotProfessionals) {
+    for (const hour of ['09:00', '11:00', '14:00', '16:00']) await owner.agenda.appointments.create({ clientId, serviceId: slotService.id, professionalId, startsAt: `${tomorrow}T${hour}` }).catch(() => undefined);
+  }
+  const window = { serviceId: slotService.id, from: new Date(), to: new Date(Date.now() + flags['slot-days'] * 86_400_000) };
+  const samples = new Samples();
+  let slotCount = 0;
+  for (let round_ = 0; round_ < flags['slot-rounds'] + 5; round_ += 1) {
+    const started = performance.now();
+    const { professionals } = await withTenant(services.db, tenant.tenantId, (trx) => openSlotsByProfessional(trx, window));
+    // The first rounds warm the JIT and the plans; they are not measured.
+    if (round_ >= 5) samples.add(performance.now() - started);
+    slotCount = professionals.reduce((count, professional) => count + professional.slots.length, 0);
+  }
+  const slotSummary = samples.summary();
+
+  const rows = [
+    { figure: 'Prazo Certo full run', value: `${campaignSeconds} s`, target: '< 30 s', ok: campaignSeconds < 30 ? 'yes' : 'NO' },
+    { figure: 'candidate query reads appointments by index (one statement)', value: usesIndex ? 'yes' : 'no', target: 'yes', ok: usesIndex ? 'yes' : 'NO' },
+    { figure: `slots: ${slotProfessionals.length} professionals × ${flags['slot-days']} days, p50 / p95`, value: `${round(slotSummary.p50)} / ${round(slotSummary.p95)} ms`, target: '< 100 ms', ok: slotSummary.p95 < 100 ? 'yes' : 'NO' },
+  ];
+  printTable(rows);
+  console.log(`\nPrazo Certo stats: ${JSON.stringify(run.stats)}; slots per call: ${slotCount}`);
+  console.log(`\ncandidate query plan:\n${plan.join('\n')}`);
+  writeResult('agenda.json', { at: new Date().toISOString(), flags, seedSeconds, campaignSeconds, stats: run.stats, usesIndex, plan, slots: { ...slotSummary, perCall: slotCount } });
+  return rows.every((row) => row.ok === 'yes') ? 0 : 1;
+});
