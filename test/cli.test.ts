@@ -48,6 +48,11 @@ describe('operator CLI on the embedded database', () => {
       expect(users.length).toBeGreaterThan(1); // --demo added its users
       const tickets = await database.db.selectFrom('helpdesk_tickets').select('status').where('tenant_id', '=', tenant.id).execute();
       expect(tickets.length).toBeGreaterThan(0); // and, with the helpdesk on, conversations in its inbox
+      const visits = await database.db.selectFrom('agenda_appointments').select('status').where('tenant_id', '=', tenant.id).execute();
+      expect(visits.filter((visit) => visit.status === 'completed').length).toBeGreaterThan(20); // and, with the agenda on, a history
+      expect(visits.filter((visit) => visit.status === 'confirmed').length).toBeGreaterThan(0); // and bookings this week
+      const pending = await database.db.selectFrom('agenda_auth_requests').select('status').where('tenant_id', '=', tenant.id).execute();
+      expect(pending.map((request) => request.status)).toEqual(['pending']);
     } finally {
       await database.close();
     }

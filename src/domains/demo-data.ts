@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { SecretBox } from '../platform/auth/secret-box';
+import { seedAgendaDemoData } from './agenda/demo-data';
 import { seedHelpdeskDemoData } from './helpdesk/demo-data';
 import { seedIdentityDemoData, type DemoProgress } from './identity/demo-data';
 
@@ -13,14 +14,17 @@ export async function seedDemoData(
   deps: { secrets: SecretBox; publicUrl: string },
   onProgress: (progress: DemoProgress) => void = () => undefined,
 ): Promise<void> {
-  const withHelpdesk = tenant.modules.includes('helpdesk');
+  const domainSteps = [
+    ...(tenant.modules.includes('helpdesk') ? [{ step: 'atendimento', seed: () => seedHelpdeskDemoData(db, tenant, deps.secrets, deps.publicUrl) }] : []),
+    ...(tenant.modules.includes('agenda') ? [{ step: 'agenda', seed: () => seedAgendaDemoData(db, tenant, deps.secrets) }] : []),
+  ];
   let identitySteps = 0;
   await seedIdentityDemoData(db, tenant, (progress) => {
     identitySteps = progress.total;
-    onProgress({ ...progress, total: progress.total + (withHelpdesk ? 1 : 0) });
+    onProgress({ ...progress, total: progress.total + domainSteps.length });
   });
-  if (withHelpdesk) {
-    await seedHelpdeskDemoData(db, tenant, deps.secrets, deps.publicUrl);
-    onProgress({ total: identitySteps + 1, done: identitySteps + 1, step: 'atendimento' });
+  for (const [index, { step, seed }] of domainSteps.entries()) {
+    await seed();
+    onProgress({ total: identitySteps + domainSteps.length, done: identitySteps + index + 1, step });
   }
 }
