@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+// Users read the messages of failed checks (the dashboard shows them beside the fields): zod's own, in Portuguese.
+z.config(z.locales.pt());
+
 // Postgres cannot store U+0000 in text or jsonb: such input is refused as bad input, not a failed write.
 const NUL_MESSAGE = 'Caractere nulo (\\u0000) não é permitido';
 const hasNul = (value: string) => value.includes('\u0000');

@@ -43,7 +43,7 @@ describe('dashboard sign-in', () => {
     const user = await page.getByTestId('current-user').textContent();
     expect(user).toContain('Owner');
     expect(user).toContain('Proprietário');
-    // The owner sees every platform section, then the pages of the modules the tenant has on (the agenda has none yet).
+    // The owner sees every platform section, then the pages of the modules the tenant has on.
     const nav = page.getByRole('navigation', { name: 'Seções' });
     expect(await nav.getByRole('link').allTextContents()).toEqual([
       'Usuários e papéis',
@@ -57,6 +57,14 @@ describe('dashboard sign-in', () => {
       'Filas',
       'Canais',
       'API externa',
+      'Agenda',
+      'Autorizações pendentes',
+      'Clientes',
+      'Serviços',
+      'Profissionais',
+      'Campanhas',
+      'Conversas',
+      'Configurações',
     ]);
     expect(new URL(page.url()).pathname).toBe('/usuarios');
     // The refresh token is an httpOnly cookie scoped to /trpc; the page's scripts cannot read it.

@@ -38,13 +38,29 @@ describe('dashboard navigation', () => {
     ]);
   });
 
-  it('registers the helpdesk pages, each behind its module and permission', () => {
-    expect(MODULE_PAGES.every((page) => page.module === 'helpdesk')).toBe(true);
-    const everything = { permissions: MODULE_PAGES.map((page) => page.permission), modules: ['helpdesk'] };
+  it('registers the helpdesk and agenda pages, each behind its module and permission', () => {
+    expect(new Set(MODULE_PAGES.map((page) => page.module))).toEqual(new Set(['helpdesk', 'agenda']));
+    const everything = { permissions: MODULE_PAGES.map((page) => page.permission), modules: ['helpdesk', 'agenda'] };
     expect(buildNavigation(everything).modules.map((group) => [group.label, group.entries.map((entry) => entry.label)])).toEqual([
       ['Atendimento', ['Atendimento', 'Contatos', 'Respostas rápidas', 'Filas', 'Canais', 'API externa']],
+      ['Agenda', ['Agenda', 'Autorizações pendentes', 'Clientes', 'Serviços', 'Profissionais', 'Campanhas', 'Conversas', 'Configurações']],
     ]);
-    expect(buildNavigation({ ...everything, modules: ['agenda'] }).modules).toEqual([]);
+    expect(buildNavigation({ ...everything, modules: ['queue'] }).modules).toEqual([]);
     expect(buildNavigation({ permissions: ['helpdesk.tickets.read'], modules: ['helpdesk'] }).modules[0]?.entries.map((entry) => entry.label)).toEqual(['Atendimento', 'Respostas rápidas']);
+    // Who sees the agenda sees its catalogue, authorizations and campaigns; the conversations take agenda.chat.read, the settings (with the inbound secret) agenda.settings.write.
+    expect(buildNavigation({ permissions: ['agenda.appointments.read'], modules: ['agenda'] }).modules[0]?.entries.map((entry) => entry.label)).toEqual([
+      'Agenda',
+      'Autorizações pendentes',
+      'Clientes',
+      'Serviços',
+      'Profissionais',
+      'Campanhas',
+    ]);
+  });
+
+  it('gives no sidebar label that contains another, so each link is found by its name', () => {
+    const labels = [...PLATFORM_SECTIONS, ...MODULE_PAGES].map((entry) => entry.label.toLowerCase());
+    const clashes = labels.filter((label, index) => labels.some((other, otherIndex) => otherIndex !== index && other.includes(label)));
+    expect(clashes).toEqual([]);
   });
 });

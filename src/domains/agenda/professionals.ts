@@ -110,12 +110,14 @@ export async function setDateOverride(trx: TenantTransaction, audit: AuditContex
     .values({ tenant_id: tenantOf(trx), professional_id: input.professionalId, date: input.date, intervals: JSON.stringify(input.intervals) })
     .onConflict((oc) => oc.columns(['tenant_id', 'professional_id', 'date']).doUpdateSet({ intervals: JSON.stringify(input.intervals) }))
     .execute();
+  await appendEvent(trx, 'agenda.catalogue_changed', { entity: 'professional', id: input.professionalId });
   await recordAudit(trx, audit, { action: 'agenda.professional.date_override_set', entity: 'agenda_professional', entityId: input.professionalId, details: { date: input.date, intervals: input.intervals } });
 }
 
 export async function clearDateOverride(trx: TenantTransaction, audit: AuditContext, input: z.output<typeof clearDateOverrideInput>): Promise<void> {
   await findProfessional(trx, input.professionalId);
   await trx.deleteFrom('agenda_date_overrides').where('professional_id', '=', input.professionalId).where('date', '=', input.date).execute();
+  await appendEvent(trx, 'agenda.catalogue_changed', { entity: 'professional', id: input.professionalId });
   await recordAudit(trx, audit, { action: 'agenda.professional.date_override_cleared', entity: 'agenda_professional', entityId: input.professionalId, details: { date: input.date } });
 }
 
@@ -126,6 +128,7 @@ export async function addTimeOff(trx: TenantTransaction, audit: AuditContext, in
     .values({ tenant_id: tenantOf(trx), professional_id: input.professionalId, starts_at: input.startsAt, ends_at: input.endsAt, reason: input.reason ?? '' })
     .returning('id')
     .executeTakeFirstOrThrow();
+  await appendEvent(trx, 'agenda.catalogue_changed', { entity: 'professional', id: input.professionalId });
   await recordAudit(trx, audit, { action: 'agenda.professional.time_off_added', entity: 'agenda_professional', entityId: input.professionalId, details: { startsAt: input.startsAt, endsAt: input.endsAt } });
   return timeOff;
 }
@@ -133,6 +136,7 @@ export async function addTimeOff(trx: TenantTransaction, audit: AuditContext, in
 export async function removeTimeOff(trx: TenantTransaction, audit: AuditContext, id: string): Promise<void> {
   const removed = await trx.deleteFrom('agenda_time_off').where('id', '=', id).returning(['professional_id']).executeTakeFirst();
   if (!removed) throw notFound('Folga');
+  await appendEvent(trx, 'agenda.catalogue_changed', { entity: 'professional', id: removed.professional_id });
   await recordAudit(trx, audit, { action: 'agenda.professional.time_off_removed', entity: 'agenda_professional', entityId: removed.professional_id, details: { timeOffId: id } });
 }
 

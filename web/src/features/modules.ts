@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import type { ModuleName } from '../../../src/platform/modules';
+import { AGENDA_PAGES } from './agenda/pages';
 import { ChannelsPage } from './helpdesk/channels/ChannelsPage';
 import { ContactsPage } from './helpdesk/contacts/ContactsPage';
 import { ExternalApiPage } from './helpdesk/external-api/ExternalApiPage';
@@ -32,4 +33,5 @@ export const MODULE_PAGES: readonly ModulePage[] = [
   { key: 'helpdeskQueues', module: 'helpdesk', path: HELPDESK_PATHS.queues, label: 'Filas', permission: 'helpdesk.queues.write', component: QueuesPage },
   { key: 'helpdeskChannels', module: 'helpdesk', path: HELPDESK_PATHS.channels, label: 'Canais', permission: 'helpdesk.channels.read', component: ChannelsPage },
   { key: 'helpdeskExternalApi', module: 'helpdesk', path: HELPDESK_PATHS.externalApi, label: 'API externa', permission: 'helpdesk.apiConfigs.read', component: ExternalApiPage },
+  ...AGENDA_PAGES,
 ];

@@ -1,18 +1,10 @@
 import type { RouterInputs } from '../../lib/trpc';
+import { WEEKDAYS } from '../../lib/weekdays';
 import { Button } from '../../ui/Button';
 
 export type BusinessHours = NonNullable<NonNullable<RouterInputs['helpdesk']['settings']['update']>['businessHours']>;
 type Interval = BusinessHours['intervals'][number];
 
-const WEEKDAYS = [
-  { weekday: 1, label: 'Segunda', short: 'Seg' },
-  { weekday: 2, label: 'Terça', short: 'Ter' },
-  { weekday: 3, label: 'Quarta', short: 'Qua' },
-  { weekday: 4, label: 'Quinta', short: 'Qui' },
-  { weekday: 5, label: 'Sexta', short: 'Sex' },
-  { weekday: 6, label: 'Sábado', short: 'Sáb' },
-  { weekday: 0, label: 'Domingo', short: 'Dom' },
-] as const;
 
 const NEW_INTERVAL = { start: '09:00', end: '18:00' };
 

@@ -1,0 +1,90 @@
+import { useCan } from '../../../app/providers';
+import type { RouterOutputs } from '../../../lib/trpc';
+import { trpc } from '../../../lib/trpc';
+import { Button } from '../../../ui/Button';
+import { DataTable, type Column } from '../../../ui/DataTable';
+import { Badge, PageHeader, Panel } from '../../../ui/Layout';
+import { useToast } from '../../../ui/Toast';
+import { ConnectionIndicator } from '../../activity/EventStream';
+import { useLiveEvents } from '../../helpdesk/liveEvents';
+import { EmptyOrError } from '../../helpdesk/QueryStatus';
+import { formatInZone, useTenantTimeZone } from '../zonedTime';
+import { CampaignForm } from './CampaignForm';
+import { CAMPAIGN_COPY, RUN_STATUSES, RUN_TRIGGERS } from './copy';
+
+export type Campaign = RouterOutputs['agenda']['campaigns']['list'][number];
+type CampaignRun = RouterOutputs['agenda']['campaigns']['runs'][number];
+
+/** Runs, wherever they came from (the schedule, n8n, another user), show up as they finish. */
+function useCampaignLiveQueries(): void {
+  const utils = trpc.useUtils();
+  useLiveEvents((event) => {
+    if (event.type === 'campaign_completed') void utils.agenda.campaigns.runs.invalidate();
+  });
+}
+
+/** "Rodar agora": the run's stats come back with it, and are told at once. */
+function RunNowButton({ campaign }: { campaign: Campaign }) {
+  const toast = useToast();
+  const utils = trpc.useUtils();
+  const run = trpc.agenda.campaigns.run.useMutation({
+    onSuccess: (finished) => {
+      const { stats } = finished;
+      toast.success(`${CAMPAIGN_COPY[campaign.type].title}: ${stats.total_clients_found} cliente(s) encontrado(s), ${stats.suggestions_created} sugestão(ões), ${stats.notifications_sent} mensagem(ns)`);
+      void utils.agenda.campaigns.runs.invalidate();
+      void utils.agenda.authRequests.list.invalidate();
+    },
+    onError: (error) => toast.error(error.message),
+  });
+  return (
+    <Button tone="primary" busy={run.isPending} onClick={() => run.mutate({ type: campaign.type })} aria-label={`Rodar ${CAMPAIGN_COPY[campaign.type].title} agora`}>
+      Rodar agora
+    </Button>
+  );
+}
+
+/**
+ * Prazo Certo and Encher Agenda: what each does, its settings (schedule, offer, window, caps,
+ * quiet hours), "Rodar agora", and every run with its stats.
+ */
+export function CampaignsPage() {
+  useCampaignLiveQueries();
+  const canWrite = useCan('agenda.campaigns.write');
+  const timeZone = useTenantTimeZone();
+  const campaigns = trpc.agenda.campaigns.list.useQuery();
+  const runs = trpc.agenda.campaigns.runs.useQuery({});
+  const columns: Column<CampaignRun>[] = [
+    { header: 'Campanha', cell: (run) => CAMPAIGN_COPY[run.type].title },
+    { header: 'Origem', cell: (run) => RUN_TRIGGERS[run.trigger] },
+    { header: 'Início', cell: (run) => <span className="whitespace-nowrap tabular-nums">{formatInZone(run.startedAt, timeZone)}</span> },
+    { header: 'Situação', cell: (run) => <Badge tone={RUN_STATUSES[run.status].tone}>{RUN_STATUSES[run.status].label}</Badge> },
+    { header: 'Clientes encontrados', cell: (run) => <span className="tabular-nums">{run.stats.total_clients_found}</span> },
+    { header: 'Sugestões criadas', cell: (run) => <span className="tabular-nums">{run.stats.suggestions_created}</span> },
+    { header: 'Mensagens enviadas', cell: (run) => <span className="tabular-nums">{run.stats.notifications_sent}</span> },
+    { header: 'Erro', cell: (run) => (run.error ? <span className="text-xs text-red-700">{run.error}</span> : null) },
+  ];
+  return (
+    <>
+      <PageHeader title="Campanhas" description="Os agentes que enchem a agenda: cada sugestão vira uma autorização para você aprovar." actions={<ConnectionIndicator />} />
+      <div className="grid gap-4 lg:grid-cols-2">
+        {campaigns.data?.map((campaign) => (
+          <Panel key={campaign.type} title={CAMPAIGN_COPY[campaign.type].title} description={CAMPAIGN_COPY[campaign.type].description} actions={canWrite ? <RunNowButton campaign={campaign} /> : undefined} testId={`campaign-${campaign.type}`}>
+            {canWrite ? <CampaignForm campaign={campaign} /> : <p className="text-sm text-zinc-600">Agenda: {campaign.schedule}</p>}
+          </Panel>
+        ))}
+      </div>
+      <section aria-label="Execuções" className="mt-6 space-y-3">
+        <h2 className="text-sm font-semibold text-zinc-900">Execuções</h2>
+        <DataTable
+          label="Execuções das campanhas"
+          testId="campaign-runs-table"
+          columns={columns}
+          rows={runs.data}
+          rowKey={(run) => run.id}
+          loading={runs.isPending}
+          empty={<EmptyOrError query={runs} title="Nenhuma execução ainda" hint="Rode uma campanha agora ou espere o horário agendado." />}
+        />
+      </section>
+    </>
+  );
+}
