@@ -438,6 +438,22 @@ describe('cross-tenant isolation: tenant B calls every procedure with tenant A i
     await cases[path]!();
   });
 
+  it("B's agenda secret and token reach only B's agenda through n8n's endpoints", async () => {
+    const bSecret = (await b.owner.agenda.settings.get()).inboundSecret;
+    const post = (path: string, body: unknown, headers: Record<string, string>) =>
+      rawRequest(`${app.url}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const message = { tenant_id: a.tenant.tenantId, phone: '+5511955554444', message: 'quero agendar amanhã às 10h', timestamp: new Date().toISOString() };
+    expect((await post('/webhooks/n8n/message-received', message, { 'x-webhook-secret': bSecret })).status).toBe(401);
+    expect((await post('/webhooks/n8n/message-received', { ...message, tenant_id: b.tenant.tenantId, client_id: a.agenda.clientId }, { 'x-webhook-secret': bSecret })).json).toMatchObject({ error: 'ERR_CLIENT_NOT_FOUND' });
+    expect((await post('/automations/prazo-certo/execute', { tenant_id: a.tenant.tenantId }, { 'x-webhook-secret': bSecret })).status).toBe(401);
+    expect((await post('/automations/prazo-certo/execute', {}, { 'x-webhook-secret': bSecret, 'x-tenant-id': a.tenant.tenantId })).status).toBe(401);
+    const bToken = await b.owner.apiTokens.create({ name: 'n8n B', scopes: ['agenda.campaigns.write'] });
+    const ran = await post('/automations/encher-agenda/execute', { professional_id: a.agenda.professionalId }, { authorization: `Bearer ${bToken.token}` });
+    expect(ran.json).toMatchObject({ error: 'ERR_PROFESSIONAL_NOT_FOUND' });
+    // B's own secret alone runs B's campaign; A's runs are untouched (the snapshot below).
+    expect((await post('/automations/prazo-certo/execute', {}, { 'x-webhook-secret': bSecret })).json).toMatchObject({ status: 'success' });
+  });
+
   it("B's API token exports only B's audit", async () => {
     const aIds = await idsOf(app.services, a.tenant.tenantId, 'audit_log');
     const bIds = await idsOf(app.services, b.tenant.tenantId, 'audit_log');
