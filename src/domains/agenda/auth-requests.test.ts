@@ -144,6 +144,20 @@ describe('agenda auth requests: proposals hold their slot, the owner decides onc
     expect(again).toMatchObject({ created: false, request: { id: first.request.id } });
   });
 
+  it('routed through a helpdesk channel, the decision reaches the client as a message on their ticket, once', async () => {
+    const both = await seedTenant(app.services, { modules: ['agenda', 'helpdesk'] });
+    const bothOwner = await ownerCaller(app.services, both);
+    const bothSalon = await seedSalon(bothOwner);
+    const channel = await bothOwner.helpdesk.channels.create({ type: 'n8n', name: 'WhatsApp', outboundUrl: `http://127.0.0.1:9/n8n` });
+    await bothOwner.agenda.settings.update({ notificationRoute: 'helpdesk', helpdeskChannelId: channel.id });
+    const request = await bothOwner.agenda.authRequests.propose({ clientId: bothSalon.ana.id, serviceId: bothSalon.corte.id, professionalId: bothSalon.carol.id, startsAt: `${friday}T10:00` });
+    await expect(bothOwner.agenda.authRequests.decide({ id: request.authRequestId, decision: 'approve' })).resolves.toMatchObject({ clientNotificationSent: true });
+    const [ticket] = (await bothOwner.helpdesk.tickets.list({ status: 'closed' })).items;
+    const sent = (await bothOwner.helpdesk.messages.list({ ticketId: ticket!.id })).items.filter((message) => message.direction === 'outbound');
+    expect(sent.map((message) => message.body)).toEqual([expect.stringContaining('confirmado')]);
+    expect(ticket!.contact.phone).toBe((await bothOwner.agenda.clients.get({ id: bothSalon.ana.id })).phone);
+  });
+
   it('settings: the inbound secret rotates, and bad settings are refused', async () => {
     const before = await owner.agenda.settings.get();
     expect(before.webhookUrls.messageReceived).toMatch(/\/api\/v1\/webhooks\/n8n\/message-received$/);
