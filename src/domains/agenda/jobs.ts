@@ -7,7 +7,9 @@ import { answerClientMessage } from './chat/agent';
 import type { LlmProvider } from '../../platform/llm';
 
 /**
- * Every minute: pending auth requests past their expiry release their slots (and say so live).
+ * Every five minutes: pending auth requests past their expiry are recorded as expired (and say so
+ * live). Their slots are free from the moment they expire whatever this job does: holds and
+ * approvals read the expiry time.
  * One global run finds the tenants that have any due, through the partial index on expires_at,
  * then expires each tenant's in its own transaction.
  */
@@ -15,7 +17,7 @@ export function authRequestExpiryJob(): JobDefinition {
   return {
     name: 'agenda.auth_requests.expire',
     description: 'Expira autorizações pendentes vencidas e libera seus horários',
-    schedule: '* * * * *',
+    schedule: '*/5 * * * *',
     scope: 'global',
     graceMinutes: 5,
     run: async ({ db }) => {
@@ -75,12 +77,12 @@ export function campaignDispatchJob(): JobDefinition {
 const UNANSWERED_AFTER_MS = 30_000;
 const SWEEP_BATCH = 100;
 
-/** Every minute: client messages stored but never answered (the process stopped in between) get their answer. */
+/** Every five minutes: client messages stored but never answered (the process stopped in between) get their answer. */
 export function unansweredChatJob(llm: LlmProvider | undefined): JobDefinition {
   return {
     name: 'agenda.chat.answer_unanswered',
     description: 'Responde mensagens de clientes que ficaram sem resposta (reinício no meio)',
-    schedule: '* * * * *',
+    schedule: '*/5 * * * *',
     scope: 'global',
     graceMinutes: 5,
     run: async ({ db, logger }) => {
