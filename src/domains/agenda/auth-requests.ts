@@ -188,22 +188,17 @@ async function notifyDecision(trx: TenantTransaction, request: AgendaAuthRequest
   });
 }
 
-async function expire(trx: TenantTransaction, requests: readonly AgendaAuthRequest[]): Promise<void> {
-  if (requests.length === 0) return;
+/** The expiry job's work in one tenant: pending requests past their time release their slots. */
+export async function expireAuthRequests(trx: TenantTransaction): Promise<number> {
+  const due = await trx.selectFrom('agenda_auth_requests').select('id').where('status', '=', 'pending').where('expires_at', '<=', sql<Date>`now()`).forUpdate().skipLocked().limit(1000).execute();
+  if (due.length === 0) return 0;
   const expired = await trx
     .updateTable('agenda_auth_requests')
     .set({ status: 'expired', decided_at: new Date() })
-    .where('id', 'in', requests.map((request) => request.id))
-    .where('status', '=', 'pending')
+    .where('id', 'in', due.map((request) => request.id))
     .returning('id')
     .execute();
   for (const { id } of expired) await appendEvent(trx, 'auth_request_resolved', { auth_request_id: id, status: 'expired', appointment_id: null });
-}
-
-/** The expiry job's work in one tenant: pending requests past their time release their slots. */
-export async function expireAuthRequests(trx: TenantTransaction): Promise<number> {
-  const due = await trx.selectFrom('agenda_auth_requests').selectAll().where('status', '=', 'pending').where('expires_at', '<=', sql<Date>`now()`).forUpdate().skipLocked().limit(1000).execute();
-  await expire(trx, due);
-  return due.length;
+  return expired.length;
 }
 

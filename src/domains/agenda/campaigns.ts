@@ -141,11 +141,10 @@ export async function runCampaign(db: Kysely<DB>, tenantId: string, type: Campai
         .onConflict((oc) => oc.columns(['tenant_id', 'type', 'slot_key']).doNothing())
         .returningAll()
         .executeTakeFirst();
-      if (!claimed) {
-        const existing = await trx.selectFrom('agenda_campaign_runs').selectAll().where('type', '=', type).where('slot_key', '=', run.slotKey).executeTakeFirstOrThrow();
-        if (existing.status !== 'failed') return toRunView(existing);
-      }
-      const runId = claimed?.id ?? (await trx.selectFrom('agenda_campaign_runs').select('id').where('type', '=', type).where('slot_key', '=', run.slotKey).executeTakeFirstOrThrow()).id;
+      // Taken already: a run that finished (or is running) is the answer; a failed one runs again.
+      const runRow = claimed ?? (await trx.selectFrom('agenda_campaign_runs').selectAll().where('type', '=', type).where('slot_key', '=', run.slotKey).executeTakeFirstOrThrow());
+      if (!claimed && runRow.status !== 'failed') return toRunView(runRow);
+      const runId = runRow.id;
       const campaign = await campaignOf(trx, type);
       const stats = type === 'prazo_certo' ? await runPrazoCerto(trx, campaign, runId, run.context ?? {}) : await runEncherAgenda(trx, campaign, runId, run.context ?? {});
       const finished = await trx

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { containing } from '../../db/like-patterns';
 import type { z } from 'zod';
 import type { AgendaClient } from '../../db/schema';
 import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
@@ -108,7 +109,7 @@ export async function optOutClient(trx: TenantTransaction, clientId: string): Pr
 export async function listClients(trx: TenantTransaction, input: z.output<typeof listClientsInput>): Promise<AgendaClient[]> {
   let query = trx.selectFrom('agenda_clients').selectAll().orderBy(sql`lower(name)`).orderBy('id').limit(input.limit ?? 100);
   if (input.search) {
-    const pattern = `%${input.search.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
+    const pattern = containing(input.search);
     const digits = input.search.replace(/\D/g, '');
     query = query.where((eb) => eb.or([eb('name', 'ilike', pattern), ...(digits.length >= 3 ? [eb('phone', 'like', `%${digits}%`)] : [])]));
   }

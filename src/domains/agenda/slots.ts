@@ -55,7 +55,8 @@ export async function professionalCalendars(
     holdsBlock?: boolean | undefined;
   },
 ): Promise<ProfessionalCalendar[]> {
-  const [timeZone, settings] = [await tenantTimeZone(trx), await trx.selectFrom('agenda_settings').select(['slot_step_minutes', 'min_notice_minutes']).where('tenant_id', '=', tenantOf(trx)).executeTakeFirst()];
+  const timeZone = await tenantTimeZone(trx);
+  const settings = await trx.selectFrom('agenda_settings').select(['slot_step_minutes', 'min_notice_minutes']).where('tenant_id', '=', tenantOf(trx)).executeTakeFirst();
   let professionalsQuery = trx
     .selectFrom('agenda_professionals as professional')
     .innerJoin('agenda_professional_services as offered', 'offered.professional_id', 'professional.id')

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { containing } from '../../db/like-patterns';
 import type { HelpdeskContact } from '../../db/schema';
 import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
@@ -193,7 +194,7 @@ export async function mergeContacts(trx: TenantTransaction, audit: AuditContext,
  * through helpdesk_contacts_matching (see the migration) so the trigram indexes serve it.
  */
 export function contactsMatching(search: string) {
-  const namePattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const namePattern = containing(search);
   const digits = search.replace(/\D/g, '');
   const phonePattern = digits.length >= 3 ? `%${digits}%` : null;
   return sql<string>`(select id from helpdesk_contacts_matching(${namePattern}, ${phonePattern}))`;

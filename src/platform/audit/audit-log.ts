@@ -1,3 +1,4 @@
+import { escapeLike } from '../../db/like-patterns';
 import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import type { AuditEntry } from '../../db/schema';
 
@@ -123,10 +124,6 @@ export async function listAuditEntries(
   const rows = await query.execute();
   const items = rows.slice(0, page.limit).map(toAuditItem);
   return { items, nextCursor: rows.length > page.limit ? (items.at(-1)?.id ?? null) : null };
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
 /** Every matching entry, page by page, for streamed exports. */
