@@ -24,7 +24,9 @@ try {
       console.log(reverted.length > 0 ? `Revertida: ${reverted.join(', ')}` : 'Nenhuma migração para reverter.');
     } else {
       for (const migration of await migrationStatus(database.db)) {
-        console.log(`${migration.executedAt ? `aplicada em ${migration.executedAt.toISOString()}` : 'pendente                        '}  ${migration.name}`);
+        console.log(
+          `${migration.executedAt ? `aplicada em ${migration.executedAt.toISOString()}` : 'pendente                        '}  ${migration.name}`,
+        );
       }
     }
   } finally {

@@ -24,7 +24,14 @@ const argumentsSchema = z.strictObject({
   modules: z
     .string()
     .optional()
-    .transform((list) => (list ? list.split(',').map((module) => module.trim()).filter(Boolean) : []))
+    .transform((list) =>
+      list
+        ? list
+            .split(',')
+            .map((module) => module.trim())
+            .filter(Boolean)
+        : [],
+    )
     .pipe(moduleList),
   demo: z.boolean().default(false),
   json: z.boolean().default(false),
@@ -70,7 +77,19 @@ const parsed = argumentsSchema.safeParse({
 });
 if (!parsed.success) {
   const flag = (key: PropertyKey) => `--${String(key).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-  fail(`${parsed.error.issues.map((issue) => `${issue.path.filter((key) => typeof key === 'string').map(flag).join(' ') || 'argumentos'}: ${issue.message}`).join('\n')}\n\n${usage}`);
+  fail(
+    `${parsed.error.issues
+      .map(
+        (issue) =>
+          `${
+            issue.path
+              .filter((key) => typeof key === 'string')
+              .map(flag)
+              .join(' ') || 'argumentos'
+          }: ${issue.message}`,
+      )
+      .join('\n')}\n\n${usage}`,
+  );
 }
 const input = parsed.data;
 
@@ -87,7 +106,9 @@ try {
       owner: { email: input.ownerEmail, password: input.ownerPassword, name: input.ownerName ?? input.ownerEmail.split('@')[0]! },
     });
     if (input.demo) {
-      const bar = input.json ? undefined : new SingleBar({ format: 'Dados de demonstração [{bar}] {value}/{total} {step}', hideCursor: true }, Presets.shades_classic);
+      const bar = input.json
+        ? undefined
+        : new SingleBar({ format: 'Dados de demonstração [{bar}] {value}/{total} {step}', hideCursor: true }, Presets.shades_classic);
       bar?.start(1, 0, { step: '' });
       const tenant = { id: created.tenantId, slug: created.slug, modules: input.modules ?? [] };
       await seedDemoData(database.db, tenant, { secrets: new SecretBox(config.secretsKey), publicUrl: config.publicUrl }, (progress) => {

@@ -52,7 +52,9 @@ export function createApp(services: Services, observeRequest: RequestObserver): 
   app.use('/api/v1', createRestRouter(services));
   app.use(EXTERNAL_API_BASE, createExternalApiRouter(services));
   app.use('/api', (req, res) => {
-    res.status(404).json({ error: 'ERR_NOT_FOUND', message: `Rota inexistente: ${req.method} ${req.originalUrl.split('?')[0]}`, details: {} });
+    res
+      .status(404)
+      .json({ error: 'ERR_NOT_FOUND', message: `Rota inexistente: ${req.method} ${req.originalUrl.split('?')[0]}`, details: {} });
   });
   mountDashboard(app);
   return app;

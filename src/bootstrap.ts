@@ -31,7 +31,10 @@ export async function bootstrap(config: AppConfig, overrides: ServiceOverrides =
     if (config.jobsEnabled) await services.scheduler.start();
     if (config.deliveries.enabled) await services.deliveries.start();
     const url = config.publicUrl.replace(`:${config.port}`, `:${http.port}`);
-    logger.info({ url, database: services.database.kind, redis: Boolean(services.redis), readyInMs: Date.now() - startedAt }, 'balcão ready');
+    logger.info(
+      { url, database: services.database.kind, redis: Boolean(services.redis), readyInMs: Date.now() - startedAt },
+      'balcão ready',
+    );
     if (config.demoTenant) printDemoLogin(url, demoCreated);
     return {
       services,
@@ -56,7 +59,11 @@ async function ensureDemoTenant(services: Services): Promise<boolean> {
     modules: [...MODULES],
     owner: { email: DEMO_TENANT.ownerEmail, name: DEMO_TENANT.ownerName, password: DEMO_PASSWORD },
   });
-  await seedDemoData(services.db, { id: created.tenantId, slug: created.slug, modules: [...MODULES] }, { secrets: services.secrets, publicUrl: services.config.publicUrl });
+  await seedDemoData(
+    services.db,
+    { id: created.tenantId, slug: created.slug, modules: [...MODULES] },
+    { secrets: services.secrets, publicUrl: services.config.publicUrl },
+  );
   return true;
 }
 

@@ -30,7 +30,11 @@ const environmentSchema = z.object({
   LOGIN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(30),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   TRUST_PROXY: booleanFlag.default(false),
   DEMO_TENANT: booleanFlag.optional(),
   JOBS_ENABLED: booleanFlag.default(true),
@@ -49,7 +53,10 @@ const environmentSchema = z.object({
   GEMINI_API_KEY: optionalString,
   GEMINI_MODEL: optionalString,
   GEMINI_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://generativelanguage.googleapis.com'),
-  LLM_BASE_URL: optionalString.refine((value) => value === undefined || z.url({ protocol: /^https?$/ }).safeParse(value).success, 'LLM_BASE_URL must be an http(s) URL'),
+  LLM_BASE_URL: optionalString.refine(
+    (value) => value === undefined || z.url({ protocol: /^https?$/ }).safeParse(value).success,
+    'LLM_BASE_URL must be an http(s) URL',
+  ),
   LLM_API_KEY: optionalString,
   LLM_MODEL: optionalString,
 });
@@ -99,7 +106,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const env = parsed.data;
   const dataDir = path.resolve(env.DATA_DIR);
   for (const name of ['JWT_SECRET', 'SECRETS_KEY'] as const) {
-    if (env.NODE_ENV === 'production' && !env[name]) throw new ConfigError(`Invalid configuration: ${name} is required when NODE_ENV=production`);
+    if (env.NODE_ENV === 'production' && !env[name])
+      throw new ConfigError(`Invalid configuration: ${name} is required when NODE_ENV=production`);
   }
   // Resolved before any secret file is written, so a bad LLM setting leaves nothing behind.
   const llm = llmSettings(env);

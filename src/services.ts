@@ -60,14 +60,30 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
   directory.listenTo(hub);
   const { loginLimits: limits } = config;
   const loginLimits = {
-    perIp: new FallbackLimiter({ keyPrefix: 'balcao:login:ip', points: limits.maxAttemptsPerIp, durationSeconds: limits.windowSeconds }, redis, logger),
-    perAccount: new FallbackLimiter({ keyPrefix: 'balcao:login:account', points: limits.maxFailuresPerAccount, durationSeconds: limits.windowSeconds }, redis, logger),
+    perIp: new FallbackLimiter(
+      { keyPrefix: 'balcao:login:ip', points: limits.maxAttemptsPerIp, durationSeconds: limits.windowSeconds },
+      redis,
+      logger,
+    ),
+    perAccount: new FallbackLimiter(
+      { keyPrefix: 'balcao:login:account', points: limits.maxFailuresPerAccount, durationSeconds: limits.windowSeconds },
+      redis,
+      logger,
+    ),
   };
   const llm = createLlmProvider(config.llm);
   const scheduler = new JobScheduler({ db, logger, metrics, instanceId, jobs: domainJobs(config, llm) });
   const secrets = new SecretBox(config.secretsKey);
   const stopChatFromHelpdesk = feedChatFromHelpdesk(hub, { db, logger, llm });
-  const deliveries = new DeliveryWorker({ db, bus, logger, metrics, instanceId, kinds: deliveryKinds(secrets, config), settings: config.deliveries });
+  const deliveries = new DeliveryWorker({
+    db,
+    bus,
+    logger,
+    metrics,
+    instanceId,
+    kinds: deliveryKinds(secrets, config),
+    settings: config.deliveries,
+  });
   return {
     config,
     instanceId,

@@ -1,6 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { login, seedTenant, startTestApp, type TestTenant } from './support/app';
-import { RELAXED_LOGIN_LIMITS, expectNoLeak, ownerCaller, rawRequest, rawTrpc, trpcBody, type Caller, type RawResponse } from './support/identity';
+import {
+  RELAXED_LOGIN_LIMITS,
+  expectNoLeak,
+  ownerCaller,
+  rawRequest,
+  rawTrpc,
+  trpcBody,
+  type Caller,
+  type RawResponse,
+} from './support/identity';
 
 type RunningTestApp = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -19,7 +28,8 @@ describe('bad input', () => {
   let owner: Caller;
   let token = '';
   const responses: RawResponse[] = [];
-  const trpc = async (path: string, input: unknown, kind: 'query' | 'mutation' = 'mutation') => remember(await rawTrpc(app.url, path, { input, kind, token }));
+  const trpc = async (path: string, input: unknown, kind: 'query' | 'mutation' = 'mutation') =>
+    remember(await rawTrpc(app.url, path, { input, kind, token }));
   const raw = async (path: string, options: Parameters<typeof rawRequest>[1]) => remember(await rawRequest(`${app.url}${path}`, options));
   function remember(response: RawResponse): RawResponse;
   function remember(response: Promise<RawResponse>): Promise<RawResponse>;
@@ -40,7 +50,13 @@ describe('bad input', () => {
     expect(response.json).toEqual({ error, message: expect.any(String), details: expect.any(Object) });
   }
   const userNames = async () => (await owner.users.list()).map((user) => user.name);
-  const newUser = (overrides: Record<string, unknown> = {}) => ({ email: `u${Math.random().toString(36).slice(2, 10)}@example.com`, name: 'Someone', password: 'a fine password', role: 'viewer', ...overrides });
+  const newUser = (overrides: Record<string, unknown> = {}) => ({
+    email: `u${Math.random().toString(36).slice(2, 10)}@example.com`,
+    name: 'Someone',
+    password: 'a fine password',
+    role: 'viewer',
+    ...overrides,
+  });
 
   beforeAll(async () => {
     [app, tight] = await Promise.all([startTestApp(RELAXED_LOGIN_LIMITS), startTestApp({ MAX_BODY_BYTES: String(MAX_BODY_BYTES) })]);
@@ -69,7 +85,11 @@ describe('bad input', () => {
     });
 
     it('to REST is 400 ERR_MALFORMED_JSON', async () => {
-      const response = await raw('/api/v1/auth/whoami', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"oops": ' });
+      const response = await raw('/api/v1/auth/whoami', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"oops": ',
+      });
       expectRestFailure(response, 400, 'ERR_MALFORMED_JSON');
     });
   });
@@ -77,13 +97,19 @@ describe('bad input', () => {
   describe('oversized bodies', () => {
     const big = JSON.stringify({ name: 'y'.repeat(MAX_BODY_BYTES * 2) });
 
-    const post = (path: string, body: string) => remember(rawRequest(`${tight.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }));
+    const post = (path: string, body: string) =>
+      remember(rawRequest(`${tight.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }));
 
     it('to tRPC is 413', async () => {
       expectTrpcFailure(await post('/trpc/auth.login', big), 413, 'PAYLOAD_TOO_LARGE');
-      expect((await post('/trpc/auth.login?batch=1', JSON.stringify({ 0: { tenant: 'x', email: 'a@b.c', password: LONG } }))).status).toBe(413);
+      expect((await post('/trpc/auth.login?batch=1', JSON.stringify({ 0: { tenant: 'x', email: 'a@b.c', password: LONG } }))).status).toBe(
+        413,
+      );
       // Just under the limit is read and validated as usual.
-      expect((await post('/trpc/auth.login', JSON.stringify({ tenant: 'x', email: 'a@b.c', password: 'p'.repeat(MAX_BODY_BYTES - 100) }))).status).toBe(400);
+      expect(
+        (await post('/trpc/auth.login', JSON.stringify({ tenant: 'x', email: 'a@b.c', password: 'p'.repeat(MAX_BODY_BYTES - 100) })))
+          .status,
+      ).toBe(400);
     });
 
     it('to REST is 413 ERR_PAYLOAD_TOO_LARGE', async () => {
@@ -120,8 +146,16 @@ describe('bad input', () => {
     it('unknown fields are refused by the strict inputs, with the zod error', async () => {
       const error = expectTrpcFailure(await trpc('users.create', newUser({ isAdmin: true })), 400, 'BAD_REQUEST');
       expect(JSON.stringify(error.data.zodError)).toMatch(/isAdmin/);
-      expectTrpcFailure(await trpc('auth.login', { tenant: tenant.slug, email: tenant.ownerEmail, password: tenant.password, tenantId: 'x' }), 400, 'BAD_REQUEST');
-      expectTrpcFailure(await trpc('roles.create', { key: 'k', name: 'K', permissions: ['audit.read'], builtin: true }), 400, 'BAD_REQUEST');
+      expectTrpcFailure(
+        await trpc('auth.login', { tenant: tenant.slug, email: tenant.ownerEmail, password: tenant.password, tenantId: 'x' }),
+        400,
+        'BAD_REQUEST',
+      );
+      expectTrpcFailure(
+        await trpc('roles.create', { key: 'k', name: 'K', permissions: ['audit.read'], builtin: true }),
+        400,
+        'BAD_REQUEST',
+      );
       expectTrpcFailure(await trpc('tenant.update', { slug: 'hijack' }), 400, 'BAD_REQUEST');
     });
 
@@ -136,7 +170,12 @@ describe('bad input', () => {
       const created = trpcBody<{ id: string; name: string }>(await trpc('users.create', newUser({ name })));
       expect(created.result?.data.name).toBe(name);
       expect((await owner.users.get({ id: created.result!.data.id })).name).toBe(name);
-      const role = await owner.roles.create({ key: 'robert', name: 'Robert"); DELETE FROM roles; --', description: "1' OR '1'='1", permissions: ['audit.read'] });
+      const role = await owner.roles.create({
+        key: 'robert',
+        name: 'Robert"); DELETE FROM roles; --',
+        description: "1' OR '1'='1",
+        permissions: ['audit.read'],
+      });
       expect(role).toMatchObject({ name: 'Robert"); DELETE FROM roles; --', description: "1' OR '1'='1" });
       expect((await owner.roles.list()).length).toBe(6);
       expect(trpcBody(await trpc('audit.list', { action: "x' or '1'='1" }, 'query')).result?.data).toEqual({ items: [], nextCursor: null });
@@ -162,11 +201,19 @@ describe('bad input', () => {
 
     it('control characters Postgres cannot store are refused, not a 500', async () => {
       expectTrpcFailure(await trpc('users.create', newUser({ name: 'Null\u0000Byte' })), 400, 'BAD_REQUEST');
-      expectTrpcFailure(await trpc('roles.create', { key: 'nul', name: 'Nul', description: 'a\u0000b', permissions: ['audit.read'] }), 400, 'BAD_REQUEST');
+      expectTrpcFailure(
+        await trpc('roles.create', { key: 'nul', name: 'Nul', description: 'a\u0000b', permissions: ['audit.read'] }),
+        400,
+        'BAD_REQUEST',
+      );
       expectTrpcFailure(await trpc('apiTokens.create', { name: 'nul\u0000', scopes: ['audit.read'] }), 400, 'BAD_REQUEST');
       expectTrpcFailure(await trpc('tenant.update', { settings: { note: 'a\u0000b' } }), 400, 'BAD_REQUEST');
       expectTrpcFailure(await trpc('tenant.update', { settings: { nested: [{ 'k\u0000': 1 }] } }), 400, 'BAD_REQUEST');
-      expectTrpcFailure(await trpc('auth.login', { tenant: tenant.slug, email: tenant.ownerEmail, password: 'pass\u0000word' }), 401, 'UNAUTHORIZED');
+      expectTrpcFailure(
+        await trpc('auth.login', { tenant: tenant.slug, email: tenant.ownerEmail, password: 'pass\u0000word' }),
+        401,
+        'UNAUTHORIZED',
+      );
       // Other control characters are ordinary text.
       const tabbed = trpcBody<{ name: string }>(await trpc('users.create', newUser({ name: 'Tab\tand\u0001bell' })));
       expect(tabbed.result?.data.name).toBe('Tab\tand\u0001bell');

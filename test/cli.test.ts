@@ -30,7 +30,23 @@ describe('operator CLI on the embedded database', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('tenant:seed --json creates the tenant, its roles and owner, and prints their ids', async () => {
-    const seeded = run('tenant-seed.ts', ['--slug', 'acme', '--name', 'Acme', ...ownerFlags, '--timezone', 'America/New_York', '--modules', 'helpdesk,agenda', '--demo', '--json'], env());
+    const seeded = run(
+      'tenant-seed.ts',
+      [
+        '--slug',
+        'acme',
+        '--name',
+        'Acme',
+        ...ownerFlags,
+        '--timezone',
+        'America/New_York',
+        '--modules',
+        'helpdesk,agenda',
+        '--demo',
+        '--json',
+      ],
+      env(),
+    );
     expect(seeded.stderr).toBe('');
     expect(seeded.status).toBe(0);
     const printed = JSON.parse(seeded.stdout.trim()) as Record<string, string>;
@@ -62,7 +78,11 @@ describe('operator CLI on the embedded database', () => {
     const again = run('tenant-seed.ts', ['--slug', 'acme', '--name', 'Acme', ...ownerFlags], env());
     expect(again.status).toBe(1);
     expect(again.stderr).toContain('Já existe uma empresa com o identificador acme');
-    const bad = run('tenant-seed.ts', ['--slug', 'Not A Slug', '--name', '', '--owner-email', 'nope', '--owner-password', 'short', '--timezone', 'Mars/Base'], env());
+    const bad = run(
+      'tenant-seed.ts',
+      ['--slug', 'Not A Slug', '--name', '', '--owner-email', 'nope', '--owner-password', 'short', '--timezone', 'Mars/Base'],
+      env(),
+    );
     expect(bad.status).toBe(2);
     for (const flag of ['--slug', '--name', '--owner-email', '--owner-password', '--timezone']) expect(bad.stderr).toContain(`${flag}:`);
   });

@@ -40,7 +40,10 @@ describe.runIf(hasRedisServer)('when Redis goes away', () => {
     await feed.started;
 
     await redis.kill();
-    const ready = await eventually(() => getJson(`${app.url}/ready`), (result) => result.status === 503);
+    const ready = await eventually(
+      () => getJson(`${app.url}/ready`),
+      (result) => result.status === 503,
+    );
     expect(ready.body.checks).toMatchObject({ database: { ok: true }, redis: { ok: false } });
     expect((await getJson(`${app.url}/health`)).status).toBe(200);
 
@@ -53,12 +56,21 @@ describe.runIf(hasRedisServer)('when Redis goes away', () => {
     await expect(anonymous.auth.login.mutate(wrong)).rejects.toMatchObject({ data: { code: 'TOO_MANY_REQUESTS' } });
     expect(lines.some((line) => String(line.msg).includes('rate limits fall back'))).toBe(true);
 
-    await httpClient(app.url, () => session.accessToken).users.create.mutate({ email: 'during-outage@x.test', name: 'Durante', password: 'password123', role: 'viewer' });
+    await httpClient(app.url, () => session.accessToken).users.create.mutate({
+      email: 'during-outage@x.test',
+      name: 'Durante',
+      password: 'password123',
+      role: 'viewer',
+    });
     await feed.waitFor((events) => events.some((event) => event.type === 'user.created'));
     await feed.close();
 
     await redis.start();
-    await eventually(() => getJson(`${app.url}/ready`), (result) => result.status === 200, 15_000);
+    await eventually(
+      () => getJson(`${app.url}/ready`),
+      (result) => result.status === 200,
+      15_000,
+    );
   });
 });
 
@@ -104,7 +116,10 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))('when Postgres is briefly
     expect((await getJson(`${app.url}/health`)).status).toBe(200);
 
     await relay.open();
-    await eventually(() => getJson(`${app.url}/ready`), (result) => result.status === 200);
+    await eventually(
+      () => getJson(`${app.url}/ready`),
+      (result) => result.status === 200,
+    );
     expect((await client.users.list.query()).length).toBe(1);
   });
 });

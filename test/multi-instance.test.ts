@@ -33,7 +33,12 @@ describe.runIf(Boolean(redisUrl && serverUrl))('two instances on one Postgres an
     const onSecond = recordEvents(second.url, () => session.accessToken, { types: ['user.created'] });
     await onSecond.started;
     const started = Date.now();
-    const created = await httpClient(first.url, () => session.accessToken).users.create.mutate({ email: 'cross@x.test', name: 'Cross', password: 'password123', role: 'viewer' });
+    const created = await httpClient(first.url, () => session.accessToken).users.create.mutate({
+      email: 'cross@x.test',
+      name: 'Cross',
+      password: 'password123',
+      role: 'viewer',
+    });
     const [event] = await onSecond.waitFor((events) => events.length === 1, 3_000);
     expect(event).toMatchObject({ type: 'user.created', data: { userId: created.id } });
     expect(Date.now() - started).toBeLessThan(2_000);
@@ -42,7 +47,12 @@ describe.runIf(Boolean(redisUrl && serverUrl))('two instances on one Postgres an
 
   it('a user deactivated on one instance loses access on the other at once', async () => {
     const owner = await login(first.url, tenant);
-    const viewer = await httpClient(first.url, () => owner.accessToken).users.create.mutate({ email: 'leaving@x.test', name: 'Leaving', password: 'password123', role: 'viewer' });
+    const viewer = await httpClient(first.url, () => owner.accessToken).users.create.mutate({
+      email: 'leaving@x.test',
+      name: 'Leaving',
+      password: 'password123',
+      role: 'viewer',
+    });
     const viewerSession = await login(second.url, tenant, 'leaving@x.test', 'password123');
     const onSecond = httpClient(second.url, () => viewerSession.accessToken);
     expect((await onSecond.auth.me.query()).user.email).toBe('leaving@x.test');

@@ -36,8 +36,15 @@ describe('operations', () => {
   it('exports Prometheus metrics per procedure and route, for the event bus and jobs', async () => {
     const session = await login(app.url, tenant);
     await httpClient(app.url, () => session.accessToken).users.list.query();
-    await httpClient(app.url).auth.me.query().catch(() => undefined);
-    await httpClient(app.url, () => session.accessToken).users.create.mutate({ email: 'metrics@x.test', name: 'M', password: 'password123', role: 'viewer' });
+    await httpClient(app.url)
+      .auth.me.query()
+      .catch(() => undefined);
+    await httpClient(app.url, () => session.accessToken).users.create.mutate({
+      email: 'metrics@x.test',
+      name: 'M',
+      password: 'password123',
+      role: 'viewer',
+    });
     await app.services.hub.flush();
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     expect(metrics).toMatch(/balcao_trpc_procedure_duration_seconds_count\{procedure="users\.list",type="query",outcome="ok"\} 1/);

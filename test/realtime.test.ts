@@ -48,7 +48,10 @@ describe('events.stream over WebSocket', () => {
     await resumed.started;
     await createUser(acmeToken, 'after-return@acme.test');
     const events = await resumed.waitFor((items) => items.length === 2);
-    expect(events.map((item) => item.type === 'user.created' && item.data.email)).toEqual(['while-away@acme.test', 'after-return@acme.test']);
+    expect(events.map((item) => item.type === 'user.created' && item.data.email)).toEqual([
+      'while-away@acme.test',
+      'after-return@acme.test',
+    ]);
     await resumed.close();
   });
 

@@ -4,7 +4,20 @@ import { loadConfig } from '../../src/config';
 import { withTenant } from '../../src/db/tenant-scope';
 import { listCampaigns, prazoCertoCandidatesQuery, runCampaign } from '../../src/domains/agenda/campaigns';
 import { openSlotsByProfessional } from '../../src/domains/agenda/slots';
-import { BENCH_APP_ENV, callerAs, onCleanup, parseFlags, printTable, recreateDatabase, dropDatabase, round, runBench, Samples, seedBenchTenant, writeResult } from './support';
+import {
+  BENCH_APP_ENV,
+  callerAs,
+  onCleanup,
+  parseFlags,
+  printTable,
+  recreateDatabase,
+  dropDatabase,
+  round,
+  runBench,
+  Samples,
+  seedBenchTenant,
+  writeResult,
+} from './support';
 
 const HELP = `Usage: npm run bench:agenda -- [--clients 100000] [--appointments 1000000] [--professionals 100] [--slot-professionals 20] [--slot-days 30] [--slot-rounds 50] [--keep]
 
@@ -20,7 +33,14 @@ non-overlapping, as the exclusion constraint demands), 5 services with return cy
 Writes .bench/agenda.json.`;
 
 const DATABASE = 'balcao_bench_agenda';
-const flags = parseFlags(HELP, { clients: 100_000, appointments: 1_000_000, professionals: 100, 'slot-professionals': 20, 'slot-days': 30, 'slot-rounds': 50 });
+const flags = parseFlags(HELP, {
+  clients: 100_000,
+  appointments: 1_000_000,
+  professionals: 100,
+  'slot-professionals': 20,
+  'slot-days': 30,
+  'slot-rounds': 50,
+});
 const SLOTS_PER_DAY = 12;
 
 runBench(async () => {
@@ -35,11 +55,22 @@ runBench(async () => {
   const seedStarted = performance.now();
   const everyDay = [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, start: '08:00', end: '20:00' }));
   const services_ = [];
-  for (const [index, cycle] of [30, 35, 40, 45, 60].entries()) services_.push(await owner.agenda.services.create({ name: `Serviço ${index + 1}`, durationMin: 30, priceCents: 5000 + index * 1000, returnCycleDays: cycle }));
+  for (const [index, cycle] of [30, 35, 40, 45, 60].entries())
+    services_.push(
+      await owner.agenda.services.create({
+        name: `Serviço ${index + 1}`,
+        durationMin: 30,
+        priceCents: 5000 + index * 1000,
+        returnCycleDays: cycle,
+      }),
+    );
   const serviceIds = services_.map((service) => service.id);
   const professionalIds: string[] = [];
   for (let index = 0; index < flags.professionals; index += 1) {
-    professionalIds.push((await owner.agenda.professionals.create({ name: `Profissional ${String(index + 1).padStart(3, '0')}`, serviceIds, hours: everyDay })).id);
+    professionalIds.push(
+      (await owner.agenda.professionals.create({ name: `Profissional ${String(index + 1).padStart(3, '0')}`, serviceIds, hours: everyDay }))
+        .id,
+    );
   }
   await owner.agenda.settings.update({ n8nOutboundUrl: 'http://127.0.0.1:9/n8n' });
   await withTenant(services.db, tenant.tenantId, async (trx) => {
@@ -63,32 +94,49 @@ runBench(async () => {
       join client_ids on client_ids.position = visits.client_position
       join professional_ids on professional_ids.position = visits.professional_position
       join service_ids on service_ids.position = visits.client_position % 5
-      cross join lateral (select date_trunc('day', now()) - make_interval(days => 1 + (visits.sequence / ${SLOTS_PER_DAY})::int) + interval '11 hours' + make_interval(mins => 45 * (visits.sequence % ${SLOTS_PER_DAY})::int) as starts_at) as at`.execute(trx);
+      cross join lateral (select date_trunc('day', now()) - make_interval(days => 1 + (visits.sequence / ${SLOTS_PER_DAY})::int) + interval '11 hours' + make_interval(mins => 45 * (visits.sequence % ${SLOTS_PER_DAY})::int) as starts_at) as at`.execute(
+      trx,
+    );
   });
   await sql`analyze`.execute(services.db);
   const seedSeconds = round((performance.now() - seedStarted) / 1000, 1);
-  console.log(`seeded ${flags.clients} clients, ${flags.appointments} completed appointments, ${flags.professionals} professionals in ${seedSeconds} s`);
+  console.log(
+    `seeded ${flags.clients} clients, ${flags.appointments} completed appointments, ${flags.professionals} professionals in ${seedSeconds} s`,
+  );
 
   // 1. Prazo Certo: the plan of its candidate query, then a full run.
   const plan = await withTenant(services.db, tenant.tenantId, async (trx) => {
     const [campaign] = (await listCampaigns(trx)).filter((row) => row.type === 'prazo_certo');
-    const explained = await sql<{ 'QUERY PLAN': string }>`explain (analyze, timing off) ${prazoCertoCandidatesQuery(campaign!, {}, 150)}`.execute(trx);
+    const explained = await sql<{
+      'QUERY PLAN': string;
+    }>`explain (analyze, timing off) ${prazoCertoCandidatesQuery(campaign!, {}, 150)}`.execute(trx);
     return explained.rows.map((row) => row['QUERY PLAN']);
   });
   const appointmentScans = plan.filter((line) => /agenda_appointments/.test(line));
-  const usesIndex = appointmentScans.some((line) => /Index (Only )?Scan/.test(line)) && !appointmentScans.some((line) => /Seq Scan on agenda_appointments/.test(line));
+  const usesIndex =
+    appointmentScans.some((line) => /Index (Only )?Scan/.test(line)) &&
+    !appointmentScans.some((line) => /Seq Scan on agenda_appointments/.test(line));
   const campaignStarted = performance.now();
   const run = await runCampaign(services.db, tenant.tenantId, 'prazo_certo', { trigger: 'manual', slotKey: 'bench:prazo-certo' });
   const campaignSeconds = round((performance.now() - campaignStarted) / 1000, 2);
 
   // 2. Slots: one service, the first N professionals, N days, each with tomorrow half booked.
   const slotProfessionals = professionalIds.slice(0, flags['slot-professionals']);
-  const slotService = await owner.agenda.services.create({ name: 'Serviço dos slots', durationMin: 45, priceCents: 8000, bufferAfterMin: 15 });
-  for (const professionalId of slotProfessionals) await owner.agenda.professionals.update({ id: professionalId, serviceIds: [...serviceIds, slotService.id] });
+  const slotService = await owner.agenda.services.create({
+    name: 'Serviço dos slots',
+    durationMin: 45,
+    priceCents: 8000,
+    bufferAfterMin: 15,
+  });
+  for (const professionalId of slotProfessionals)
+    await owner.agenda.professionals.update({ id: professionalId, serviceIds: [...serviceIds, slotService.id] });
   const clientId = (await owner.agenda.clients.list({ limit: 1 }))[0]!.id;
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   for (const professionalId of slotProfessionals) {
-    for (const hour of ['09:00', '11:00', '14:00', '16:00']) await owner.agenda.appointments.create({ clientId, serviceId: slotService.id, professionalId, startsAt: `${tomorrow}T${hour}` }).catch(() => undefined);
+    for (const hour of ['09:00', '11:00', '14:00', '16:00'])
+      await owner.agenda.appointments
+        .create({ clientId, serviceId: slotService.id, professionalId, startsAt: `${tomorrow}T${hour}` })
+        .catch(() => undefined);
   }
   const window = { serviceId: slotService.id, from: new Date(), to: new Date(Date.now() + flags['slot-days'] * 86_400_000) };
   const samples = new Samples();
@@ -104,12 +152,31 @@ runBench(async () => {
 
   const rows = [
     { figure: 'Prazo Certo full run', value: `${campaignSeconds} s`, target: '< 30 s', ok: campaignSeconds < 30 ? 'yes' : 'NO' },
-    { figure: 'candidate query reads appointments by index (one statement)', value: usesIndex ? 'yes' : 'no', target: 'yes', ok: usesIndex ? 'yes' : 'NO' },
-    { figure: `slots: ${slotProfessionals.length} professionals × ${flags['slot-days']} days, p50 / p95`, value: `${round(slotSummary.p50)} / ${round(slotSummary.p95)} ms`, target: '< 100 ms', ok: slotSummary.p95 < 100 ? 'yes' : 'NO' },
+    {
+      figure: 'candidate query reads appointments by index (one statement)',
+      value: usesIndex ? 'yes' : 'no',
+      target: 'yes',
+      ok: usesIndex ? 'yes' : 'NO',
+    },
+    {
+      figure: `slots: ${slotProfessionals.length} professionals × ${flags['slot-days']} days, p50 / p95`,
+      value: `${round(slotSummary.p50)} / ${round(slotSummary.p95)} ms`,
+      target: '< 100 ms',
+      ok: slotSummary.p95 < 100 ? 'yes' : 'NO',
+    },
   ];
   printTable(rows);
   console.log(`\nPrazo Certo stats: ${JSON.stringify(run.stats)}; slots per call: ${slotCount}`);
   console.log(`\ncandidate query plan:\n${plan.join('\n')}`);
-  writeResult('agenda.json', { at: new Date().toISOString(), flags, seedSeconds, campaignSeconds, stats: run.stats, usesIndex, plan, slots: { ...slotSummary, perCall: slotCount } });
+  writeResult('agenda.json', {
+    at: new Date().toISOString(),
+    flags,
+    seedSeconds,
+    campaignSeconds,
+    stats: run.stats,
+    usesIndex,
+    plan,
+    slots: { ...slotSummary, perCall: slotCount },
+  });
   return rows.every((row) => row.ok === 'yes') ? 0 : 1;
 });

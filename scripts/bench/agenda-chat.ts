@@ -2,7 +2,21 @@ import http from 'node:http';
 import { sql } from 'kysely';
 import { bootstrap } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config';
-import { BENCH_APP_ENV, callerAs, dropDatabase, onCleanup, parseFlags, printTable, recreateDatabase, round, runBench, Samples, seedBenchTenant, sleep, writeResult } from './support';
+import {
+  BENCH_APP_ENV,
+  callerAs,
+  dropDatabase,
+  onCleanup,
+  parseFlags,
+  printTable,
+  recreateDatabase,
+  round,
+  runBench,
+  Samples,
+  seedBenchTenant,
+  sleep,
+  writeResult,
+} from './support';
 
 const HELP = `Usage: npm run bench:agenda-chat -- [--rate 50] [--duration 30] [--clients 500] [--warmup 5] [--keep]
 
@@ -34,14 +48,22 @@ const MESSAGES = [
 runBench(async () => {
   const databaseUrl = await recreateDatabase(DATABASE);
   if (!flags.keep) onCleanup(() => dropDatabase(DATABASE));
-  const app = await bootstrap(loadConfig({ ...BENCH_APP_ENV, DATABASE_URL: databaseUrl, PORT: '0', DELIVERIES_ENABLED: 'false', LLM_PROVIDER: 'offline' }));
+  const app = await bootstrap(
+    loadConfig({ ...BENCH_APP_ENV, DATABASE_URL: databaseUrl, PORT: '0', DELIVERIES_ENABLED: 'false', LLM_PROVIDER: 'offline' }),
+  );
   onCleanup(() => app.stop());
   const { services } = app;
   const tenant = await seedBenchTenant(services.db, 'bench-chat', 0, ['agenda']);
   const owner = await callerAs(services, { tenantId: tenant.tenantId, userId: tenant.ownerId });
   const serviceIds = [];
-  for (const [name, durationMin] of [['Corte de cabelo', 30], ['Manicure', 45], ['Barba', 20]] as const) serviceIds.push((await owner.agenda.services.create({ name, durationMin, priceCents: 5000 })).id);
-  for (let index = 1; index <= 8; index += 1) await owner.agenda.professionals.create({ name: `Profissional ${index}`, serviceIds, hours: EVERY_DAY });
+  for (const [name, durationMin] of [
+    ['Corte de cabelo', 30],
+    ['Manicure', 45],
+    ['Barba', 20],
+  ] as const)
+    serviceIds.push((await owner.agenda.services.create({ name, durationMin, priceCents: 5000 })).id);
+  for (let index = 1; index <= 8; index += 1)
+    await owner.agenda.professionals.create({ name: `Profissional ${index}`, serviceIds, hours: EVERY_DAY });
   const { inboundSecret } = await owner.agenda.settings.update({ n8nOutboundUrl: 'http://127.0.0.1:9/n8n' });
 
   // Latency ends when the hub hands the ai_response to a subscriber, as it would to a dashboard.
@@ -63,18 +85,23 @@ runBench(async () => {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const post = (body: string) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const request = http.request(`${app.http.url}/api/v1/webhooks/n8n/message-received`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-webhook-secret': inboundSecret } }, (response) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-      });
+      const request = http.request(
+        `${app.http.url}/api/v1/webhooks/n8n/message-received`,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-webhook-secret': inboundSecret } },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+        },
+      );
       request.on('error', reject);
       request.end(body);
     });
 
   // The clients exist first (n8n names them by client_id), so a latency is keyed by its client.
   const clientIds: string[] = [];
-  for (let index = 0; index < flags.clients; index += 1) clientIds.push((await owner.agenda.clients.create({ name: `Cliente ${index}`, phone: `+55119${String(60_000_000 + index)}` })).id);
+  for (let index = 0; index < flags.clients; index += 1)
+    clientIds.push((await owner.agenda.clients.create({ name: `Cliente ${index}`, phone: `+55119${String(60_000_000 + index)}` })).id);
 
   /** Posts `seconds` of messages at the rate; answers come back through `latency` (when `measured`). */
   async function sendFor(seconds: number, measured: boolean): Promise<{ sent: number; failures: number; startedAt: number }> {
@@ -93,7 +120,15 @@ runBench(async () => {
       if (measured) sentAt.set(clientId, due);
       sent += 1;
       const message = MESSAGES[index % MESSAGES.length]!(index);
-      const body = JSON.stringify({ tenant_id: tenant.tenantId, client_id: clientId, client_name: 'Cliente', phone: `+55119${String(60_000_000 + (index % clientIds.length))}`, message, channel: 'whatsapp', timestamp: new Date().toISOString() });
+      const body = JSON.stringify({
+        tenant_id: tenant.tenantId,
+        client_id: clientId,
+        client_name: 'Cliente',
+        phone: `+55119${String(60_000_000 + (index % clientIds.length))}`,
+        message,
+        channel: 'whatsapp',
+        timestamp: new Date().toISOString(),
+      });
       inFlight.push(
         post(body).then(
           (response) => {

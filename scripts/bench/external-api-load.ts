@@ -60,7 +60,10 @@ const result = await autocannon({
       method: 'POST',
       setupRequest: (request) => {
         const index = counter++;
-        return { ...request, body: JSON.stringify({ number: numberOf(index), body: `Pedido #${index} confirmado. Obrigado pela compra!` }) };
+        return {
+          ...request,
+          body: JSON.stringify({ number: numberOf(index), body: `Pedido #${index} confirmado. Obrigado pela compra!` }),
+        };
       },
       onResponse: (status, body) => {
         statuses[status] = (statuses[status] ?? 0) + 1;
@@ -70,7 +73,8 @@ const result = await autocannon({
         }
         try {
           const parsed = JSON.parse(body) as { messageId?: unknown; ticketId?: unknown; status?: unknown };
-          if (typeof parsed.messageId !== 'string' || typeof parsed.ticketId !== 'string' || parsed.status !== 'pending') throw new Error('shape');
+          if (typeof parsed.messageId !== 'string' || typeof parsed.ticketId !== 'string' || parsed.status !== 'pending')
+            throw new Error('shape');
           buffered.push(`${parsed.messageId}\n`);
           if (buffered.length >= 1000) flush();
         } catch {
@@ -91,7 +95,13 @@ const output: ExternalApiLoadResult = {
   badBodies,
   errors: result.errors,
   timeouts: result.timeouts,
-  latency: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: result.latency.average },
+  latency: {
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    mean: result.latency.average,
+  },
   reqPerSec: answers202 / result.duration,
   errorSamples,
 };

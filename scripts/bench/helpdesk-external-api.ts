@@ -57,8 +57,12 @@ Writes .bench/helpdesk-external-api.json.`;
 
 const DATABASE = 'balcao_bench_external_api';
 const TARGET = { reqPerSec: 500, p99Ms: 50 };
-const flags = parseFlags(HELP, { rate: 500, duration: 30, connections: 50, rounds: 2, warmup: 3, numbers: 100_000_000, pool: 10 }, ['max', 'open-tickets']);
-if (flags['open-tickets'] && flags.numbers > 20_000) throw new Error('--open-tickets needs --numbers ≤ 20000 (one inbound message per number first)');
+const flags = parseFlags(HELP, { rate: 500, duration: 30, connections: 50, rounds: 2, warmup: 3, numbers: 100_000_000, pool: 10 }, [
+  'max',
+  'open-tickets',
+]);
+if (flags['open-tickets'] && flags.numbers > 20_000)
+  throw new Error('--open-tickets needs --numbers ≤ 20000 (one inbound message per number first)');
 const loadScript = path.join(import.meta.dirname, 'external-api-load.ts');
 
 const runLoad = (config: ExternalApiLoadConfig) => runLoadProcess<ExternalApiLoadConfig, ExternalApiLoadResult>(loadScript, config);
@@ -66,7 +70,15 @@ const runLoad = (config: ExternalApiLoadConfig) => runLoadProcess<ExternalApiLoa
 runBench(async () => {
   const databaseUrl = await recreateDatabase(DATABASE);
   if (!flags.keep) onCleanup(() => dropDatabase(DATABASE));
-  const app = await bootstrap(loadConfig({ ...BENCH_APP_ENV, DATABASE_URL: databaseUrl, PORT: '0', DELIVERIES_ENABLED: 'false', DATABASE_POOL_SIZE: String(flags.pool) }));
+  const app = await bootstrap(
+    loadConfig({
+      ...BENCH_APP_ENV,
+      DATABASE_URL: databaseUrl,
+      PORT: '0',
+      DELIVERIES_ENABLED: 'false',
+      DATABASE_POOL_SIZE: String(flags.pool),
+    }),
+  );
   onCleanup(() => app.stop());
   const { services } = app;
   const pool = services.database.pool!;
@@ -78,20 +90,36 @@ runBench(async () => {
 
   // Correctness first.
   const send = async (body: unknown, token = apiConfig.token) => {
-    const response = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
-    return { status: response.status, replayed: response.headers.get('idempotent-replayed'), body: (await response.json()) as { messageId?: string; ticketId?: string; status?: string; error?: string } };
+    const response = await fetch(base, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+    return {
+      status: response.status,
+      replayed: response.headers.get('idempotent-replayed'),
+      body: (await response.json()) as { messageId?: string; ticketId?: string; status?: string; error?: string },
+    };
   };
   const sent = await send({ number: '+55 11 98888-0001', body: 'Sonda', externalKey: 'probe-1' });
-  if (sent.status !== 202 || sent.body.status !== 'pending' || !sent.body.messageId || !sent.body.ticketId) throw new Error(`send: ${sent.status} ${JSON.stringify(sent.body)}`);
+  if (sent.status !== 202 || sent.body.status !== 'pending' || !sent.body.messageId || !sent.body.ticketId)
+    throw new Error(`send: ${sent.status} ${JSON.stringify(sent.body)}`);
   const status = await fetch(`${base}/messages/${sent.body.messageId}`, { headers: { authorization: `Bearer ${apiConfig.token}` } });
   const statusBody = (await status.json()) as { messageId?: string; status?: string; externalKey?: string };
-  if (status.status !== 200 || statusBody.messageId !== sent.body.messageId || statusBody.status !== 'pending' || statusBody.externalKey !== 'probe-1') {
+  if (
+    status.status !== 200 ||
+    statusBody.messageId !== sent.body.messageId ||
+    statusBody.status !== 'pending' ||
+    statusBody.externalKey !== 'probe-1'
+  ) {
     throw new Error(`status: ${status.status} ${JSON.stringify(statusBody)}`);
   }
   const retried = await send({ number: '+55 11 98888-0001', body: 'Sonda', externalKey: 'probe-1' });
-  if (retried.status !== 202 || retried.body.messageId !== sent.body.messageId || retried.replayed !== 'true') throw new Error(`idempotent retry: ${retried.status} ${JSON.stringify(retried.body)}`);
+  if (retried.status !== 202 || retried.body.messageId !== sent.body.messageId || retried.replayed !== 'true')
+    throw new Error(`idempotent retry: ${retried.status} ${JSON.stringify(retried.body)}`);
   const refused = await send({ number: '+55 11 98888-0001', body: 'x' }, 'bal_wrong');
-  if (refused.status !== 401 || refused.body.error !== 'ERR_API_TOKEN_INVALID') throw new Error(`wrong token: ${refused.status} ${JSON.stringify(refused.body)}`);
+  if (refused.status !== 401 || refused.body.error !== 'ERR_API_TOKEN_INVALID')
+    throw new Error(`wrong token: ${refused.status} ${JSON.stringify(refused.body)}`);
   const probeMessages = 1; // the API messages before the runs (messages are counted by API config, so inbound ones are not)
   if (flags['open-tickets']) {
     const webhook = `http://127.0.0.1:${app.http.port}/api/v1/webhooks/n8n/channels/${channel.id}/messages`;
@@ -99,11 +127,19 @@ runBench(async () => {
       const response = await fetch(webhook, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-webhook-secret': channel.webhookSecret },
-        body: JSON.stringify({ messageId: `open-${n}`, from: digitsNumberOf(n, flags.numbers), body: 'Oi', timestamp: Math.floor(Date.now() / 1000) }),
+        body: JSON.stringify({
+          messageId: `open-${n}`,
+          from: digitsNumberOf(n, flags.numbers),
+          body: 'Oi',
+          timestamp: Math.floor(Date.now() / 1000),
+        }),
       });
       if (response.status !== 200) throw new Error(`opening a ticket for number ${n}: ${response.status} ${await response.text()}`);
     }
-    const { rows } = await pool.query<{ n: string }>(`select count(*) as n from helpdesk_tickets where tenant_id = $1 and status = 'pending'`, [tenant.tenantId]);
+    const { rows } = await pool.query<{ n: string }>(
+      `select count(*) as n from helpdesk_tickets where tenant_id = $1 and status = 'pending'`,
+      [tenant.tenantId],
+    );
     if (Number(rows[0]!.n) !== flags.numbers) throw new Error(`expected ${flags.numbers} pending tickets, found ${rows[0]!.n}`);
     console.log(`${flags.numbers} numbers each have a pending ticket now`);
   }
@@ -112,7 +148,16 @@ runBench(async () => {
   onCleanup(() => rmSync(answersFile, { force: true }));
   let offset = 0;
   const load = async (seconds: number, rate: number) => {
-    const result = await runLoad({ url: base, token: apiConfig.token, seconds, connections: flags.connections, rate, numbers: flags.numbers, offset, answersFile });
+    const result = await runLoad({
+      url: base,
+      token: apiConfig.token,
+      seconds,
+      connections: flags.connections,
+      rate,
+      numbers: flags.numbers,
+      offset,
+      answersFile,
+    });
     offset += result.requestsSent;
     return result;
   };
@@ -125,8 +170,13 @@ runBench(async () => {
   const results: ExternalApiLoadResult[] = [await load(flags.warmup, flags.rate)];
   // As autovacuum does within a new database's first minute: plans made while the tables were empty
   // (Postgres keeps the foreign-key checks' plans for the life of a connection) are not what to measure.
-  await pool.query('analyze helpdesk_messages, helpdesk_tickets, helpdesk_contacts, helpdesk_ticket_events, helpdesk_api_calls, deliveries, events');
-  const plan = [...Array.from({ length: flags.rounds }, (_, i) => ({ name: `rate ${flags.rate}/s #${i + 1}`, rate: flags.rate })), ...(flags.max ? [{ name: 'flat out', rate: 0 }] : [])];
+  await pool.query(
+    'analyze helpdesk_messages, helpdesk_tickets, helpdesk_contacts, helpdesk_ticket_events, helpdesk_api_calls, deliveries, events',
+  );
+  const plan = [
+    ...Array.from({ length: flags.rounds }, (_, i) => ({ name: `rate ${flags.rate}/s #${i + 1}`, rate: flags.rate })),
+    ...(flags.max ? [{ name: 'flat out', rate: 0 }] : []),
+  ];
   const runs: Array<Record<string, string | number>> = [];
   const waits = sampleDatabaseWaits(databaseUrl, pool);
   for (const round_ of plan) {
@@ -144,7 +194,8 @@ runBench(async () => {
       'p90 ms': result.latency.p90,
       'p99 ms': result.latency.p99,
       'max ms': result.latency.max,
-      'meets target': round_.rate > 0 ? (result.reqPerSec >= TARGET.reqPerSec * 0.98 && result.latency.p99 < TARGET.p99Ms ? 'yes' : 'NO') : '-',
+      'meets target':
+        round_.rate > 0 ? (result.reqPerSec >= TARGET.reqPerSec * 0.98 && result.latency.p99 < TARGET.p99Ms ? 'yes' : 'NO') : '-',
       'app CPU µs/req': round(((cores.app ?? 0) * result.duration * 1e6) / Math.max(1, result.answers202), 0),
       'cores app': cores.app ?? 0,
       'cores autocannon': cores.children ?? 0,
@@ -163,12 +214,26 @@ runBench(async () => {
   // A flat-out round ends at its duration: the requests still in flight then (one per connection at most) are cut off
   // unanswered; the server still writes them, so they count as sent and stored, not as refused.
   const cutOffOf = (result: ExternalApiLoadResult, index: number) =>
-    plan[index - 1]?.rate === 0 ? Math.min(flags.connections, result.requestsSent - Object.values(result.statuses).reduce((sum, count) => sum + count, 0)) : 0;
+    plan[index - 1]?.rate === 0
+      ? Math.min(flags.connections, result.requestsSent - Object.values(result.statuses).reduce((sum, count) => sum + count, 0))
+      : 0;
   const cutOff = results.reduce((sum, result, index) => sum + cutOffOf(result, index), 0);
-  const nonAccepted = results.reduce((sum, result, index) => sum + (result.requestsSent - result.answers202 - cutOffOf(result, index)) + result.badBodies + result.errors + result.timeouts, 0);
+  const nonAccepted = results.reduce(
+    (sum, result, index) =>
+      sum + (result.requestsSent - result.answers202 - cutOffOf(result, index)) + result.badBodies + result.errors + result.timeouts,
+    0,
+  );
   const answeredIds = readFileSync(answersFile, 'utf8').split('\n').filter(Boolean);
   const one = async <R>(text: string, values: unknown[]) => (await pool.query<R & Record<string, unknown>>(text, values)).rows[0]!;
-  const stored = await one<{ messages: string; bodies: string; answered_found: string; tickets: string; deliveries: string; pending: string; calls: string }>(
+  const stored = await one<{
+    messages: string;
+    bodies: string;
+    answered_found: string;
+    tickets: string;
+    deliveries: string;
+    pending: string;
+    calls: string;
+  }>(
     `select (select count(*) from helpdesk_messages where tenant_id = $1 and api_config_id = $2) as messages,
             (select count(distinct body) from helpdesk_messages where tenant_id = $1 and api_config_id = $2) as bodies,
             (select count(*) from helpdesk_messages where tenant_id = $1 and api_config_id = $2 and id = any($3::uuid[])) as answered_found,
@@ -180,13 +245,37 @@ runBench(async () => {
   );
   const messages = Number(stored.messages);
   const checks = [
-    { check: 'answers other than 202 { messageId, ticketId, status: pending } (incl. errors, timeouts)', value: nonAccepted, ok: nonAccepted === 0 },
-    { check: 'requests sent / answered 202 (+ cut off at the end of a flat-out round)', value: `${requestsSent} / ${answered} (+ ${cutOff})`, ok: requestsSent === answered + cutOff },
-    { check: 'messages stored = requests + probe', value: `${messages} = ${requestsSent} + ${probeMessages}`, ok: messages === requestsSent + probeMessages },
-    { check: 'distinct answered messageIds found in the database', value: `${stored.answered_found} of ${answeredIds.length}`, ok: Number(stored.answered_found) === answeredIds.length && new Set(answeredIds).size === answeredIds.length },
-    { check: 'distinct bodies = messages (none stored twice)', value: `${stored.bodies} / ${messages}`, ok: Number(stored.bodies) === messages },
+    {
+      check: 'answers other than 202 { messageId, ticketId, status: pending } (incl. errors, timeouts)',
+      value: nonAccepted,
+      ok: nonAccepted === 0,
+    },
+    {
+      check: 'requests sent / answered 202 (+ cut off at the end of a flat-out round)',
+      value: `${requestsSent} / ${answered} (+ ${cutOff})`,
+      ok: requestsSent === answered + cutOff,
+    },
+    {
+      check: 'messages stored = requests + probe',
+      value: `${messages} = ${requestsSent} + ${probeMessages}`,
+      ok: messages === requestsSent + probeMessages,
+    },
+    {
+      check: 'distinct answered messageIds found in the database',
+      value: `${stored.answered_found} of ${answeredIds.length}`,
+      ok: Number(stored.answered_found) === answeredIds.length && new Set(answeredIds).size === answeredIds.length,
+    },
+    {
+      check: 'distinct bodies = messages (none stored twice)',
+      value: `${stored.bodies} / ${messages}`,
+      ok: Number(stored.bodies) === messages,
+    },
     { check: 'API calls recorded (202)', value: `${stored.calls}`, ok: Number(stored.calls) === messages },
-    { check: 'deliveries queued (all pending: worker off)', value: `${stored.deliveries} (${stored.pending} pending)`, ok: Number(stored.deliveries) === messages },
+    {
+      check: 'deliveries queued (all pending: worker off)',
+      value: `${stored.deliveries} (${stored.pending} pending)`,
+      ok: Number(stored.deliveries) === messages,
+    },
   ];
   const measured = runs.filter((run) => !String(run.round).startsWith('flat'));
   const meanOf = (key: string) => round(measured.reduce((sum, run) => sum + Number(run[key]), 0) / Math.max(1, measured.length), 1);
@@ -194,15 +283,22 @@ runBench(async () => {
 
   console.log('\nrounds (cores: app = this process, autocannon = its child process, other = the rest of the machine)');
   printTable(runs);
-  console.log(`\nmean at ${flags.rate}/s: ${meanOf('req/s')} req/s, p50 ${meanOf('p50 ms')} ms, p99 ${meanOf('p99 ms')} ms, ${meanOf('app CPU µs/req')} µs app CPU per request`);
+  console.log(
+    `\nmean at ${flags.rate}/s: ${meanOf('req/s')} req/s, p50 ${meanOf('p50 ms')} ms, p99 ${meanOf('p99 ms')} ms, ${meanOf('app CPU µs/req')} µs app CPU per request`,
+  );
   console.log(`target ≥ ${TARGET.reqPerSec} req/s with p99 < ${TARGET.p99Ms} ms: ${meets ? 'met' : 'NOT met'}`);
-  console.log('\nwhat the database backends were doing during the measured rounds (pg_stat_activity sampled every 100 ms; mean count per state)');
+  console.log(
+    '\nwhat the database backends were doing during the measured rounds (pg_stat_activity sampled every 100 ms; mean count per state)',
+  );
   printTable(waitStates);
   console.log('\nchecks');
   printTable(checks.map((check) => ({ ...check, ok: check.ok ? 'ok' : 'FAILED' })));
-  console.log(`\n${stored.pending} outbound deliveries are pending: DELIVERIES_ENABLED=false keeps the worker off, so they pile up (every API message queues one); ${stored.tickets} tickets (an API message to a contact with no open ticket opens a new, closed one).`);
+  console.log(
+    `\n${stored.pending} outbound deliveries are pending: DELIVERIES_ENABLED=false keeps the worker off, so they pile up (every API message queues one); ${stored.tickets} tickets (an API message to a contact with no open ticket opens a new, closed one).`,
+  );
   const noisiest = Math.max(...runs.map((run) => Number(run['cores other'])));
-  if (noisiest > 0.25) console.warn(`warning: other work on the machine used up to ${noisiest} cores during a round; figures are low and noisy`);
+  if (noisiest > 0.25)
+    console.warn(`warning: other work on the machine used up to ${noisiest} cores during a round; figures are low and noisy`);
   const failed = checks.filter((check) => !check.ok);
   const file = writeResult('helpdesk-external-api.json', {
     at: new Date().toISOString(),

@@ -66,7 +66,10 @@ const SEED_VERSION = 2;
 const TARGET_P95_MS = 30;
 const PAGE = 30; // listTickets' default page
 const TENANT_SLUGS = ['bench-inbox-a', 'bench-inbox-b'] as const;
-const flags = parseFlags(HELP, { tickets: 100_000, messages: 1_000_000, repeats: 200, warmup: 20, agents: 20, queues: 5 }, ['explain', 'explain-all']);
+const flags = parseFlags(HELP, { tickets: 100_000, messages: 1_000_000, repeats: 200, warmup: 20, agents: 20, queues: 5 }, [
+  'explain',
+  'explain-all',
+]);
 /** A kept database has its own name, so a quick run without --keep never drops the one kept for reuse. */
 const DATABASE = flags.keep ? 'balcao_bench_inbox' : 'balcao_bench_inbox_run';
 const T = Math.floor(flags.tickets);
@@ -81,12 +84,116 @@ if (A < Q) throw new Error('--agents must be ≥ --queues (every queue needs a m
 // Seeding
 
 const QUEUE_NAMES = ['Vendas', 'Suporte', 'Financeiro', 'Agendamento', 'Pós-venda'];
-const DDDS = [11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 22, 24, 27, 28, 31, 32, 33, 34, 35, 37, 38, 41, 42, 43, 44, 45, 46, 47, 48, 49, 51, 53, 54, 55, 61, 62, 63, 64, 65, 66, 67, 68, 69, 71, 73, 74, 75, 77, 79, 81, 82, 83, 84, 85, 86, 87, 88, 89, 91, 92, 93, 94, 95, 96, 97, 98, 99];
-const FIRST_NAMES = ['Maria', 'Ana', 'Francisca', 'Antônia', 'Adriana', 'Juliana', 'Márcia', 'Fernanda', 'Patrícia', 'Aline', 'Joana', 'Camila', 'Beatriz', 'Larissa', 'Letícia', 'José', 'João', 'Antônio', 'Francisco', 'Carlos', 'Paulo', 'Pedro', 'Lucas', 'Luiz', 'Marcos', 'Gabriel', 'Rafael', 'Daniel', 'Marcelo', 'Bruno'];
-const LAST_NAMES = ['Silva', 'Santos', 'Oliveira', 'Souza', 'Rodrigues', 'Ferreira', 'Alves', 'Pereira', 'Lima', 'Gomes', 'Costa', 'Ribeiro', 'Martins', 'Carvalho', 'Almeida', 'Lopes', 'Soares', 'Fernandes', 'Vieira', 'Barbosa', 'Rocha', 'Dias', 'Nascimento', 'Andrade', 'Moreira', 'Nunes', 'Marques', 'Machado', 'Mendes', 'Freitas'];
-const INBOUND = ['Olá, bom dia!', 'Oi, tudo bem?', 'Gostaria de saber o preço', 'Vocês abrem no sábado?', 'Quero remarcar meu horário', 'Meu pedido ainda não chegou', 'Qual o prazo de entrega?', 'Pode me mandar o boleto?', 'Obrigada!', 'Ok, combinado', 'Tem horário amanhã à tarde?', 'Não consegui acessar o site', 'Preciso da segunda via da nota fiscal', 'Aceitam cartão?', 'Qual o endereço da loja?', 'Bom dia, ainda está disponível?', 'Fiz o pagamento agora', 'Segue o comprovante', 'Quanto fica a entrega para o centro?', 'Podem me ligar?'];
-const OUTBOUND = ['Olá! Como posso ajudar?', 'Bom dia! Um momento que já verifico.', 'Temos sim, qual horário prefere?', 'O prazo é de 3 a 5 dias úteis.', 'Enviei o boleto no seu e-mail.', 'Pronto, remarcado para amanhã às 15h.', 'Aceitamos cartão, Pix e dinheiro.', 'Obrigado pelo contato!', 'Seu pedido saiu para entrega hoje.', 'Pode me informar o número do pedido?', 'Estamos na Rua das Flores, 123.', 'Recebemos o comprovante, obrigado!'];
-const NOTES = ['Cliente VIP, dar prioridade', 'Verificar estoque com o depósito', 'Ligar de volta depois das 14h', 'Pagamento confirmado no sistema'];
+const DDDS = [
+  11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 22, 24, 27, 28, 31, 32, 33, 34, 35, 37, 38, 41, 42, 43, 44, 45, 46, 47, 48, 49, 51, 53, 54, 55,
+  61, 62, 63, 64, 65, 66, 67, 68, 69, 71, 73, 74, 75, 77, 79, 81, 82, 83, 84, 85, 86, 87, 88, 89, 91, 92, 93, 94, 95, 96, 97, 98, 99,
+];
+const FIRST_NAMES = [
+  'Maria',
+  'Ana',
+  'Francisca',
+  'Antônia',
+  'Adriana',
+  'Juliana',
+  'Márcia',
+  'Fernanda',
+  'Patrícia',
+  'Aline',
+  'Joana',
+  'Camila',
+  'Beatriz',
+  'Larissa',
+  'Letícia',
+  'José',
+  'João',
+  'Antônio',
+  'Francisco',
+  'Carlos',
+  'Paulo',
+  'Pedro',
+  'Lucas',
+  'Luiz',
+  'Marcos',
+  'Gabriel',
+  'Rafael',
+  'Daniel',
+  'Marcelo',
+  'Bruno',
+];
+const LAST_NAMES = [
+  'Silva',
+  'Santos',
+  'Oliveira',
+  'Souza',
+  'Rodrigues',
+  'Ferreira',
+  'Alves',
+  'Pereira',
+  'Lima',
+  'Gomes',
+  'Costa',
+  'Ribeiro',
+  'Martins',
+  'Carvalho',
+  'Almeida',
+  'Lopes',
+  'Soares',
+  'Fernandes',
+  'Vieira',
+  'Barbosa',
+  'Rocha',
+  'Dias',
+  'Nascimento',
+  'Andrade',
+  'Moreira',
+  'Nunes',
+  'Marques',
+  'Machado',
+  'Mendes',
+  'Freitas',
+];
+const INBOUND = [
+  'Olá, bom dia!',
+  'Oi, tudo bem?',
+  'Gostaria de saber o preço',
+  'Vocês abrem no sábado?',
+  'Quero remarcar meu horário',
+  'Meu pedido ainda não chegou',
+  'Qual o prazo de entrega?',
+  'Pode me mandar o boleto?',
+  'Obrigada!',
+  'Ok, combinado',
+  'Tem horário amanhã à tarde?',
+  'Não consegui acessar o site',
+  'Preciso da segunda via da nota fiscal',
+  'Aceitam cartão?',
+  'Qual o endereço da loja?',
+  'Bom dia, ainda está disponível?',
+  'Fiz o pagamento agora',
+  'Segue o comprovante',
+  'Quanto fica a entrega para o centro?',
+  'Podem me ligar?',
+];
+const OUTBOUND = [
+  'Olá! Como posso ajudar?',
+  'Bom dia! Um momento que já verifico.',
+  'Temos sim, qual horário prefere?',
+  'O prazo é de 3 a 5 dias úteis.',
+  'Enviei o boleto no seu e-mail.',
+  'Pronto, remarcado para amanhã às 15h.',
+  'Aceitamos cartão, Pix e dinheiro.',
+  'Obrigado pelo contato!',
+  'Seu pedido saiu para entrega hoje.',
+  'Pode me informar o número do pedido?',
+  'Estamos na Rua das Flores, 123.',
+  'Recebemos o comprovante, obrigado!',
+];
+const NOTES = [
+  'Cliente VIP, dar prioridade',
+  'Verificar estoque com o depósito',
+  'Ligar de volta depois das 14h',
+  'Pagamento confirmado no sistema',
+];
 
 const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 const textArray = (values: readonly string[]) => `array[${values.map(literal).join(', ')}]::text[]`;
@@ -301,7 +408,9 @@ interface SeedMarker {
 async function readMarker(url: string): Promise<SeedMarker | undefined> {
   const database = await createDatabase({ kind: 'postgres', url, poolSize: 1 });
   try {
-    const { rows } = await sql<{ marker: string | null }>`select shobj_description(oid, 'pg_database') as marker from pg_database where datname = current_database()`.execute(database.db);
+    const { rows } = await sql<{
+      marker: string | null;
+    }>`select shobj_description(oid, 'pg_database') as marker from pg_database where datname = current_database()`.execute(database.db);
     return rows[0]?.marker ? (JSON.parse(rows[0].marker) as SeedMarker) : undefined;
   } catch {
     return undefined;
@@ -313,7 +422,12 @@ async function readMarker(url: string): Promise<SeedMarker | undefined> {
 async function loadFixture(db: Kysely<DB>, slug: string): Promise<TenantFixture> {
   const tenant = await db.selectFrom('tenants').select('id').where('slug', '=', slug).executeTakeFirstOrThrow();
   return withTenant(db, tenant.id, async (trx) => {
-    const users = await trx.selectFrom('users').innerJoin('roles', 'roles.id', 'users.role_id').select(['users.id', 'users.email', 'roles.key']).orderBy('users.email').execute();
+    const users = await trx
+      .selectFrom('users')
+      .innerJoin('roles', 'roles.id', 'users.role_id')
+      .select(['users.id', 'users.email', 'roles.key'])
+      .orderBy('users.email')
+      .execute();
     const queues = await trx.selectFrom('helpdesk_queues').select('id').orderBy('position').execute();
     const members = await trx.selectFrom('helpdesk_queue_members').select(['queue_id', 'user_id']).execute();
     const channels = await trx.selectFrom('helpdesk_channels').select('id').orderBy('created_at').orderBy('name').execute();
@@ -325,7 +439,9 @@ async function loadFixture(db: Kysely<DB>, slug: string): Promise<TenantFixture>
       ownerId: users.find((user) => user.key === 'owner')!.id,
       agentIds,
       queueIds,
-      agentQueues: agentIds.map((agentId) => queueIds.filter((queueId) => members.some((member) => member.queue_id === queueId && member.user_id === agentId))),
+      agentQueues: agentIds.map((agentId) =>
+        queueIds.filter((queueId) => members.some((member) => member.queue_id === queueId && member.user_id === agentId)),
+      ),
       channelIds: channels.map((channel) => channel.id),
     };
   });
@@ -337,7 +453,18 @@ async function loadFixture(db: Kysely<DB>, slug: string): Promise<TenantFixture>
 async function checkSeededData(db: Kysely<DB>, fixture: TenantFixture): Promise<Record<string, number>> {
   return withTenant(db, fixture.tenantId, async (trx) => {
     const one = async <R>(query: string) => (await sql.raw<R>(query).execute(trx)).rows[0]!;
-    const counts = await one<{ tickets: string; contacts: string; messages: string; pending: string; open: string; closed: string; numbers: string; min_number: number; max_number: number; unread: string }>(`
+    const counts = await one<{
+      tickets: string;
+      contacts: string;
+      messages: string;
+      pending: string;
+      open: string;
+      closed: string;
+      numbers: string;
+      min_number: number;
+      max_number: number;
+      unread: string;
+    }>(`
       select (select count(*) from helpdesk_tickets) as tickets, (select count(*) from helpdesk_contacts) as contacts,
              (select count(*) from helpdesk_messages) as messages,
              (select count(*) filter (where status = 'pending') from helpdesk_tickets) as pending,
@@ -359,7 +486,13 @@ async function checkSeededData(db: Kysely<DB>, fixture: TenantFixture): Promise<
     const settings = await trx.selectFrom('helpdesk_settings').select('last_ticket_number').executeTakeFirstOrThrow();
     expect('helpdesk_settings.last_ticket_number', settings.last_ticket_number, T);
     // Every ticket shows its real last message: time and preview; pending tickets hold only inbound messages.
-    const consistency = await one<{ wrong_last: string; wrong_preview: string; pending_outbound: string; pending_unread_wrong: string; first_not_inbound: string }>(`
+    const consistency = await one<{
+      wrong_last: string;
+      wrong_preview: string;
+      pending_outbound: string;
+      pending_unread_wrong: string;
+      first_not_inbound: string;
+    }>(`
       with last as (
         select distinct on (ticket_id) ticket_id, created_at, body from helpdesk_messages order by ticket_id, created_at desc, id desc
       ), first as (
@@ -375,13 +508,27 @@ async function checkSeededData(db: Kysely<DB>, fixture: TenantFixture): Promise<
       from helpdesk_tickets t join last l on l.ticket_id = t.id join first f on f.ticket_id = t.id join per_ticket p on p.ticket_id = t.id`);
     for (const [what, value] of Object.entries(consistency)) expect(what.replaceAll('_', ' '), n(value), 0);
     // Phones: every one the app's own normaliser accepts unchanged (a sample spread over the table).
-    const phones = await trx.selectFrom('helpdesk_contacts').select('phone').where(sql<boolean>`hashtext(id::text) % 20 = 0`).execute();
+    const phones = await trx
+      .selectFrom('helpdesk_contacts')
+      .select('phone')
+      .where(sql<boolean>`hashtext(id::text) % 20 = 0`)
+      .execute();
     const invalid = phones.filter(({ phone }) => {
       const normalised = normalisePhone(phone);
       return !normalised.ok || normalised.e164 !== phone;
     });
-    if (invalid.length > 0) throw new Error(`${fixture.slug}: ${invalid.length} phones the app would not store as is, e.g. ${invalid[0]!.phone}`);
-    return { tickets: T, messages: M, contacts: C, pending: n(counts.pending), open: n(counts.open), closed: n(counts.closed), unread: n(counts.unread), phonesChecked: phones.length };
+    if (invalid.length > 0)
+      throw new Error(`${fixture.slug}: ${invalid.length} phones the app would not store as is, e.g. ${invalid[0]!.phone}`);
+    return {
+      tickets: T,
+      messages: M,
+      contacts: C,
+      pending: n(counts.pending),
+      open: n(counts.open),
+      closed: n(counts.closed),
+      unread: n(counts.unread),
+      phonesChecked: phones.length,
+    };
   });
 }
 
@@ -398,7 +545,12 @@ const SEARCH_RARE = 'Letícia Freitas';
 const CASES: QueryCase[] = [
   { name: 'pending, all queues (owner)', role: 'owner', filter: () => ({ status: 'pending' }) },
   { name: "pending, agent's inbox (own queues + none + own)", role: 'agent', agent: 0, filter: () => ({ status: 'pending' }) },
-  { name: 'pending, one queue (agent, member)', role: 'agent', agent: 0, filter: (f) => ({ status: 'pending', queueId: f.agentQueues[0]![0]! }) },
+  {
+    name: 'pending, one queue (agent, member)',
+    role: 'agent',
+    agent: 0,
+    filter: (f) => ({ status: 'pending', queueId: f.agentQueues[0]![0]! }),
+  },
   { name: 'open, assignee = me (agent)', role: 'agent', agent: 3, filter: (f) => ({ status: 'open', assigneeId: f.agentIds[3]! }) },
   { name: 'closed, all queues (owner)', role: 'owner', filter: () => ({ status: 'closed' }) },
   // The dashboard searches within a status tab; closed holds ~87 % of the tickets, so it is the heavy one.
@@ -408,13 +560,21 @@ const CASES: QueryCase[] = [
 ];
 
 /** The page an independent SQL query says the viewer should get: ids in order, the tenant scoped explicitly. */
-async function expectedPage(pool: pg.Pool, fixture: TenantFixture, viewer: TicketViewer, filter: Omit<TicketListFilter, 'cursor'>, after?: { at: string; id: string }): Promise<string[]> {
+async function expectedPage(
+  pool: pg.Pool,
+  fixture: TenantFixture,
+  viewer: TicketViewer,
+  filter: Omit<TicketListFilter, 'cursor'>,
+  after?: { at: string; id: string },
+): Promise<string[]> {
   const params: unknown[] = [fixture.tenantId];
   const where = ['t.tenant_id = $1'];
   const param = (value: unknown) => `$${params.push(value)}`;
   if (!viewer.seesAllQueues) {
     const me = param(viewer.userId);
-    where.push(`(t.queue_id is null or t.assignee_id = ${me} or t.queue_id in (select queue_id from helpdesk_queue_members where tenant_id = $1 and user_id = ${me}))`);
+    where.push(
+      `(t.queue_id is null or t.assignee_id = ${me} or t.queue_id in (select queue_id from helpdesk_queue_members where tenant_id = $1 and user_id = ${me}))`,
+    );
   }
   if (filter.status) where.push(`t.status = ${param(filter.status)}`);
   if (filter.queueId) where.push(`t.queue_id = ${param(filter.queueId)}`);
@@ -469,7 +629,14 @@ runBench(async () => {
     const startedAt = performance.now();
     fixtures = await Promise.all(TENANT_SLUGS.map((slug, index) => seedTenant(services, slug, `t${index}`)));
     const vacuumAt = performance.now();
-    for (const table of ['helpdesk_contacts', 'helpdesk_tickets', 'helpdesk_messages', 'helpdesk_ticket_events', 'helpdesk_queue_members', 'users']) {
+    for (const table of [
+      'helpdesk_contacts',
+      'helpdesk_tickets',
+      'helpdesk_messages',
+      'helpdesk_ticket_events',
+      'helpdesk_queue_members',
+      'users',
+    ]) {
       await sql.raw(`vacuum (analyze) ${table}`).execute(services.db);
     }
     console.log(`  vacuum (analyze) in ${round((performance.now() - vacuumAt) / 1000, 1)} s`);
@@ -494,19 +661,25 @@ runBench(async () => {
       const first = await caller.helpdesk.tickets.list(input);
       const expectedFirst = await expectedPage(pool, fixture, viewer, input);
       const ids = first.items.map((item) => item.id);
-      if (JSON.stringify(ids) !== JSON.stringify(expectedFirst)) throw new Error(`${fixture.slug} ${queryCase.name}: first page differs from the independent query`);
+      if (JSON.stringify(ids) !== JSON.stringify(expectedFirst))
+        throw new Error(`${fixture.slug} ${queryCase.name}: first page differs from the independent query`);
       // A filter with fewer than two pages (a rare search on a small database) has no next page to measure.
       const expectedNext = ids.length === PAGE ? await expectedPage(pool, fixture, viewer, input, await exactKey(pool, ids.at(-1)!)) : [];
-      if (Boolean(first.nextCursor) !== expectedNext.length > 0) throw new Error(`${fixture.slug} ${queryCase.name}: nextCursor ${first.nextCursor ? 'given' : 'missing'}, but ${expectedNext.length} rows follow`);
+      if (Boolean(first.nextCursor) !== expectedNext.length > 0)
+        throw new Error(
+          `${fixture.slug} ${queryCase.name}: nextCursor ${first.nextCursor ? 'given' : 'missing'}, but ${expectedNext.length} rows follow`,
+        );
       if (first.nextCursor) {
         const next = await caller.helpdesk.tickets.list({ ...input, cursor: first.nextCursor });
-        if (JSON.stringify(next.items.map((item) => item.id)) !== JSON.stringify(expectedNext)) throw new Error(`${fixture.slug} ${queryCase.name}: next page differs from the independent query`);
+        if (JSON.stringify(next.items.map((item) => item.id)) !== JSON.stringify(expectedNext))
+          throw new Error(`${fixture.slug} ${queryCase.name}: next page differs from the independent query`);
       }
       const { rows } = await pool.query<{ n: string }>(
         `select count(*) as n from helpdesk_tickets where tenant_id = $1 and id = any($2::uuid[])`,
         [fixture.tenantId, [...ids, ...expectedNext]],
       );
-      if (Number(rows[0]!.n) !== ids.length + expectedNext.length) throw new Error(`${fixture.slug} ${queryCase.name}: rows of another tenant`);
+      if (Number(rows[0]!.n) !== ids.length + expectedNext.length)
+        throw new Error(`${fixture.slug} ${queryCase.name}: rows of another tenant`);
       const matching = Number(
         (
           await pool.query<{ n: string }>(
@@ -542,8 +715,11 @@ runBench(async () => {
     if (!page.nextCursor) break;
     cursor = page.nextCursor;
   }
-  if (seen.size !== walked.matching) throw new Error(`walking "${walked.name}": saw ${seen.size} tickets in ${pages + 1} pages, ${walked.matching} match`);
-  console.log(`checks passed: data of both tenants; first and next page of ${prepared.length} queries equal independent SQL; "${walked.name}" walked in ${pages + 1} pages, all ${seen.size} tickets once`);
+  if (seen.size !== walked.matching)
+    throw new Error(`walking "${walked.name}": saw ${seen.size} tickets in ${pages + 1} pages, ${walked.matching} match`);
+  console.log(
+    `checks passed: data of both tenants; first and next page of ${prepared.length} queries equal independent SQL; "${walked.name}" walked in ${pages + 1} pages, all ${seen.size} tickets once`,
+  );
 
   // Measure: one call at a time, first and next page alternating, per query (both tenants' instances pooled).
   const quiet = await waitForQuietMachine();
@@ -593,21 +769,30 @@ runBench(async () => {
       });
     }
   }
-  console.log(`\ninbox calls through the tRPC caller, one at a time (${flags.repeats} per page per tenant; matching = rows the filter matches in tenant a/b; cores: app = this process, other = the rest of the machine)`);
+  console.log(
+    `\ninbox calls through the tRPC caller, one at a time (${flags.repeats} per page per tenant; matching = rows the filter matches in tenant a/b; cores: app = this process, other = the rest of the machine)`,
+  );
   printTable(results);
   const failing = results.filter((row) => row['p95 < 30'] !== 'yes');
-  console.log(`\ntarget p95 < ${TARGET_P95_MS} ms: ${failing.length === 0 ? 'met by every query' : `NOT met by ${failing.map((row) => `${row.query} (${row.page})`).join(', ')}`}`);
+  console.log(
+    `\ntarget p95 < ${TARGET_P95_MS} ms: ${failing.length === 0 ? 'met by every query' : `NOT met by ${failing.map((row) => `${row.query} (${row.page})`).join(', ')}`}`,
+  );
   const noisiest = Math.max(...results.map((row) => Number(row['cores other'])));
-  if (noisiest > 0.25) console.warn(`warning: other work on the machine used up to ${noisiest} cores during a query's run; figures are noisy`);
+  if (noisiest > 0.25)
+    console.warn(`warning: other work on the machine used up to ${noisiest} cores during a query's run; figures are noisy`);
 
   const plans: Record<string, string[]> = {};
   if (flags.explain || flags['explain-all']) {
-    const targets = flags['explain-all'] ? prepared.filter((queryCase) => queryCase.fixture === fixtures[0]) : prepared.filter((queryCase) => queryCase.name === slowest!.name && queryCase.fixture === fixtures[0]);
+    const targets = flags['explain-all']
+      ? prepared.filter((queryCase) => queryCase.fixture === fixtures[0])
+      : prepared.filter((queryCase) => queryCase.name === slowest!.name && queryCase.fixture === fixtures[0]);
     for (const queryCase of targets) {
       for (const page of queryCase.cursor ? (['first', 'next'] as const) : (['first'] as const)) {
         const plan = await explainAsApp(url, queryCase, page === 'next' ? queryCase.cursor : undefined);
         plans[`${queryCase.name} (${page} page)`] = plan;
-        console.log(`\nEXPLAIN (ANALYZE, BUFFERS) — ${queryCase.name}, ${page} page, ${queryCase.fixture.slug}, as listTickets runs it in withTenant (auto_explain):\n${plan.join('\n')}`);
+        console.log(
+          `\nEXPLAIN (ANALYZE, BUFFERS) — ${queryCase.name}, ${page} page, ${queryCase.fixture.slug}, as listTickets runs it in withTenant (auto_explain):\n${plan.join('\n')}`,
+        );
       }
     }
   }
@@ -650,7 +835,10 @@ async function explainAsApp(url: string, queryCase: PreparedCase, cursor: string
     ]) {
       await sql.raw(statement).execute(database.db);
     }
-    const run = () => withTenant(database.db, queryCase.fixture.tenantId, (trx) => listTickets(trx, queryCase.viewer, cursor ? { ...queryCase.input, cursor } : queryCase.input));
+    const run = () =>
+      withTenant(database.db, queryCase.fixture.tenantId, (trx) =>
+        listTickets(trx, queryCase.viewer, cursor ? { ...queryCase.input, cursor } : queryCase.input),
+      );
     await run(); // warm, as in the measured runs
     notices.length = 0;
     await run();

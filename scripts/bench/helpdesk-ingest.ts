@@ -69,7 +69,9 @@ const runLoad = (config: WebhookLoadConfig) => runLoadProcess<WebhookLoadConfig,
 runBench(async () => {
   const databaseUrl = await recreateDatabase(DATABASE);
   if (!flags.keep) onCleanup(() => dropDatabase(DATABASE));
-  const app = await bootstrap(loadConfig({ ...BENCH_APP_ENV, DATABASE_URL: databaseUrl, PORT: '0', DATABASE_POOL_SIZE: String(flags.pool) }));
+  const app = await bootstrap(
+    loadConfig({ ...BENCH_APP_ENV, DATABASE_URL: databaseUrl, PORT: '0', DATABASE_POOL_SIZE: String(flags.pool) }),
+  );
   onCleanup(() => app.stop());
   const { services } = app;
   const pool = services.database.pool!;
@@ -82,16 +84,26 @@ runBench(async () => {
 
   // Correctness first: a message is stored (200), its retry answers the same id (duplicate), a wrong secret is a 401.
   const post = async (body: unknown, secret = channel.webhookSecret) => {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-webhook-secret': secret }, body: JSON.stringify(body) });
-    return { status: response.status, body: (await response.json()) as { messageId?: string; ticketId?: string; duplicate?: boolean; error?: string } };
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-webhook-secret': secret },
+      body: JSON.stringify(body),
+    });
+    return {
+      status: response.status,
+      body: (await response.json()) as { messageId?: string; ticketId?: string; duplicate?: boolean; error?: string },
+    };
   };
   const probe = { messageId: 'probe-1', from: '5511999990000', name: 'Sonda', body: 'Olá', timestamp: Math.floor(Date.now() / 1000) };
   const first = await post(probe);
   const retry = await post(probe);
   const refused = await post({ ...probe, messageId: 'probe-2' }, 'whsec_wrong');
-  if (first.status !== 200 || first.body.duplicate !== false || !first.body.messageId) throw new Error(`first message: ${first.status} ${JSON.stringify(first.body)}`);
-  if (retry.status !== 200 || retry.body.duplicate !== true || retry.body.messageId !== first.body.messageId) throw new Error(`retry: ${retry.status} ${JSON.stringify(retry.body)}`);
-  if (refused.status !== 401 || refused.body.error !== 'ERR_WEBHOOK_UNAUTHORIZED') throw new Error(`wrong secret: ${refused.status} ${JSON.stringify(refused.body)}`);
+  if (first.status !== 200 || first.body.duplicate !== false || !first.body.messageId)
+    throw new Error(`first message: ${first.status} ${JSON.stringify(first.body)}`);
+  if (retry.status !== 200 || retry.body.duplicate !== true || retry.body.messageId !== first.body.messageId)
+    throw new Error(`retry: ${retry.status} ${JSON.stringify(retry.body)}`);
+  if (refused.status !== 401 || refused.body.error !== 'ERR_WEBHOOK_UNAUTHORIZED')
+    throw new Error(`wrong secret: ${refused.status} ${JSON.stringify(refused.body)}`);
 
   const answersFile = path.join(tmpdir(), `balcao-ingest-answers-${process.pid}.tsv`);
   onCleanup(() => rmSync(answersFile, { force: true }));
@@ -115,9 +127,19 @@ runBench(async () => {
   );
 
   if (flags.warmup > 0) {
-    const warmup = await runLoad({ ...config, seconds: flags.warmup, idPrefix: `warmup-${idPrefix}`, contactOffset: flags.contacts, answersFile: `${answersFile}.warmup` });
+    const warmup = await runLoad({
+      ...config,
+      seconds: flags.warmup,
+      idPrefix: `warmup-${idPrefix}`,
+      contactOffset: flags.contacts,
+      answersFile: `${answersFile}.warmup`,
+    });
     onCleanup(() => rmSync(`${answersFile}.warmup`, { force: true }));
-    const failures = warmup.errors + Object.entries(warmup.statuses).filter(([status]) => status !== '200').reduce((sum, [, count]) => sum + count, 0);
+    const failures =
+      warmup.errors +
+      Object.entries(warmup.statuses)
+        .filter(([status]) => status !== '200')
+        .reduce((sum, [, count]) => sum + count, 0);
     if (failures > 0) throw new Error(`warm-up: ${failures} calls failed`);
     await pool.query('analyze helpdesk_messages, helpdesk_tickets, helpdesk_contacts, helpdesk_ticket_events, events');
     console.log(`warm-up: ${warmup.messages} messages in ${round(warmup.sendSeconds + warmup.drainSeconds, 1)} s, then analyze`);
@@ -148,11 +170,23 @@ runBench(async () => {
     answered += 1;
     if (storedById.get(externalId!) !== messageId) wrongAnswers += 1;
   }
-  const one = async <R>(text: string, values: unknown[] = [tenant.tenantId]) => (await pool.query<R & Record<string, unknown>>(text, values)).rows[0]!;
+  const one = async <R>(text: string, values: unknown[] = [tenant.tenantId]) =>
+    (await pool.query<R & Record<string, unknown>>(text, values)).rows[0]!;
   const announced = await one<{ events: string; distinct_messages: string }>(
     `select count(*) as events, count(distinct data->>'messageId') as distinct_messages from events where tenant_id = $1 and type = 'message.created'`,
   );
-  const tickets = await one<{ tickets: string; contacts: string; active: string; min_number: number; max_number: number; unread: string; messages: string; stale: string; ms_only: string; stale_preview: string }>(`
+  const tickets = await one<{
+    tickets: string;
+    contacts: string;
+    active: string;
+    min_number: number;
+    max_number: number;
+    unread: string;
+    messages: string;
+    stale: string;
+    ms_only: string;
+    stale_preview: string;
+  }>(`
     select (select count(*) from helpdesk_tickets where tenant_id = $1) as tickets,
            (select count(*) from helpdesk_contacts where tenant_id = $1) as contacts,
            (select count(*) from helpdesk_tickets where tenant_id = $1 and status in ('pending', 'open')) as active,
@@ -169,25 +203,63 @@ runBench(async () => {
               (select left(body, 120) from helpdesk_messages m where m.tenant_id = $1 and m.ticket_id = t.id order by created_at desc, id desc limit 1)) as stale_preview`);
   const storedMessages = Number(tickets.messages);
   const checks: Array<{ check: string; value: number | string; ok: boolean }> = [
-    { check: 'non-2xx answers', value: Object.entries(load.statuses).filter(([status]) => status !== '200').reduce((sum, [, count]) => sum + count, 0), ok: false },
+    {
+      check: 'non-2xx answers',
+      value: Object.entries(load.statuses)
+        .filter(([status]) => status !== '200')
+        .reduce((sum, [, count]) => sum + count, 0),
+      ok: false,
+    },
     { check: 'network errors / unanswered', value: load.errors, ok: load.errors === 0 },
     { check: 'answers without { messageId, ticketId, duplicate }', value: load.badBodies, ok: load.badBodies === 0 },
     { check: 'distinct messageIds sent', value: load.messages, ok: true },
     { check: 'lost (sent, not stored)', value: lost.length, ok: lost.length === 0 },
     { check: 'stored more than once', value: duplicated, ok: duplicated === 0 },
-    { check: "answers whose messageId is not the stored message's", value: `${wrongAnswers} of ${answered}`, ok: wrongAnswers === 0 && answered === load.requests },
-    { check: 'duplicate pairs with different ids or not one duplicate=false', value: `${load.inconsistentPairs} of ${load.duplicatesSent}`, ok: load.inconsistentPairs === 0 },
+    {
+      check: "answers whose messageId is not the stored message's",
+      value: `${wrongAnswers} of ${answered}`,
+      ok: wrongAnswers === 0 && answered === load.requests,
+    },
+    {
+      check: 'duplicate pairs with different ids or not one duplicate=false',
+      value: `${load.inconsistentPairs} of ${load.duplicatesSent}`,
+      ok: load.inconsistentPairs === 0,
+    },
     { check: 'duplicate pairs in flight together', value: `${load.overlappingPairs} of ${load.duplicatesSent}`, ok: true },
-    { check: 'message.created events (distinct messages) = stored messages', value: `${announced.events} (${announced.distinct_messages}) / ${storedMessages}`, ok: Number(announced.events) === storedMessages && Number(announced.distinct_messages) === storedMessages },
-    { check: 'tickets = contacts = active tickets', value: `${tickets.tickets} / ${tickets.contacts} / ${tickets.active}`, ok: tickets.tickets === tickets.contacts && tickets.tickets === tickets.active },
-    { check: 'ticket numbers 1..n without gaps', value: `${tickets.min_number}..${tickets.max_number}`, ok: Number(tickets.min_number) === 1 && Number(tickets.max_number) === Number(tickets.tickets) },
-    { check: 'sum of unread counts = stored messages', value: `${tickets.unread} / ${storedMessages}`, ok: Number(tickets.unread) === storedMessages },
+    {
+      check: 'message.created events (distinct messages) = stored messages',
+      value: `${announced.events} (${announced.distinct_messages}) / ${storedMessages}`,
+      ok: Number(announced.events) === storedMessages && Number(announced.distinct_messages) === storedMessages,
+    },
+    {
+      check: 'tickets = contacts = active tickets',
+      value: `${tickets.tickets} / ${tickets.contacts} / ${tickets.active}`,
+      ok: tickets.tickets === tickets.contacts && tickets.tickets === tickets.active,
+    },
+    {
+      check: 'ticket numbers 1..n without gaps',
+      value: `${tickets.min_number}..${tickets.max_number}`,
+      ok: Number(tickets.min_number) === 1 && Number(tickets.max_number) === Number(tickets.tickets),
+    },
+    {
+      check: 'sum of unread counts = stored messages',
+      value: `${tickets.unread} / ${storedMessages}`,
+      ok: Number(tickets.unread) === storedMessages,
+    },
   ];
   // The inbox's view of the tickets: reported, not failing the run (they are about listTickets, not about storing each message once).
   const reported: Array<{ check: string; value: number | string; ok: boolean }> = [
-    { check: "tickets whose last_message_at is older than their last message's", value: Number(tickets.stale), ok: Number(tickets.stale) === 0 },
-    { check: "… equal to it only to the millisecond (a JS Date round trip; informational)", value: Number(tickets.ms_only), ok: true },
-    { check: "tickets whose preview is not their last message's", value: Number(tickets.stale_preview), ok: Number(tickets.stale_preview) === 0 },
+    {
+      check: "tickets whose last_message_at is older than their last message's",
+      value: Number(tickets.stale),
+      ok: Number(tickets.stale) === 0,
+    },
+    { check: '… equal to it only to the millisecond (a JS Date round trip; informational)', value: Number(tickets.ms_only), ok: true },
+    {
+      check: "tickets whose preview is not their last message's",
+      value: Number(tickets.stale_preview),
+      ok: Number(tickets.stale_preview) === 0,
+    },
   ];
   checks[0]!.ok = checks[0]!.value === 0;
 
@@ -195,7 +267,7 @@ runBench(async () => {
   const pendingIds = new Set<string>();
   let pages = 0;
   let repeated = 0;
-  for (let cursor: string | undefined; ; ) {
+  for (let cursor: string | undefined; ;) {
     const page = await owner.helpdesk.tickets.list({ status: 'pending', limit: 100, ...(cursor ? { cursor } : {}) });
     pages += 1;
     for (const item of page.items) {
@@ -241,7 +313,11 @@ runBench(async () => {
     'cores irq': cores.interrupts ?? 0,
     'cores other': cores.other ?? 0,
   };
-  reported.push({ check: 'inbox walk (pending tab, 100 a page): tickets missed / repeated', value: `${walkMissed} / ${repeated} (${pages} pages)`, ok: walkMissed === 0 && repeated === 0 });
+  reported.push({
+    check: 'inbox walk (pending tab, 100 a page): tickets missed / repeated',
+    value: `${walkMissed} / ${repeated} (${pages} pages)`,
+    ok: walkMissed === 0 && repeated === 0,
+  });
   console.log('\nchecks (any FAILED fails the run)');
   printTable(checks.map((check) => ({ ...check, ok: check.ok ? 'ok' : 'FAILED' })));
   console.log('\nthe inbox over the ingested tickets (reported: WRONG is a finding about the app, the run still passes)');
@@ -257,14 +333,18 @@ runBench(async () => {
       `warning: the inbox walk missed ${walkMissed} pending tickets: listTickets' cursor carries last_message_at in milliseconds (JS Date), ` +
         'the column has microseconds, so tickets in the same millisecond as a page boundary, after it, are skipped',
     );
-    for (const row of missedRows) console.warn(`  missed ${row.id}: last_message_at ${row.at}; others in that millisecond: ${row.neighbours ?? 'none'}`);
+    for (const row of missedRows)
+      console.warn(`  missed ${row.id}: last_message_at ${row.at}; others in that millisecond: ${row.neighbours ?? 'none'}`);
   }
-  console.log(`\nrun (${round(load.sendSeconds, 1)} s of load + ${round(load.drainSeconds, 2)} s to drain; cores: app = this process, load = the load process, other = the rest of the machine)`);
+  console.log(
+    `\nrun (${round(load.sendSeconds, 1)} s of load + ${round(load.drainSeconds, 2)} s to drain; cores: app = this process, load = the load process, other = the rest of the machine)`,
+  );
   printTable([summary]);
   console.log(`answers per second: ${load.perSecond.join(' ')}`);
   console.log('\nwhat the database backends were doing (pg_stat_activity sampled every 100 ms; mean count per state)');
   printTable(waitStates);
-  if (summary['cores other'] > 0.25) console.warn(`warning: other work on the machine used ${summary['cores other']} cores during the run; figures are low and noisy`);
+  if (summary['cores other'] > 0.25)
+    console.warn(`warning: other work on the machine used ${summary['cores other']} cores during the run; figures are low and noisy`);
   for (const sample of load.errorSamples) console.error(`  e.g. ${sample}`);
   const failed = checks.filter((check) => !check.ok);
   const file = writeResult('helpdesk-ingest.json', {
@@ -275,7 +355,14 @@ runBench(async () => {
     summary,
     checks,
     reported,
-    inboxWalk: { pages, distinct: pendingIds.size, pending: Number(tickets.active), missed: walkMissed, repeated, missedSample: missedRows },
+    inboxWalk: {
+      pages,
+      distinct: pendingIds.size,
+      pending: Number(tickets.active),
+      missed: walkMissed,
+      repeated,
+      missedSample: missedRows,
+    },
     perSecond: load.perSecond,
     databaseWaits: waitStates,
     statuses: load.statuses,

@@ -97,7 +97,10 @@ runBench(async () => {
   const pool = services.database.pool;
   if (!pool) throw new Error('the app is not on Postgres');
 
-  const [tenant] = await Promise.all([seedBenchTenant(services.db, 'bench-http-a', flags.users), seedBenchTenant(services.db, 'bench-http-b', flags.users)]);
+  const [tenant] = await Promise.all([
+    seedBenchTenant(services.db, 'bench-http-a', flags.users),
+    seedBenchTenant(services.db, 'bench-http-b', flags.users),
+  ]);
   const userId = tenant!.userIds[Math.floor(tenant!.userIds.length / 2)] ?? tenant!.ownerId;
   const appUrl = `http://127.0.0.1:${app.http.port}`;
   const trpc = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${appUrl}/trpc` })] });
@@ -128,19 +131,28 @@ runBench(async () => {
   for (const [i, body] of bodies.entries()) {
     const data = dataOf(body);
     const differs = Object.keys(data).filter((key) => !isDeepStrictEqual(data[key], reference[key]));
-    if (differs.length > 0 || data.id !== userId) throw new Error(`${targets[i]!.name} differs from trpc in ${differs.join(', ')}:\n${body}\n${bodies[0]}`);
+    if (differs.length > 0 || data.id !== userId)
+      throw new Error(`${targets[i]!.name} differs from trpc in ${differs.join(', ')}:\n${body}\n${bodies[0]}`);
     targets[i]!.expect = body;
   }
   if (flags.breakdown) {
     // The app without the query: its Express side alone, then its tRPC path with auth.
     const me = `${appUrl}/trpc/auth.me`;
-    targets.push({ name: 'express /health', url: `${appUrl}/health` }, { name: 'trpc auth.me', url: me, expect: await fetchBody('auth.me', me, accessToken) });
+    targets.push(
+      { name: 'express /health', url: `${appUrl}/health` },
+      { name: 'trpc auth.me', url: me, expect: await fetchBody('auth.me', me, accessToken) },
+    );
   }
   console.log(`user ${userId} of ${tenant!.slug}; ${flags.connections} connections, ${flags.rounds} × ${flags.duration} s per target`);
 
   const quiet = await waitForQuietMachine();
   for (const target of targets) await autocannon(target.url, accessToken, target.expect, flags.warmup);
-  const runs: Array<{ target: string; round: number; reqPerSec: number; p50: number; p99: number; max: number; appCpuUsPerReq: number } & Record<string, number | string>> = [];
+  const runs: Array<
+    { target: string; round: number; reqPerSec: number; p50: number; p99: number; max: number; appCpuUsPerReq: number } & Record<
+      string,
+      number | string
+    >
+  > = [];
   for (let round_ = 1; round_ <= flags.rounds; round_ += 1) {
     for (const target of round_ % 2 === 1 ? targets : [...targets].reverse()) {
       const cpuBefore = cpuSnapshot({ app: process.pid });
@@ -165,7 +177,9 @@ runBench(async () => {
       });
       if (failures > 0) {
         printTable(runs);
-        throw new Error(`${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts, ${result.mismatches} wrong bodies`);
+        throw new Error(
+          `${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts, ${result.mismatches} wrong bodies`,
+        );
       }
     }
   }
@@ -183,15 +197,20 @@ runBench(async () => {
     'vs raw': round(mean(name, 'reqPerSec') / mean('raw', 'reqPerSec'), 2),
   }));
   const ratio = round(mean('trpc', 'reqPerSec') / mean('raw', 'reqPerSec'), 3);
-  console.log(`\nruns (cores used: app = this process, with the app and the raw server; autocannon = its child process; irq = kernel interrupts; other = the rest of the machine)`);
+  console.log(
+    `\nruns (cores used: app = this process, with the app and the raw server; autocannon = its child process; irq = kernel interrupts; other = the rest of the machine)`,
+  );
   printTable(runs);
   console.log('\nmean over rounds');
   printTable(summary);
   const meets = ratio >= TARGET_RATIO;
   const ratioSameTransaction = round(mean('trpc', 'reqPerSec') / mean('raw-rls', 'reqPerSec'), 3);
-  console.log(`\ntRPC/raw throughput ratio: ${ratio} (target ≥ ${TARGET_RATIO}: ${meets ? 'met' : 'NOT met'}); tRPC/raw-rls (same transaction): ${ratioSameTransaction}`);
+  console.log(
+    `\ntRPC/raw throughput ratio: ${ratio} (target ≥ ${TARGET_RATIO}: ${meets ? 'met' : 'NOT met'}); tRPC/raw-rls (same transaction): ${ratioSameTransaction}`,
+  );
   const noisiest = Math.max(...runs.map((run) => Number(run['cores other'])));
-  if (noisiest > 0.25) console.warn(`warning: other work on the machine used up to ${noisiest} cores during a run; figures are low and noisy`);
+  if (noisiest > 0.25)
+    console.warn(`warning: other work on the machine used up to ${noisiest} cores during a run; figures are low and noisy`);
   const file = writeResult('http-query.json', {
     at: new Date().toISOString(),
     node: process.version,

@@ -77,7 +77,11 @@ function send(res: ServerResponse, status: number, body: string): void {
 }
 
 export function startRawServer(services: Services, pool: pg.Pool): Promise<Server> {
-  const trpc = createHTTPHandler({ router: appRouter, basePath: '/trpc/', createContext: ({ req, res }) => createHttpContext(services, req, res) });
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    createContext: ({ req, res }) => createHttpContext(services, req, res),
+  });
   const answer = async (req: IncomingMessage, transaction: Transaction): Promise<[number, string]> => {
     const token = bearerToken(req.headers.authorization);
     const claims = token ? await services.signer.verify(token).catch(() => undefined) : undefined;

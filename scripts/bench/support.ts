@@ -86,7 +86,12 @@ export interface BenchTenant {
 /** A tenant through createTenant, plus `users` agents inserted in one statement (one password hash for all). */
 export async function seedBenchTenant(db: Kysely<DB>, slug: string, users: number, modules: ModuleName[] = []): Promise<BenchTenant> {
   const ownerEmail = `owner@${slug}.bench`;
-  const created = await createTenant(db, { slug, name: `Bench ${slug}`, modules, owner: { email: ownerEmail, name: 'Bench Owner', password: BENCH_PASSWORD } });
+  const created = await createTenant(db, {
+    slug,
+    name: `Bench ${slug}`,
+    modules,
+    owner: { email: ownerEmail, name: 'Bench Owner', password: BENCH_PASSWORD },
+  });
   const passwordHash = await hashPassword(BENCH_PASSWORD);
   const userIds = await withTenant(db, created.tenantId, async (trx) => {
     if (users === 0) return [];
@@ -132,7 +137,10 @@ export function parseFlags<K extends string, B extends string = never>(
     console.log(help);
     process.exit(0);
   }
-  const parsed = { ...defaults, ...Object.fromEntries([...booleans, 'keep'].map((key) => [key, Boolean(values[key])])) } as Record<K, number> &
+  const parsed = { ...defaults, ...Object.fromEntries([...booleans, 'keep'].map((key) => [key, Boolean(values[key])])) } as Record<
+    K,
+    number
+  > &
     Record<B | 'keep', boolean>;
   for (const key of Object.keys(defaults) as K[]) {
     const raw = values[key];
@@ -295,7 +303,7 @@ export function cpuCores(before: CpuSnapshot, after: CpuSnapshot, seconds: numbe
 /** Waits (up to `maxSeconds`) for other work on the machine to settle, so runs are not shared with it. */
 export async function waitForQuietMachine(maxSeconds = 60, thresholdPct = 20): Promise<number> {
   let busy = 100;
-  for (const startedAt = Date.now(); Date.now() - startedAt < maxSeconds * 1000; ) {
+  for (const startedAt = Date.now(); Date.now() - startedAt < maxSeconds * 1000;) {
     const before = cpuSnapshot({});
     await sleep(2_000);
     busy = cpuCores(before, cpuSnapshot({}), 2).machineBusyPct!;
@@ -310,7 +318,11 @@ export async function waitForQuietMachine(maxSeconds = 60, thresholdPct = 20): P
  * running, waiting on a lock, idle in a transaction while the app works…) and how many callers
  * wait for a connection of the app's pool. `stop()` gives the mean count per state.
  */
-export function sampleDatabaseWaits(url: string, appPool: pg.Pool | undefined, intervalMs = 100): { stop(): Promise<Array<{ state: string; 'mean backends': number }>> } {
+export function sampleDatabaseWaits(
+  url: string,
+  appPool: pg.Pool | undefined,
+  intervalMs = 100,
+): { stop(): Promise<Array<{ state: string; 'mean backends': number }>> } {
   const client = new pg.Client({ connectionString: url });
   const totals = new Map<string, number>();
   let samples = 0;
@@ -323,7 +335,11 @@ export function sampleDatabaseWaits(url: string, appPool: pg.Pool | undefined, i
          from pg_stat_activity where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid() group by 1`,
       );
       for (const row of rows) totals.set(row.state, (totals.get(row.state) ?? 0) + Number(row.n));
-      if (appPool) totals.set('(app pool: callers waiting for a connection)', (totals.get('(app pool: callers waiting for a connection)') ?? 0) + appPool.waitingCount);
+      if (appPool)
+        totals.set(
+          '(app pool: callers waiting for a connection)',
+          (totals.get('(app pool: callers waiting for a connection)') ?? 0) + appPool.waitingCount,
+        );
       samples += 1;
       await sleep(intervalMs);
     }

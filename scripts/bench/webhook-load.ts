@@ -178,7 +178,8 @@ await new Promise<void>((resolve) => {
 });
 const sendSeconds = (performance.now() - startedAt) / 1000;
 const drainStartedAt = performance.now();
-while (inFlight > 0 && performance.now() - drainStartedAt < config.drainTimeoutSeconds * 1000) await new Promise((resolve) => setTimeout(resolve, 20));
+while (inFlight > 0 && performance.now() - drainStartedAt < config.drainTimeoutSeconds * 1000)
+  await new Promise((resolve) => setTimeout(resolve, 20));
 const drainSeconds = (performance.now() - drainStartedAt) / 1000;
 agent.destroy();
 await new Promise<void>((resolve) => answers.end(resolve));
@@ -188,23 +189,32 @@ let overlappingPairs = 0;
 for (const pair of pairs.values()) {
   const { firstAnswer: a, secondAnswer: b } = pair;
   if (!a || !b || a.messageId !== b.messageId || a.duplicate === b.duplicate) inconsistentPairs += 1;
-  if (pair.secondSentAt !== undefined && pair.firstAnsweredAt !== undefined && pair.secondSentAt < pair.firstAnsweredAt) overlappingPairs += 1;
+  if (pair.secondSentAt !== undefined && pair.firstAnsweredAt !== undefined && pair.secondSentAt < pair.firstAnsweredAt)
+    overlappingPairs += 1;
 }
 const sorted = Float64Array.from(latencies).sort();
-const at = (q: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN) * 10) / 10;
+const at = (q: number) =>
+  Math.round((sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN) * 10) / 10;
 const result: WebhookLoadResult = {
   messages: total,
   duplicatesSent,
   requests,
   statuses,
   errors: errors + (inFlight > 0 ? inFlight : 0),
-  errorSamples: inFlight > 0 ? [...errorSamples, `${inFlight} requests unanswered ${config.drainTimeoutSeconds} s after the last send`] : errorSamples,
+  errorSamples:
+    inFlight > 0 ? [...errorSamples, `${inFlight} requests unanswered ${config.drainTimeoutSeconds} s after the last send`] : errorSamples,
   badBodies,
   inconsistentPairs,
   overlappingPairs,
   sendSeconds,
   drainSeconds,
-  latencyMs: { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1), mean: Math.round((sorted.reduce((sum, value) => sum + value, 0) / Math.max(1, sorted.length)) * 10) / 10 },
+  latencyMs: {
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    max: at(1),
+    mean: Math.round((sorted.reduce((sum, value) => sum + value, 0) / Math.max(1, sorted.length)) * 10) / 10,
+  },
   perSecond: Array.from(perSecond, (count) => count ?? 0),
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);

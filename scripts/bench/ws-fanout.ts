@@ -68,7 +68,10 @@ async function startInstance(name: string, databaseUrl: string): Promise<Instanc
   const url = `http://127.0.0.1:${port}`;
   for (const startedAt = Date.now(); Date.now() - startedAt < 60_000; await sleep(200)) {
     if (child.exitCode !== null) throw new Error(`instance ${name} exited with ${child.exitCode} before it was ready`);
-    const ready = await fetch(`${url}/ready`).then((response) => response.ok, () => false);
+    const ready = await fetch(`${url}/ready`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ready) return { name, url, process: child };
   }
   throw new Error(`instance ${name} not ready within 60 s`);
@@ -91,8 +94,13 @@ runBench(async () => {
   const tenant = await seedBenchTenant(database.db, 'bench-ws', flags.users + 1);
   const [warmupUserId, ...rotation] = tenant.userIds as [string, ...string[]];
 
-  const trpcHttp = (headers: Record<string, string> = {}) => createTRPCClient<AppRouter>({ links: [httpLink({ url: `${a.url}/trpc`, headers })] });
-  const { accessToken: token } = await trpcHttp().auth.login.mutate({ tenant: tenant.slug, email: tenant.ownerEmail, password: BENCH_PASSWORD });
+  const trpcHttp = (headers: Record<string, string> = {}) =>
+    createTRPCClient<AppRouter>({ links: [httpLink({ url: `${a.url}/trpc`, headers })] });
+  const { accessToken: token } = await trpcHttp().auth.login.mutate({
+    tenant: tenant.slug,
+    email: tenant.ownerEmail,
+    password: BENCH_PASSWORD,
+  });
   const producer = trpcHttp({ authorization: `Bearer ${token}` });
 
   // Every measured event gets an index on first sight; subscribers store indices, not ids.
@@ -264,14 +272,33 @@ runBench(async () => {
       `${expected} events in ${round(produceSeconds, 1)} s (${round(expected / produceSeconds, 1)}/s asked ${flags.rate}/s), ` +
       `${delivery.count} deliveries (${round(delivery.count / produceSeconds, 0)}/s), drained ${drainMs} ms after the last call; producer waited ${producerWaits}×`,
   );
-  printTable(rows_.map(({ measure, count, p50, p99, max, mean }) => ({ measure, count, 'p50 ms': p50, 'p99 ms': p99, 'max ms': max, 'mean ms': mean })));
+  printTable(
+    rows_.map(({ measure, count, p50, p99, max, mean }) => ({
+      measure,
+      count,
+      'p50 ms': p50,
+      'p99 ms': p99,
+      'max ms': max,
+      'mean ms': mean,
+    })),
+  );
   const perDelivery = (cores = 0, instance?: string) => {
     const count = subscribers.filter((s) => !instance || s.instance === instance).reduce((sum, s) => sum + s.received.length, 0);
     return round((cores * measuredSeconds * 1e6) / Math.max(1, count), 0);
   };
-  const cpuPerDeliveryUs = { instanceA: perDelivery(cpu.instanceA, 'A'), instanceB: perDelivery(cpu.instanceB, 'B'), bench: perDelivery(cpu.bench) };
-  console.log(`cores used: ${Object.entries(cpu).map(([name, value]) => `${name} ${value}`).join(', ')} (of ${availableParallelism()})`);
-  console.log(`CPU per delivery: instance A ${cpuPerDeliveryUs.instanceA} µs, instance B ${cpuPerDeliveryUs.instanceB} µs, bench (receiving) ${cpuPerDeliveryUs.bench} µs`);
+  const cpuPerDeliveryUs = {
+    instanceA: perDelivery(cpu.instanceA, 'A'),
+    instanceB: perDelivery(cpu.instanceB, 'B'),
+    bench: perDelivery(cpu.bench),
+  };
+  console.log(
+    `cores used: ${Object.entries(cpu)
+      .map(([name, value]) => `${name} ${value}`)
+      .join(', ')} (of ${availableParallelism()})`,
+  );
+  console.log(
+    `CPU per delivery: instance A ${cpuPerDeliveryUs.instanceA} µs, instance B ${cpuPerDeliveryUs.instanceB} µs, bench (receiving) ${cpuPerDeliveryUs.bench} µs`,
+  );
   const meets = latency.p99 < TARGET_P99_MS;
   console.log(`p99 delivery latency ${latency.p99} ms (target < ${TARGET_P99_MS} ms: ${meets ? 'met' : 'NOT met'})`);
   for (const problem of problems) console.error(`FAIL: ${problem}`);

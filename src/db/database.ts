@@ -37,7 +37,9 @@ const DATE_OID = 1082;
 const keepAsText = (value: string) => value;
 
 export async function createDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.kind === 'postgres' ? createPostgresDatabase(target.url, target.poolSize) : createEmbeddedDatabase(target.dataDir, target.loadDataDir);
+  return target.kind === 'postgres'
+    ? createPostgresDatabase(target.url, target.poolSize)
+    : createEmbeddedDatabase(target.dataDir, target.loadDataDir);
 }
 
 function createPostgresDatabase(url: string, poolSize: number): Database {
@@ -73,7 +75,12 @@ async function createEmbeddedDatabase(dataDir: string | undefined, loadDataDir: 
   try {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     const parsers = { [INT8_OID]: keepAsText, [XID8_OID]: keepAsText, [DATE_OID]: keepAsText };
-    const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(loadDataDir ? { loadDataDir } : {}), parsers, extensions: PGLITE_EXTENSIONS });
+    const pglite = await PGlite.create({
+      ...(dataDir ? { dataDir } : {}),
+      ...(loadDataDir ? { loadDataDir } : {}),
+      parsers,
+      extensions: PGLITE_EXTENSIONS,
+    });
     const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
     return {
       db,

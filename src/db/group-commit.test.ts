@@ -38,11 +38,7 @@ describe('GroupCommit', () => {
     const writer = recordingWriter();
     const group = new GroupCommit({ maxBatch: 2, writeBatch: writer.writeBatch });
     expect(await Promise.all([1, 2, 3, 4, 5].map((item) => group.submit('k', item)))).toEqual([10, 20, 30, 40, 50]);
-    expect(writer.batches).toEqual([
-      [1, 2],
-      [3, 4],
-      [5],
-    ]);
+    expect(writer.batches).toEqual([[1, 2], [3, 4], [5]]);
   });
 
   it('a call refused on its own fails alone; the others in its batch succeed', async () => {

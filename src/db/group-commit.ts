@@ -27,7 +27,8 @@ export class GroupCommit<Item, Result> {
   private readonly lanes = new Map<string, Array<Waiting<Item, Result>>>();
 
   constructor(private readonly options: GroupCommitOptions<Item, Result>) {
-    if (!Number.isInteger(options.maxBatch) || options.maxBatch < 1) throw new RangeError('GroupCommit: maxBatch must be a positive integer');
+    if (!Number.isInteger(options.maxBatch) || options.maxBatch < 1)
+      throw new RangeError('GroupCommit: maxBatch must be a positive integer');
   }
 
   /** Writes `item` with whatever else is waiting under `key`; resolves once its batch has committed. */
@@ -65,7 +66,8 @@ export class GroupCommit<Item, Result> {
         key,
         batch.map((waiting) => waiting.item),
       );
-      if (results.length !== batch.length) throw new Error(`GroupCommit: writeBatch answered ${results.length} results for ${batch.length} items`);
+      if (results.length !== batch.length)
+        throw new Error(`GroupCommit: writeBatch answered ${results.length} results for ${batch.length} items`);
       batch.forEach((waiting, index) => {
         const result = results[index]!;
         if (result.ok) waiting.resolve(result.value);

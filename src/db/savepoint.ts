@@ -8,7 +8,10 @@ let savepoints = 0;
  * transaction goes on (to answer a conflict with alternatives, say), where a plain failed
  * statement would leave the whole transaction aborted.
  */
-export async function inSavepoint<T>(trx: TenantTransaction, work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+export async function inSavepoint<T>(
+  trx: TenantTransaction,
+  work: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
   savepoints += 1;
   const name = sql.raw(`attempt_${savepoints}`);
   await sql`savepoint ${name}`.execute(trx);

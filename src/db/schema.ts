@@ -134,7 +134,11 @@ export interface HelpdeskChannelsTable {
   tenant_id: string;
   type: 'n8n' | 'whatsapp_cloud';
   name: string;
-  status: ColumnType<'connected' | 'disconnected' | 'error', 'connected' | 'disconnected' | 'error' | undefined, 'connected' | 'disconnected' | 'error'>;
+  status: ColumnType<
+    'connected' | 'disconnected' | 'error',
+    'connected' | 'disconnected' | 'error' | undefined,
+    'connected' | 'disconnected' | 'error'
+  >;
   status_reason: string | null;
   status_changed_at: DefaultedTimestamp;
   config: Json<Record<string, unknown>>;

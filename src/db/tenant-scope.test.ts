@@ -29,20 +29,30 @@ describe('withTenant (row-level security)', () => {
   it('cannot write rows for another tenant', async () => {
     await expect(
       withTenant(services.db, acme.tenantId, (trx) =>
-        trx.insertInto('audit_log').values({ tenant_id: globex.tenantId, actor_type: 'system', actor_label: 'x', action: 'x', entity: 'x', diff: '{}' }).execute(),
+        trx
+          .insertInto('audit_log')
+          .values({ tenant_id: globex.tenantId, actor_type: 'system', actor_label: 'x', action: 'x', entity: 'x', diff: '{}' })
+          .execute(),
       ),
     ).rejects.toThrow(/row-level security/);
-    const moved = await withTenant(services.db, acme.tenantId, (trx) => trx.updateTable('users').set({ name: 'hijacked' }).where('tenant_id', '=', globex.tenantId).executeTakeFirst());
+    const moved = await withTenant(services.db, acme.tenantId, (trx) =>
+      trx.updateTable('users').set({ name: 'hijacked' }).where('tenant_id', '=', globex.tenantId).executeTakeFirst(),
+    );
     expect(Number(moved.numUpdatedRows)).toBe(0);
   });
 
   it('runs as the non-bypass role and resets at commit', async () => {
     const inside = await withTenant(services.db, acme.tenantId, async (trx) => {
-      const { rows } = await sql<{ role: string; tenant: string }>`select current_user as role, current_setting('app.tenant_id') as tenant`.execute(trx);
+      const { rows } = await sql<{
+        role: string;
+        tenant: string;
+      }>`select current_user as role, current_setting('app.tenant_id') as tenant`.execute(trx);
       return rows[0];
     });
     expect(inside).toEqual({ role: 'app_rls', tenant: acme.tenantId });
-    const { rows } = await sql<{ tenant: string | null }>`select nullif(current_setting('app.tenant_id', true), '') as tenant`.execute(services.db);
+    const { rows } = await sql<{ tenant: string | null }>`select nullif(current_setting('app.tenant_id', true), '') as tenant`.execute(
+      services.db,
+    );
     expect(rows[0]?.tenant ?? null).toBeNull();
   });
 

@@ -15,7 +15,9 @@ export async function seedDemoData(
   onProgress: (progress: DemoProgress) => void = () => undefined,
 ): Promise<void> {
   const domainSteps = [
-    ...(tenant.modules.includes('helpdesk') ? [{ step: 'atendimento', seed: () => seedHelpdeskDemoData(db, tenant, deps.secrets, deps.publicUrl) }] : []),
+    ...(tenant.modules.includes('helpdesk')
+      ? [{ step: 'atendimento', seed: () => seedHelpdeskDemoData(db, tenant, deps.secrets, deps.publicUrl) }]
+      : []),
     ...(tenant.modules.includes('agenda') ? [{ step: 'agenda', seed: () => seedAgendaDemoData(db, tenant, deps.secrets) }] : []),
   ];
   let identitySteps = 0;

@@ -23,7 +23,12 @@ import { housekeepingJob } from './identity/jobs';
 import { identityPermissions } from './identity/permissions';
 
 /** The domains' declarations in one place: what the platform enforces, streams and schedules. */
-export const permissionCatalogue: readonly PermissionDefinition[] = [...platformPermissions.all, ...identityPermissions.all, ...helpdeskPermissions.all, ...agendaPermissions.all];
+export const permissionCatalogue: readonly PermissionDefinition[] = [
+  ...platformPermissions.all,
+  ...identityPermissions.all,
+  ...helpdeskPermissions.all,
+  ...agendaPermissions.all,
+];
 
 /** Scopes a machine credential may carry: any declared permission, plus machine-only scopes later domains add. */
 export const machineScopes: readonly PermissionDefinition[] = [...permissionCatalogue];
@@ -36,7 +41,12 @@ export function deliveryKinds(secrets: SecretBox, config: Pick<AppConfig, 'whats
 }
 
 export function domainJobs(config: Pick<AppConfig, 'eventsRetentionDays'>, llm: LlmProvider | undefined): JobDefinition[] {
-  return [housekeepingJob({ eventsRetentionDays: config.eventsRetentionDays }), authRequestExpiryJob(), campaignDispatchJob(), unansweredChatJob(llm)];
+  return [
+    housekeepingJob({ eventsRetentionDays: config.eventsRetentionDays }),
+    authRequestExpiryJob(),
+    campaignDispatchJob(),
+    unansweredChatJob(llm),
+  ];
 }
 
 /** Who may receive which live event: every domain's rule must accept it. */

@@ -13,7 +13,8 @@ describe('GET /api/v1/audit/export', () => {
   let ownerToken = '';
   let exportToken = '';
   const exportAudit = (query: string, token: string | undefined) => rawRequest(`${app.url}/api/v1/audit/export?${query}`, { token });
-  const allEntries = async (filters: Parameters<Caller['audit']['list']>[0] = {}) => (await owner.audit.list({ ...filters, limit: 200 })).items;
+  const allEntries = async (filters: Parameters<Caller['audit']['list']>[0] = {}) =>
+    (await owner.audit.list({ ...filters, limit: 200 })).items;
   const csvRows = (response: RawResponse) => parseCsv(response.text);
 
   function expectRestError(response: RawResponse, status: number, error: string): void {
@@ -27,11 +28,16 @@ describe('GET /api/v1/audit/export', () => {
     tenant = await seedTenant(app.services);
     owner = await ownerCaller(app.services, tenant);
     ownerToken = (await login(app.url, tenant)).accessToken;
-    for (const role of ['manager', 'agent', 'viewer']) await addUser(app.services, tenant, role, `Name, with "quotes"\nand a line break (${role})`);
+    for (const role of ['manager', 'agent', 'viewer'])
+      await addUser(app.services, tenant, role, `Name, with "quotes"\nand a line break (${role})`);
     exportToken = (await owner.apiTokens.create({ name: 'Auditor externo', scopes: ['audit.export'] })).token;
     // A label a spreadsheet would run as a formula, as an API integration could name itself.
     await withTenant(app.services.db, tenant.tenantId, (trx) =>
-      recordAudit(trx, { actor: { type: 'api_token', id: null, label: '=HYPERLINK("http://evil.test","click")' }, requestId: '+cmd', ip: '-1+1' }, { action: 'test.formula', entity: 'probe', entityId: '@SUM(A1)' }),
+      recordAudit(
+        trx,
+        { actor: { type: 'api_token', id: null, label: '=HYPERLINK("http://evil.test","click")' }, requestId: '+cmd', ip: '-1+1' },
+        { action: 'test.formula', entity: 'probe', entityId: '@SUM(A1)' },
+      ),
     );
   });
   afterAll(() => app.stop());
@@ -90,7 +96,12 @@ describe('GET /api/v1/audit/export', () => {
     const rows = csvRows(await exportAudit('format=csv&action=test.formula', exportToken));
     expect(rows).toHaveLength(2);
     const row = Object.fromEntries(AUDIT_CSV_COLUMNS.map((column, index) => [column, rows[1]![index]!]));
-    expect(row).toMatchObject({ actorLabel: `'=HYPERLINK("http://evil.test","click")`, entityId: `'@SUM(A1)`, requestId: `'+cmd`, ip: `'-1+1` });
+    expect(row).toMatchObject({
+      actorLabel: `'=HYPERLINK("http://evil.test","click")`,
+      entityId: `'@SUM(A1)`,
+      requestId: `'+cmd`,
+      ip: `'-1+1`,
+    });
     for (const cell of rows[1]!) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
   });
 

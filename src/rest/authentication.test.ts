@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_JWT_SECRET, login, seedTenant, startTestApp, type TestTenant } from '../../test/support/app';
-import { addUser, craftAccessToken, expectNoLeak, ownerCaller, rawRequest, type Caller, type RawResponse } from '../../test/support/identity';
+import {
+  addUser,
+  craftAccessToken,
+  expectNoLeak,
+  ownerCaller,
+  rawRequest,
+  type Caller,
+  type RawResponse,
+} from '../../test/support/identity';
 import { withTenant } from '../db/tenant-scope';
 
 type RunningTestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -11,7 +19,9 @@ describe('REST authentication (/api/v1/auth/whoami)', () => {
   let owner: Caller;
   const whoami = (token?: string, headers: Record<string, string> = {}) => rawRequest(`${app.url}/api/v1/auth/whoami`, { token, headers });
   const lastUsedAt = (id: string) =>
-    withTenant(app.services.db, tenant.tenantId, (trx) => trx.selectFrom('api_tokens').select('last_used_at').where('id', '=', id).executeTakeFirstOrThrow());
+    withTenant(app.services.db, tenant.tenantId, (trx) =>
+      trx.selectFrom('api_tokens').select('last_used_at').where('id', '=', id).executeTakeFirstOrThrow(),
+    );
 
   function expectRestError(response: RawResponse, status: number, error: string): void {
     expect(response.status).toBe(status);
@@ -33,7 +43,13 @@ describe('REST authentication (/api/v1/auth/whoami)', () => {
     expect((await lastUsedAt(created.id)).last_used_at).toBeNull();
     const response = await whoami(created.token);
     expect(response.status).toBe(200);
-    expect(response.json).toEqual({ kind: 'api_token', tenantId: tenant.tenantId, tokenId: created.id, name: 'ERP', scopes: ['audit.export', 'audit.read'] });
+    expect(response.json).toEqual({
+      kind: 'api_token',
+      tenantId: tenant.tenantId,
+      tokenId: created.id,
+      name: 'ERP',
+      scopes: ['audit.export', 'audit.read'],
+    });
     const usedAt = (await lastUsedAt(created.id)).last_used_at;
     expect(usedAt).toBeInstanceOf(Date);
     expect(Math.abs(usedAt!.getTime() - Date.now())).toBeLessThan(60_000);
@@ -43,7 +59,13 @@ describe('REST authentication (/api/v1/auth/whoami)', () => {
     const { accessToken } = await login(app.url, tenant);
     const response = await whoami(accessToken);
     expect(response.status).toBe(200);
-    expect(response.json).toEqual({ kind: 'user', tenantId: tenant.tenantId, userId: tenant.ownerId, email: tenant.ownerEmail, role: 'owner' });
+    expect(response.json).toEqual({
+      kind: 'user',
+      tenantId: tenant.tenantId,
+      userId: tenant.ownerId,
+      email: tenant.ownerEmail,
+      role: 'owner',
+    });
   });
 
   it('a revoked token is 401 ERR_API_TOKEN_INVALID', async () => {
@@ -57,21 +79,34 @@ describe('REST authentication (/api/v1/auth/whoami)', () => {
     const created = await owner.apiTokens.create({ name: 'Expiring', scopes: ['audit.read'], expiresAt: new Date(Date.now() + 60_000) });
     expect((await whoami(created.token)).status).toBe(200);
     await withTenant(app.services.db, tenant.tenantId, (trx) =>
-      trx.updateTable('api_tokens').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', created.id).execute(),
+      trx
+        .updateTable('api_tokens')
+        .set({ expires_at: new Date(Date.now() - 1000) })
+        .where('id', '=', created.id)
+        .execute(),
     );
     expectRestError(await whoami(created.token), 401, 'ERR_API_TOKEN_INVALID');
   });
 
-  it.each([['bal_garbage'], ['bal_abcdefghij_not-the-right-length'], [`bal_${'a'.repeat(10)}_${'b'.repeat(40)}`]])('the made-up API token %s is 401 ERR_API_TOKEN_INVALID', async (token) => {
-    expectRestError(await whoami(token), 401, 'ERR_API_TOKEN_INVALID');
-  });
+  it.each([['bal_garbage'], ['bal_abcdefghij_not-the-right-length'], [`bal_${'a'.repeat(10)}_${'b'.repeat(40)}`]])(
+    'the made-up API token %s is 401 ERR_API_TOKEN_INVALID',
+    async (token) => {
+      expectRestError(await whoami(token), 401, 'ERR_API_TOKEN_INVALID');
+    },
+  );
 
   it('no token, an odd Authorization header or a bad access token is 401', async () => {
     expectRestError(await whoami(), 401, 'ERR_UNAUTHORIZED');
     expectRestError(await whoami(undefined, { authorization: 'Basic b3duZXI6c2VjcmV0' }), 401, 'ERR_UNAUTHORIZED');
     expectRestError(await whoami('not-a-jwt'), 401, 'ERR_TOKEN_INVALID');
     const now = Math.floor(Date.now() / 1000);
-    const expired = await craftAccessToken({ secret: TEST_JWT_SECRET, userId: tenant.ownerId, tenantId: tenant.tenantId, issuedAt: now - 120, expiresAt: now - 60 });
+    const expired = await craftAccessToken({
+      secret: TEST_JWT_SECRET,
+      userId: tenant.ownerId,
+      tenantId: tenant.tenantId,
+      issuedAt: now - 120,
+      expiresAt: now - 60,
+    });
     expectRestError(await whoami(expired), 401, 'ERR_TOKEN_EXPIRED');
   });
 

@@ -11,7 +11,15 @@ import { RestError } from './errors';
 /** Who is calling a REST endpoint: a dashboard user (access JWT) or a machine (API token). */
 export type RestPrincipal =
   | { kind: 'user'; tenantId: string; user: UserAccess; audit: AuditContext; allows(permission: string): boolean }
-  | { kind: 'api_token'; tenantId: string; tokenId: string; name: string; scopes: ReadonlySet<string>; audit: AuditContext; allows(permission: string): boolean };
+  | {
+      kind: 'api_token';
+      tenantId: string;
+      tokenId: string;
+      name: string;
+      scopes: ReadonlySet<string>;
+      audit: AuditContext;
+      allows(permission: string): boolean;
+    };
 
 export async function authenticateRestRequest(services: Services, req: Request): Promise<RestPrincipal> {
   const presented = bearerToken(req.headers.authorization);
@@ -22,7 +30,8 @@ export async function authenticateRestRequest(services: Services, req: Request):
   if (!presented) throw new RestError(401, 'ERR_UNAUTHORIZED', 'Envie Authorization: Bearer <token>');
   if (presented.startsWith(`${API_TOKEN_KIND}_`)) {
     const machine = await authenticateMachineToken(services.db, presented);
-    if (!machine || machine.kind !== 'api') throw new RestError(401, 'ERR_API_TOKEN_INVALID', 'Token de API inválido, revogado ou expirado');
+    if (!machine || machine.kind !== 'api')
+      throw new RestError(401, 'ERR_API_TOKEN_INVALID', 'Token de API inválido, revogado ou expirado');
     return {
       kind: 'api_token',
       tenantId: machine.tenantId,
@@ -34,7 +43,8 @@ export async function authenticateRestRequest(services: Services, req: Request):
     };
   }
   const auth = await authenticateAccessToken(services, presented);
-  if (auth.kind !== 'user') throw new RestError(401, auth.kind === 'rejected' ? `ERR_${auth.reason}` : 'ERR_UNAUTHORIZED', 'Token de acesso inválido ou expirado');
+  if (auth.kind !== 'user')
+    throw new RestError(401, auth.kind === 'rejected' ? `ERR_${auth.reason}` : 'ERR_UNAUTHORIZED', 'Token de acesso inválido ou expirado');
   const user = await services.directory.userAccess(auth.claims.tenantId, auth.claims.userId);
   if (!user?.active) throw new RestError(401, 'ERR_USER_INACTIVE', 'Usuário desativado ou inexistente');
   return {

@@ -34,12 +34,17 @@ export function sendRestError(res: Response, status: number, body: RestErrorBody
 function toRestError(error: unknown): RestError | undefined {
   if (error instanceof RestError) return error;
   if (error instanceof ZodError) return new RestError(400, 'ERR_VALIDATION', 'Dados inválidos', { issues: z.flattenError(error) });
-  if (error instanceof DomainError) return new RestError(getHTTPStatusCodeFromError(error), `ERR_${error.reason}`, error.message, error.details);
-  if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR') return new RestError(getHTTPStatusCodeFromError(error), `ERR_${error.code}`, error.message);
+  if (error instanceof DomainError)
+    return new RestError(getHTTPStatusCodeFromError(error), `ERR_${error.reason}`, error.message, error.details);
+  if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR')
+    return new RestError(getHTTPStatusCodeFromError(error), `ERR_${error.code}`, error.message);
   const bodyParserError = error as { type?: string; status?: number; limit?: number };
-  if (bodyParserError.type === 'entity.too.large') return new RestError(413, 'ERR_PAYLOAD_TOO_LARGE', 'Corpo da requisição grande demais', { limitBytes: bodyParserError.limit });
-  if (bodyParserError.type === 'entity.parse.failed') return new RestError(400, 'ERR_MALFORMED_JSON', 'JSON malformado no corpo da requisição');
-  if (bodyParserError.type && bodyParserError.status && bodyParserError.status < 500) return new RestError(bodyParserError.status, 'ERR_BAD_REQUEST', 'Requisição inválida');
+  if (bodyParserError.type === 'entity.too.large')
+    return new RestError(413, 'ERR_PAYLOAD_TOO_LARGE', 'Corpo da requisição grande demais', { limitBytes: bodyParserError.limit });
+  if (bodyParserError.type === 'entity.parse.failed')
+    return new RestError(400, 'ERR_MALFORMED_JSON', 'JSON malformado no corpo da requisição');
+  if (bodyParserError.type && bodyParserError.status && bodyParserError.status < 500)
+    return new RestError(bodyParserError.status, 'ERR_BAD_REQUEST', 'Requisição inválida');
   return undefined;
 }
 

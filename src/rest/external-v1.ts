@@ -14,7 +14,13 @@ export function createExternalApiRouter(services: Services): express.Router {
     res.json(document);
   });
   api.use(externalApiRoutes(services));
-  api.use((req, res) => sendRestError(res, 404, { error: 'ERR_NOT_FOUND', message: `Rota inexistente: ${req.method} ${req.originalUrl.split('?')[0]}`, details: {} }));
+  api.use((req, res) =>
+    sendRestError(res, 404, {
+      error: 'ERR_NOT_FOUND',
+      message: `Rota inexistente: ${req.method} ${req.originalUrl.split('?')[0]}`,
+      details: {},
+    }),
+  );
   api.use(restErrorHandler(services.logger));
   return api;
 }

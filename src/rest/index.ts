@@ -19,8 +19,20 @@ export function createRestRouter(services: Services): express.Router {
       const principal = await authenticateRestRequest(services, req);
       res.json(
         principal.kind === 'api_token'
-          ? { kind: principal.kind, tenantId: principal.tenantId, tokenId: principal.tokenId, name: principal.name, scopes: [...principal.scopes].sort() }
-          : { kind: principal.kind, tenantId: principal.tenantId, userId: principal.user.userId, email: principal.user.email, role: principal.user.role.key },
+          ? {
+              kind: principal.kind,
+              tenantId: principal.tenantId,
+              tokenId: principal.tokenId,
+              name: principal.name,
+              scopes: [...principal.scopes].sort(),
+            }
+          : {
+              kind: principal.kind,
+              tenantId: principal.tenantId,
+              userId: principal.user.userId,
+              email: principal.user.email,
+              role: principal.user.role.key,
+            },
       );
     }),
   );
@@ -29,7 +41,13 @@ export function createRestRouter(services: Services): express.Router {
   rest.use(agendaRestRoutes(services));
   rest.use(helpdeskMediaRoutes(services));
 
-  rest.use((req, res) => sendRestError(res, 404, { error: 'ERR_NOT_FOUND', message: `Rota inexistente: ${req.method} ${req.originalUrl.split('?')[0]}`, details: {} }));
+  rest.use((req, res) =>
+    sendRestError(res, 404, {
+      error: 'ERR_NOT_FOUND',
+      message: `Rota inexistente: ${req.method} ${req.originalUrl.split('?')[0]}`,
+      details: {},
+    }),
+  );
   rest.use(restErrorHandler(services.logger));
   return rest;
 }

@@ -10,9 +10,18 @@ const restErrorBody = z.object({
 
 const schema = (type: z.ZodType, io: 'input' | 'output' = 'output') => z.toJSONSchema(type, { io, unrepresentable: 'any' });
 
-const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
 
-const apiIdParameter = { name: 'apiId', in: 'path', required: true, description: 'The API config id shown in the dashboard', schema: { type: 'string', format: 'uuid' } };
+const apiIdParameter = {
+  name: 'apiId',
+  in: 'path',
+  required: true,
+  description: 'The API config id shown in the dashboard',
+  schema: { type: 'string', format: 'uuid' },
+};
 
 /** The OpenAPI 3.1 document of the external API v1, generated from the same zod schemas that validate it. */
 export function externalApiOpenApiDocument(publicUrl: string) {
@@ -35,11 +44,20 @@ export function externalApiOpenApiDocument(publicUrl: string) {
           summary: 'Envia uma mensagem (texto ou mídia) pelo canal da configuração',
           parameters: [
             apiIdParameter,
-            { name: 'Idempotency-Key', in: 'header', required: false, description: 'A retry with the same key returns the first answer', schema: { type: 'string', minLength: 1, maxLength: 200 } },
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description: 'A retry with the same key returns the first answer',
+              schema: { type: 'string', minLength: 1, maxLength: 200 },
+            },
           ],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SendMessage' } } } },
           responses: {
-            '202': { description: 'Aceita e enfileirada', content: { 'application/json': { schema: { $ref: '#/components/schemas/SendAccepted' } } } },
+            '202': {
+              description: 'Aceita e enfileirada',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/SendAccepted' } } },
+            },
             '400': errorResponse('Dados inválidos (ERR_VALIDATION, ERR_INVALID_NUMBER, ERR_MEDIA_TYPE_FORBIDDEN, ERR_MALFORMED_JSON)'),
             '401': errorResponse('Token inválido, revogado ou expirado (ERR_API_TOKEN_INVALID)'),
             '403': errorResponse('Token sem o escopo ou módulo desativado'),
@@ -55,7 +73,10 @@ export function externalApiOpenApiDocument(publicUrl: string) {
           summary: 'Status de uma mensagem enviada por esta configuração',
           parameters: [apiIdParameter, { name: 'messageId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
           responses: {
-            '200': { description: 'Status atual', content: { 'application/json': { schema: { $ref: '#/components/schemas/MessageStatus' } } } },
+            '200': {
+              description: 'Status atual',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/MessageStatus' } } },
+            },
             '401': errorResponse('Token inválido (ERR_API_TOKEN_INVALID)'),
             '404': errorResponse('Mensagem ou apiId inexistente'),
           },

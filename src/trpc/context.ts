@@ -62,7 +62,11 @@ function createSessionCookie(req: IncomingMessage, res: ServerResponse, secure: 
   const attributes = `Path=${REFRESH_COOKIE_PATH}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
   return {
     read: () => readCookie(req.headers.cookie, REFRESH_COOKIE),
-    write: (refreshToken, expiresAt) => res.appendHeader('Set-Cookie', `${REFRESH_COOKIE}=${encodeURIComponent(refreshToken)}; ${attributes}; Expires=${expiresAt.toUTCString()}`),
+    write: (refreshToken, expiresAt) =>
+      res.appendHeader(
+        'Set-Cookie',
+        `${REFRESH_COOKIE}=${encodeURIComponent(refreshToken)}; ${attributes}; Expires=${expiresAt.toUTCString()}`,
+      ),
     clear: () => res.appendHeader('Set-Cookie', `${REFRESH_COOKIE}=; ${attributes}; Max-Age=0`),
   };
 }
@@ -84,10 +88,18 @@ export async function createHttpContext(services: Services, req: IncomingMessage
 }
 
 /** Outer context for a WebSocket connection: the access token comes in connectionParams. */
-export async function createWebSocketContext(services: Services, req: IncomingMessage, connectionParams: Record<string, string | undefined> | null): Promise<InnerContext> {
+export async function createWebSocketContext(
+  services: Services,
+  req: IncomingMessage,
+  connectionParams: Record<string, string | undefined> | null,
+): Promise<InnerContext> {
   const token = connectionParams?.token ?? connectionParams?.accessToken;
   return createInnerContext(services, {
     auth: await authenticateAccessToken(services, typeof token === 'string' ? token : undefined),
-    client: { ip: clientIpOf(req, services.config.trustProxy), userAgent: req.headers['user-agent'] ?? null, requestId: requestIdFrom(req.headers['x-request-id']) },
+    client: {
+      ip: clientIpOf(req, services.config.trustProxy),
+      userAgent: req.headers['user-agent'] ?? null,
+      requestId: requestIdFrom(req.headers['x-request-id']),
+    },
   });
 }

@@ -31,7 +31,9 @@ export function createTrpcHttpHandler(services: Services): RequestListener {
       if (!res.headersSent) {
         res.statusCode = 500;
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ error: { message: 'Erro interno', code: -32603, data: { code: 'INTERNAL_SERVER_ERROR', httpStatus: 500 } } }));
+        res.end(
+          JSON.stringify({ error: { message: 'Erro interno', code: -32603, data: { code: 'INTERNAL_SERVER_ERROR', httpStatus: 500 } } }),
+        );
       } else res.destroy();
     });
   };

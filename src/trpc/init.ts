@@ -30,7 +30,9 @@ const t = initTRPC.context<InnerContext>().create({
 });
 
 function summarizeIssues(error: ZodError): string {
-  const issues = error.issues.slice(0, 5).map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
+  const issues = error.issues
+    .slice(0, 5)
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
   return `Dados inválidos — ${issues.join('; ')}${error.issues.length > 5 ? '; …' : ''}`;
 }
 

@@ -13,7 +13,8 @@ export const publicProcedure = baseProcedure.use(async ({ ctx, path, type, next 
   stopTimer({ outcome: result.ok ? 'ok' : 'error' });
   if (!result.ok) {
     metrics.procedureErrors.inc({ procedure: path, code: result.error.code });
-    if (result.error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: result.error.cause ?? result.error, procedure: path }, 'procedure failed');
+    if (result.error.code === 'INTERNAL_SERVER_ERROR')
+      logger.error({ err: result.error.cause ?? result.error, procedure: path }, 'procedure failed');
   }
   return result;
 });
@@ -42,7 +43,9 @@ function signedInProcedure(requirements: { module?: ModuleName; permission?: str
     if (!user?.active) throw new DomainError('UNAUTHORIZED', 'USER_INACTIVE', unauthorized.USER_INACTIVE!);
     const { module, permission } = requirements;
     if (module && !user.tenant.modules.includes(module)) {
-      throw new DomainError('FORBIDDEN', 'MODULE_DISABLED', `O módulo ${MODULE_LABELS[module]} não está ativo para esta empresa`, { module });
+      throw new DomainError('FORBIDDEN', 'MODULE_DISABLED', `O módulo ${MODULE_LABELS[module]} não está ativo para esta empresa`, {
+        module,
+      });
     }
     if (permission && !user.permissions.has(permission)) {
       throw new DomainError('FORBIDDEN', 'PERMISSION_DENIED', `Seu papel não permite esta ação (${permission})`, { permission });

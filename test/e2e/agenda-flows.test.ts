@@ -49,7 +49,14 @@ describe('dashboard: a WhatsApp message becomes an AI reply and an authorization
     const posted = await fetch(`${dashboard.running.url}/api/v1/webhooks/n8n/message-received`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-webhook-secret': secret },
-      body: JSON.stringify({ tenant_id: dashboard.tenant.tenantId, client_name: 'João Teste', phone: '+5511991234567', message: 'quero agendar um corte amanhã às 10h', channel: 'whatsapp', timestamp: new Date().toISOString() }),
+      body: JSON.stringify({
+        tenant_id: dashboard.tenant.tenantId,
+        client_name: 'João Teste',
+        phone: '+5511991234567',
+        message: 'quero agendar um corte amanhã às 10h',
+        channel: 'whatsapp',
+        timestamp: new Date().toISOString(),
+      }),
     });
     expect(posted.status).toBe(202);
 

@@ -13,7 +13,9 @@ const RECEPTIONIST = { name: 'Eva Recepção', email: 'eva@salao.test' };
 
 /** How the calendar names a free time: "Novo agendamento: terça-feira, 10/03 às 10:00 com Carol Souza". */
 function freeTimeName(date: string, time: string, professional: string): string {
-  const day = new Intl.DateTimeFormat('pt-BR', { weekday: 'long', day: '2-digit', month: '2-digit', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+  const day = new Intl.DateTimeFormat('pt-BR', { weekday: 'long', day: '2-digit', month: '2-digit', timeZone: 'UTC' }).format(
+    new Date(`${date}T00:00:00Z`),
+  );
   return `Novo agendamento: ${day} às ${time} com ${professional}`;
 }
 
@@ -22,7 +24,10 @@ async function drag(page: Page, block: Locator, target: Locator, targetY?: numbe
   const [source, destination] = [await block.boundingBox(), await target.boundingBox()];
   if (!source || !destination) throw new Error('drag: the block or its target is not rendered');
   const middle = (source.y + destination.y + destination.height) / 2;
-  await page.evaluate((by) => (globalThis as unknown as { scrollBy(x: number, y: number): void }).scrollBy(0, by), middle - page.viewportSize()!.height / 2);
+  await page.evaluate(
+    (by) => (globalThis as unknown as { scrollBy(x: number, y: number): void }).scrollBy(0, by),
+    middle - page.viewportSize()!.height / 2,
+  );
   const [from, to] = [(await block.boundingBox())!, (await target.boundingBox())!];
   await page.mouse.move(from.x + 12, from.y + 4);
   await page.mouse.down();
@@ -58,9 +63,12 @@ describe('dashboard: agenda calendar, drag to reschedule, and authorizations liv
 
   const calendarOf = (on: Page) => on.getByRole('region', { name: 'Calendário' });
   const blockOf = (clientName: string, on: Page = page) => calendarOf(on).getByTestId('appointment-block').filter({ hasText: clientName });
-  const freeTime = (time: string) => calendarOf(page).getByRole('button', { name: freeTimeName(TUESDAY, time, 'Carol Souza'), exact: true });
-  const appointmentsOnTuesday = () => owner.agenda.appointments.list({ from: instantAt(TUESDAY, '00:00', ZONE), to: instantAt(dayAfter(TUESDAY), '00:00', ZONE) });
-  const startOf = async (clientName: string) => (await appointmentsOnTuesday()).find((appointment) => appointment.clientName === clientName)?.startsAt.toISOString();
+  const freeTime = (time: string) =>
+    calendarOf(page).getByRole('button', { name: freeTimeName(TUESDAY, time, 'Carol Souza'), exact: true });
+  const appointmentsOnTuesday = () =>
+    owner.agenda.appointments.list({ from: instantAt(TUESDAY, '00:00', ZONE), to: instantAt(dayAfter(TUESDAY), '00:00', ZONE) });
+  const startOf = async (clientName: string) =>
+    (await appointmentsOnTuesday()).find((appointment) => appointment.clientName === clientName)?.startsAt.toISOString();
 
   async function showCarolsTuesday(on: Page): Promise<void> {
     await openSection(on, 'Agenda');
@@ -73,7 +81,11 @@ describe('dashboard: agenda calendar, drag to reschedule, and authorizations liv
   it('books an appointment from a free time of the calendar, on the company’s clocks, and shows its block', async () => {
     await showCarolsTuesday(page);
     // Mon–Sat 09:00–18:00: the hours axis runs over Carol's working hours only.
-    expect(await calendarOf(page).getByRole('button', { name: freeTimeName(TUESDAY, '08:45', 'Carol Souza') }).count()).toBe(0);
+    expect(
+      await calendarOf(page)
+        .getByRole('button', { name: freeTimeName(TUESDAY, '08:45', 'Carol Souza') })
+        .count(),
+    ).toBe(0);
     await freeTime('10:00').click();
 
     const dialog = page.getByTestId('new-appointment-dialog');
@@ -97,7 +109,12 @@ describe('dashboard: agenda calendar, drag to reschedule, and authorizations liv
   });
 
   it('refuses a drag onto an occupied time visibly (the block goes back), and a drag onto a free time moves it', async () => {
-    await owner.agenda.appointments.create({ clientId: beatriz.id, serviceId: salon.corte.id, professionalId: salon.carol.id, startsAt: `${TUESDAY}T14:00` });
+    await owner.agenda.appointments.create({
+      clientId: beatriz.id,
+      serviceId: salon.corte.id,
+      professionalId: salon.carol.id,
+      startsAt: `${TUESDAY}T14:00`,
+    });
     const occupied = blockOf('Beatriz Costa');
     await occupied.waitFor(); // booked by someone else: on the calendar live
     await markDocument(page);
@@ -124,7 +141,10 @@ describe('dashboard: agenda calendar, drag to reschedule, and authorizations liv
 
     await drag(page, ana, freeTime('16:00'));
     // The block shows at its new place at once, busy while the server decides; then the server has it there.
-    await calendarOf(page).locator('[data-testid="appointment-block"][data-start="16:00"]:not([aria-busy])').filter({ hasText: 'Ana Paula' }).waitFor();
+    await calendarOf(page)
+      .locator('[data-testid="appointment-block"][data-start="16:00"]:not([aria-busy])')
+      .filter({ hasText: 'Ana Paula' })
+      .waitFor();
     await refusal.waitFor({ state: 'detached' });
     await expect.poll(() => startOf('Ana Paula'), { timeout: 5_000 }).toBe(instantAt(TUESDAY, '16:00', ZONE));
     expect(await blockOf('Ana Paula').count()).toBe(1);
@@ -137,7 +157,8 @@ describe('dashboard: agenda calendar, drag to reschedule, and authorizations liv
     try {
       await logIn(receptionist, dashboard.tenant, { email: RECEPTIONIST.email, password: TEST_PASSWORD });
       const pages = [page, receptionist];
-      const requestIn = (on: Page): Locator => on.getByRole('table', { name: 'Autorizações' }).getByRole('row').filter({ hasText: 'Ana Paula' });
+      const requestIn = (on: Page): Locator =>
+        on.getByRole('table', { name: 'Autorizações' }).getByRole('row').filter({ hasText: 'Ana Paula' });
       for (const each of pages) {
         await openSection(each, 'Autorizações pendentes');
         await each.getByRole('table', { name: 'Autorizações' }).getByText('Nenhuma autorização pendente').waitFor();
@@ -146,12 +167,19 @@ describe('dashboard: agenda calendar, drag to reschedule, and authorizations liv
       }
 
       // As the agents do: a booking proposed for approval, at 15 % off.
-      await owner.agenda.authRequests.propose({ clientId: salon.ana.id, serviceId: salon.manicure.id, professionalId: salon.carol.id, startsAt: `${TUESDAY}T11:00`, offer: { type: 'discount_percent', value: 15 } });
+      await owner.agenda.authRequests.propose({
+        clientId: salon.ana.id,
+        serviceId: salon.manicure.id,
+        professionalId: salon.carol.id,
+        startsAt: `${TUESDAY}T11:00`,
+        offer: { type: 'discount_percent', value: 15 },
+      });
       for (const each of pages) {
         const row = requestIn(each);
         await row.waitFor();
         const text = await row.textContent();
-        for (const expected of ['Manicure', 'Carol Souza', '15% de desconto', 'Manual', '11:00', salon.ana.phone]) expect(text).toContain(expected);
+        for (const expected of ['Manicure', 'Carol Souza', '15% de desconto', 'Manual', '11:00', salon.ana.phone])
+          expect(text).toContain(expected);
       }
       await screenshot(receptionist, 'agenda-auth-request-pending');
 
@@ -167,7 +195,12 @@ describe('dashboard: agenda calendar, drag to reschedule, and authorizations liv
       await booked.waitFor();
       expect(await booked.getAttribute('data-start')).toBe('11:00');
       const appointment = (await appointmentsOnTuesday()).find((each) => each.serviceName === 'Manicure');
-      expect(appointment).toMatchObject({ clientName: 'Ana Paula', professionalName: 'Carol Souza', status: 'confirmed', priceCents: 3825 });
+      expect(appointment).toMatchObject({
+        clientName: 'Ana Paula',
+        professionalName: 'Carol Souza',
+        status: 'confirmed',
+        priceCents: 3825,
+      });
       expect(appointment?.startsAt.toISOString()).toBe(instantAt(TUESDAY, '11:00', ZONE));
       await screenshot(page, 'agenda-approved-on-calendar');
     } finally {
@@ -187,7 +220,11 @@ describe('dashboard: agenda calendar, drag to reschedule, and authorizations liv
     await form.getByRole('button', { name: 'Criar serviço' }).click();
     const row = page.getByRole('table', { name: 'Serviços' }).getByRole('row').filter({ hasText: 'Escova' });
     await row.getByText('R$ 1.045,90').waitFor();
-    expect((await owner.agenda.services.list()).find((service) => service.name === 'Escova')).toMatchObject({ durationMin: 40, priceCents: 104_590, active: true });
+    expect((await owner.agenda.services.list()).find((service) => service.name === 'Escova')).toMatchObject({
+      durationMin: 40,
+      priceCents: 104_590,
+      active: true,
+    });
 
     await openSection(page, 'Profissionais');
     await page.getByRole('button', { name: 'Datas especiais e folgas de Bruno Lima' }).click();
@@ -210,13 +247,22 @@ describe('dashboard: agenda calendar, drag to reschedule, and authorizations liv
     await controls.getByRole('button', { name: 'Dia', exact: true }).click();
     await controls.getByLabel('Profissional').selectOption({ label: 'Todos, lado a lado' });
     expect(await calendarOf(page).getByTestId('calendar-column-heading').allTextContents()).toEqual(['Bruno Lima', 'Carol Souza']);
-    await calendarOf(page).locator(`[data-testid="calendar-column"][data-professional-id="${salon.carol.id}"]`).getByTestId('appointment-block').filter({ hasText: 'Beatriz Costa' }).waitFor();
+    await calendarOf(page)
+      .locator(`[data-testid="calendar-column"][data-professional-id="${salon.carol.id}"]`)
+      .getByTestId('appointment-block')
+      .filter({ hasText: 'Beatriz Costa' })
+      .waitFor();
     // Bruno's afternoon off, and everyone's lunch, show as outside working time.
-    const outside = (time: string, professional: string) => calendarOf(page).getByRole('button', { name: `${freeTimeName(TUESDAY, time, professional)} (fora do horário)`, exact: true });
+    const outside = (time: string, professional: string) =>
+      calendarOf(page).getByRole('button', { name: `${freeTimeName(TUESDAY, time, professional)} (fora do horário)`, exact: true });
     await outside('14:00', 'Bruno Lima').waitFor();
     expect(await outside('12:30', 'Carol Souza').count()).toBe(1);
     expect(await outside('14:00', 'Carol Souza').count()).toBe(0);
-    expect(await calendarOf(page).getByRole('button', { name: freeTimeName(TUESDAY, '10:00', 'Bruno Lima'), exact: true }).count()).toBe(1);
+    expect(
+      await calendarOf(page)
+        .getByRole('button', { name: freeTimeName(TUESDAY, '10:00', 'Bruno Lima'), exact: true })
+        .count(),
+    ).toBe(1);
     await screenshot(page, 'agenda-day-side-by-side');
 
     await blockOf('Beatriz Costa').click();
@@ -224,7 +270,10 @@ describe('dashboard: agenda calendar, drag to reschedule, and authorizations liv
     await details.getByText('Confirmado').waitFor();
     await details.getByRole('button', { name: 'Concluído' }).click();
     await details.waitFor({ state: 'detached' });
-    await calendarOf(page).locator('[data-testid="appointment-block"][data-status="completed"]').filter({ hasText: 'Beatriz Costa' }).waitFor();
+    await calendarOf(page)
+      .locator('[data-testid="appointment-block"][data-status="completed"]')
+      .filter({ hasText: 'Beatriz Costa' })
+      .waitFor();
 
     await blockOf('Ana Paula').filter({ hasText: 'Corte de cabelo' }).click();
     await details.getByRole('button', { name: 'Cancelar agendamento' }).click();
@@ -236,8 +285,14 @@ describe('dashboard: agenda calendar, drag to reschedule, and authorizations liv
     await blockOf('Ana Paula').filter({ hasText: 'Corte de cabelo' }).waitFor({ state: 'detached' });
     await controls.getByLabel('Mostrar cancelados').check();
     await calendarOf(page).locator('[data-testid="appointment-block"][data-status="cancelled"]').filter({ hasText: 'Ana Paula' }).waitFor();
-    const statuses = Object.fromEntries((await appointmentsOnTuesday()).map((appointment) => [`${appointment.clientName} · ${appointment.serviceName}`, appointment.status]));
-    expect(statuses).toEqual({ 'Beatriz Costa · Corte de cabelo': 'completed', 'Ana Paula · Corte de cabelo': 'cancelled', 'Ana Paula · Manicure': 'confirmed' });
+    const statuses = Object.fromEntries(
+      (await appointmentsOnTuesday()).map((appointment) => [`${appointment.clientName} · ${appointment.serviceName}`, appointment.status]),
+    );
+    expect(statuses).toEqual({
+      'Beatriz Costa · Corte de cabelo': 'completed',
+      'Ana Paula · Corte de cabelo': 'cancelled',
+      'Ana Paula · Manicure': 'confirmed',
+    });
   });
 
   it('keeps the inbound secret masked until shown, and replaces it after a confirmation', async () => {
@@ -247,7 +302,9 @@ describe('dashboard: agenda calendar, drag to reschedule, and authorizations liv
     await page.getByRole('button', { name: 'Mostrar' }).click();
     const shown = await page.getByTestId('agenda-inbound-secret').inputValue();
     expect(shown).toBe((await owner.agenda.settings.get()).inboundSecret);
-    expect(new URL(await page.getByTestId('agenda-webhook-messageReceived').inputValue()).pathname).toBe('/api/v1/webhooks/n8n/message-received');
+    expect(new URL(await page.getByTestId('agenda-webhook-messageReceived').inputValue()).pathname).toBe(
+      '/api/v1/webhooks/n8n/message-received',
+    );
 
     await page.getByRole('button', { name: 'Gerar novo segredo' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Gerar segredo' }).click();

@@ -70,7 +70,9 @@ describe('dashboard sign-in', () => {
     // The refresh token is an httpOnly cookie scoped to /trpc; the page's scripts cannot read it.
     const cookies = await page.context().cookies();
     expect(cookies.find((cookie) => cookie.name === 'balcao_rt')).toMatchObject({ httpOnly: true, path: '/trpc', sameSite: 'Strict' });
-    expect(await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie)).not.toContain('balcao_rt');
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie)).not.toContain(
+      'balcao_rt',
+    );
 
     await page.reload();
     await page.getByTestId('current-user').waitFor();

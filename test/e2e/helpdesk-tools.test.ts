@@ -29,8 +29,19 @@ describe('dashboard: helpdesk tools (quick replies, attachments, contact merge, 
     outboundUrl = await n8n.start();
     graph.reply = () =>
       graphAnswers === 'ok'
-        ? { status: 200, json: { id: CLOUD.phoneNumberId, display_phone_number: CLOUD.displayPhoneNumber, verified_name: CLOUD.verifiedName, quality_rating: 'GREEN' } }
-        : { status: 401, json: { error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190 } } };
+        ? {
+            status: 200,
+            json: {
+              id: CLOUD.phoneNumberId,
+              display_phone_number: CLOUD.displayPhoneNumber,
+              verified_name: CLOUD.verifiedName,
+              quality_rating: 'GREEN',
+            },
+          }
+        : {
+            status: 401,
+            json: { error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190 } },
+          };
     const config = { DELIVERIES_POLL_INTERVAL_MS: '100', WHATSAPP_GRAPH_BASE_URL: await graph.start() };
     dashboard = await openSignedInDashboard({ config, modules: ['helpdesk'] });
     page = dashboard.page;
@@ -53,7 +64,12 @@ describe('dashboard: helpdesk tools (quick replies, attachments, contact merge, 
 
   async function contactWrites(contact: { phone: string; name: string }, body: string): Promise<void> {
     inboundCounter += 1;
-    const response = await postToChannelWebhook(dashboard.running.url, channel.secret, channel.messagesPath, { messageId: `wamid.tools-${inboundCounter}`, from: contact.phone, name: contact.name, body });
+    const response = await postToChannelWebhook(dashboard.running.url, channel.secret, channel.messagesPath, {
+      messageId: `wamid.tools-${inboundCounter}`,
+      from: contact.phone,
+      name: contact.name,
+      body,
+    });
     expect(response.status).toBe(200);
   }
 
@@ -90,7 +106,9 @@ describe('dashboard: helpdesk tools (quick replies, attachments, contact merge, 
     expect(await page.content()).not.toContain(verifyToken);
 
     // What Meta does when the callback URL is saved: the verify token shown is the one that works.
-    const challenge = await fetch(`${dashboard.running.url}${webhookPath}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(verifyToken)}&hub.challenge=4242`);
+    const challenge = await fetch(
+      `${dashboard.running.url}${webhookPath}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(verifyToken)}&hub.challenge=4242`,
+    );
     expect(await challenge.text()).toBe('4242');
 
     // The number was checked against the Graph API at creation.
@@ -120,7 +138,10 @@ describe('dashboard: helpdesk tools (quick replies, attachments, contact merge, 
     await dialog.getByRole('button', { name: 'Salvar canal' }).click();
     await dialog.waitFor({ state: 'detached' });
     await channelRow('WhatsApp Loja Matriz').getByText(newOutboundUrl).waitFor();
-    expect(await (await ownerCaller()).helpdesk.channels.get({ id: channel.id })).toMatchObject({ name: 'WhatsApp Loja Matriz', outboundUrl: newOutboundUrl });
+    expect(await (await ownerCaller()).helpdesk.channels.get({ id: channel.id })).toMatchObject({
+      name: 'WhatsApp Loja Matriz',
+      outboundUrl: newOutboundUrl,
+    });
   });
 
   it('manages quick replies and shows the variables they may use', async () => {
@@ -202,7 +223,11 @@ describe('dashboard: helpdesk tools (quick replies, attachments, contact merge, 
 
   it("shows the server's message for a file it refuses, and sends nothing", async () => {
     const picker = replyBox().getByLabel('Anexar arquivo');
-    await picker.setInputFiles({ name: 'pagina.html', mimeType: 'text/html', buffer: Buffer.from('<html><script>alert(1)</script></html>') });
+    await picker.setInputFiles({
+      name: 'pagina.html',
+      mimeType: 'text/html',
+      buffer: Buffer.from('<html><script>alert(1)</script></html>'),
+    });
     await replyBox().getByRole('alert').filter({ hasText: 'Tipo de arquivo não permitido: text/html' }).waitFor();
     // A page named .png is still not a picture.
     await picker.setInputFiles({ name: 'falsa.png', mimeType: 'image/png', buffer: Buffer.from('<html>não sou png</html>') });
@@ -292,7 +317,11 @@ describe('dashboard: helpdesk tools (quick replies, attachments, contact merge, 
       const agentConversation = conversationOf(agentPage);
       await agentConversation.getByTestId('message').filter({ hasText: 'Segue a foto' }).getByText('Owner', { exact: true }).waitFor();
       await agentConversation.getByText(/^Histórico do ticket/).click();
-      await agentConversation.getByTestId('history-entry').filter({ hasText: 'por Owner' }).filter({ hasText: `para ${AGENT.name}` }).waitFor();
+      await agentConversation
+        .getByTestId('history-entry')
+        .filter({ hasText: 'por Owner' })
+        .filter({ hasText: `para ${AGENT.name}` })
+        .waitFor();
       await screenshot(agentPage, 'helpdesk-agent-view');
     } finally {
       await context.close();
@@ -311,12 +340,17 @@ describe('dashboard: helpdesk tools (quick replies, attachments, contact merge, 
     await dialog.getByRole('button', { name: `Escolher ${JOANA_AGAIN.name}` }).click();
     await dialog.getByRole('radio', { name: new RegExp(`^${JOANA.name}`) }).waitFor();
     expect(await dialog.getByRole('radio', { name: new RegExp(`^${JOANA.name}`) }).isChecked()).toBe(true);
-    expect(await dialog.getByTestId('merge-summary').textContent()).toMatch(new RegExp(`^Fica ${JOANA.name} \\(\\${JOANA.e164}\\)\\. ${JOANA_AGAIN.name} .* deixa de aparecer`));
+    expect(await dialog.getByTestId('merge-summary').textContent()).toMatch(
+      new RegExp(`^Fica ${JOANA.name} \\(\\${JOANA.e164}\\)\\. ${JOANA_AGAIN.name} .* deixa de aparecer`),
+    );
     await screenshot(page, 'helpdesk-merge-confirm');
 
     // Both have a ticket open in the same channel: the server refuses, and the dialog says why.
     await dialog.getByRole('button', { name: 'Mesclar contatos' }).click();
-    await dialog.getByRole('alert').filter({ hasText: /Os dois contatos têm tickets ativos no mesmo canal \(#\d+ e #\d+\); encerre um deles antes/ }).waitFor();
+    await dialog
+      .getByRole('alert')
+      .filter({ hasText: /Os dois contatos têm tickets ativos no mesmo canal \(#\d+ e #\d+\); encerre um deles antes/ })
+      .waitFor();
 
     const caller = await ownerCaller();
     const other = (await caller.helpdesk.tickets.list({ status: 'pending', search: JOANA_AGAIN.name })).items[0]!;

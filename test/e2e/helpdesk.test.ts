@@ -19,7 +19,12 @@ describe('dashboard: helpdesk channels, inbox and conversation with a real n8n s
   beforeAll(async () => {
     outboundUrl = await n8n.start();
     // A failed delivery is retried once, quickly, then given up: the channel-error path runs in seconds.
-    const config = { DELIVERIES_POLL_INTERVAL_MS: '100', DELIVERIES_MAX_ATTEMPTS: '2', DELIVERIES_RETRY_BASE_MS: '50', DELIVERIES_RETRY_CAP_MS: '100' };
+    const config = {
+      DELIVERIES_POLL_INTERVAL_MS: '100',
+      DELIVERIES_MAX_ATTEMPTS: '2',
+      DELIVERIES_RETRY_BASE_MS: '50',
+      DELIVERIES_RETRY_CAP_MS: '100',
+    };
     dashboard = await openSignedInDashboard({ config, modules: ['helpdesk'] });
     page = dashboard.page;
   });
@@ -32,14 +37,21 @@ describe('dashboard: helpdesk channels, inbox and conversation with a real n8n s
   const conversation = () => conversationOf(page);
   const ticketStatus = (status: string) => conversation().locator(`[data-testid="ticket-status"][data-status="${status}"]`);
   const tickOf = (message: Locator, status: string) => message.locator(`[data-testid="delivery-status"][data-status="${status}"]`);
-  const attributeOfEach = async (elements: Locator, name: string) => Promise.all((await elements.all()).map((element) => element.getAttribute(name)));
+  const attributeOfEach = async (elements: Locator, name: string) =>
+    Promise.all((await elements.all()).map((element) => element.getAttribute(name)));
   const ownerCaller = () => dashboard.ownerCaller();
-  const postToWebhook = (path: string, body: Record<string, unknown>) => postToChannelWebhook(dashboard.running.url, channel.secret, path, body);
+  const postToWebhook = (path: string, body: Record<string, unknown>) =>
+    postToChannelWebhook(dashboard.running.url, channel.secret, path, body);
   const deliveryOf = (body: string) => n8n.deliveryOf(body);
 
   async function contactWrites(body: string): Promise<void> {
     inboundCounter += 1;
-    const response = await postToWebhook(channel.messagesPath, { messageId: `wamid.in-${inboundCounter}`, from: CONTACT.phone, name: CONTACT.name, body });
+    const response = await postToWebhook(channel.messagesPath, {
+      messageId: `wamid.in-${inboundCounter}`,
+      from: CONTACT.phone,
+      name: CONTACT.name,
+      body,
+    });
     expect(response.status).toBe(200);
   }
 
@@ -121,9 +133,20 @@ describe('dashboard: helpdesk channels, inbox and conversation with a real n8n s
     expect(await conversation().getByLabel('Mensagem').inputValue()).toBe('');
 
     const call = await deliveryOf(reply);
-    expect(call.payload).toEqual({ eventId: expect.any(String), messageId: await sent.getAttribute('data-message-id'), ticketId, to: CONTACT.e164, body: reply });
+    expect(call.payload).toEqual({
+      eventId: expect.any(String),
+      messageId: await sent.getAttribute('data-message-id'),
+      ticketId,
+      to: CONTACT.e164,
+      body: reply,
+    });
     expect(call.headers[DELIVERY_HEADERS.eventId]).toBe(call.payload.eventId);
-    const signature = { secret: channel.secret, timestamp: String(call.headers[DELIVERY_HEADERS.timestamp]), body: call.body, toleranceSeconds: 300 };
+    const signature = {
+      secret: channel.secret,
+      timestamp: String(call.headers[DELIVERY_HEADERS.timestamp]),
+      body: call.body,
+      toleranceSeconds: 300,
+    };
     expect(verifyDeliverySignature({ ...signature, signature: String(call.headers[DELIVERY_HEADERS.signature]) })).toBe(true);
 
     // n8n answered { externalId }: the message is sent; then WhatsApp reports it delivered, by that id.
@@ -156,7 +179,9 @@ describe('dashboard: helpdesk channels, inbox and conversation with a real n8n s
     await page.getByTestId('ticket-count-closed').filter({ hasText: /^1$/ }).waitFor();
     await page.getByTestId('ticket-count-pending').filter({ hasText: /^0$/ }).waitFor();
 
-    await conversation().getByText(/^Histórico do ticket/).click();
+    await conversation()
+      .getByText(/^Histórico do ticket/)
+      .click();
     const actions = await attributeOfEach(conversation().getByTestId('history-entry'), 'data-action');
     expect(actions).toEqual(['created', 'accept', 'transfer', 'close']);
     expect(await conversation().getByTestId('history-entry').last().textContent()).toContain('Motivo: Pedido reenviado');
@@ -181,7 +206,10 @@ describe('dashboard: helpdesk channels, inbox and conversation with a real n8n s
     await page.getByTestId('ticket-item').filter({ hasText: CONTACT.name }).click();
     await ticketStatus('closed').waitFor();
     await conversation().getByRole('button', { name: 'Reabrir', exact: true }).click();
-    await conversation().getByRole('alert').filter({ hasText: /O contato já tem o ticket #2 em aberto/ }).waitFor();
+    await conversation()
+      .getByRole('alert')
+      .filter({ hasText: /O contato já tem o ticket #2 em aberto/ })
+      .waitFor();
     expect(await ticketStatus('closed').count()).toBe(1);
   });
 
@@ -270,7 +298,11 @@ describe('dashboard: helpdesk channels, inbox and conversation with a real n8n s
     expect(await row.getByTestId('api-config-send-url').textContent()).toBe(sendUrl);
     await row.getByRole('button', { name: 'Chamadas de ERP da loja' }).click();
     const calls = page.getByTestId('api-calls-dialog');
-    await calls.getByTestId('api-call').filter({ hasText: `POST ${sendPath}` }).filter({ hasText: '202' }).waitFor();
+    await calls
+      .getByTestId('api-call')
+      .filter({ hasText: `POST ${sendPath}` })
+      .filter({ hasText: '202' })
+      .waitFor();
     await screenshot(page, 'helpdesk-api-calls');
     await calls.getByRole('button', { name: 'Fechar' }).click();
 
@@ -283,7 +315,12 @@ describe('dashboard: helpdesk channels, inbox and conversation with a real n8n s
   it('loads older messages as the conversation is scrolled up', async () => {
     const from = '5511955554444';
     for (let n = 1; n <= 55; n += 1) {
-      const response = await postToWebhook(channel.messagesPath, { messageId: `wamid.long-${n}`, from, name: 'Carlos Prolixo', body: `Mensagem ${n} de 55` });
+      const response = await postToWebhook(channel.messagesPath, {
+        messageId: `wamid.long-${n}`,
+        from,
+        name: 'Carlos Prolixo',
+        body: `Mensagem ${n} de 55`,
+      });
       expect(response.status).toBe(200);
     }
     await openSection(page, 'Atendimento');

@@ -69,7 +69,10 @@ describe('dashboard: users, audit, live activity and API tokens', () => {
     await openSection(page, 'Auditoria');
     const audit = page.getByRole('table', { name: 'Registro de auditoria' });
     await rowOf(audit, 'dora@exemplo.test').filter({ hasText: 'user.create' }).waitFor();
-    await caller.users.update({ id: (await caller.users.list()).find((user) => user.email === 'dora@exemplo.test')!.id, name: 'Dora Renomeada' });
+    await caller.users.update({
+      id: (await caller.users.list()).find((user) => user.email === 'dora@exemplo.test')!.id,
+      name: 'Dora Renomeada',
+    });
     await rowOf(audit, 'Dora Renomeada').filter({ hasText: 'user.update' }).waitFor();
     await screenshot(page, 'audit');
 
@@ -136,11 +139,22 @@ describe('dashboard: users, audit, live activity and API tokens', () => {
 
   it('a deactivated user is sent back to the login page at once', async () => {
     const caller = await ownerCaller();
-    const created = await caller.users.create({ email: 'eva@exemplo.test', name: 'Eva Agente', password: 'senha-da-eva-segura', role: 'agent' });
+    const created = await caller.users.create({
+      email: 'eva@exemplo.test',
+      name: 'Eva Agente',
+      password: 'senha-da-eva-segura',
+      role: 'agent',
+    });
     const { page: evaPage } = await newPage(browser, running.url);
     await logIn(evaPage, tenant, { email: 'eva@exemplo.test', password: 'senha-da-eva-segura' });
     // An agent sees only the activity feed among the platform sections, and the helpdesk pages of their role.
-    expect(await evaPage.getByRole('navigation', { name: 'Seções' }).getByRole('link').allTextContents()).toEqual(['Atividade', 'Atendimento', 'Contatos', 'Respostas rápidas', 'Canais']);
+    expect(await evaPage.getByRole('navigation', { name: 'Seções' }).getByRole('link').allTextContents()).toEqual([
+      'Atividade',
+      'Atendimento',
+      'Contatos',
+      'Respostas rápidas',
+      'Canais',
+    ]);
     await evaPage.locator('[data-testid="connection-status"][data-status="live"]').first().waitFor();
 
     await usersTable().isVisible(); // the owner's page stays where it is

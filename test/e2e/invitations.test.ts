@@ -68,7 +68,11 @@ describe('dashboard: user invitations', () => {
     expect(await form.getByLabel('Nome').inputValue()).toBe('');
     expect(await owner.content()).not.toContain(url.hash.slice(1));
     const users = await (await ownerCaller()).users.list();
-    expect(users.find((user) => user.email === 'bruna@exemplo.test')).toMatchObject({ role: 'agent', invitationPending: true, active: true });
+    expect(users.find((user) => user.email === 'bruna@exemplo.test')).toMatchObject({
+      role: 'agent',
+      invitationPending: true,
+      active: true,
+    });
   });
 
   it('opened where someone is signed in, the link asks them to sign out first instead of replacing their session', async () => {

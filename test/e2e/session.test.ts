@@ -18,7 +18,11 @@ function recordSockets(page: Page): SocketLog[] {
     const log: SocketLog = { tokens: [], subscriptions: [] };
     sockets.push(log);
     socket.on('framesent', ({ payload }) => {
-      const messages = [JSON.parse(String(payload)) as unknown].flat() as { method?: string; data?: { token?: string }; params?: { lastEventId?: string } }[];
+      const messages = [JSON.parse(String(payload)) as unknown].flat() as {
+        method?: string;
+        data?: { token?: string };
+        params?: { lastEventId?: string };
+      }[];
       for (const message of messages) {
         if (message.method === 'connectionParams' && message.data?.token) log.tokens.push(message.data.token);
         if (message.method === 'subscription') log.subscriptions.push({ lastEventId: message.params?.lastEventId });
@@ -70,7 +74,9 @@ describe('dashboard session renewal', () => {
     const feed = page.getByTestId('activity-feed');
     await feed.getByText('Antes da Renovação').waitFor();
 
-    const refreshed = await page.waitForResponse((response) => response.url().includes('/trpc/auth.refresh'), { timeout: ACCESS_TOKEN_TTL_SECONDS * 1000 });
+    const refreshed = await page.waitForResponse((response) => response.url().includes('/trpc/auth.refresh'), {
+      timeout: ACCESS_TOKEN_TTL_SECONDS * 1000,
+    });
     expect(refreshed.status()).toBe(200);
     const newToken = ((await refreshed.json()) as { result: { data: { accessToken: string } } }).result.data.accessToken;
     await expect.poll(() => sockets.length, { timeout: 5_000 }).toBe(2);
@@ -83,7 +89,12 @@ describe('dashboard session renewal', () => {
 
     // Past the first token's expiry, the feed and the HTTP calls still work, with no reload.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, loggedInAt + (ACCESS_TOKEN_TTL_SECONDS + 2) * 1000 - Date.now())));
-    await caller.users.create({ email: 'depois@exemplo.test', name: 'Depois da Renovação', password: 'senha-segura-depois', role: 'viewer' });
+    await caller.users.create({
+      email: 'depois@exemplo.test',
+      name: 'Depois da Renovação',
+      password: 'senha-segura-depois',
+      role: 'viewer',
+    });
     await feed.getByText('Depois da Renovação').waitFor();
     await openSection(page, 'Usuários e papéis');
     await page.getByRole('table', { name: 'Usuários' }).getByText('depois@exemplo.test').waitFor();

@@ -26,15 +26,36 @@ export function nextClientPhone(): string {
 
 /** A salon: two services (one with buffers and a return cycle), Carol who does both, Bruno who does the cut only, and a client. */
 export async function seedSalon(owner: Caller) {
-  const corte = await owner.agenda.services.create({ name: 'Corte de cabelo', durationMin: 30, priceCents: 6000, returnCycleDays: 30, bufferAfterMin: 15 });
+  const corte = await owner.agenda.services.create({
+    name: 'Corte de cabelo',
+    durationMin: 30,
+    priceCents: 6000,
+    returnCycleDays: 30,
+    bufferAfterMin: 15,
+  });
   const manicure = await owner.agenda.services.create({ name: 'Manicure', durationMin: 45, priceCents: 4500 });
-  const carol = await owner.agenda.professionals.create({ name: 'Carol Souza', serviceIds: [corte.id, manicure.id], hours: SALON_HOURS, breaks: LUNCH_BREAKS });
-  const bruno = await owner.agenda.professionals.create({ name: 'Bruno Lima', serviceIds: [corte.id], hours: SALON_HOURS, breaks: LUNCH_BREAKS });
+  const carol = await owner.agenda.professionals.create({
+    name: 'Carol Souza',
+    serviceIds: [corte.id, manicure.id],
+    hours: SALON_HOURS,
+    breaks: LUNCH_BREAKS,
+  });
+  const bruno = await owner.agenda.professionals.create({
+    name: 'Bruno Lima',
+    serviceIds: [corte.id],
+    hours: SALON_HOURS,
+    breaks: LUNCH_BREAKS,
+  });
   const ana = await owner.agenda.clients.create({ name: 'Ana Paula', phone: nextClientPhone() });
   return { corte, manicure, carol, bruno, ana };
 }
 
 /** The start times (ms) agenda.slots offers, for one professional or all of them. */
-export function slotStarts(result: { professionals: Array<{ professionalId: string; slots: Array<{ startsAt: Date }> }> }, professionalId?: string): number[] {
-  return result.professionals.filter((professional) => !professionalId || professional.professionalId === professionalId).flatMap((professional) => professional.slots.map((slot) => slot.startsAt.getTime()));
+export function slotStarts(
+  result: { professionals: Array<{ professionalId: string; slots: Array<{ startsAt: Date }> }> },
+  professionalId?: string,
+): number[] {
+  return result.professionals
+    .filter((professional) => !professionalId || professional.professionalId === professionalId)
+    .flatMap((professional) => professional.slots.map((slot) => slot.startsAt.getTime()));
 }

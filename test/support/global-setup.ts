@@ -44,7 +44,9 @@ export default async function setup(project: TestProject) {
     return async () => {
       const cleanup = new pg.Client({ connectionString: serverUrl });
       await cleanup.connect();
-      const { rows } = await cleanup.query<{ datname: string }>(`select datname from pg_database where datname like '${runDatabasePrefix(runId)}%'`);
+      const { rows } = await cleanup.query<{ datname: string }>(
+        `select datname from pg_database where datname like '${runDatabasePrefix(runId)}%'`,
+      );
       for (const row of rows) await cleanup.query(`drop database if exists ${row.datname} with (force)`);
       await cleanup.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
       await cleanup.end();

@@ -10,8 +10,17 @@ let inboundCounter = 0;
 /** A message from a contact as the channel's webhook would store it, without the HTTP hop. */
 export async function receiveMessage(services: Services, tenantId: string, channelId: string, overrides: Partial<InboundMessage> = {}) {
   inboundCounter += 1;
-  const inbound: InboundMessage = { externalId: `ext-${process.pid}-${inboundCounter}`, from: '5511990000001', kind: 'text', body: `Mensagem ${inboundCounter}`, sentAt: new Date(), ...overrides };
-  return withTenant(services.db, tenantId, async (trx) => ingestInboundMessage(trx, await findChannel(trx, channelId), inbound, queueOutboundMessage));
+  const inbound: InboundMessage = {
+    externalId: `ext-${process.pid}-${inboundCounter}`,
+    from: '5511990000001',
+    kind: 'text',
+    body: `Mensagem ${inboundCounter}`,
+    sentAt: new Date(),
+    ...overrides,
+  };
+  return withTenant(services.db, tenantId, async (trx) =>
+    ingestInboundMessage(trx, await findChannel(trx, channelId), inbound, queueOutboundMessage),
+  );
 }
 
 /** A distinct valid Brazilian mobile number per call. */

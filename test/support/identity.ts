@@ -71,7 +71,9 @@ const createCaller = createCallerFactory(appRouter);
 
 /** An anonymous server-side caller that presents a client address (login limits key on it). */
 export function anonymousCallerFrom(services: Services, client: Partial<ClientInfo> = {}) {
-  return createCaller(createInnerContext(services, { client: { ip: null, userAgent: 'vitest', requestId: crypto.randomUUID(), ...client } }));
+  return createCaller(
+    createInnerContext(services, { client: { ip: null, userAgent: 'vitest', requestId: crypto.randomUUID(), ...client } }),
+  );
 }
 
 export interface TestUser {
@@ -93,7 +95,8 @@ export async function addUser(services: Services, tenant: TestTenant, role: stri
   return { tenantId: tenant.tenantId, userId: user.id, email, password };
 }
 
-export const ownerCaller = (services: Services, tenant: TestTenant) => callerFor(services, { tenantId: tenant.tenantId, userId: tenant.ownerId });
+export const ownerCaller = (services: Services, tenant: TestTenant) =>
+  callerFor(services, { tenantId: tenant.tenantId, userId: tenant.ownerId });
 
 /** A tRPC client over HTTP that sends extra headers (a fixed request id, a client address, the web client mark). */
 export function httpClientWith(url: string, headers: () => Record<string, string | undefined>): TRPCClient<AppRouter> {
@@ -159,7 +162,9 @@ export function rawTrpc(
 }
 
 /** The result (or error) of a raw tRPC call, batched or not. */
-export function trpcBody<T = unknown>(response: RawResponse): { result?: { data: T }; error?: { message: string; code: number; data: Record<string, unknown> } } {
+export function trpcBody<T = unknown>(
+  response: RawResponse,
+): { result?: { data: T }; error?: { message: string; code: number; data: Record<string, unknown> } } {
   const body = response.json as unknown;
   return (Array.isArray(body) ? body[0] : body) as ReturnType<typeof trpcBody<T>>;
 }
@@ -189,7 +194,15 @@ export async function craftAccessToken(options: {
 export function unsignedAccessToken(claims: { userId: string; tenantId: string }): string {
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
-  const payload = { sub: claims.userId, tid: claims.tenantId, sid: crypto.randomUUID(), iss: 'balcao', aud: 'balcao:access', iat: now, exp: now + 600 };
+  const payload = {
+    sub: claims.userId,
+    tid: claims.tenantId,
+    sid: crypto.randomUUID(),
+    iss: 'balcao',
+    aud: 'balcao:access',
+    iat: now,
+    exp: now + 600,
+  };
   return `${encode({ alg: 'none', typ: 'JWT' })}.${encode(payload)}.`;
 }
 

@@ -54,7 +54,9 @@ export class DisposableRedis {
   }
 
   async start(): Promise<void> {
-    this.#process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    this.#process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     const deadline = Date.now() + 5_000;
     while (Date.now() < deadline) {
       const ready = await new Promise<boolean>((resolve) => {

@@ -23,7 +23,13 @@ export class TestReceiver<Payload = unknown> {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', async () => {
         const body = Buffer.concat(chunks).toString('utf8');
-        const request = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body, payload: (body ? JSON.parse(body) : undefined) as Payload };
+        const request = {
+          method: req.method ?? 'GET',
+          url: req.url ?? '/',
+          headers: req.headers,
+          body,
+          payload: (body ? JSON.parse(body) : undefined) as Payload,
+        };
         this.requests.push(request);
         const reply = await this.reply(request);
         if (reply === 'hang') return;

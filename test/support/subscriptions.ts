@@ -23,7 +23,11 @@ async function poll<T>(probe: () => T | undefined, timeoutMs: number, what: stri
 }
 
 /** Subscribes to events.stream over a real WebSocket and records what arrives. */
-export function recordEvents(url: string, token: () => string | undefined, input: { lastEventId?: string; types?: AppEvent['type'][] } = {}): RecordedSubscription {
+export function recordEvents(
+  url: string,
+  token: () => string | undefined,
+  input: { lastEventId?: string; types?: AppEvent['type'][] } = {},
+): RecordedSubscription {
   const { trpc, client } = wsClient(url, token);
   const events: AppEvent[] = [];
   const errors: TRPCClientErrorLike<AppRouter>[] = [];

@@ -8,7 +8,14 @@ const Page = () => null;
 const modulePages: ModulePage[] = [
   { key: 'tickets', module: 'helpdesk', path: '/atendimento', label: 'Tickets', permission: 'helpdesk.tickets.read', component: Page },
   { key: 'queues', module: 'helpdesk', path: '/atendimento/filas', label: 'Filas', permission: 'helpdesk.queues.read', component: Page },
-  { key: 'appointments', module: 'agenda', path: '/agenda', label: 'Agendamentos', permission: 'agenda.appointments.read', component: Page },
+  {
+    key: 'appointments',
+    module: 'agenda',
+    path: '/agenda',
+    label: 'Agendamentos',
+    permission: 'agenda.appointments.read',
+    component: Page,
+  },
 ];
 
 const keys = (entries: readonly { key: string }[]) => entries.map((entry) => entry.key);
@@ -16,7 +23,13 @@ const keys = (entries: readonly { key: string }[]) => entries.map((entry) => ent
 describe('dashboard navigation', () => {
   it('shows the platform sections the permissions allow, in order', () => {
     const everything = PLATFORM_SECTIONS.map((section) => section.permission);
-    expect(keys(buildNavigation({ permissions: everything, modules: [] }).platform)).toEqual(['users', 'apiTokens', 'audit', 'jobs', 'activity']);
+    expect(keys(buildNavigation({ permissions: everything, modules: [] }).platform)).toEqual([
+      'users',
+      'apiTokens',
+      'audit',
+      'jobs',
+      'activity',
+    ]);
     expect(keys(buildNavigation({ permissions: ['events.read'], modules: [] }).platform)).toEqual(['activity']);
     expect(keys(buildNavigation({ permissions: ['audit.read', 'identity.users.write'], modules: [] }).platform)).toEqual(['audit']);
     expect(buildNavigation({ permissions: [], modules: ['helpdesk'] }).platform).toEqual([]);
@@ -30,7 +43,10 @@ describe('dashboard navigation', () => {
   });
 
   it('groups module pages by module in the catalogue order, leaving out modules with nothing visible', () => {
-    const access = { permissions: ['helpdesk.tickets.read', 'helpdesk.queues.read', 'agenda.appointments.read'], modules: ['agenda', 'helpdesk', 'queue'] };
+    const access = {
+      permissions: ['helpdesk.tickets.read', 'helpdesk.queues.read', 'agenda.appointments.read'],
+      modules: ['agenda', 'helpdesk', 'queue'],
+    };
     const navigation = buildNavigation(access, modulePages);
     expect(navigation.modules.map((group) => [group.label, keys(group.entries)])).toEqual([
       ['Atendimento', ['tickets', 'queues']],
@@ -46,16 +62,13 @@ describe('dashboard navigation', () => {
       ['Agenda', ['Agenda', 'Autorizações pendentes', 'Clientes', 'Serviços', 'Profissionais', 'Campanhas', 'Conversas', 'Configurações']],
     ]);
     expect(buildNavigation({ ...everything, modules: ['queue'] }).modules).toEqual([]);
-    expect(buildNavigation({ permissions: ['helpdesk.tickets.read'], modules: ['helpdesk'] }).modules[0]?.entries.map((entry) => entry.label)).toEqual(['Atendimento', 'Respostas rápidas']);
+    expect(
+      buildNavigation({ permissions: ['helpdesk.tickets.read'], modules: ['helpdesk'] }).modules[0]?.entries.map((entry) => entry.label),
+    ).toEqual(['Atendimento', 'Respostas rápidas']);
     // Who sees the agenda sees its catalogue, authorizations and campaigns; the conversations take agenda.chat.read, the settings (with the inbound secret) agenda.settings.write.
-    expect(buildNavigation({ permissions: ['agenda.appointments.read'], modules: ['agenda'] }).modules[0]?.entries.map((entry) => entry.label)).toEqual([
-      'Agenda',
-      'Autorizações pendentes',
-      'Clientes',
-      'Serviços',
-      'Profissionais',
-      'Campanhas',
-    ]);
+    expect(
+      buildNavigation({ permissions: ['agenda.appointments.read'], modules: ['agenda'] }).modules[0]?.entries.map((entry) => entry.label),
+    ).toEqual(['Agenda', 'Autorizações pendentes', 'Clientes', 'Serviços', 'Profissionais', 'Campanhas']);
   });
 
   it('gives no sidebar label that contains another, so each link is found by its name', () => {

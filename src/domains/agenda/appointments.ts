@@ -34,7 +34,8 @@ export interface ConflictRules {
   holdsBlock?: boolean;
 }
 
-const overlaps = (a: { startsAt: Date; endsAt: Date }, b: { startsAt: Date; endsAt: Date }) => a.startsAt < b.endsAt && b.startsAt < a.endsAt;
+const overlaps = (a: { startsAt: Date; endsAt: Date }, b: { startsAt: Date; endsAt: Date }) =>
+  a.startsAt < b.endsAt && b.startsAt < a.endsAt;
 
 /**
  * Checks a booking against the catalogue and the professional's calendar: 400 when it cannot
@@ -68,7 +69,13 @@ export async function checkBooking(trx: TenantTransaction, request: BookingReque
   return { ...request, service, endsAt, occupied };
 }
 
-async function refuseWithAlternatives(trx: TenantTransaction, service: AgendaService, request: BookingRequest, ignoreAppointmentId: string | undefined, problem: { reason: string; message: string }): Promise<never> {
+async function refuseWithAlternatives(
+  trx: TenantTransaction,
+  service: AgendaService,
+  request: BookingRequest,
+  ignoreAppointmentId: string | undefined,
+  problem: { reason: string; message: string },
+): Promise<never> {
   const alternatives = await alternativesNear(trx, service, request.professionalId, request.startsAt, ignoreAppointmentId);
   throw new DomainError('CONFLICT', problem.reason, problem.message, { requested: request.startsAt.toISOString(), alternatives });
 }
@@ -106,7 +113,10 @@ export async function insertAppointment(
   );
   if (!attempt.ok) {
     if (sqlStateOf(attempt.error) === EXCLUSION_VIOLATION) {
-      await refuseWithAlternatives(trx, booking.service, booking, undefined, { reason: 'SLOT_TAKEN', message: 'Outro agendamento acabou de ocupar este horário' });
+      await refuseWithAlternatives(trx, booking.service, booking, undefined, {
+        reason: 'SLOT_TAKEN',
+        message: 'Outro agendamento acabou de ocupar este horário',
+      });
     }
     throw attempt.error;
   }
@@ -128,10 +138,23 @@ export function summaryOf(appointment: AgendaAppointment): AppointmentSummary {
   };
 }
 
-export async function bookAppointment(trx: TenantTransaction, audit: AuditContext, request: BookingRequest & { notes?: string | undefined }): Promise<AgendaAppointment> {
+export async function bookAppointment(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  request: BookingRequest & { notes?: string | undefined },
+): Promise<AgendaAppointment> {
   const booking = await checkBooking(trx, request);
-  const appointment = await insertAppointment(trx, booking, { source: 'manual', createdBy: audit.actor.type === 'user' ? audit.actor.id : null, ...(request.notes ? { notes: request.notes } : {}) });
-  await recordAudit(trx, audit, { action: 'agenda.appointment.created', entity: 'agenda_appointment', entityId: appointment.id, after: { ...summaryOf(appointment) } });
+  const appointment = await insertAppointment(trx, booking, {
+    source: 'manual',
+    createdBy: audit.actor.type === 'user' ? audit.actor.id : null,
+    ...(request.notes ? { notes: request.notes } : {}),
+  });
+  await recordAudit(trx, audit, {
+    action: 'agenda.appointment.created',
+    entity: 'agenda_appointment',
+    entityId: appointment.id,
+    after: { ...summaryOf(appointment) },
+  });
   return appointment;
 }
 
@@ -145,7 +168,12 @@ const ACTIVE_STATUSES = new Set(['pending_approval', 'confirmed']);
 
 function assertActive(appointment: AgendaAppointment, action: string): void {
   if (!ACTIVE_STATUSES.has(appointment.status)) {
-    throw new DomainError('CONFLICT', 'INVALID_TRANSITION', `Não é possível ${action} um agendamento ${STATUS_LABELS[appointment.status]}`, { status: appointment.status });
+    throw new DomainError(
+      'CONFLICT',
+      'INVALID_TRANSITION',
+      `Não é possível ${action} um agendamento ${STATUS_LABELS[appointment.status]}`,
+      { status: appointment.status },
+    );
   }
 }
 
@@ -158,12 +186,21 @@ const STATUS_LABELS: Record<AgendaAppointment['status'], string> = {
 };
 
 /** Moves a booking (drag on the calendar): the same checks as a new one, ignoring its own old time. */
-export async function rescheduleAppointment(trx: TenantTransaction, audit: AuditContext, input: { id: string; startsAt: Date; professionalId?: string | undefined }): Promise<AgendaAppointment> {
+export async function rescheduleAppointment(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: { id: string; startsAt: Date; professionalId?: string | undefined },
+): Promise<AgendaAppointment> {
   const before = await findAppointment(trx, input.id);
   assertActive(before, 'remarcar');
   const booking = await checkBooking(
     trx,
-    { clientId: before.client_id, serviceId: before.service_id, professionalId: input.professionalId ?? before.professional_id, startsAt: input.startsAt },
+    {
+      clientId: before.client_id,
+      serviceId: before.service_id,
+      professionalId: input.professionalId ?? before.professional_id,
+      startsAt: input.startsAt,
+    },
     { appointmentId: before.id },
   );
   const attempt = await inSavepoint(trx, () =>
@@ -183,17 +220,30 @@ export async function rescheduleAppointment(trx: TenantTransaction, audit: Audit
   );
   if (!attempt.ok) {
     if (sqlStateOf(attempt.error) === EXCLUSION_VIOLATION) {
-      await refuseWithAlternatives(trx, booking.service, booking, before.id, { reason: 'SLOT_TAKEN', message: 'Outro agendamento acabou de ocupar este horário' });
+      await refuseWithAlternatives(trx, booking.service, booking, before.id, {
+        reason: 'SLOT_TAKEN',
+        message: 'Outro agendamento acabou de ocupar este horário',
+      });
     }
     throw attempt.error;
   }
   const after = attempt.value;
-  await recordAudit(trx, audit, { action: 'agenda.appointment.rescheduled', entity: 'agenda_appointment', entityId: after.id, before: { ...summaryOf(before) }, after: { ...summaryOf(after) } });
+  await recordAudit(trx, audit, {
+    action: 'agenda.appointment.rescheduled',
+    entity: 'agenda_appointment',
+    entityId: after.id,
+    before: { ...summaryOf(before) },
+    after: { ...summaryOf(after) },
+  });
   await appendEvent(trx, 'appointment_updated', { ...summaryOf(after), change: 'rescheduled' });
   return after;
 }
 
-export async function cancelAppointment(trx: TenantTransaction, audit: AuditContext, input: z.output<typeof cancelAppointmentInput>): Promise<AgendaAppointment> {
+export async function cancelAppointment(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: z.output<typeof cancelAppointmentInput>,
+): Promise<AgendaAppointment> {
   const before = await findAppointment(trx, input.id);
   assertActive(before, 'cancelar');
   const after = await trx
@@ -202,16 +252,30 @@ export async function cancelAppointment(trx: TenantTransaction, audit: AuditCont
     .where('id', '=', before.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, audit, { action: 'agenda.appointment.cancelled', entity: 'agenda_appointment', entityId: after.id, details: { reason: input.reason ?? null } });
+  await recordAudit(trx, audit, {
+    action: 'agenda.appointment.cancelled',
+    entity: 'agenda_appointment',
+    entityId: after.id,
+    details: { reason: input.reason ?? null },
+  });
   await appendEvent(trx, 'appointment_updated', { ...summaryOf(after), change: 'cancelled' });
   return after;
 }
 
 /** After the time: it happened (completed, which feeds the return cycles of Prazo Certo) or the client did not come. */
-export async function setAppointmentOutcome(trx: TenantTransaction, audit: AuditContext, input: z.output<typeof setAppointmentOutcomeInput>): Promise<AgendaAppointment> {
+export async function setAppointmentOutcome(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: z.output<typeof setAppointmentOutcomeInput>,
+): Promise<AgendaAppointment> {
   const before = await findAppointment(trx, input.id);
   assertActive(before, input.outcome === 'completed' ? 'concluir' : 'marcar falta em');
-  const after = await trx.updateTable('agenda_appointments').set({ status: input.outcome, updated_at: new Date() }).where('id', '=', before.id).returningAll().executeTakeFirstOrThrow();
+  const after = await trx
+    .updateTable('agenda_appointments')
+    .set({ status: input.outcome, updated_at: new Date() })
+    .where('id', '=', before.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
   await recordAudit(trx, audit, { action: `agenda.appointment.${input.outcome}`, entity: 'agenda_appointment', entityId: after.id });
   await appendEvent(trx, 'appointment_updated', { ...summaryOf(after), change: input.outcome });
   return after;

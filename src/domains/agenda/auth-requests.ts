@@ -24,7 +24,8 @@ export interface Proposal extends BookingRequest {
 
 export const NO_OFFER: BookingOffer = { type: 'none', value: 0 };
 
-export const priceWithOffer = (priceCents: number, offer: BookingOffer) => (offer.type === 'discount_percent' ? Math.round((priceCents * (100 - offer.value)) / 100) : priceCents);
+export const priceWithOffer = (priceCents: number, offer: BookingOffer) =>
+  offer.type === 'discount_percent' ? Math.round((priceCents * (100 - offer.value)) / 100) : priceCents;
 
 export function summaryOfRequest(request: AgendaAuthRequest): AuthRequestSummary {
   return {
@@ -47,13 +48,24 @@ export function summaryOfRequest(request: AgendaAuthRequest): AuthRequestSummary
  * Proposals may compete for one time (one slot offered to a few clients): the first approved
  * gets it, and the others' approval answers 409 with alternatives.
  */
-export async function proposeBooking(trx: TenantTransaction, proposal: Proposal): Promise<{ request: AgendaAuthRequest; created: boolean }> {
+export async function proposeBooking(
+  trx: TenantTransaction,
+  proposal: Proposal,
+): Promise<{ request: AgendaAuthRequest; created: boolean }> {
   if (proposal.dedupeKey) {
-    const existing = await trx.selectFrom('agenda_auth_requests').selectAll().where('dedupe_key', '=', proposal.dedupeKey).executeTakeFirst();
+    const existing = await trx
+      .selectFrom('agenda_auth_requests')
+      .selectAll()
+      .where('dedupe_key', '=', proposal.dedupeKey)
+      .executeTakeFirst();
     if (existing) return { request: existing, created: false };
   }
   const booking = await checkBooking(trx, proposal, { holdsBlock: false });
-  const settings = await trx.selectFrom('agenda_settings').select('auth_request_ttl_hours').where('tenant_id', '=', tenantOf(trx)).executeTakeFirst();
+  const settings = await trx
+    .selectFrom('agenda_settings')
+    .select('auth_request_ttl_hours')
+    .where('tenant_id', '=', tenantOf(trx))
+    .executeTakeFirst();
   const ttlEnd = Date.now() + (settings?.auth_request_ttl_hours ?? 24) * 3_600_000;
   const inserted = await trx
     .insertInto('agenda_auth_requests')
@@ -79,7 +91,14 @@ export async function proposeBooking(trx: TenantTransaction, proposal: Proposal)
     .executeTakeFirst();
   if (!inserted) {
     // Another run proposed it under the same key meanwhile.
-    return { request: await trx.selectFrom('agenda_auth_requests').selectAll().where('dedupe_key', '=', proposal.dedupeKey!).executeTakeFirstOrThrow(), created: false };
+    return {
+      request: await trx
+        .selectFrom('agenda_auth_requests')
+        .selectAll()
+        .where('dedupe_key', '=', proposal.dedupeKey!)
+        .executeTakeFirstOrThrow(),
+      created: false,
+    };
   }
   await appendEvent(trx, 'auth_request_created', { auth_request: summaryOfRequest(inserted) });
   return { request: inserted, created: true };
@@ -100,19 +119,33 @@ export interface AuthRequestView extends AuthRequestSummary {
 }
 
 /** "Autorizações pendentes" and their history, newest first; a pending one past its expiry reads as expired. */
-export async function listAuthRequests(trx: TenantTransaction, input: { status?: AgendaAuthRequest['status'] | undefined; limit?: number | undefined }): Promise<AuthRequestView[]> {
+export async function listAuthRequests(
+  trx: TenantTransaction,
+  input: { status?: AgendaAuthRequest['status'] | undefined; limit?: number | undefined },
+): Promise<AuthRequestView[]> {
   let query = trx
     .selectFrom('agenda_auth_requests as request')
     .innerJoin('agenda_clients as client', 'client.id', 'request.client_id')
     .innerJoin('agenda_services as service', 'service.id', 'request.service_id')
     .innerJoin('agenda_professionals as professional', 'professional.id', 'request.professional_id')
     .selectAll('request')
-    .select(['client.name as client_name', 'client.phone as client_phone', 'service.name as service_name', 'professional.name as professional_name'])
+    .select([
+      'client.name as client_name',
+      'client.phone as client_phone',
+      'service.name as service_name',
+      'professional.name as professional_name',
+    ])
     .orderBy('request.created_at', 'desc')
     .orderBy('request.id', 'desc')
     .limit(input.limit ?? 100);
   if (input.status === 'pending') query = query.where('request.status', '=', 'pending').where('request.expires_at', '>', sql<Date>`now()`);
-  else if (input.status === 'expired') query = query.where((eb) => eb.or([eb('request.status', '=', 'expired'), eb.and([eb('request.status', '=', 'pending'), eb('request.expires_at', '<=', sql<Date>`now()`)])]));
+  else if (input.status === 'expired')
+    query = query.where((eb) =>
+      eb.or([
+        eb('request.status', '=', 'expired'),
+        eb.and([eb('request.status', '=', 'pending'), eb('request.expires_at', '<=', sql<Date>`now()`)]),
+      ]),
+    );
   else if (input.status) query = query.where('request.status', '=', input.status);
   const rows = await query.execute();
   return rows.map((row) => ({
@@ -131,7 +164,12 @@ export async function listAuthRequests(trx: TenantTransaction, input: { status?:
   }));
 }
 
-const SOURCE_OF_AGENT: Record<AuthRequestAgent, AppointmentSource> = { prazo_certo: 'prazo_certo', encher_agenda: 'encher_agenda', chat: 'chat', manual: 'manual' };
+const SOURCE_OF_AGENT: Record<AuthRequestAgent, AppointmentSource> = {
+  prazo_certo: 'prazo_certo',
+  encher_agenda: 'encher_agenda',
+  chat: 'chat',
+  manual: 'manual',
+};
 
 /**
  * The owner's decision, atomic: the request is locked, so two owners deciding it at once yield one
@@ -147,14 +185,27 @@ export async function decideAuthRequest(
 ): Promise<{ status: 'approved' | 'rejected'; appointmentId: string | null; clientNotificationSent: boolean }> {
   const request = await trx.selectFrom('agenda_auth_requests').selectAll().where('id', '=', input.id).forUpdate().executeTakeFirst();
   if (!request) throw notFound('Autorização');
-  if (request.status !== 'pending') throw new DomainError('CONFLICT', 'ALREADY_DECIDED', `Esta autorização já está ${STATUS_LABELS[request.status]}`, { status: request.status });
+  if (request.status !== 'pending')
+    throw new DomainError('CONFLICT', 'ALREADY_DECIDED', `Esta autorização já está ${STATUS_LABELS[request.status]}`, {
+      status: request.status,
+    });
   // Past its expiry it holds nothing already; the expiry job records it (a refusal here rolls back).
-  if (request.expires_at.getTime() <= Date.now()) throw new DomainError('CONFLICT', 'EXPIRED', 'Esta autorização expirou; o horário foi liberado', { status: 'expired' });
+  if (request.expires_at.getTime() <= Date.now())
+    throw new DomainError('CONFLICT', 'EXPIRED', 'Esta autorização expirou; o horário foi liberado', { status: 'expired' });
   const decidedBy = audit.actor.type === 'user' ? audit.actor.id : null;
   let appointmentId: string | null = null;
   if (input.decision === 'approve') {
-    const booking = await checkBooking(trx, { clientId: request.client_id, serviceId: request.service_id, professionalId: request.professional_id, startsAt: request.starts_at }, { holdsBlock: false });
-    const appointment = await insertAppointment(trx, booking, { source: SOURCE_OF_AGENT[request.created_by_agent], createdBy: decidedBy, authRequestId: request.id, priceCents: request.price_cents });
+    const booking = await checkBooking(
+      trx,
+      { clientId: request.client_id, serviceId: request.service_id, professionalId: request.professional_id, startsAt: request.starts_at },
+      { holdsBlock: false },
+    );
+    const appointment = await insertAppointment(trx, booking, {
+      source: SOURCE_OF_AGENT[request.created_by_agent],
+      createdBy: decidedBy,
+      authRequestId: request.id,
+      priceCents: request.price_cents,
+    });
     appointmentId = appointment.id;
   }
   const status = input.decision === 'approve' ? 'approved' : 'rejected';
@@ -163,13 +214,23 @@ export async function decideAuthRequest(
     .set({ status, decided_by: decidedBy, decided_at: new Date(), decision_notes: input.notes ?? null, appointment_id: appointmentId })
     .where('id', '=', request.id)
     .execute();
-  await recordAudit(trx, audit, { action: `agenda.auth_request.${status}`, entity: 'agenda_auth_request', entityId: request.id, details: { appointmentId, notes: input.notes ?? null } });
+  await recordAudit(trx, audit, {
+    action: `agenda.auth_request.${status}`,
+    entity: 'agenda_auth_request',
+    entityId: request.id,
+    details: { appointmentId, notes: input.notes ?? null },
+  });
   await appendEvent(trx, 'auth_request_resolved', { auth_request_id: request.id, status, appointment_id: appointmentId });
   const clientNotificationSent = await notifyDecision(trx, request, status);
   return { status, appointmentId, clientNotificationSent };
 }
 
-const STATUS_LABELS: Record<AgendaAuthRequest['status'], string> = { pending: 'pendente', approved: 'aprovada', rejected: 'rejeitada', expired: 'expirada' };
+const STATUS_LABELS: Record<AgendaAuthRequest['status'], string> = {
+  pending: 'pendente',
+  approved: 'aprovada',
+  rejected: 'rejeitada',
+  expired: 'expirada',
+};
 
 async function notifyDecision(trx: TenantTransaction, request: AgendaAuthRequest, status: 'approved' | 'rejected'): Promise<boolean> {
   const [client, service, professional, timeZone] = [
@@ -178,7 +239,13 @@ async function notifyDecision(trx: TenantTransaction, request: AgendaAuthRequest
     await findProfessional(trx, request.professional_id),
     await tenantTimeZone(trx),
   ];
-  const booking = { clientName: client.name, serviceName: service.name, professionalName: professional.name, start: request.starts_at, timeZone };
+  const booking = {
+    clientName: client.name,
+    serviceName: service.name,
+    professionalName: professional.name,
+    start: request.starts_at,
+    timeZone,
+  };
   return notifyClient(trx, {
     client,
     kind: status === 'approved' ? 'auth_request_approved' : 'auth_request_rejected',
@@ -190,15 +257,27 @@ async function notifyDecision(trx: TenantTransaction, request: AgendaAuthRequest
 
 /** The expiry job's work in one tenant: pending requests past their time release their slots. */
 export async function expireAuthRequests(trx: TenantTransaction): Promise<number> {
-  const due = await trx.selectFrom('agenda_auth_requests').select('id').where('status', '=', 'pending').where('expires_at', '<=', sql<Date>`now()`).forUpdate().skipLocked().limit(1000).execute();
+  const due = await trx
+    .selectFrom('agenda_auth_requests')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where('expires_at', '<=', sql<Date>`now()`)
+    .forUpdate()
+    .skipLocked()
+    .limit(1000)
+    .execute();
   if (due.length === 0) return 0;
   const expired = await trx
     .updateTable('agenda_auth_requests')
     .set({ status: 'expired', decided_at: new Date() })
-    .where('id', 'in', due.map((request) => request.id))
+    .where(
+      'id',
+      'in',
+      due.map((request) => request.id),
+    )
     .returning('id')
     .execute();
-  for (const { id } of expired) await appendEvent(trx, 'auth_request_resolved', { auth_request_id: id, status: 'expired', appointment_id: null });
+  for (const { id } of expired)
+    await appendEvent(trx, 'auth_request_resolved', { auth_request_id: id, status: 'expired', appointment_id: null });
   return expired.length;
 }
-

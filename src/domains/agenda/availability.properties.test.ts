@@ -23,7 +23,15 @@ function wallMinuteAt(timeZone: string, minute: number): number {
   if (known !== undefined) return known;
   let formatter = wallFormatters.get(timeZone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', hourCycle: 'h23' });
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      hourCycle: 'h23',
+    });
     wallFormatters.set(timeZone, formatter);
   }
   const parts = Object.fromEntries(formatter.formatToParts(new Date(minute * MINUTE_MS)).map((part) => [part.type, Number(part.value)]));
@@ -77,9 +85,13 @@ class Oracle {
     const weekday = new Date(day * DAY_MS).getUTCDay();
     const marked = new Array<boolean>(1440).fill(false);
     const overrides = (this.input.overrides ?? []).filter((override) => dayOfDate(override.date) === day);
-    const hours = overrides.length > 0 ? overrides.flatMap((override) => override.intervals) : this.input.weeklyHours.filter((interval) => interval.weekday === weekday);
+    const hours =
+      overrides.length > 0
+        ? overrides.flatMap((override) => override.intervals)
+        : this.input.weeklyHours.filter((interval) => interval.weekday === weekday);
     for (const interval of hours) marked.fill(true, minutesOf(interval.start), minutesOf(interval.end));
-    for (const pause of this.input.breaks ?? []) if (pause.weekday === weekday) marked.fill(false, minutesOf(pause.start), minutesOf(pause.end));
+    for (const pause of this.input.breaks ?? [])
+      if (pause.weekday === weekday) marked.fill(false, minutesOf(pause.start), minutesOf(pause.end));
     const ranges: [number, number][] = [];
     for (let minute = 0; minute < 1440; minute++) {
       if (!marked[minute]) continue;
@@ -110,7 +122,9 @@ class Oracle {
     const wall = this.wallAt(instant);
     const minuteOfDay = wall - Math.floor(wall / 1440) * 1440;
     const step = this.input.stepMin ?? 15;
-    return (this.rangesByDay.get(Math.floor(wall / 1440)) ?? []).some(([start, end]) => start <= minuteOfDay && minuteOfDay < end && (minuteOfDay - start) % step === 0);
+    return (this.rangesByDay.get(Math.floor(wall / 1440)) ?? []).some(
+      ([start, end]) => start <= minuteOfDay && minuteOfDay < end && (minuteOfDay - start) % step === 0,
+    );
   }
 
   serviceInWorkingTime(instant: number, durationMin: number): boolean {
@@ -131,7 +145,8 @@ class Oracle {
     const earliest = Math.max(from.getTime(), notBefore?.getTime() ?? -Infinity);
     const result: number[] = [];
     for (let instant = Math.ceil(earliest / MINUTE_MS) * MINUTE_MS; instant < to.getTime(); instant += MINUTE_MS) {
-      if (this.isOnGrid(instant) && this.serviceInWorkingTime(instant, durationMin) && this.occupiedRangeIsClear(instant)) result.push(instant);
+      if (this.isOnGrid(instant) && this.serviceInWorkingTime(instant, durationMin) && this.occupiedRangeIsClear(instant))
+        result.push(instant);
     }
     return result;
   }
@@ -155,23 +170,36 @@ const clockOf = (minute: number) => `${String(Math.floor(minute / 60)).padStart(
 // Times around midnight and the usual transition hours come up often, to hit the DST edges.
 const wallMinute = fc.oneof(fc.integer({ min: 0, max: 1439 }), fc.constantFrom(0, 30, 60, 90, 120, 150, 180, 1380, 1410));
 const localInterval = (maxLength: number) =>
-  fc.tuple(wallMinute, fc.integer({ min: 1, max: maxLength })).map(([start, length]): LocalInterval => ({ start: clockOf(start), end: clockOf(Math.min(1440, start + length)) }));
+  fc
+    .tuple(wallMinute, fc.integer({ min: 1, max: maxLength }))
+    .map(([start, length]): LocalInterval => ({ start: clockOf(start), end: clockOf(Math.min(1440, start + length)) }));
 const weeklyIntervals = (maxLength: number, maxCount: number) =>
-  fc.array(fc.tuple(fc.integer({ min: 0, max: 6 }), localInterval(maxLength)), { maxLength: maxCount }).map((items) => items.map(([weekday, interval]): WeeklyInterval => ({ weekday, ...interval })));
+  fc
+    .array(fc.tuple(fc.integer({ min: 0, max: 6 }), localInterval(maxLength)), { maxLength: maxCount })
+    .map((items) => items.map(([weekday, interval]): WeeklyInterval => ({ weekday, ...interval })));
 const weeklyHours = fc.oneof(
   { weight: 2, arbitrary: weeklyIntervals(1440, 10) },
-  { weight: 2, arbitrary: fc.array(localInterval(1440), { minLength: 1, maxLength: 3 }).map((intervals) => WEEKDAYS.flatMap((weekday) => intervals.map((interval) => ({ weekday, ...interval })))) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .array(localInterval(1440), { minLength: 1, maxLength: 3 })
+      .map((intervals) => WEEKDAYS.flatMap((weekday) => intervals.map((interval) => ({ weekday, ...interval })))),
+  },
   // Round-the-clock hours put plenty of candidates inside the DST gaps and overlaps themselves.
   { weight: 1, arbitrary: fc.constant(everyDay(WEEKDAYS, '00:00', '24:00')) },
 );
-const relativeRange = (maxLengthMin: number) => fc.record({ offsetMin: fc.integer({ min: -900, max: 4 * 1440 + 600 }), lengthMin: fc.integer({ min: 1, max: maxLengthMin }) });
+const relativeRange = (maxLengthMin: number) =>
+  fc.record({ offsetMin: fc.integer({ min: -900, max: 4 * 1440 + 600 }), lengthMin: fc.integer({ min: 1, max: maxLengthMin }) });
 
 const scenario: fc.Arbitrary<AvailabilityInput> = fc
   .record({
     place: fc.constantFrom(...ANCHORS),
     startOffsetMin: fc.integer({ min: -2 * 1440, max: 1440 }),
     windowMin: fc.integer({ min: 1, max: 4 * 1440 }),
-    durationMin: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 90 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 300 }) }),
+    durationMin: fc.oneof(
+      { weight: 3, arbitrary: fc.integer({ min: 1, max: 90 }) },
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 300 }) },
+    ),
     bufferBeforeMin: fc.integer({ min: 0, max: 45 }),
     bufferAfterMin: fc.integer({ min: 0, max: 45 }),
     stepMin: fc.option(fc.oneof(fc.constantFrom(5, 10, 15, 20, 30, 45, 60), fc.integer({ min: 1, max: 120 })), { nil: undefined }),
@@ -197,10 +225,15 @@ const scenario: fc.Arbitrary<AvailabilityInput> = fc
       stepMin: drawn.stepMin,
       weeklyHours: drawn.weeklyHours,
       breaks: drawn.breaks,
-      overrides: drawn.overrides.map(([days, intervals]) => ({ date: new Date((fromDay + days) * DAY_MS).toISOString().slice(0, 10), intervals })),
+      overrides: drawn.overrides.map(([days, intervals]) => ({
+        date: new Date((fromDay + days) * DAY_MS).toISOString().slice(0, 10),
+        intervals,
+      })),
       busy: drawn.busy.map(({ offsetMin, lengthMin }) => ({ startsAt: instant(offsetMin), endsAt: instant(offsetMin + lengthMin) })),
       timeOff: drawn.timeOff.map(({ offsetMin, lengthMin }) => ({ startsAt: instant(offsetMin), endsAt: instant(offsetMin + lengthMin) })),
-      notBefore: drawn.notBefore && new Date(from + Math.round((drawn.notBefore[0] / 1000) * drawn.windowMin) * MINUTE_MS + drawn.notBefore[1] * 1000),
+      notBefore:
+        drawn.notBefore &&
+        new Date(from + Math.round((drawn.notBefore[0] / 1000) * drawn.windowMin) * MINUTE_MS + drawn.notBefore[1] * 1000),
     };
   });
 
@@ -278,27 +311,37 @@ describe('agenda availability — properties', () => {
 
   it('(7) agrees with the oracle on whether an arbitrary range is within working hours', () => {
     fc.assert(
-      fc.property(scenario, fc.integer({ min: 0, max: 4 * 1440 - 1 }), fc.integer({ min: 1, max: 600 }), (input, offsetMin, durationMin) => {
-        const startsAt = new Date(Math.floor(input.from.getTime() / MINUTE_MS + offsetMin) * MINUTE_MS);
-        const oracle = new Oracle({ ...input, to: new Date(input.from.getTime() + 4 * DAY_MS), durationMin });
-        expect(isWithinWorkingHours(input, startsAt, durationMin)).toBe(oracle.serviceInWorkingTime(startsAt.getTime(), durationMin));
-      }),
+      fc.property(
+        scenario,
+        fc.integer({ min: 0, max: 4 * 1440 - 1 }),
+        fc.integer({ min: 1, max: 600 }),
+        (input, offsetMin, durationMin) => {
+          const startsAt = new Date(Math.floor(input.from.getTime() / MINUTE_MS + offsetMin) * MINUTE_MS);
+          const oracle = new Oracle({ ...input, to: new Date(input.from.getTime() + 4 * DAY_MS), durationMin });
+          expect(isWithinWorkingHours(input, startsAt, durationMin)).toBe(oracle.serviceInWorkingTime(startsAt.getTime(), durationMin));
+        },
+      ),
       { numRuns: 60 },
     );
   });
 
   it('(8) nearestFreeSlots equals sorting all free slots by distance (ties earlier) and taking count', () => {
     fc.assert(
-      fc.property(scenario, fc.integer({ min: -1440, max: 6 * 1440 }), fc.integer({ min: 0, max: 12 }), (input, aroundHalfMinutes, count) => {
-        // Half minutes, so that `around` sometimes sits exactly between two slots.
-        const around = input.from.getTime() + aroundHalfMinutes * 30_000;
-        const expected = freeSlots(input)
-          .map((slot) => slot.startsAt.getTime())
-          .sort((a, b) => Math.abs(a - around) - Math.abs(b - around) || a - b)
-          .slice(0, count)
-          .sort((a, b) => a - b);
-        expect(nearestFreeSlots(input, new Date(around), count).map((slot) => slot.startsAt.getTime())).toEqual(expected);
-      }),
+      fc.property(
+        scenario,
+        fc.integer({ min: -1440, max: 6 * 1440 }),
+        fc.integer({ min: 0, max: 12 }),
+        (input, aroundHalfMinutes, count) => {
+          // Half minutes, so that `around` sometimes sits exactly between two slots.
+          const around = input.from.getTime() + aroundHalfMinutes * 30_000;
+          const expected = freeSlots(input)
+            .map((slot) => slot.startsAt.getTime())
+            .sort((a, b) => Math.abs(a - around) - Math.abs(b - around) || a - b)
+            .slice(0, count)
+            .sort((a, b) => a - b);
+          expect(nearestFreeSlots(input, new Date(around), count).map((slot) => slot.startsAt.getTime())).toEqual(expected);
+        },
+      ),
       RUNS,
     );
   });

@@ -99,7 +99,10 @@ describe('agenda availability — examples', () => {
   });
 
   it('computes the occupied range of a booking', () => {
-    expect(occupiedRange(at('2026-03-02T12:00:00Z'), 30, 5, 10)).toEqual({ startsAt: at('2026-03-02T11:55:00Z'), endsAt: at('2026-03-02T12:40:00Z') });
+    expect(occupiedRange(at('2026-03-02T12:00:00Z'), 30, 5, 10)).toEqual({
+      startsAt: at('2026-03-02T11:55:00Z'),
+      endsAt: at('2026-03-02T12:40:00Z'),
+    });
   });
 });
 
@@ -131,7 +134,12 @@ describe('agenda availability — DST', () => {
 
   it('skips grid times that fall in a spring-forward gap instead of shifting them', () => {
     // The interval really runs 01:00–03:00 (-02), two hours.
-    expect(starts(freeSlots(springForward))).toEqual(['2018-11-04T03:00:00.000Z', '2018-11-04T03:30:00.000Z', '2018-11-04T04:00:00.000Z', '2018-11-04T04:30:00.000Z']);
+    expect(starts(freeSlots(springForward))).toEqual([
+      '2018-11-04T03:00:00.000Z',
+      '2018-11-04T03:30:00.000Z',
+      '2018-11-04T04:00:00.000Z',
+      '2018-11-04T04:30:00.000Z',
+    ]);
     // Counted from 00:00 every 45 min: 00:00 and 00:45 don't exist, so the first start is 01:30, not 01:00.
     expect(starts(freeSlots({ ...springForward, stepMin: 45 }))).toEqual(['2018-11-04T03:30:00.000Z', '2018-11-04T04:15:00.000Z']);
   });
@@ -170,14 +178,24 @@ describe('agenda availability — DST', () => {
     const hours = { timeZone: 'America/New_York', weeklyHours: [{ weekday: 0, start: '01:00', end: '04:00' }] };
     expect(isWithinWorkingHours(hours, at('2026-03-08T06:00:00Z'), 120)).toBe(true);
     expect(isWithinWorkingHours(hours, at('2026-03-08T06:00:00Z'), 121)).toBe(false);
-    const slots = freeSlots({ ...springForward, ...hours, from: at('2026-03-08T00:00:00Z'), to: at('2026-03-09T00:00:00Z'), durationMin: 90 });
+    const slots = freeSlots({
+      ...springForward,
+      ...hours,
+      from: at('2026-03-08T00:00:00Z'),
+      to: at('2026-03-09T00:00:00Z'),
+      durationMin: 90,
+    });
     expect(starts(slots)).toEqual(['2026-03-08T06:00:00.000Z', '2026-03-08T06:30:00.000Z']); // 01:00 and 01:30 EST; 02:00, 02:30 don't exist
     expect(slots.map((slot) => slot.endsAt.getTime() - slot.startsAt.getTime())).toEqual([90 * MINUTE_MS, 90 * MINUTE_MS]);
   });
 });
 
 describe('agenda availability — working hours', () => {
-  const hours = { timeZone: 'America/Sao_Paulo', weeklyHours: everyDay(MONDAY_TO_FRIDAY, '09:00', '18:00'), breaks: everyDay(MONDAY_TO_FRIDAY, '12:00', '13:00') };
+  const hours = {
+    timeZone: 'America/Sao_Paulo',
+    weeklyHours: everyDay(MONDAY_TO_FRIDAY, '09:00', '18:00'),
+    breaks: everyDay(MONDAY_TO_FRIDAY, '12:00', '13:00'),
+  };
 
   it('requires the whole service inside one stretch of working time', () => {
     expect(isWithinWorkingHours(hours, at('2026-03-02T11:30:00-03:00'), 30)).toBe(true);
@@ -187,15 +205,36 @@ describe('agenda availability — working hours', () => {
   });
 
   it('treats touching weekly intervals as one stretch of work', () => {
-    const split = { timeZone: 'America/Sao_Paulo', weeklyHours: [{ weekday: 1, start: '09:00', end: '12:00' }, { weekday: 1, start: '12:00', end: '18:00' }] };
+    const split = {
+      timeZone: 'America/Sao_Paulo',
+      weeklyHours: [
+        { weekday: 1, start: '09:00', end: '12:00' },
+        { weekday: 1, start: '12:00', end: '18:00' },
+      ],
+    };
     expect(isWithinWorkingHours(split, at('2026-03-02T11:45:00-03:00'), 30)).toBe(true);
   });
 
   it('lets a service run across midnight when 24:00 meets the next day’s 00:00', () => {
-    const nightShift = { timeZone: 'Asia/Tokyo', weeklyHours: [{ weekday: 5, start: '20:00', end: '24:00' }, { weekday: 6, start: '00:00', end: '02:00' }] };
+    const nightShift = {
+      timeZone: 'Asia/Tokyo',
+      weeklyHours: [
+        { weekday: 5, start: '20:00', end: '24:00' },
+        { weekday: 6, start: '00:00', end: '02:00' },
+      ],
+    };
     expect(isWithinWorkingHours(nightShift, at('2026-03-06T23:30:00+09:00'), 60)).toBe(true);
     expect(isWithinWorkingHours(nightShift, at('2026-03-06T23:30:00+09:00'), 151)).toBe(false);
-    const slots = freeSlots({ ...nightShift, from: at('2026-03-06T23:00:00+09:00'), to: at('2026-03-07T00:01:00+09:00'), durationMin: 60, bufferBeforeMin: 0, bufferAfterMin: 0, stepMin: 30, busy: [] });
+    const slots = freeSlots({
+      ...nightShift,
+      from: at('2026-03-06T23:00:00+09:00'),
+      to: at('2026-03-07T00:01:00+09:00'),
+      durationMin: 60,
+      bufferBeforeMin: 0,
+      bufferAfterMin: 0,
+      stepMin: 30,
+      busy: [],
+    });
     expect(starts(slots)).toEqual(['2026-03-06T14:00:00.000Z', '2026-03-06T14:30:00.000Z', '2026-03-06T15:00:00.000Z']);
   });
 });

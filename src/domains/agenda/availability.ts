@@ -254,7 +254,7 @@ function blockedSpans(busy: readonly Interval[], timeOff: readonly Interval[]): 
   const merged: Span[] = [];
   let open = 0;
   let spanStart = 0;
-  for (let startIndex = 0, endIndex = 0; endIndex < count; ) {
+  for (let startIndex = 0, endIndex = 0; endIndex < count;) {
     // On a tie the start goes first, so touching intervals merge (half-open: same occupied time).
     if (startIndex < count && sortedStarts[startIndex]! <= sortedEnds[endIndex]!) {
       if (open++ === 0) spanStart = sortedStarts[startIndex]!;
@@ -379,7 +379,8 @@ export function nearestFreeSlots(input: AvailabilityInput, around: Date, count: 
   while (right - left - 1 < count && (left >= 0 || right < starts.length)) {
     const leftDistance = left >= 0 ? target - starts[left]! : Infinity;
     const rightDistance = right < starts.length ? starts[right]! - target : Infinity;
-    if (leftDistance <= rightDistance) left--; // a tie goes to the earlier slot
+    if (leftDistance <= rightDistance)
+      left--; // a tie goes to the earlier slot
     else right++;
   }
   return slotsOf(starts.slice(left + 1, right), input.durationMin);

@@ -12,7 +12,12 @@ import type { AgendaNotificationPayload } from './notifications';
 type RunningTestApp = Awaited<ReturnType<typeof startTestApp>>;
 type Salon = Awaited<ReturnType<typeof seedSalon>>;
 
-const FAST_RETRIES = { DELIVERIES_RETRY_BASE_MS: '1', DELIVERIES_RETRY_CAP_MS: '2', DELIVERIES_MAX_ATTEMPTS: '8', DELIVERIES_POLL_INTERVAL_MS: '50' };
+const FAST_RETRIES = {
+  DELIVERIES_RETRY_BASE_MS: '1',
+  DELIVERIES_RETRY_CAP_MS: '2',
+  DELIVERIES_MAX_ATTEMPTS: '8',
+  DELIVERIES_POLL_INTERVAL_MS: '50',
+};
 const DAY_MS = 86_400_000;
 const EVERY_DAY = [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, start: '08:00', end: '20:00' }));
 
@@ -33,12 +38,26 @@ describe('agenda campaigns: Prazo Certo and Encher Agenda', () => {
       const endsAt = new Date(startsAt.getTime() + 30 * 60_000);
       await trx
         .insertInto('agenda_appointments')
-        .values({ tenant_id: tenantOf(trx), client_id: clientId, service_id: serviceId, professional_id: professionalId, starts_at: startsAt, ends_at: endsAt, occupied_starts_at: startsAt, occupied_ends_at: endsAt, status: 'completed', source: 'manual', price_cents: 6000 })
+        .values({
+          tenant_id: tenantOf(trx),
+          client_id: clientId,
+          service_id: serviceId,
+          professional_id: professionalId,
+          starts_at: startsAt,
+          ends_at: endsAt,
+          occupied_starts_at: startsAt,
+          occupied_ends_at: endsAt,
+          status: 'completed',
+          source: 'manual',
+          price_cents: 6000,
+        })
         .execute();
     });
   const newClient = async (name: string) => (await owner.agenda.clients.create({ name, phone: nextClientPhone() })).id;
-  const pendingOf = async (agent: string) => (await owner.agenda.authRequests.list({ status: 'pending' })).filter((request) => request.createdByAgent === agent);
-  const noQuietHours = (type: 'prazo_certo' | 'encher_agenda') => owner.agenda.campaigns.update({ type, quietHoursStart: '00:00', quietHoursEnd: '00:00' });
+  const pendingOf = async (agent: string) =>
+    (await owner.agenda.authRequests.list({ status: 'pending' })).filter((request) => request.createdByAgent === agent);
+  const noQuietHours = (type: 'prazo_certo' | 'encher_agenda') =>
+    owner.agenda.campaigns.update({ type, quietHoursStart: '00:00', quietHoursEnd: '00:00' });
 
   beforeAll(async () => {
     const n8nUrl = await n8n.start();
@@ -75,21 +94,41 @@ describe('agenda campaigns: Prazo Certo and Encher Agenda', () => {
     await owner.agenda.clients.update({ id: optedOut, optedOut: true });
     const booked = await newClient('Beto Marcado');
     await pastVisit(booked, 40);
-    await owner.agenda.appointments.create({ clientId: booked, serviceId: salon.corte.id, professionalId: salon.carol.id, startsAt: DateTime.now().setZone(SAO_PAULO).plus({ days: 3 }).set({ hour: 10, minute: 0 }).toISO({ includeOffset: true })! });
+    await owner.agenda.appointments.create({
+      clientId: booked,
+      serviceId: salon.corte.id,
+      professionalId: salon.carol.id,
+      startsAt: DateTime.now().setZone(SAO_PAULO).plus({ days: 3 }).set({ hour: 10, minute: 0 }).toISO({ includeOffset: true })!,
+    });
     const noCycle = await newClient('Mara Manicure');
     await pastVisit(noCycle, 90, salon.manicure.id);
 
     const run = await owner.agenda.campaigns.run({ type: 'prazo_certo' });
-    expect(run).toMatchObject({ status: 'completed', trigger: 'manual', stats: { total_clients_found: 2, suggestions_created: 2, notifications_sent: 2 } });
+    expect(run).toMatchObject({
+      status: 'completed',
+      trigger: 'manual',
+      stats: { total_clients_found: 2, suggestions_created: 2, notifications_sent: 2 },
+    });
     const proposals = await pendingOf('prazo_certo');
     expect(proposals.map((request) => request.clientId).sort()).toEqual([due, overdue].sort());
-    expect(proposals.find((request) => request.clientId === overdue)).toMatchObject({ professionalId: salon.bruno.id, offer: { type: 'discount_percent', value: 10 }, priceCents: 5400 });
+    expect(proposals.find((request) => request.clientId === overdue)).toMatchObject({
+      professionalId: salon.bruno.id,
+      offer: { type: 'discount_percent', value: 10 },
+      priceCents: 5400,
+    });
     expect(proposals.find((request) => request.clientId === due)).toMatchObject({ professionalId: salon.carol.id });
     // Due tomorrow: not proposed before its due time (the last visit plus the 30-day cycle).
     const lastVisit = await withTenant(app.services.db, tenant.tenantId, (trx) =>
-      trx.selectFrom('agenda_appointments').select((eb) => eb.fn.max('starts_at').as('at')).where('client_id', '=', due).where('status', '=', 'completed').executeTakeFirstOrThrow(),
+      trx
+        .selectFrom('agenda_appointments')
+        .select((eb) => eb.fn.max('starts_at').as('at'))
+        .where('client_id', '=', due)
+        .where('status', '=', 'completed')
+        .executeTakeFirstOrThrow(),
     );
-    expect(new Date(proposals.find((request) => request.clientId === due)!.startsAt).getTime()).toBeGreaterThanOrEqual(new Date(lastVisit.at as Date).getTime() + 30 * DAY_MS);
+    expect(new Date(proposals.find((request) => request.clientId === due)!.startsAt).getTime()).toBeGreaterThanOrEqual(
+      new Date(lastVisit.at as Date).getTime() + 30 * DAY_MS,
+    );
     await app.services.deliveries.flush();
     const offers = n8n.requests.map((sent) => sent.payload);
     expect(offers.map((offer) => offer.clientId).sort()).toEqual([due, overdue].sort());
@@ -98,7 +137,11 @@ describe('agenda campaigns: Prazo Certo and Encher Agenda', () => {
       expect(offer.message).toContain('10% de desconto');
       expect(offer.message).toMatch(/Responda PARAR para não receber mais mensagens\.$/);
     }
-    expect((await storedEvents(app.services, tenant.tenantId, 'campaign_completed')).at(-1)!.data).toMatchObject({ campaign_type: 'prazo_certo', run_id: run.id, stats: run.stats });
+    expect((await storedEvents(app.services, tenant.tenantId, 'campaign_completed')).at(-1)!.data).toMatchObject({
+      campaign_type: 'prazo_certo',
+      run_id: run.id,
+      stats: run.stats,
+    });
 
     // Run again: the same clients are not proposed or messaged twice.
     const again = await owner.agenda.campaigns.run({ type: 'prazo_certo' });
@@ -122,18 +165,30 @@ describe('agenda campaigns: Prazo Certo and Encher Agenda', () => {
         end if;
         return new;
       end $$`.execute(app.services.db);
-    await sql`create trigger test_fail_second_offer before insert on agenda_notifications for each row execute function test_fail_second_offer()`.execute(app.services.db);
+    await sql`create trigger test_fail_second_offer before insert on agenda_notifications for each row execute function test_fail_second_offer()`.execute(
+      app.services.db,
+    );
     const slotKey = 'schedule:crash-test';
-    await expect(runCampaign(app.services.db, tenant.tenantId, 'prazo_certo', { trigger: 'schedule', slotKey })).rejects.toThrow('simulated crash');
-    expect(await pendingOf('prazo_certo').then((requests) => requests.filter((request) => [first, second].includes(request.clientId)))).toEqual([]);
-    expect((await owner.agenda.campaigns.runs({ type: 'prazo_certo' }))[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('simulated crash') });
+    await expect(runCampaign(app.services.db, tenant.tenantId, 'prazo_certo', { trigger: 'schedule', slotKey })).rejects.toThrow(
+      'simulated crash',
+    );
+    expect(
+      await pendingOf('prazo_certo').then((requests) => requests.filter((request) => [first, second].includes(request.clientId))),
+    ).toEqual([]);
+    expect((await owner.agenda.campaigns.runs({ type: 'prazo_certo' }))[0]).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('simulated crash'),
+    });
     await sql`drop trigger test_fail_second_offer on agenda_notifications`.execute(app.services.db);
     await sql`drop function test_fail_second_offer()`.execute(app.services.db);
 
     const rerun = await runCampaign(app.services.db, tenant.tenantId, 'prazo_certo', { trigger: 'schedule', slotKey });
     expect(rerun).toMatchObject({ status: 'completed', stats: { suggestions_created: 2, notifications_sent: 2 } });
     // The same slot fired again (another instance, a late tick): nothing more.
-    expect(await runCampaign(app.services.db, tenant.tenantId, 'prazo_certo', { trigger: 'schedule', slotKey })).toMatchObject({ id: rerun.id, status: 'completed' });
+    expect(await runCampaign(app.services.db, tenant.tenantId, 'prazo_certo', { trigger: 'schedule', slotKey })).toMatchObject({
+      id: rerun.id,
+      status: 'completed',
+    });
     await app.services.deliveries.flush();
     expect(n8n.requests.map((sent) => sent.payload.clientId).sort()).toEqual([first, second].sort());
   });
@@ -152,14 +207,22 @@ describe('agenda campaigns: Prazo Certo and Encher Agenda', () => {
     const received = n8n.requests.filter((sent) => sent.payload.clientId === client);
     expect(received.length).toBe(4);
     expect(new Set(received.map((sent) => sent.payload.eventId)).size).toBe(1);
-    const deliveries = await withTenant(app.services.db, tenant.tenantId, (trx) => trx.selectFrom('deliveries').select(['status', 'attempts']).where('kind', '=', 'agenda.n8n_notification').where(sql<boolean>`payload->>'clientId' = ${client}`).execute());
+    const deliveries = await withTenant(app.services.db, tenant.tenantId, (trx) =>
+      trx
+        .selectFrom('deliveries')
+        .select(['status', 'attempts'])
+        .where('kind', '=', 'agenda.n8n_notification')
+        .where(sql<boolean>`payload->>'clientId' = ${client}`)
+        .execute(),
+    );
     expect(deliveries).toEqual([{ status: 'delivered', attempts: 4 }]);
   });
 
-  it('Encher Agenda offers a professional\'s free slots to the clients with most history with them, one client per slot, within the daily cap', async () => {
+  it("Encher Agenda offers a professional's free slots to the clients with most history with them, one client per slot, within the daily cap", async () => {
     await owner.agenda.campaigns.update({ type: 'encher_agenda', dailyCap: 2, offerValue: 20 });
     const regulars = [await newClient('Regular Um'), await newClient('Regular Dois'), await newClient('Regular Três')];
-    for (const [index, client] of regulars.entries()) for (let visit = 0; visit <= index; visit += 1) await pastVisit(client, 10 + visit, salon.corte.id, salon.bruno.id);
+    for (const [index, client] of regulars.entries())
+      for (let visit = 0; visit <= index; visit += 1) await pastVisit(client, 10 + visit, salon.corte.id, salon.bruno.id);
     const run = await owner.agenda.campaigns.run({ type: 'encher_agenda', context: { professionalId: salon.bruno.id, daysAhead: 2 } });
     expect(run.stats).toMatchObject({ suggestions_created: 2, notifications_sent: 2 });
     const proposals = await pendingOf('encher_agenda');
@@ -170,24 +233,40 @@ describe('agenda campaigns: Prazo Certo and Encher Agenda', () => {
     await app.services.deliveries.flush();
     expect(n8n.requests.map((sent) => sent.payload.kind)).toEqual(['encher_agenda_offer', 'encher_agenda_offer']);
     // The cap is per day: a second run today proposes nothing.
-    expect((await owner.agenda.campaigns.run({ type: 'encher_agenda', context: { professionalId: salon.bruno.id } })).stats.suggestions_created).toBe(0);
+    expect(
+      (await owner.agenda.campaigns.run({ type: 'encher_agenda', context: { professionalId: salon.bruno.id } })).stats.suggestions_created,
+    ).toBe(0);
   });
 
-  it('n8n runs a campaign through the seed\'s endpoint; a retried campaign_id is the same run', async () => {
+  it("n8n runs a campaign through the seed's endpoint; a retried campaign_id is the same run", async () => {
     const client = await newClient('Duda N8n');
     await pastVisit(client, 31);
     const execute = (body: unknown, headers: Record<string, string>) =>
-      rawRequest(`${app.url}/api/v1/automations/prazo-certo/execute`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      rawRequest(`${app.url}/api/v1/automations/prazo-certo/execute`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
     const body = { campaign_id: 'n8n-run-1', context: { service_id: salon.corte.id, offer_type: 'discount', offer_value: 15 } };
     const first = await execute(body, { 'x-webhook-secret': secret });
     expect(first.status).toBe(200);
-    expect(first.json).toMatchObject({ status: 'success', campaign_id: 'n8n-run-1', suggestions_created: 1, notifications_sent: 1, total_clients_found: 1 });
+    expect(first.json).toMatchObject({
+      status: 'success',
+      campaign_id: 'n8n-run-1',
+      suggestions_created: 1,
+      notifications_sent: 1,
+      total_clients_found: 1,
+    });
     const retried = await execute(body, { 'x-webhook-secret': secret, 'x-tenant-id': tenant.tenantId });
     expect(retried.json).toMatchObject({ run_id: (first.json as { run_id: string }).run_id, suggestions_created: 1 });
-    expect((await pendingOf('prazo_certo')).filter((request) => request.clientId === client)).toMatchObject([{ offer: { type: 'discount_percent', value: 15 } }]);
+    expect((await pendingOf('prazo_certo')).filter((request) => request.clientId === client)).toMatchObject([
+      { offer: { type: 'discount_percent', value: 15 } },
+    ]);
     expect((await execute(body, { 'x-webhook-secret': 'whsec_wrong' })).status).toBe(401);
     expect((await execute(body, {})).json).toMatchObject({ error: 'ERR_WEBHOOK_UNAUTHORIZED' });
-    expect((await execute({ context: { offer_value: 400 } }, { 'x-webhook-secret': secret })).json).toMatchObject({ error: 'ERR_VALIDATION' });
+    expect((await execute({ context: { offer_value: 400 } }, { 'x-webhook-secret': secret })).json).toMatchObject({
+      error: 'ERR_VALIDATION',
+    });
     const token = await owner.apiTokens.create({ name: 'n8n', scopes: ['agenda.campaigns.write'] });
     const encher = await rawRequest(`${app.url}/api/v1/automations/encher-agenda/execute`, {
       method: 'POST',
@@ -198,10 +277,19 @@ describe('agenda campaigns: Prazo Certo and Encher Agenda', () => {
     expect(encher.status).toBe(200);
     expect(encher.json).toMatchObject({ status: 'success' });
     const readOnly = await owner.apiTokens.create({ name: 'leitura', scopes: ['agenda.appointments.read'] });
-    expect((await rawRequest(`${app.url}/api/v1/automations/encher-agenda/execute`, { method: 'POST', token: readOnly.token, headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(403);
+    expect(
+      (
+        await rawRequest(`${app.url}/api/v1/automations/encher-agenda/execute`, {
+          method: 'POST',
+          token: readOnly.token,
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(403);
   });
 
-  it('the schedule fires each campaign once per slot in the tenant\'s zone, whichever instance ticks', async () => {
+  it("the schedule fires each campaign once per slot in the tenant's zone, whichever instance ticks", async () => {
     await owner.agenda.campaigns.update({ type: 'prazo_certo', schedule: '30 7 * * *' });
     const job = app.services.scheduler.jobs.find((definition) => definition.name === 'agenda.campaigns.dispatch')!;
     const fired = DateTime.now().setZone(SAO_PAULO).set({ hour: 7, minute: 30, second: 0, millisecond: 0 });
@@ -210,8 +298,20 @@ describe('agenda campaigns: Prazo Certo and Encher Agenda', () => {
     expect(first, JSON.stringify(first)).toMatchObject({ status: 'succeeded' });
     const second = await app.services.scheduler.runSlot(job, undefined, fired.plus({ minutes: 2 }).toJSDate(), 'manual');
     expect(second).toMatchObject({ status: 'succeeded' });
-    const scheduled = (await owner.agenda.campaigns.runs({ type: 'prazo_certo' })).filter((run) => run.trigger === 'schedule' && run.status === 'completed');
-    const slotKeys = await withTenant(app.services.db, tenant.tenantId, (trx) => trx.selectFrom('agenda_campaign_runs').select('slot_key').where('id', 'in', scheduled.map((run) => run.id)).execute());
+    const scheduled = (await owner.agenda.campaigns.runs({ type: 'prazo_certo' })).filter(
+      (run) => run.trigger === 'schedule' && run.status === 'completed',
+    );
+    const slotKeys = await withTenant(app.services.db, tenant.tenantId, (trx) =>
+      trx
+        .selectFrom('agenda_campaign_runs')
+        .select('slot_key')
+        .where(
+          'id',
+          'in',
+          scheduled.map((run) => run.id),
+        )
+        .execute(),
+    );
     expect(slotKeys.filter((row) => row.slot_key === `schedule:${fired.toJSDate().toISOString()}`)).toHaveLength(1);
   });
 
@@ -221,17 +321,35 @@ describe('agenda campaigns: Prazo Certo and Encher Agenda', () => {
     expect(quietHoursEnd(new Date('2026-12-10T15:00:00Z'), SAO_PAULO, '20:00', '08:00')).toBeUndefined();
     expect(quietHoursEnd(new Date('2026-12-10T10:00:00Z'), SAO_PAULO, '20:00', '08:00')).toEqual(new Date('2026-12-10T11:00:00Z'));
     const local = DateTime.now().setZone(SAO_PAULO);
-    await owner.agenda.campaigns.update({ type: 'prazo_certo', quietHoursStart: local.minus({ hours: 1 }).toFormat('HH:mm'), quietHoursEnd: local.plus({ hours: 2 }).toFormat('HH:mm') });
+    await owner.agenda.campaigns.update({
+      type: 'prazo_certo',
+      quietHoursStart: local.minus({ hours: 1 }).toFormat('HH:mm'),
+      quietHoursEnd: local.plus({ hours: 2 }).toFormat('HH:mm'),
+    });
     const client = await newClient('Noturna');
     await pastVisit(client, 32);
     const run = await owner.agenda.campaigns.run({ type: 'prazo_certo' });
     expect(run.stats.notifications_sent).toBe(1);
-    const [held] = await withTenant(app.services.db, tenant.tenantId, (trx) => trx.selectFrom('deliveries').select(['next_attempt_at', 'status']).where(sql<boolean>`payload->>'clientId' = ${client}`).execute());
+    const [held] = await withTenant(app.services.db, tenant.tenantId, (trx) =>
+      trx
+        .selectFrom('deliveries')
+        .select(['next_attempt_at', 'status'])
+        .where(sql<boolean>`payload->>'clientId' = ${client}`)
+        .execute(),
+    );
     expect(held!.status).toBe('pending');
     expect(held!.next_attempt_at.getTime()).toBeGreaterThan(Date.now() + 60 * 60_000);
     await noQuietHours('prazo_certo');
-    await expectTrpcError(owner.agenda.campaigns.update({ type: 'prazo_certo', schedule: 'todo dia às 9' }), 'BAD_REQUEST', 'INVALID_INPUT');
+    await expectTrpcError(
+      owner.agenda.campaigns.update({ type: 'prazo_certo', schedule: 'todo dia às 9' }),
+      'BAD_REQUEST',
+      'INVALID_INPUT',
+    );
     await expectTrpcError(owner.agenda.campaigns.update({ type: 'encher_agenda', offerValue: 150 }), 'BAD_REQUEST', 'INVALID_INPUT');
-    await expectTrpcError(owner.agenda.campaigns.update({ type: 'encher_agenda', quietHoursStart: '25:00' }), 'BAD_REQUEST', 'INVALID_INPUT');
+    await expectTrpcError(
+      owner.agenda.campaigns.update({ type: 'encher_agenda', quietHoursStart: '25:00' }),
+      'BAD_REQUEST',
+      'INVALID_INPUT',
+    );
   });
 });

@@ -68,7 +68,11 @@ async function campaignOf(trx: TenantTransaction, type: CampaignType): Promise<A
   return (await listCampaigns(trx)).find((campaign) => campaign.type === type)!;
 }
 
-export async function updateCampaign(trx: TenantTransaction, audit: AuditContext, input: z.output<typeof updateCampaignInput>): Promise<AgendaCampaign> {
+export async function updateCampaign(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: z.output<typeof updateCampaignInput>,
+): Promise<AgendaCampaign> {
   const before = await campaignOf(trx, input.type);
   const after = await trx
     .updateTable('agenda_campaigns')
@@ -88,7 +92,13 @@ export async function updateCampaign(trx: TenantTransaction, audit: AuditContext
     .where('type', '=', input.type)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, audit, { action: 'agenda.campaign.updated', entity: 'agenda_campaign', entityId: input.type, before: { ...toCampaignView(before) }, after: { ...toCampaignView(after) } });
+  await recordAudit(trx, audit, {
+    action: 'agenda.campaign.updated',
+    entity: 'agenda_campaign',
+    entityId: input.type,
+    before: { ...toCampaignView(before) },
+    after: { ...toCampaignView(after) },
+  });
   return after;
 }
 
@@ -119,8 +129,16 @@ export const toRunView = (run: AgendaCampaignRun): CampaignRunView => ({
   finishedAt: run.finished_at,
 });
 
-export async function listCampaignRuns(trx: TenantTransaction, input: { type?: CampaignType | undefined; limit?: number | undefined }): Promise<CampaignRunView[]> {
-  let query = trx.selectFrom('agenda_campaign_runs').selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc').limit(input.limit ?? 50);
+export async function listCampaignRuns(
+  trx: TenantTransaction,
+  input: { type?: CampaignType | undefined; limit?: number | undefined },
+): Promise<CampaignRunView[]> {
+  let query = trx
+    .selectFrom('agenda_campaign_runs')
+    .selectAll()
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(input.limit ?? 50);
   if (input.type) query = query.where('type', '=', input.type);
   return (await query.execute()).map(toRunView);
 }
@@ -132,21 +150,43 @@ export async function listCampaignRuns(trx: TenantTransaction, input: { type?: C
  * roll back with it) and runs whole again; the suggestions' dedupe keys make a re-run of the same
  * cycle propose nothing twice. A failure is recorded as a failed run in a transaction of its own.
  */
-export async function runCampaign(db: Kysely<DB>, tenantId: string, type: CampaignType, run: { trigger: CampaignTrigger; slotKey: string; context?: CampaignContext }): Promise<CampaignRunView> {
+export async function runCampaign(
+  db: Kysely<DB>,
+  tenantId: string,
+  type: CampaignType,
+  run: { trigger: CampaignTrigger; slotKey: string; context?: CampaignContext },
+): Promise<CampaignRunView> {
   try {
     return await withTenant(db, tenantId, async (trx) => {
       const claimed = await trx
         .insertInto('agenda_campaign_runs')
-        .values({ tenant_id: tenantOf(trx), type, trigger: run.trigger, slot_key: run.slotKey, context: JSON.stringify(run.context ?? {}), stats: JSON.stringify(EMPTY_STATS) })
+        .values({
+          tenant_id: tenantOf(trx),
+          type,
+          trigger: run.trigger,
+          slot_key: run.slotKey,
+          context: JSON.stringify(run.context ?? {}),
+          stats: JSON.stringify(EMPTY_STATS),
+        })
         .onConflict((oc) => oc.columns(['tenant_id', 'type', 'slot_key']).doNothing())
         .returningAll()
         .executeTakeFirst();
       // Taken already: a run that finished (or is running) is the answer; a failed one runs again.
-      const runRow = claimed ?? (await trx.selectFrom('agenda_campaign_runs').selectAll().where('type', '=', type).where('slot_key', '=', run.slotKey).executeTakeFirstOrThrow());
+      const runRow =
+        claimed ??
+        (await trx
+          .selectFrom('agenda_campaign_runs')
+          .selectAll()
+          .where('type', '=', type)
+          .where('slot_key', '=', run.slotKey)
+          .executeTakeFirstOrThrow());
       if (!claimed && runRow.status !== 'failed') return toRunView(runRow);
       const runId = runRow.id;
       const campaign = await campaignOf(trx, type);
-      const stats = type === 'prazo_certo' ? await runPrazoCerto(trx, campaign, runId, run.context ?? {}) : await runEncherAgenda(trx, campaign, runId, run.context ?? {});
+      const stats =
+        type === 'prazo_certo'
+          ? await runPrazoCerto(trx, campaign, runId, run.context ?? {})
+          : await runEncherAgenda(trx, campaign, runId, run.context ?? {});
       const finished = await trx
         .updateTable('agenda_campaign_runs')
         .set({ status: 'completed', stats: JSON.stringify(stats), error: null, finished_at: new Date() })
@@ -161,8 +201,22 @@ export async function runCampaign(db: Kysely<DB>, tenantId: string, type: Campai
     await withTenant(db, tenantId, (trx) =>
       trx
         .insertInto('agenda_campaign_runs')
-        .values({ tenant_id: tenantOf(trx), type, trigger: run.trigger, slot_key: run.slotKey, status: 'failed', error: (error as Error).message.slice(0, 1000), finished_at: new Date(), context: JSON.stringify(run.context ?? {}), stats: JSON.stringify(EMPTY_STATS) })
-        .onConflict((oc) => oc.columns(['tenant_id', 'type', 'slot_key']).doUpdateSet({ status: 'failed', error: (error as Error).message.slice(0, 1000), finished_at: new Date() }))
+        .values({
+          tenant_id: tenantOf(trx),
+          type,
+          trigger: run.trigger,
+          slot_key: run.slotKey,
+          status: 'failed',
+          error: (error as Error).message.slice(0, 1000),
+          finished_at: new Date(),
+          context: JSON.stringify(run.context ?? {}),
+          stats: JSON.stringify(EMPTY_STATS),
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(['tenant_id', 'type', 'slot_key'])
+            .doUpdateSet({ status: 'failed', error: (error as Error).message.slice(0, 1000), finished_at: new Date() }),
+        )
         .execute(),
     );
     throw error;
@@ -180,7 +234,10 @@ interface RunSettings {
 
 async function runSettings(trx: TenantTransaction, campaign: AgendaCampaign, context: CampaignContext): Promise<RunSettings> {
   const timeZone = await tenantTimeZone(trx);
-  const offer: BookingOffer = (context.offerType ?? campaign.offer_type) === 'none' ? NO_OFFER : { type: 'discount_percent', value: context.offerValue ?? campaign.offer_value };
+  const offer: BookingOffer =
+    (context.offerType ?? campaign.offer_type) === 'none'
+      ? NO_OFFER
+      : { type: 'discount_percent', value: context.offerValue ?? campaign.offer_value };
   const todayStart = localToInstant(`${localDate(new Date(), timeZone)}T00:00`, timeZone);
   const madeToday = await trx
     .selectFrom('agenda_auth_requests')
@@ -188,7 +245,12 @@ async function runSettings(trx: TenantTransaction, campaign: AgendaCampaign, con
     .where('created_by_agent', '=', campaign.type)
     .where('created_at', '>=', todayStart instanceof Date ? todayStart : new Date(Date.now() - DAY_MS))
     .executeTakeFirstOrThrow();
-  return { offer, timeZone, sendAfter: quietHoursEnd(new Date(), timeZone, campaign.quiet_hours_start, campaign.quiet_hours_end), remainingToday: Math.max(0, campaign.daily_cap - Number(madeToday.count)) };
+  return {
+    offer,
+    timeZone,
+    sendAfter: quietHoursEnd(new Date(), timeZone, campaign.quiet_hours_start, campaign.quiet_hours_end),
+    remainingToday: Math.max(0, campaign.daily_cap - Number(madeToday.count)),
+  };
 }
 
 interface PrazoCertoCandidate {
@@ -206,7 +268,12 @@ interface PrazoCertoCandidate {
  * out and not contacted within the frequency cap — found in one statement (the newest visit per
  * client and service read along the client-history index), the most overdue first.
  */
-export async function prazoCertoCandidates(trx: TenantTransaction, campaign: AgendaCampaign, context: CampaignContext, limit: number): Promise<PrazoCertoCandidate[]> {
+export async function prazoCertoCandidates(
+  trx: TenantTransaction,
+  campaign: AgendaCampaign,
+  context: CampaignContext,
+  limit: number,
+): Promise<PrazoCertoCandidate[]> {
   return (await prazoCertoCandidatesQuery(campaign, context, limit).execute(trx)).rows;
 }
 
@@ -241,7 +308,12 @@ export function prazoCertoCandidatesQuery(campaign: AgendaCampaign, context: Cam
     limit ${limit}`;
 }
 
-async function runPrazoCerto(trx: TenantTransaction, campaign: AgendaCampaign, runId: string, context: CampaignContext): Promise<CampaignRunStats> {
+async function runPrazoCerto(
+  trx: TenantTransaction,
+  campaign: AgendaCampaign,
+  runId: string,
+  context: CampaignContext,
+): Promise<CampaignRunStats> {
   const settings = await runSettings(trx, campaign, context);
   // Read past the cap: some candidates find no free slot, and the total is reported.
   const candidates = await prazoCertoCandidates(trx, campaign, context, Math.max(settings.remainingToday * 3, 1));
@@ -273,28 +345,43 @@ async function runPrazoCerto(trx: TenantTransaction, campaign: AgendaCampaign, r
  * professional (then that service), not opted out, not contacted recently, with nothing booked
  * or proposed ahead.
  */
-async function runEncherAgenda(trx: TenantTransaction, campaign: AgendaCampaign, runId: string, context: CampaignContext): Promise<CampaignRunStats> {
+async function runEncherAgenda(
+  trx: TenantTransaction,
+  campaign: AgendaCampaign,
+  runId: string,
+  context: CampaignContext,
+): Promise<CampaignRunStats> {
   const settings = await runSettings(trx, campaign, context);
   const daysAhead = context.daysAhead ?? campaign.days_ahead;
   let professionalsQuery = trx.selectFrom('agenda_professionals').select(['id']).where('active', '=', true).orderBy('name');
   if (context.professionalId) professionalsQuery = professionalsQuery.where('id', '=', context.professionalId);
   const professionals = await professionalsQuery.execute();
-  if (context.professionalId && professionals.length === 0) throw new DomainError('NOT_FOUND', 'PROFESSIONAL_NOT_FOUND', 'Profissional não encontrado');
+  if (context.professionalId && professionals.length === 0)
+    throw new DomainError('NOT_FOUND', 'PROFESSIONAL_NOT_FOUND', 'Profissional não encontrado');
   const stats: CampaignRunStats = { ...EMPTY_STATS };
   const offered = new Set<string>();
   for (const professional of professionals) {
     const serviceId = context.serviceId ?? (await mainServiceOf(trx, professional.id));
     if (!serviceId) continue;
     const from = new Date();
-    const slots = spacedOut((await openSlots(trx, { serviceId, professionalId: professional.id, from, to: new Date(from.getTime() + daysAhead * DAY_MS) })).slots);
+    const slots = spacedOut(
+      (await openSlots(trx, { serviceId, professionalId: professional.id, from, to: new Date(from.getTime() + daysAhead * DAY_MS) })).slots,
+    );
     if (slots.length === 0) continue;
-    const clients = (await likelyClients(trx, campaign, professional.id, serviceId, slots.length + offered.size)).filter((client) => !offered.has(client.id));
+    const clients = (await likelyClients(trx, campaign, professional.id, serviceId, slots.length + offered.size)).filter(
+      (client) => !offered.has(client.id),
+    );
     stats.total_clients_found += clients.length;
     for (const [index, slot] of slots.entries()) {
       const client = clients[index];
       if (!client || stats.suggestions_created >= settings.remainingToday) break;
       offered.add(client.id);
-      const outcome = await suggest(trx, campaign.type, runId, settings, { clientId: client.id, serviceId, slot, dedupeKey: `encher_agenda:${professional.id}:${slot.startsAt.toISOString()}:${client.id}` });
+      const outcome = await suggest(trx, campaign.type, runId, settings, {
+        clientId: client.id,
+        serviceId,
+        slot,
+        dedupeKey: `encher_agenda:${professional.id}:${slot.startsAt.toISOString()}:${client.id}`,
+      });
       stats.suggestions_created += outcome.created ? 1 : 0;
       stats.notifications_sent += outcome.notified ? 1 : 0;
     }
@@ -321,7 +408,13 @@ async function mainServiceOf(trx: TenantTransaction, professionalId: string): Pr
   return rows[0]?.service_id;
 }
 
-async function likelyClients(trx: TenantTransaction, campaign: AgendaCampaign, professionalId: string, serviceId: string, limit: number): Promise<AgendaClient[]> {
+async function likelyClients(
+  trx: TenantTransaction,
+  campaign: AgendaCampaign,
+  professionalId: string,
+  serviceId: string,
+  limit: number,
+): Promise<AgendaClient[]> {
   const { rows } = await sql<AgendaClient>`
     select client.* from agenda_clients client
     join lateral (
@@ -368,13 +461,20 @@ async function suggest(
   if (!proposed.value.created) return { created: false, notified: false };
   const request = proposed.value.request;
   const client = await trx.selectFrom('agenda_clients').selectAll().where('id', '=', suggestion.clientId).executeTakeFirstOrThrow();
-  const service = await trx.selectFrom('agenda_services').select(['name', 'price_cents']).where('id', '=', suggestion.serviceId).executeTakeFirstOrThrow();
+  const service = await trx
+    .selectFrom('agenda_services')
+    .select(['name', 'price_cents'])
+    .where('id', '=', suggestion.serviceId)
+    .executeTakeFirstOrThrow();
   const offerInput = {
     clientName: client.name,
     serviceName: service.name,
     slot: { start: suggestion.slot.startsAt, professionalName: suggestion.slot.professionalName },
     timeZone: settings.timeZone,
-    discount: settings.offer.type === 'discount_percent' && settings.offer.value > 0 ? { percent: settings.offer.value, priceCents: priceWithOffer(service.price_cents, settings.offer) } : null,
+    discount:
+      settings.offer.type === 'discount_percent' && settings.offer.value > 0
+        ? { percent: settings.offer.value, priceCents: priceWithOffer(service.price_cents, settings.offer) }
+        : null,
   };
   const notified = await notifyClient(trx, {
     client,

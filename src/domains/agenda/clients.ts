@@ -47,15 +47,31 @@ async function assertPhoneFree(trx: TenantTransaction, phone: string, exceptId?:
   if (holder) throw new DomainError('CONFLICT', 'PHONE_TAKEN', `O telefone ${phone} já é de ${holder.name}`, { clientId: holder.id });
 }
 
-export async function createClient(trx: TenantTransaction, audit: AuditContext, input: z.output<typeof createClientInput>): Promise<AgendaClient> {
+export async function createClient(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: z.output<typeof createClientInput>,
+): Promise<AgendaClient> {
   const phone = clientPhone(input.phone);
   await assertPhoneFree(trx, phone);
   const client = await trx
     .insertInto('agenda_clients')
-    .values({ tenant_id: tenantOf(trx), name: input.name, phone, email: input.email ?? null, birthday: input.birthday ?? null, notes: input.notes ?? '' })
+    .values({
+      tenant_id: tenantOf(trx),
+      name: input.name,
+      phone,
+      email: input.email ?? null,
+      birthday: input.birthday ?? null,
+      notes: input.notes ?? '',
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, audit, { action: 'agenda.client.created', entity: 'agenda_client', entityId: client.id, after: { name: client.name, phone } });
+  await recordAudit(trx, audit, {
+    action: 'agenda.client.created',
+    entity: 'agenda_client',
+    entityId: client.id,
+    after: { name: client.name, phone },
+  });
   await appendEvent(trx, 'agenda.catalogue_changed', { entity: 'client', id: client.id });
   return client;
 }
@@ -78,7 +94,11 @@ export async function findClient(trx: TenantTransaction, id: string): Promise<Ag
   return client;
 }
 
-export async function updateClient(trx: TenantTransaction, audit: AuditContext, input: z.output<typeof updateClientInput>): Promise<AgendaClient> {
+export async function updateClient(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: z.output<typeof updateClientInput>,
+): Promise<AgendaClient> {
   const before = await findClient(trx, input.id);
   const phone = input.phone !== undefined ? clientPhone(input.phone) : undefined;
   if (phone && phone !== before.phone) await assertPhoneFree(trx, phone, before.id);
@@ -96,18 +116,33 @@ export async function updateClient(trx: TenantTransaction, audit: AuditContext, 
     .where('id', '=', before.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, audit, { action: 'agenda.client.updated', entity: 'agenda_client', entityId: after.id, before: toClientView(before) as unknown as Record<string, unknown>, after: toClientView(after) as unknown as Record<string, unknown> });
+  await recordAudit(trx, audit, {
+    action: 'agenda.client.updated',
+    entity: 'agenda_client',
+    entityId: after.id,
+    before: toClientView(before) as unknown as Record<string, unknown>,
+    after: toClientView(after) as unknown as Record<string, unknown>,
+  });
   await appendEvent(trx, 'agenda.catalogue_changed', { entity: 'client', id: after.id });
   return after;
 }
 
 /** The client asked to hear nothing more (PARAR, SAIR): campaigns and offers skip them from now on. */
 export async function optOutClient(trx: TenantTransaction, clientId: string): Promise<void> {
-  await trx.updateTable('agenda_clients').set({ opted_out_at: sql<Date>`coalesce(opted_out_at, now())`, updated_at: new Date() }).where('id', '=', clientId).execute();
+  await trx
+    .updateTable('agenda_clients')
+    .set({ opted_out_at: sql<Date>`coalesce(opted_out_at, now())`, updated_at: new Date() })
+    .where('id', '=', clientId)
+    .execute();
 }
 
 export async function listClients(trx: TenantTransaction, input: z.output<typeof listClientsInput>): Promise<AgendaClient[]> {
-  let query = trx.selectFrom('agenda_clients').selectAll().orderBy(sql`lower(name)`).orderBy('id').limit(input.limit ?? 100);
+  let query = trx
+    .selectFrom('agenda_clients')
+    .selectAll()
+    .orderBy(sql`lower(name)`)
+    .orderBy('id')
+    .limit(input.limit ?? 100);
   if (input.search) {
     const pattern = containing(input.search);
     const digits = input.search.replace(/\D/g, '');

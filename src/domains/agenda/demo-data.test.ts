@@ -20,7 +20,12 @@ describe('agenda demo data', () => {
   });
 
   it('gives a week to look at and clients due back, so "Rodar agora" on Prazo Certo has something to do', async () => {
-    expect((await owner.agenda.services.list()).map((service) => service.name).sort()).toEqual(['Barba', 'Corte de cabelo', 'Escova', 'Manicure']);
+    expect((await owner.agenda.services.list()).map((service) => service.name).sort()).toEqual([
+      'Barba',
+      'Corte de cabelo',
+      'Escova',
+      'Manicure',
+    ]);
     expect((await owner.agenda.authRequests.list({ status: 'pending' })).length).toBe(1);
     const run = await owner.agenda.campaigns.run({ type: 'prazo_certo' });
     expect(run.stats.total_clients_found).toBeGreaterThan(3);

@@ -1,5 +1,13 @@
 import type { EventType } from '../../platform/events/catalog';
-import type { AppointmentSource, AppointmentStatus, AuthRequestAgent, AuthRequestStatus, BookingOffer, CampaignRunStats, CampaignType } from '../../db/schema';
+import type {
+  AppointmentSource,
+  AppointmentStatus,
+  AuthRequestAgent,
+  AuthRequestStatus,
+  BookingOffer,
+  CampaignRunStats,
+  CampaignType,
+} from '../../db/schema';
 
 /** An appointment as the calendar places it without fetching it again. */
 export interface AppointmentSummary {

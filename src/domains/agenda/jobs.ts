@@ -21,7 +21,13 @@ export function authRequestExpiryJob(): JobDefinition {
     scope: 'global',
     graceMinutes: 5,
     run: async ({ db }) => {
-      const tenants = await db.selectFrom('agenda_auth_requests').select('tenant_id').distinct().where('status', '=', 'pending').where('expires_at', '<=', new Date()).execute();
+      const tenants = await db
+        .selectFrom('agenda_auth_requests')
+        .select('tenant_id')
+        .distinct()
+        .where('status', '=', 'pending')
+        .where('expires_at', '<=', new Date())
+        .execute();
       let expired = 0;
       for (const { tenant_id: tenantId } of tenants) expired += await withTenant(db, tenantId, (trx) => expireAuthRequests(trx));
       return { tenants: tenants.length, expired };
@@ -45,12 +51,22 @@ export function campaignDispatchJob(): JobDefinition {
     scope: 'global',
     graceMinutes: 5,
     run: async ({ db, slot, logger }) => {
-      const tenants = await db.selectFrom('tenants').select(['id', 'timezone']).where(sql<boolean>`'agenda' = any(tenants.modules)`).execute();
+      const tenants = await db
+        .selectFrom('tenants')
+        .select(['id', 'timezone'])
+        .where(sql<boolean>`'agenda' = any(tenants.modules)`)
+        .execute();
       const campaigns = await db.selectFrom('agenda_campaigns').select(['tenant_id', 'type', 'schedule', 'enabled']).execute();
       const configured = tenants.flatMap((tenant) =>
         CAMPAIGN_TYPES.map((type) => {
           const campaign = campaigns.find((row) => row.tenant_id === tenant.id && row.type === type);
-          return { tenantId: tenant.id, timezone: tenant.timezone, type, schedule: campaign?.schedule ?? DEFAULT_SCHEDULES[type], enabled: campaign?.enabled ?? true };
+          return {
+            tenantId: tenant.id,
+            timezone: tenant.timezone,
+            type,
+            schedule: campaign?.schedule ?? DEFAULT_SCHEDULES[type],
+            enabled: campaign?.enabled ?? true,
+          };
         }),
       );
       const due = configured.flatMap((campaign) => {
@@ -59,14 +75,24 @@ export function campaignDispatchJob(): JobDefinition {
         return slot.getTime() - fired.getTime() <= CAMPAIGN_GRACE_MS ? [{ ...campaign, slotKey: `schedule:${fired.toISOString()}` }] : [];
       });
       if (due.length === 0) return { due: 0, ran: 0, failed: 0 };
-      const done = await db.selectFrom('agenda_campaign_runs').select(['tenant_id', 'type', 'slot_key']).where('slot_key', 'in', [...new Set(due.map((campaign) => campaign.slotKey))]).where('status', '<>', 'failed').execute();
-      const pending = due.filter((campaign) => !done.some((run) => run.tenant_id === campaign.tenantId && run.type === campaign.type && run.slot_key === campaign.slotKey));
+      const done = await db
+        .selectFrom('agenda_campaign_runs')
+        .select(['tenant_id', 'type', 'slot_key'])
+        .where('slot_key', 'in', [...new Set(due.map((campaign) => campaign.slotKey))])
+        .where('status', '<>', 'failed')
+        .execute();
+      const pending = due.filter(
+        (campaign) =>
+          !done.some((run) => run.tenant_id === campaign.tenantId && run.type === campaign.type && run.slot_key === campaign.slotKey),
+      );
       let failed = 0;
       for (const campaign of pending) {
-        await runCampaign(db, campaign.tenantId, campaign.type, { trigger: 'schedule', slotKey: campaign.slotKey }).catch((error: unknown) => {
-          failed += 1;
-          logger.error({ err: error, tenantId: campaign.tenantId, campaign: campaign.type }, 'scheduled campaign failed');
-        });
+        await runCampaign(db, campaign.tenantId, campaign.type, { trigger: 'schedule', slotKey: campaign.slotKey }).catch(
+          (error: unknown) => {
+            failed += 1;
+            logger.error({ err: error, tenantId: campaign.tenantId, campaign: campaign.type }, 'scheduled campaign failed');
+          },
+        );
       }
       return { due: due.length, ran: pending.length - failed, failed };
     },
@@ -98,7 +124,10 @@ export function unansweredChatJob(llm: LlmProvider | undefined): JobDefinition {
       let answered = 0;
       for (const message of unanswered) {
         const answer = await answerClientMessage({ db, logger, llm }, message.tenant_id, message.id).catch((error: unknown) => {
-          logger.error({ err: error, tenantId: message.tenant_id, chatMessageId: message.id }, 'chat agent failed on an unanswered message');
+          logger.error(
+            { err: error, tenantId: message.tenant_id, chatMessageId: message.id },
+            'chat agent failed on an unanswered message',
+          );
           return undefined;
         });
         if (answer) answered += 1;

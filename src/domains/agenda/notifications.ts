@@ -9,7 +9,8 @@ import { sendSystemMessageToPhone } from '../helpdesk';
 
 export const AGENDA_N8N_NOTIFICATION_KIND = 'agenda.n8n_notification';
 
-export type NotificationKind = 'auth_request_approved' | 'auth_request_rejected' | 'prazo_certo_offer' | 'encher_agenda_offer' | 'chat_reply';
+export type NotificationKind =
+  'auth_request_approved' | 'auth_request_rejected' | 'prazo_certo_offer' | 'encher_agenda_offer' | 'chat_reply';
 
 /** What n8n receives for every message to a client: it sends `message` to `phone` on WhatsApp. */
 export interface AgendaNotificationPayload {
@@ -44,12 +45,24 @@ export interface NotificationRequest {
  */
 export async function notifyClient(trx: TenantTransaction, request: NotificationRequest): Promise<boolean> {
   if (request.client.opted_out_at) return false;
-  const settings = await trx.selectFrom('agenda_settings').select(['n8n_outbound_url', 'notification_route', 'helpdesk_channel_id']).where('tenant_id', '=', tenantOf(trx)).executeTakeFirst();
-  const helpdeskChannelId = request.helpdeskChannelId ?? (settings?.notification_route === 'helpdesk' ? settings.helpdesk_channel_id : null);
+  const settings = await trx
+    .selectFrom('agenda_settings')
+    .select(['n8n_outbound_url', 'notification_route', 'helpdesk_channel_id'])
+    .where('tenant_id', '=', tenantOf(trx))
+    .executeTakeFirst();
+  const helpdeskChannelId =
+    request.helpdeskChannelId ?? (settings?.notification_route === 'helpdesk' ? settings.helpdesk_channel_id : null);
   const route = helpdeskChannelId ? 'helpdesk' : settings?.n8n_outbound_url ? 'n8n' : 'none';
   const notification = await trx
     .insertInto('agenda_notifications')
-    .values({ tenant_id: tenantOf(trx), client_id: request.client.id, kind: request.kind, message: request.message, route, dedupe_key: request.dedupeKey })
+    .values({
+      tenant_id: tenantOf(trx),
+      client_id: request.client.id,
+      kind: request.kind,
+      message: request.message,
+      route,
+      dedupe_key: request.dedupeKey,
+    })
     .onConflict((oc) => oc.columns(['tenant_id', 'dedupe_key']).doNothing())
     .returning('id')
     .executeTakeFirst();
@@ -74,12 +87,22 @@ export async function notifyClient(trx: TenantTransaction, request: Notification
     });
     await trx.updateTable('agenda_notifications').set({ delivery_id: deliveryId }).where('id', '=', notification.id).execute();
   } else if (route === 'helpdesk') {
-    await sendSystemMessageToPhone(trx, { channelId: helpdeskChannelId!, phone: request.client.phone, name: request.client.name, body: request.message });
+    await sendSystemMessageToPhone(trx, {
+      channelId: helpdeskChannelId!,
+      phone: request.client.phone,
+      name: request.client.name,
+      body: request.message,
+    });
   }
   // Without a route the message is kept (the dashboard shows it) but nobody was contacted.
   if (route === 'none') return false;
   await trx.updateTable('agenda_clients').set({ last_contacted_at: new Date() }).where('id', '=', request.client.id).execute();
-  await appendEvent(trx, 'notification_sent', { notification_id: notification.id, client_id: request.client.id, kind: request.kind, route });
+  await appendEvent(trx, 'notification_sent', {
+    notification_id: notification.id,
+    client_id: request.client.id,
+    kind: request.kind,
+    route,
+  });
   return true;
 }
 
@@ -88,7 +111,11 @@ export function agendaDeliveryKinds(secrets: SecretBox): DeliveryKind[] {
   const n8nNotifications: DeliveryKind<AgendaNotificationPayload> = {
     name: AGENDA_N8N_NOTIFICATION_KIND,
     async resolveTarget(trx) {
-      const settings = await trx.selectFrom('agenda_settings').select(['n8n_outbound_url', 'inbound_secret_sealed']).where('tenant_id', '=', tenantOf(trx)).executeTakeFirst();
+      const settings = await trx
+        .selectFrom('agenda_settings')
+        .select(['n8n_outbound_url', 'inbound_secret_sealed'])
+        .where('tenant_id', '=', tenantOf(trx))
+        .executeTakeFirst();
       return settings?.n8n_outbound_url ? { url: settings.n8n_outbound_url, secret: secrets.open(settings.inbound_secret_sealed) } : null;
     },
   };

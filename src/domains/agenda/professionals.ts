@@ -4,7 +4,13 @@ import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
 import { DomainError, notFound } from '../../platform/errors';
 import { appendEvent } from '../../platform/events/outbox';
-import type { addTimeOffInput, clearDateOverrideInput, createProfessionalInput, setDateOverrideInput, updateProfessionalInput } from './schemas';
+import type {
+  addTimeOffInput,
+  clearDateOverrideInput,
+  createProfessionalInput,
+  setDateOverrideInput,
+  updateProfessionalInput,
+} from './schemas';
 
 export interface ProfessionalView {
   id: string;
@@ -26,7 +32,11 @@ export const toProfessionalView = (professional: AgendaProfessional, serviceIds:
 
 async function assertServicesExist(trx: TenantTransaction, serviceIds: readonly string[]): Promise<void> {
   if (serviceIds.length === 0) return;
-  const found = await trx.selectFrom('agenda_services').select('id').where('id', 'in', [...new Set(serviceIds)]).execute();
+  const found = await trx
+    .selectFrom('agenda_services')
+    .select('id')
+    .where('id', 'in', [...new Set(serviceIds)])
+    .execute();
   const missing = [...new Set(serviceIds)].filter((serviceId) => !found.some((service) => service.id === serviceId));
   if (missing.length > 0) throw new DomainError('NOT_FOUND', 'SERVICE_NOT_FOUND', 'Serviço não encontrado', { serviceIds: missing });
 }
@@ -43,15 +53,29 @@ async function replaceServices(trx: TenantTransaction, professionalId: string, s
   }
 }
 
-export async function createProfessional(trx: TenantTransaction, audit: AuditContext, input: z.output<typeof createProfessionalInput>): Promise<ProfessionalView> {
+export async function createProfessional(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: z.output<typeof createProfessionalInput>,
+): Promise<ProfessionalView> {
   const professional = await trx
     .insertInto('agenda_professionals')
-    .values({ tenant_id: tenantOf(trx), name: input.name, weekly_hours: JSON.stringify(input.hours), breaks: JSON.stringify(input.breaks ?? []) })
+    .values({
+      tenant_id: tenantOf(trx),
+      name: input.name,
+      weekly_hours: JSON.stringify(input.hours),
+      breaks: JSON.stringify(input.breaks ?? []),
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   await replaceServices(trx, professional.id, input.serviceIds);
   const view = toProfessionalView(professional, [...new Set(input.serviceIds)]);
-  await recordAudit(trx, audit, { action: 'agenda.professional.created', entity: 'agenda_professional', entityId: professional.id, after: { ...view } });
+  await recordAudit(trx, audit, {
+    action: 'agenda.professional.created',
+    entity: 'agenda_professional',
+    entityId: professional.id,
+    after: { ...view },
+  });
   await appendEvent(trx, 'agenda.catalogue_changed', { entity: 'professional', id: professional.id });
   return view;
 }
@@ -60,10 +84,17 @@ export async function findProfessional(trx: TenantTransaction, id: string): Prom
   const professional = await trx.selectFrom('agenda_professionals').selectAll().where('id', '=', id).executeTakeFirst();
   if (!professional) throw notFound('Profissional');
   const services = await trx.selectFrom('agenda_professional_services').select('service_id').where('professional_id', '=', id).execute();
-  return toProfessionalView(professional, services.map((service) => service.service_id));
+  return toProfessionalView(
+    professional,
+    services.map((service) => service.service_id),
+  );
 }
 
-export async function updateProfessional(trx: TenantTransaction, audit: AuditContext, input: z.output<typeof updateProfessionalInput>): Promise<ProfessionalView> {
+export async function updateProfessional(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: z.output<typeof updateProfessionalInput>,
+): Promise<ProfessionalView> {
   const before = await findProfessional(trx, input.id);
   await trx
     .updateTable('agenda_professionals')
@@ -78,7 +109,13 @@ export async function updateProfessional(trx: TenantTransaction, audit: AuditCon
     .execute();
   if (input.serviceIds !== undefined) await replaceServices(trx, input.id, input.serviceIds);
   const after = await findProfessional(trx, input.id);
-  await recordAudit(trx, audit, { action: 'agenda.professional.updated', entity: 'agenda_professional', entityId: input.id, before: { ...before }, after: { ...after } });
+  await recordAudit(trx, audit, {
+    action: 'agenda.professional.updated',
+    entity: 'agenda_professional',
+    entityId: input.id,
+    before: { ...before },
+    after: { ...after },
+  });
   await appendEvent(trx, 'agenda.catalogue_changed', { entity: 'professional', id: input.id });
   return after;
 }
@@ -96,40 +133,87 @@ export async function listProfessionals(trx: TenantTransaction): Promise<Profess
 
 /** The professional does the service, or a 400 that says so (a booking for it makes no sense). */
 export async function assertProfessionalDoes(trx: TenantTransaction, professionalId: string, serviceId: string): Promise<void> {
-  const link = await trx.selectFrom('agenda_professional_services').select('service_id').where('professional_id', '=', professionalId).where('service_id', '=', serviceId).executeTakeFirst();
+  const link = await trx
+    .selectFrom('agenda_professional_services')
+    .select('service_id')
+    .where('professional_id', '=', professionalId)
+    .where('service_id', '=', serviceId)
+    .executeTakeFirst();
   if (!link) {
     await findProfessional(trx, professionalId);
     throw new DomainError('BAD_REQUEST', 'SERVICE_NOT_OFFERED', 'Este profissional não faz este serviço', { professionalId, serviceId });
   }
 }
 
-export async function setDateOverride(trx: TenantTransaction, audit: AuditContext, input: z.output<typeof setDateOverrideInput>): Promise<void> {
+export async function setDateOverride(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: z.output<typeof setDateOverrideInput>,
+): Promise<void> {
   await findProfessional(trx, input.professionalId);
   await trx
     .insertInto('agenda_date_overrides')
-    .values({ tenant_id: tenantOf(trx), professional_id: input.professionalId, date: input.date, intervals: JSON.stringify(input.intervals) })
+    .values({
+      tenant_id: tenantOf(trx),
+      professional_id: input.professionalId,
+      date: input.date,
+      intervals: JSON.stringify(input.intervals),
+    })
     .onConflict((oc) => oc.columns(['tenant_id', 'professional_id', 'date']).doUpdateSet({ intervals: JSON.stringify(input.intervals) }))
     .execute();
   await appendEvent(trx, 'agenda.catalogue_changed', { entity: 'professional', id: input.professionalId });
-  await recordAudit(trx, audit, { action: 'agenda.professional.date_override_set', entity: 'agenda_professional', entityId: input.professionalId, details: { date: input.date, intervals: input.intervals } });
+  await recordAudit(trx, audit, {
+    action: 'agenda.professional.date_override_set',
+    entity: 'agenda_professional',
+    entityId: input.professionalId,
+    details: { date: input.date, intervals: input.intervals },
+  });
 }
 
-export async function clearDateOverride(trx: TenantTransaction, audit: AuditContext, input: z.output<typeof clearDateOverrideInput>): Promise<void> {
+export async function clearDateOverride(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: z.output<typeof clearDateOverrideInput>,
+): Promise<void> {
   await findProfessional(trx, input.professionalId);
-  await trx.deleteFrom('agenda_date_overrides').where('professional_id', '=', input.professionalId).where('date', '=', input.date).execute();
+  await trx
+    .deleteFrom('agenda_date_overrides')
+    .where('professional_id', '=', input.professionalId)
+    .where('date', '=', input.date)
+    .execute();
   await appendEvent(trx, 'agenda.catalogue_changed', { entity: 'professional', id: input.professionalId });
-  await recordAudit(trx, audit, { action: 'agenda.professional.date_override_cleared', entity: 'agenda_professional', entityId: input.professionalId, details: { date: input.date } });
+  await recordAudit(trx, audit, {
+    action: 'agenda.professional.date_override_cleared',
+    entity: 'agenda_professional',
+    entityId: input.professionalId,
+    details: { date: input.date },
+  });
 }
 
-export async function addTimeOff(trx: TenantTransaction, audit: AuditContext, input: z.output<typeof addTimeOffInput>): Promise<{ id: string }> {
+export async function addTimeOff(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: z.output<typeof addTimeOffInput>,
+): Promise<{ id: string }> {
   await findProfessional(trx, input.professionalId);
   const timeOff = await trx
     .insertInto('agenda_time_off')
-    .values({ tenant_id: tenantOf(trx), professional_id: input.professionalId, starts_at: input.startsAt, ends_at: input.endsAt, reason: input.reason ?? '' })
+    .values({
+      tenant_id: tenantOf(trx),
+      professional_id: input.professionalId,
+      starts_at: input.startsAt,
+      ends_at: input.endsAt,
+      reason: input.reason ?? '',
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await appendEvent(trx, 'agenda.catalogue_changed', { entity: 'professional', id: input.professionalId });
-  await recordAudit(trx, audit, { action: 'agenda.professional.time_off_added', entity: 'agenda_professional', entityId: input.professionalId, details: { startsAt: input.startsAt, endsAt: input.endsAt } });
+  await recordAudit(trx, audit, {
+    action: 'agenda.professional.time_off_added',
+    entity: 'agenda_professional',
+    entityId: input.professionalId,
+    details: { startsAt: input.startsAt, endsAt: input.endsAt },
+  });
   return timeOff;
 }
 
@@ -137,12 +221,27 @@ export async function removeTimeOff(trx: TenantTransaction, audit: AuditContext,
   const removed = await trx.deleteFrom('agenda_time_off').where('id', '=', id).returning(['professional_id']).executeTakeFirst();
   if (!removed) throw notFound('Folga');
   await appendEvent(trx, 'agenda.catalogue_changed', { entity: 'professional', id: removed.professional_id });
-  await recordAudit(trx, audit, { action: 'agenda.professional.time_off_removed', entity: 'agenda_professional', entityId: removed.professional_id, details: { timeOffId: id } });
+  await recordAudit(trx, audit, {
+    action: 'agenda.professional.time_off_removed',
+    entity: 'agenda_professional',
+    entityId: removed.professional_id,
+    details: { timeOffId: id },
+  });
 }
 
 export async function listScheduleExceptions(trx: TenantTransaction, professionalId: string) {
   await findProfessional(trx, professionalId);
-  const overrides = await trx.selectFrom('agenda_date_overrides').select(['date', 'intervals']).where('professional_id', '=', professionalId).orderBy('date').execute();
-  const timeOff = await trx.selectFrom('agenda_time_off').select(['id', 'starts_at as startsAt', 'ends_at as endsAt', 'reason']).where('professional_id', '=', professionalId).orderBy('starts_at').execute();
+  const overrides = await trx
+    .selectFrom('agenda_date_overrides')
+    .select(['date', 'intervals'])
+    .where('professional_id', '=', professionalId)
+    .orderBy('date')
+    .execute();
+  const timeOff = await trx
+    .selectFrom('agenda_time_off')
+    .select(['id', 'starts_at as startsAt', 'ends_at as endsAt', 'reason'])
+    .where('professional_id', '=', professionalId)
+    .orderBy('starts_at')
+    .execute();
   return { overrides, timeOff };
 }

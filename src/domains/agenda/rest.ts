@@ -17,7 +17,10 @@ import { answerClientMessage, receiveClientMessage } from './chat/agent';
 import { agendaPermissions } from './permissions';
 
 const uuid = z.uuid({ error: 'uuid inválido' });
-const offerFields = { offer_type: z.enum(['none', 'discount', 'discount_percent']).optional(), offer_value: z.number().int().min(0).max(100).optional() };
+const offerFields = {
+  offer_type: z.enum(['none', 'discount', 'discount_percent']).optional(),
+  offer_value: z.number().int().min(0).max(100).optional(),
+};
 
 /** The seed's payload (Agenda Cheia, FLUXO 2). */
 const messageReceivedBody = z.object({
@@ -76,10 +79,19 @@ export function agendaRestRoutes(services: Services): express.Router {
       // Answered after the 202; a restart in between leaves it to the unanswered-messages sweep.
       if (!received.duplicate) {
         setImmediate(() => {
-          answerClientMessage(agentDeps, tenantId, received.chatMessageId).catch((error: unknown) => services.logger.error({ err: error, tenantId, chatMessageId: received.chatMessageId }, 'chat agent failed'));
+          answerClientMessage(agentDeps, tenantId, received.chatMessageId).catch((error: unknown) =>
+            services.logger.error({ err: error, tenantId, chatMessageId: received.chatMessageId }, 'chat agent failed'),
+          );
         });
       }
-      res.status(202).json({ status: 'accepted', message_id: received.chatMessageId, conversation_id: received.conversationId, duplicate: received.duplicate });
+      res
+        .status(202)
+        .json({
+          status: 'accepted',
+          message_id: received.chatMessageId,
+          conversation_id: received.conversationId,
+          duplicate: received.duplicate,
+        });
     }),
   );
 
@@ -89,21 +101,34 @@ export function agendaRestRoutes(services: Services): express.Router {
       const { key, context } = contextOf(req.body);
       // A campaign_id sent again (an n8n retry) is the same run, not a second one.
       const run = await runCampaign(services.db, tenantId, type, { trigger: 'n8n', slotKey: `n8n:${key ?? randomUUID()}`, context });
-      res.status(200).json({ status: run.status === 'completed' ? 'success' : run.status, campaign_id: key ?? run.id, run_id: run.id, ...run.stats });
+      res
+        .status(200)
+        .json({ status: run.status === 'completed' ? 'success' : run.status, campaign_id: key ?? run.id, run_id: run.id, ...run.stats });
     });
 
   routes.post(
     '/automations/prazo-certo/execute',
     execute('prazo_certo', (body) => {
       const input = prazoCertoBody.parse(body ?? {});
-      return { key: input.campaign_id, context: { serviceId: input.context.service_id, professionalId: input.context.professional_id, ...offerOf(input.context) } };
+      return {
+        key: input.campaign_id,
+        context: { serviceId: input.context.service_id, professionalId: input.context.professional_id, ...offerOf(input.context) },
+      };
     }),
   );
   routes.post(
     '/automations/encher-agenda/execute',
     execute('encher_agenda', (body) => {
       const input = encherAgendaBody.parse(body ?? {});
-      return { key: input.campaign_id, context: { professionalId: input.professional_id, serviceId: input.context.service_id, daysAhead: input.context.days_ahead, ...offerOf(input.context) } };
+      return {
+        key: input.campaign_id,
+        context: {
+          professionalId: input.professional_id,
+          serviceId: input.context.service_id,
+          daysAhead: input.context.days_ahead,
+          ...offerOf(input.context),
+        },
+      };
     }),
   );
 
@@ -111,7 +136,10 @@ export function agendaRestRoutes(services: Services): express.Router {
 }
 
 /** The seed says "discount"; the agenda stores a percentage. */
-function offerOf(context: { offer_type?: 'none' | 'discount' | 'discount_percent' | undefined; offer_value?: number | undefined }): Pick<CampaignContext, 'offerType' | 'offerValue'> {
+function offerOf(context: {
+  offer_type?: 'none' | 'discount' | 'discount_percent' | undefined;
+  offer_value?: number | undefined;
+}): Pick<CampaignContext, 'offerType' | 'offerValue'> {
   return {
     ...(context.offer_type ? { offerType: context.offer_type === 'none' ? ('none' as const) : ('discount_percent' as const) } : {}),
     ...(context.offer_value !== undefined ? { offerValue: context.offer_value } : {}),
@@ -123,20 +151,34 @@ function tenantIdIn(body: unknown): string | undefined {
   return typeof value === 'string' && isUuid(value) ? value : undefined;
 }
 
-const unauthorized = () => new RestError(401, 'ERR_WEBHOOK_UNAUTHORIZED', 'Segredo ou assinatura inválidos (X-Webhook-Secret, ou X-Webhook-Signature: sha256=<hmac>)');
+const unauthorized = () =>
+  new RestError(
+    401,
+    'ERR_WEBHOOK_UNAUTHORIZED',
+    'Segredo ou assinatura inválidos (X-Webhook-Secret, ou X-Webhook-Signature: sha256=<hmac>)',
+  );
 
 /** The tenant's agenda settings as a webhook finds them (no tenant scope yet): its secret and whether the agenda is on. */
 async function agendaOfTenant(services: Services, where: { tenantId: string } | { secretDigest: string }) {
   let query = services.db
     .selectFrom('agenda_settings')
     .innerJoin('tenants', 'tenants.id', 'agenda_settings.tenant_id')
-    .select(['agenda_settings.tenant_id as tenantId', 'agenda_settings.inbound_secret_hash as digest', 'agenda_settings.inbound_secret_sealed as sealed', 'tenants.modules']);
-  query = 'tenantId' in where ? query.where('agenda_settings.tenant_id', '=', where.tenantId) : query.where('agenda_settings.inbound_secret_hash', '=', where.secretDigest);
+    .select([
+      'agenda_settings.tenant_id as tenantId',
+      'agenda_settings.inbound_secret_hash as digest',
+      'agenda_settings.inbound_secret_sealed as sealed',
+      'tenants.modules',
+    ]);
+  query =
+    'tenantId' in where
+      ? query.where('agenda_settings.tenant_id', '=', where.tenantId)
+      : query.where('agenda_settings.inbound_secret_hash', '=', where.secretDigest);
   return query.executeTakeFirst();
 }
 
 function assertAgendaOn(modules: readonly string[]): void {
-  if (!modules.includes('agenda')) throw new RestError(403, 'ERR_MODULE_DISABLED', 'O módulo Agenda não está ativo para esta empresa', { module: 'agenda' });
+  if (!modules.includes('agenda'))
+    throw new RestError(403, 'ERR_MODULE_DISABLED', 'O módulo Agenda não está ativo para esta empresa', { module: 'agenda' });
 }
 
 /** 404 for a tenant without an agenda, 401 for a wrong secret or signature, 403 when the module is off. */

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { router } from '../../trpc/init';
 import { permittedProcedure } from '../../trpc/procedures';
-import { bookAppointment, cancelAppointment, listAppointments, rescheduleAppointment, setAppointmentOutcome, summaryOf } from './appointments';
+import {
+  bookAppointment,
+  cancelAppointment,
+  listAppointments,
+  rescheduleAppointment,
+  setAppointmentOutcome,
+  summaryOf,
+} from './appointments';
 import { decideAuthRequest, listAuthRequests, NO_OFFER, proposeBooking, summaryOfRequest } from './auth-requests';
 import { listCampaignRuns, listCampaigns, runCampaign, toCampaignView, updateCampaign } from './campaigns';
 import { listConversationMessages, listConversations } from './chat/conversations';
@@ -57,11 +64,21 @@ const settingsWrites = agenda(can['agenda.settings.write']);
 
 const settingsRouter = router({
   // Shows the inbound secret, so it takes the permission that can change it.
-  get: settingsWrites.query(({ ctx }) => ctx.withTenant(async (trx) => toSettingsView(await agendaSettingsRow(trx, ctx.services.secrets), ctx.services.secrets, ctx.services.config.publicUrl))),
+  get: settingsWrites.query(({ ctx }) =>
+    ctx.withTenant(async (trx) =>
+      toSettingsView(await agendaSettingsRow(trx, ctx.services.secrets), ctx.services.secrets, ctx.services.config.publicUrl),
+    ),
+  ),
   update: settingsWrites
     .input(updateSettingsInput)
     .mutation(({ ctx, input }) =>
-      ctx.withTenant(async (trx) => toSettingsView(await updateAgendaSettings(trx, ctx.audit, ctx.services.secrets, input), ctx.services.secrets, ctx.services.config.publicUrl)),
+      ctx.withTenant(async (trx) =>
+        toSettingsView(
+          await updateAgendaSettings(trx, ctx.audit, ctx.services.secrets, input),
+          ctx.services.secrets,
+          ctx.services.config.publicUrl,
+        ),
+      ),
     ),
   rotateSecret: settingsWrites.mutation(({ ctx }) => ctx.withTenant((trx) => rotateInboundSecret(trx, ctx.audit, ctx.services.secrets))),
 });
@@ -69,41 +86,75 @@ const settingsRouter = router({
 const servicesRouter = router({
   list: reads.query(async ({ ctx }) => (await ctx.withTenant((trx) => listServices(trx))).map(toServiceView)),
   get: reads.input(byId).query(async ({ ctx, input }) => toServiceView(await ctx.withTenant((trx) => findService(trx, input.id)))),
-  create: catalogueWrites.input(createServiceInput).mutation(async ({ ctx, input }) => toServiceView(await ctx.withTenant((trx) => createService(trx, ctx.audit, input)))),
-  update: catalogueWrites.input(updateServiceInput).mutation(async ({ ctx, input }) => toServiceView(await ctx.withTenant((trx) => updateService(trx, ctx.audit, input)))),
+  create: catalogueWrites
+    .input(createServiceInput)
+    .mutation(async ({ ctx, input }) => toServiceView(await ctx.withTenant((trx) => createService(trx, ctx.audit, input)))),
+  update: catalogueWrites
+    .input(updateServiceInput)
+    .mutation(async ({ ctx, input }) => toServiceView(await ctx.withTenant((trx) => updateService(trx, ctx.audit, input)))),
 });
 
 const professionalsRouter = router({
   list: reads.query(({ ctx }) => ctx.withTenant((trx) => listProfessionals(trx))),
   get: reads.input(byId).query(({ ctx, input }) => ctx.withTenant((trx) => findProfessional(trx, input.id))),
-  create: catalogueWrites.input(createProfessionalInput).mutation(({ ctx, input }) => ctx.withTenant((trx) => createProfessional(trx, ctx.audit, input))),
-  update: catalogueWrites.input(updateProfessionalInput).mutation(({ ctx, input }) => ctx.withTenant((trx) => updateProfessional(trx, ctx.audit, input))),
+  create: catalogueWrites
+    .input(createProfessionalInput)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => createProfessional(trx, ctx.audit, input))),
+  update: catalogueWrites
+    .input(updateProfessionalInput)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateProfessional(trx, ctx.audit, input))),
   exceptions: reads.input(byId).query(({ ctx, input }) => ctx.withTenant((trx) => listScheduleExceptions(trx, input.id))),
-  setDateOverride: catalogueWrites.input(setDateOverrideInput).mutation(({ ctx, input }) => ctx.withTenant((trx) => setDateOverride(trx, ctx.audit, input))),
-  clearDateOverride: catalogueWrites.input(clearDateOverrideInput).mutation(({ ctx, input }) => ctx.withTenant((trx) => clearDateOverride(trx, ctx.audit, input))),
-  addTimeOff: catalogueWrites.input(addTimeOffInput).mutation(({ ctx, input }) => ctx.withTenant((trx) => addTimeOff(trx, ctx.audit, input))),
+  setDateOverride: catalogueWrites
+    .input(setDateOverrideInput)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => setDateOverride(trx, ctx.audit, input))),
+  clearDateOverride: catalogueWrites
+    .input(clearDateOverrideInput)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => clearDateOverride(trx, ctx.audit, input))),
+  addTimeOff: catalogueWrites
+    .input(addTimeOffInput)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => addTimeOff(trx, ctx.audit, input))),
   removeTimeOff: catalogueWrites.input(byId).mutation(({ ctx, input }) => ctx.withTenant((trx) => removeTimeOff(trx, ctx.audit, input.id))),
 });
 
 const clientsRouter = router({
-  list: reads.input(listClientsInput).query(async ({ ctx, input }) => (await ctx.withTenant((trx) => listClients(trx, input))).map(toClientView)),
+  list: reads
+    .input(listClientsInput)
+    .query(async ({ ctx, input }) => (await ctx.withTenant((trx) => listClients(trx, input))).map(toClientView)),
   get: reads.input(byId).query(async ({ ctx, input }) => toClientView(await ctx.withTenant((trx) => findClient(trx, input.id)))),
-  create: catalogueWrites.input(createClientInput).mutation(async ({ ctx, input }) => toClientView(await ctx.withTenant((trx) => createClient(trx, ctx.audit, input)))),
-  update: catalogueWrites.input(updateClientInput).mutation(async ({ ctx, input }) => toClientView(await ctx.withTenant((trx) => updateClient(trx, ctx.audit, input)))),
+  create: catalogueWrites
+    .input(createClientInput)
+    .mutation(async ({ ctx, input }) => toClientView(await ctx.withTenant((trx) => createClient(trx, ctx.audit, input)))),
+  update: catalogueWrites
+    .input(updateClientInput)
+    .mutation(async ({ ctx, input }) => toClientView(await ctx.withTenant((trx) => updateClient(trx, ctx.audit, input)))),
 });
 
 const appointmentWrites = agenda(can['agenda.appointments.write']);
 
 const appointmentsRouter = router({
   list: reads.input(listAppointmentsInput).query(({ ctx, input }) => ctx.withTenant((trx) => listAppointments(trx, input))),
-  create: appointmentWrites.input(createAppointmentInput).mutation(({ ctx, input }) =>
-    ctx.withTenant(async (trx) => summaryOf(await bookAppointment(trx, ctx.audit, { ...input, startsAt: bookingInstant(input.startsAt, await tenantTimeZone(trx)) }))),
-  ),
-  reschedule: appointmentWrites.input(rescheduleAppointmentInput).mutation(({ ctx, input }) =>
-    ctx.withTenant(async (trx) => summaryOf(await rescheduleAppointment(trx, ctx.audit, { ...input, startsAt: bookingInstant(input.startsAt, await tenantTimeZone(trx)) }))),
-  ),
-  cancel: appointmentWrites.input(cancelAppointmentInput).mutation(({ ctx, input }) => ctx.withTenant(async (trx) => summaryOf(await cancelAppointment(trx, ctx.audit, input)))),
-  setOutcome: appointmentWrites.input(setAppointmentOutcomeInput).mutation(({ ctx, input }) => ctx.withTenant(async (trx) => summaryOf(await setAppointmentOutcome(trx, ctx.audit, input)))),
+  create: appointmentWrites
+    .input(createAppointmentInput)
+    .mutation(({ ctx, input }) =>
+      ctx.withTenant(async (trx) =>
+        summaryOf(await bookAppointment(trx, ctx.audit, { ...input, startsAt: bookingInstant(input.startsAt, await tenantTimeZone(trx)) })),
+      ),
+    ),
+  reschedule: appointmentWrites
+    .input(rescheduleAppointmentInput)
+    .mutation(({ ctx, input }) =>
+      ctx.withTenant(async (trx) =>
+        summaryOf(
+          await rescheduleAppointment(trx, ctx.audit, { ...input, startsAt: bookingInstant(input.startsAt, await tenantTimeZone(trx)) }),
+        ),
+      ),
+    ),
+  cancel: appointmentWrites
+    .input(cancelAppointmentInput)
+    .mutation(({ ctx, input }) => ctx.withTenant(async (trx) => summaryOf(await cancelAppointment(trx, ctx.audit, input)))),
+  setOutcome: appointmentWrites
+    .input(setAppointmentOutcomeInput)
+    .mutation(({ ctx, input }) => ctx.withTenant(async (trx) => summaryOf(await setAppointmentOutcome(trx, ctx.audit, input)))),
 });
 
 const authRequestsRouter = router({
@@ -125,11 +176,19 @@ const campaignWrites = agenda(can['agenda.campaigns.write']);
 
 const campaignsRouter = router({
   list: reads.query(async ({ ctx }) => (await ctx.withTenant((trx) => listCampaigns(trx))).map(toCampaignView)),
-  update: campaignWrites.input(updateCampaignInput).mutation(async ({ ctx, input }) => toCampaignView(await ctx.withTenant((trx) => updateCampaign(trx, ctx.audit, input)))),
+  update: campaignWrites
+    .input(updateCampaignInput)
+    .mutation(async ({ ctx, input }) => toCampaignView(await ctx.withTenant((trx) => updateCampaign(trx, ctx.audit, input)))),
   /** "Rodar agora": a run of its own, whatever ran before (suggestions already made are not made again). */
-  run: campaignWrites.input(runCampaignInput).mutation(({ ctx, input }) =>
-    runCampaign(ctx.services.db, ctx.tenant.id, input.type, { trigger: 'manual', slotKey: `manual:${randomUUID()}`, ...(input.context ? { context: input.context } : {}) }),
-  ),
+  run: campaignWrites
+    .input(runCampaignInput)
+    .mutation(({ ctx, input }) =>
+      runCampaign(ctx.services.db, ctx.tenant.id, input.type, {
+        trigger: 'manual',
+        slotKey: `manual:${randomUUID()}`,
+        ...(input.context ? { context: input.context } : {}),
+      }),
+    ),
   runs: reads.input(listCampaignRunsInput).query(({ ctx, input }) => ctx.withTenant((trx) => listCampaignRuns(trx, input))),
 });
 
@@ -137,7 +196,9 @@ const chatReads = agenda(can['agenda.chat.read']);
 
 const chatRouter = router({
   conversations: chatReads.input(listConversationsInput).query(({ ctx, input }) => ctx.withTenant((trx) => listConversations(trx, input))),
-  messages: chatReads.input(listConversationMessagesInput).query(({ ctx, input }) => ctx.withTenant((trx) => listConversationMessages(trx, input))),
+  messages: chatReads
+    .input(listConversationMessagesInput)
+    .query(({ ctx, input }) => ctx.withTenant((trx) => listConversationMessages(trx, input))),
 });
 
 export const agendaRouter = router({
@@ -149,5 +210,9 @@ export const agendaRouter = router({
   authRequests: authRequestsRouter,
   campaigns: campaignsRouter,
   chat: chatRouter,
-  slots: reads.input(slotsInput).query(({ ctx, input }) => ctx.withTenant((trx) => openSlotsByProfessional(trx, { ...input, from: new Date(input.from), to: new Date(input.to) }))),
+  slots: reads
+    .input(slotsInput)
+    .query(({ ctx, input }) =>
+      ctx.withTenant((trx) => openSlotsByProfessional(trx, { ...input, from: new Date(input.from), to: new Date(input.to) })),
+    ),
 });

@@ -12,7 +12,11 @@ const localInterval = z
   .strictObject({ start: wallTime, end: wallTime })
   .refine((interval) => interval.end > interval.start, { message: 'O fim deve ser depois do início', path: ['end'] });
 const weeklyInterval = z
-  .strictObject({ weekday: z.number().int().min(0, 'weekday: 0 (domingo) a 6 (sábado)').max(6, 'weekday: 0 (domingo) a 6 (sábado)'), start: wallTime, end: wallTime })
+  .strictObject({
+    weekday: z.number().int().min(0, 'weekday: 0 (domingo) a 6 (sábado)').max(6, 'weekday: 0 (domingo) a 6 (sábado)'),
+    start: wallTime,
+    end: wallTime,
+  })
   .refine((interval) => interval.end > interval.start, { message: 'O fim deve ser depois do início', path: ['end'] });
 
 /** Intervals of one weekday may not overlap: a day is a set of working periods, gaps are breaks. */
@@ -23,12 +27,16 @@ const weeklyHours = z
 
 function hasOverlap(intervals: ReadonlyArray<{ weekday: number; start: string; end: string }>): boolean {
   const sorted = [...intervals].sort((a, b) => a.weekday - b.weekday || a.start.localeCompare(b.start));
-  return sorted.some((interval, index) => index > 0 && sorted[index - 1]!.weekday === interval.weekday && sorted[index - 1]!.end > interval.start);
+  return sorted.some(
+    (interval, index) => index > 0 && sorted[index - 1]!.weekday === interval.weekday && sorted[index - 1]!.end > interval.start,
+  );
 }
 
 export const localDate = z.iso.date({ error: 'Data no formato AAAA-MM-DD' });
 /** An instant with its offset (2026-12-10T10:00:00-03:00), or a wall time in the tenant's zone (2026-12-10T10:00). */
-export const bookingTime = z.union([z.iso.datetime({ offset: true }), z.iso.datetime({ local: true })], { error: 'Data e hora ISO 8601 (com fuso, ou hora local da empresa)' });
+export const bookingTime = z.union([z.iso.datetime({ offset: true }), z.iso.datetime({ local: true })], {
+  error: 'Data e hora ISO 8601 (com fuso, ou hora local da empresa)',
+});
 const instant = z.iso.datetime({ offset: true, error: 'Data e hora ISO 8601 com fuso' });
 
 export const updateSettingsInput = z.strictObject({
@@ -50,7 +58,9 @@ export const createClientInput = z.strictObject({
   notes: text({ max: 5000 }).optional(),
 });
 export const updateClientInput = createClientInput.partial().extend({ id, optedOut: z.boolean().optional() });
-export const listClientsInput = z.strictObject({ search: text({ max: 100 }).optional(), limit: z.number().int().min(1).max(200).optional() }).default({});
+export const listClientsInput = z
+  .strictObject({ search: text({ max: 100 }).optional(), limit: z.number().int().min(1).max(200).optional() })
+  .default({});
 
 const minutes = (max: number) => z.number().int().min(0).max(max);
 export const createServiceInput = z.strictObject({
@@ -90,15 +100,27 @@ export const setAppointmentOutcomeInput = z.strictObject({ id, outcome: z.enum([
 /** At most 62 days a query: a calendar month view with its spill-over weeks. */
 const MAX_RANGE_DAYS = 62;
 const dayMs = 24 * 60 * 60 * 1000;
-const boundedRange = <T extends { from: string; to: string }>(range: T) => new Date(range.to).getTime() > new Date(range.from).getTime() && new Date(range.to).getTime() - new Date(range.from).getTime() <= MAX_RANGE_DAYS * dayMs;
+const boundedRange = <T extends { from: string; to: string }>(range: T) =>
+  new Date(range.to).getTime() > new Date(range.from).getTime() &&
+  new Date(range.to).getTime() - new Date(range.from).getTime() <= MAX_RANGE_DAYS * dayMs;
 const rangeMessage = { message: `"to" deve ser depois de "from", em no máximo ${MAX_RANGE_DAYS} dias`, path: ['to'] };
 
-export const listAppointmentsInput = z.strictObject({ from: instant, to: instant, professionalId: id.optional() }).refine(boundedRange, rangeMessage);
-export const slotsInput = z.strictObject({ serviceId: id, professionalId: id.optional(), from: instant, to: instant }).refine(boundedRange, rangeMessage);
+export const listAppointmentsInput = z
+  .strictObject({ from: instant, to: instant, professionalId: id.optional() })
+  .refine(boundedRange, rangeMessage);
+export const slotsInput = z
+  .strictObject({ serviceId: id, professionalId: id.optional(), from: instant, to: instant })
+  .refine(boundedRange, rangeMessage);
 
 export const authRequestStatus = z.enum(['pending', 'approved', 'rejected', 'expired']);
-export const listAuthRequestsInput = z.strictObject({ status: authRequestStatus.optional(), limit: z.number().int().min(1).max(200).optional() }).default({});
-export const decideAuthRequestInput = z.strictObject({ id, decision: z.enum(['approve', 'reject']), notes: text({ max: 1000 }).optional() });
+export const listAuthRequestsInput = z
+  .strictObject({ status: authRequestStatus.optional(), limit: z.number().int().min(1).max(200).optional() })
+  .default({});
+export const decideAuthRequestInput = z.strictObject({
+  id,
+  decision: z.enum(['approve', 'reject']),
+  notes: text({ max: 1000 }).optional(),
+});
 export const proposeBookingInput = z.strictObject({
   clientId: id,
   serviceId: id,
@@ -147,7 +169,9 @@ export const campaignContextInput = z.strictObject({
   daysAhead: z.number().int().min(1).max(60).optional(),
 });
 export const runCampaignInput = z.strictObject({ type: campaignType, context: campaignContextInput.optional() });
-export const listCampaignRunsInput = z.strictObject({ type: campaignType.optional(), limit: z.number().int().min(1).max(200).optional() }).default({});
+export const listCampaignRunsInput = z
+  .strictObject({ type: campaignType.optional(), limit: z.number().int().min(1).max(200).optional() })
+  .default({});
 
 export const listConversationsInput = z.strictObject({ limit: z.number().int().min(1).max(200).optional() }).default({});
 export const listConversationMessagesInput = z.strictObject({ conversationId: id, limit: z.number().int().min(1).max(500).optional() });

@@ -34,7 +34,11 @@ async function assertNameFree(trx: TenantTransaction, name: string, exceptId?: s
   if (await query.executeTakeFirst()) throw new DomainError('CONFLICT', 'SERVICE_NAME_TAKEN', `Já existe um serviço chamado ${name}`);
 }
 
-export async function createService(trx: TenantTransaction, audit: AuditContext, input: z.output<typeof createServiceInput>): Promise<AgendaService> {
+export async function createService(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: z.output<typeof createServiceInput>,
+): Promise<AgendaService> {
   await assertNameFree(trx, input.name);
   const service = await trx
     .insertInto('agenda_services')
@@ -49,7 +53,12 @@ export async function createService(trx: TenantTransaction, audit: AuditContext,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, audit, { action: 'agenda.service.created', entity: 'agenda_service', entityId: service.id, after: { ...toServiceView(service) } });
+  await recordAudit(trx, audit, {
+    action: 'agenda.service.created',
+    entity: 'agenda_service',
+    entityId: service.id,
+    after: { ...toServiceView(service) },
+  });
   await appendEvent(trx, 'agenda.catalogue_changed', { entity: 'service', id: service.id });
   return service;
 }
@@ -60,7 +69,11 @@ export async function findService(trx: TenantTransaction, id: string): Promise<A
   return service;
 }
 
-export async function updateService(trx: TenantTransaction, audit: AuditContext, input: z.output<typeof updateServiceInput>): Promise<AgendaService> {
+export async function updateService(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: z.output<typeof updateServiceInput>,
+): Promise<AgendaService> {
   const before = await findService(trx, input.id);
   if (input.name !== undefined && input.name !== before.name) await assertNameFree(trx, input.name, before.id);
   const after = await trx
@@ -78,7 +91,13 @@ export async function updateService(trx: TenantTransaction, audit: AuditContext,
     .where('id', '=', before.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, audit, { action: 'agenda.service.updated', entity: 'agenda_service', entityId: after.id, before: { ...toServiceView(before) }, after: { ...toServiceView(after) } });
+  await recordAudit(trx, audit, {
+    action: 'agenda.service.updated',
+    entity: 'agenda_service',
+    entityId: after.id,
+    before: { ...toServiceView(before) },
+    after: { ...toServiceView(after) },
+  });
   await appendEvent(trx, 'agenda.catalogue_changed', { entity: 'service', id: after.id });
   return after;
 }

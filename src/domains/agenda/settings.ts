@@ -55,11 +55,21 @@ export function toSettingsView(row: AgendaSettings, secrets: SecretBox, publicUr
 
 type SettingsChange = z.output<typeof updateSettingsInput>;
 
-export async function updateAgendaSettings(trx: TenantTransaction, audit: AuditContext, secrets: SecretBox, change: SettingsChange): Promise<AgendaSettings> {
+export async function updateAgendaSettings(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  secrets: SecretBox,
+  change: SettingsChange,
+): Promise<AgendaSettings> {
   const before = await agendaSettingsRow(trx, secrets);
   const helpdeskChannelId = change.helpdeskChannelId === undefined ? before.helpdesk_channel_id : change.helpdeskChannelId;
   if (change.helpdeskChannelId) {
-    const channel = await trx.selectFrom('helpdesk_channels').select('id').where('id', '=', change.helpdeskChannelId).where('deleted_at', 'is', null).executeTakeFirst();
+    const channel = await trx
+      .selectFrom('helpdesk_channels')
+      .select('id')
+      .where('id', '=', change.helpdeskChannelId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
     if (!channel) throw new DomainError('NOT_FOUND', 'CHANNEL_NOT_FOUND', 'Canal do Atendimento não encontrado');
   }
   if ((change.notificationRoute ?? before.notification_route) === 'helpdesk' && !helpdeskChannelId) {
@@ -82,13 +92,26 @@ export async function updateAgendaSettings(trx: TenantTransaction, audit: AuditC
     .executeTakeFirstOrThrow();
   const { inbound_secret_sealed: _sealedBefore, inbound_secret_hash: _hashBefore, ...auditedBefore } = before;
   const { inbound_secret_sealed: _sealedAfter, inbound_secret_hash: _hashAfter, ...auditedAfter } = after;
-  await appendEvent(trx, 'agenda.settings_changed', { chatFromHelpdesk: after.chat_from_helpdesk, notificationRoute: after.notification_route });
-  await recordAudit(trx, audit, { action: 'agenda.settings.updated', entity: 'agenda_settings', entityId: tenantOf(trx), before: auditedBefore, after: auditedAfter });
+  await appendEvent(trx, 'agenda.settings_changed', {
+    chatFromHelpdesk: after.chat_from_helpdesk,
+    notificationRoute: after.notification_route,
+  });
+  await recordAudit(trx, audit, {
+    action: 'agenda.settings.updated',
+    entity: 'agenda_settings',
+    entityId: tenantOf(trx),
+    before: auditedBefore,
+    after: auditedAfter,
+  });
   return after;
 }
 
 /** A new inbound secret; the old one stops working at once. */
-export async function rotateInboundSecret(trx: TenantTransaction, audit: AuditContext, secrets: SecretBox): Promise<{ inboundSecret: string }> {
+export async function rotateInboundSecret(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  secrets: SecretBox,
+): Promise<{ inboundSecret: string }> {
   await agendaSettingsRow(trx, secrets);
   const secret = newWebhookSecret();
   await trx

@@ -33,7 +33,12 @@ export function bookingInstant(startsAt: string, timeZone: string): Date {
   if (/(Z|[+-]\d{2}:?\d{2})$/i.test(startsAt)) return new Date(startsAt);
   const instant = localToInstant(startsAt.slice(0, 16), timeZone);
   if (instant === 'nonexistent') {
-    throw new DomainError('BAD_REQUEST', 'NONEXISTENT_LOCAL_TIME', `${startsAt.slice(0, 16).replace('T', ' ')} não existe em ${timeZone} (mudança de horário de verão)`, { startsAt, timeZone });
+    throw new DomainError(
+      'BAD_REQUEST',
+      'NONEXISTENT_LOCAL_TIME',
+      `${startsAt.slice(0, 16).replace('T', ' ')} não existe em ${timeZone} (mudança de horário de verão)`,
+      { startsAt, timeZone },
+    );
   }
   return instant;
 }
@@ -56,7 +61,11 @@ export async function professionalCalendars(
   },
 ): Promise<ProfessionalCalendar[]> {
   const timeZone = await tenantTimeZone(trx);
-  const settings = await trx.selectFrom('agenda_settings').select(['slot_step_minutes', 'min_notice_minutes']).where('tenant_id', '=', tenantOf(trx)).executeTakeFirst();
+  const settings = await trx
+    .selectFrom('agenda_settings')
+    .select(['slot_step_minutes', 'min_notice_minutes'])
+    .where('tenant_id', '=', tenantOf(trx))
+    .executeTakeFirst();
   let professionalsQuery = trx
     .selectFrom('agenda_professionals as professional')
     .innerJoin('agenda_professional_services as offered', 'offered.professional_id', 'professional.id')
@@ -96,7 +105,10 @@ export async function professionalCalendars(
     .where('date', '>=', around.from.toISOString().slice(0, 10))
     .where('date', '<=', around.to.toISOString().slice(0, 10))
     .execute();
-  const intervalsOf = (rows: ReadonlyArray<{ professional_id: string; starts_at: Date; ends_at: Date }>, professionalId: string): Interval[] =>
+  const intervalsOf = (
+    rows: ReadonlyArray<{ professional_id: string; starts_at: Date; ends_at: Date }>,
+    professionalId: string,
+  ): Interval[] =>
     rows.filter((row) => row.professional_id === professionalId).map((row) => ({ startsAt: row.starts_at, endsAt: row.ends_at }));
   return professionals.map((professional) => ({
     professionalId: professional.id,
@@ -109,7 +121,9 @@ export async function professionalCalendars(
       stepMin: settings?.slot_step_minutes ?? 15,
       weeklyHours: professional.weekly_hours,
       breaks: professional.breaks,
-      overrides: overrides.filter((row) => row.professional_id === professional.id).map((row) => ({ date: row.date, intervals: row.intervals })),
+      overrides: overrides
+        .filter((row) => row.professional_id === professional.id)
+        .map((row) => ({ date: row.date, intervals: row.intervals })),
       timeOff: intervalsOf(timeOff, professional.id),
       busy: intervalsOf(busy.rows, professional.id),
       notBefore: new Date(Date.now() + (settings?.min_notice_minutes ?? 60) * 60_000),
@@ -130,20 +144,29 @@ type SlotWindow = { serviceId: string; professionalId?: string | undefined; from
  * professional's in start order: a month of a whole team is tens of thousands of slots, kept as
  * they are computed rather than merged into one list.
  */
-export async function openSlotsByProfessional(trx: TenantTransaction, input: SlotWindow): Promise<{ timeZone: string; durationMin: number; professionals: ProfessionalSlots[] }> {
+export async function openSlotsByProfessional(
+  trx: TenantTransaction,
+  input: SlotWindow,
+): Promise<{ timeZone: string; durationMin: number; professionals: ProfessionalSlots[] }> {
   const service = await findService(trx, input.serviceId);
   const calendars = service.active ? await professionalCalendars(trx, service, input) : [];
   return {
     timeZone: calendars[0]?.availability.timeZone ?? (await tenantTimeZone(trx)),
     durationMin: service.duration_min,
-    professionals: calendars.map((calendar) => ({ professionalId: calendar.professionalId, name: calendar.name, slots: freeSlots({ ...calendar.availability, from: input.from, to: input.to }) })),
+    professionals: calendars.map((calendar) => ({
+      professionalId: calendar.professionalId,
+      name: calendar.name,
+      slots: freeSlots({ ...calendar.availability, from: input.from, to: input.to }),
+    })),
   };
 }
 
 /** The same slots as one list in start order (professionals in name order at one start): for the agents' short windows. */
 export async function openSlots(trx: TenantTransaction, input: SlotWindow): Promise<{ timeZone: string; slots: OpenSlot[] }> {
   const { timeZone, professionals } = await openSlotsByProfessional(trx, input);
-  const slots = professionals.flatMap((professional) => professional.slots.map((slot) => ({ ...slot, professionalId: professional.professionalId, professionalName: professional.name })));
+  const slots = professionals.flatMap((professional) =>
+    professional.slots.map((slot) => ({ ...slot, professionalId: professional.professionalId, professionalName: professional.name })),
+  );
   // Calendars come in name order and the sort is stable.
   slots.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
   return { timeZone, slots };

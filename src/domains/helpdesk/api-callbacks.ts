@@ -20,9 +20,18 @@ export interface ApiStatusCallback {
 const API_STATUS_CALLBACK_KIND = 'helpdesk.api.status_callback';
 
 /** Queues the status callback of an API message, when its config has a callback URL. */
-export async function queueApiStatusCallback(trx: TenantTransaction, message: HelpdeskMessage, status: DeliveryStatus, failureReason: string | null): Promise<void> {
+export async function queueApiStatusCallback(
+  trx: TenantTransaction,
+  message: HelpdeskMessage,
+  status: DeliveryStatus,
+  failureReason: string | null,
+): Promise<void> {
   if (!message.api_config_id) return;
-  const config = await trx.selectFrom('helpdesk_api_configs').select(['id', 'callback_url', 'revoked_at']).where('id', '=', message.api_config_id).executeTakeFirst();
+  const config = await trx
+    .selectFrom('helpdesk_api_configs')
+    .select(['id', 'callback_url', 'revoked_at'])
+    .where('id', '=', message.api_config_id)
+    .executeTakeFirst();
   if (!config?.callback_url || config.revoked_at) return;
   const eventId = crypto.randomUUID();
   const payload: ApiStatusCallback = {

@@ -22,7 +22,13 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 export function wallClock(at: Date, timezone: string): { weekday: number; time: string } {
   let formatter = formatters.get(timezone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     formatters.set(timezone, formatter);
   }
   const parts = Object.fromEntries(formatter.formatToParts(at).map((part) => [part.type, part.value]));

@@ -23,7 +23,11 @@ describe('helpdesk channels: an operator disconnects and connects again', () => 
     const from = nextPhone();
     const { ticketId } = await receiveMessage(app.services, tenant.tenantId, channel.id, { from });
 
-    expect(await owner.helpdesk.channels.disconnect({ id: channel.id })).toMatchObject({ status: 'disconnected', paused: true, statusReason: 'Desconectado manualmente' });
+    expect(await owner.helpdesk.channels.disconnect({ id: channel.id })).toMatchObject({
+      status: 'disconnected',
+      paused: true,
+      statusReason: 'Desconectado manualmente',
+    });
     const refused = await expectTrpcError(owner.helpdesk.messages.send({ ticketId, body: 'oi' }), 'CONFLICT', 'CHANNEL_DISCONNECTED');
     expect(refused.details).toMatchObject({ channelId: channel.id });
     const apiCall = await fetch(`${app.url}/v1/api/external/${config.apiId}`, {
@@ -47,13 +51,18 @@ describe('helpdesk channels: an operator disconnects and connects again', () => 
       ['disconnected', 'Desconectado manualmente'],
       ['connected', 'Canal criado'],
     ]);
-    const alerts = (await storedEvents(app.services, tenant.tenantId, 'channel.status_changed')).map((event) => (event.data as { status: string }).status);
+    const alerts = (await storedEvents(app.services, tenant.tenantId, 'channel.status_changed')).map(
+      (event) => (event.data as { status: string }).status,
+    );
     expect(alerts).toEqual(['disconnected', 'connected']);
   });
 
   it('keeps an automatic reply on a disconnected channel as not sent, without refusing the contact', async () => {
     const channel = await owner.helpdesk.channels.create({ type: 'n8n', name: 'Filial', outboundUrl: 'http://127.0.0.1:9/y' });
-    await owner.helpdesk.settings.update({ businessHours: { intervals: [{ weekday: 0, start: '00:00', end: '00:01' }] }, outOfHoursMessage: 'Fechados agora.' });
+    await owner.helpdesk.settings.update({
+      businessHours: { intervals: [{ weekday: 0, start: '00:00', end: '00:01' }] },
+      outOfHoursMessage: 'Fechados agora.',
+    });
     await owner.helpdesk.channels.disconnect({ id: channel.id });
     const { ticketId } = await receiveMessage(app.services, tenant.tenantId, channel.id, { from: nextPhone() });
     const outbound = (await owner.helpdesk.messages.list({ ticketId })).items.filter((message) => message.direction === 'outbound');

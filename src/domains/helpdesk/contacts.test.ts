@@ -27,7 +27,12 @@ describe('helpdesk contacts, tags and quick replies', () => {
     const contactId = (await owner.helpdesk.tickets.get({ id: ticketId })).contact.id;
     expect((await owner.helpdesk.contacts.list({ search: 'zélia' })).items.map((contact) => contact.id)).toEqual([contactId]);
     expect((await owner.helpdesk.contacts.list({ search: phone.slice(-6) })).items.map((contact) => contact.id)).toEqual([contactId]);
-    const updated = await owner.helpdesk.contacts.update({ id: contactId, email: 'zelia@example.com', tags: ['vip'], customFields: { cpf: '123' } });
+    const updated = await owner.helpdesk.contacts.update({
+      id: contactId,
+      email: 'zelia@example.com',
+      tags: ['vip'],
+      customFields: { cpf: '123' },
+    });
     expect(updated).toMatchObject({ email: 'zelia@example.com', tags: ['vip'], customFields: { cpf: '123' } });
 
     const other = await receiveMessage(services, tenant.tenantId, channelId, { from: nextPhone() });
@@ -74,7 +79,10 @@ describe('helpdesk contacts, tags and quick replies', () => {
   });
 
   it('quick replies: unique shortcuts, variables filled for the ticket, unknown ones left as written', async () => {
-    const reply = await owner.helpdesk.quickReplies.create({ shortcut: 'ola', text: 'Olá {{contact.firstName}}, aqui é {{agent.name}} (ticket #{{ticket.number}}). {{desconhecida}}' });
+    const reply = await owner.helpdesk.quickReplies.create({
+      shortcut: 'ola',
+      text: 'Olá {{contact.firstName}}, aqui é {{agent.name}} (ticket #{{ticket.number}}). {{desconhecida}}',
+    });
     await expectTrpcError(owner.helpdesk.quickReplies.create({ shortcut: 'ola', text: 'outra' }), 'CONFLICT', 'SHORTCUT_TAKEN');
     await expectTrpcError(owner.helpdesk.quickReplies.create({ shortcut: 'Com Espaço', text: 'x' }), 'BAD_REQUEST');
     const { ticketId } = await receiveMessage(services, tenant.tenantId, channelId, { from: nextPhone(), contactName: 'Maria Clara' });
@@ -93,6 +101,12 @@ describe('helpdesk contacts, tags and quick replies', () => {
       { quickReplyId: reply.id, shortcut: 'ola', change: 'updated' },
       { quickReplyId: reply.id, shortcut: 'ola', change: 'deleted' },
     ]);
-    expect(renderQuickReply('{{contact.phone}}', { contact: { name: 'A', phone: '+5511999990000' }, agent: { name: 'B' }, ticket: { number: 1 } })).toBe('+5511999990000');
+    expect(
+      renderQuickReply('{{contact.phone}}', {
+        contact: { name: 'A', phone: '+5511999990000' },
+        agent: { name: 'B' },
+        ticket: { number: 1 },
+      }),
+    ).toBe('+5511999990000');
   });
 });

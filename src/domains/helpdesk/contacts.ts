@@ -32,7 +32,8 @@ export const toContactView = (contact: HelpdeskContact): ContactView => ({
 /** A phone in E.164, or a 400 that says why (ERR_INVALID_NUMBER on REST). */
 export function phoneOrFail(raw: string): string {
   const normalised = normalisePhone(raw);
-  if (!normalised.ok) throw new DomainError('BAD_REQUEST', 'INVALID_NUMBER', `${normalised.reason}: ${raw.slice(0, 40)}`, { number: raw.slice(0, 40) });
+  if (!normalised.ok)
+    throw new DomainError('BAD_REQUEST', 'INVALID_NUMBER', `${normalised.reason}: ${raw.slice(0, 40)}`, { number: raw.slice(0, 40) });
   return normalised.e164;
 }
 
@@ -51,7 +52,10 @@ export interface PhoneBook {
  * a row lock held to commit); the new ones, and those whose name a provider now reports, are
  * written together.
  */
-export async function contactsForPhones(trx: TenantTransaction, wanted: ReadonlyArray<{ phone: string; reportedName?: string }>): Promise<PhoneBook> {
+export async function contactsForPhones(
+  trx: TenantTransaction,
+  wanted: ReadonlyArray<{ phone: string; reportedName?: string }>,
+): Promise<PhoneBook> {
   const nameByPhone = new Map<string, string>();
   for (const { phone, reportedName } of wanted) {
     const name = reportedName?.trim();
@@ -61,7 +65,9 @@ export async function contactsForPhones(trx: TenantTransaction, wanted: Readonly
   // One index probe per phone, as messagesByExternalId explains.
   const { rows: known } = await sql<HelpdeskContact>`
     select contact.* from unnest(${phones}::text[]) as wanted (phone)
-    cross join lateral (select * from helpdesk_contacts where phone = wanted.phone and merged_into_id is null limit 1) as contact`.execute(trx);
+    cross join lateral (select * from helpdesk_contacts where phone = wanted.phone and merged_into_id is null limit 1) as contact`.execute(
+    trx,
+  );
   const contacts = new Map(known.map((contact) => [contact.phone, contact]));
   const toWrite = phones.filter((phone) => {
     const contact = contacts.get(phone);
@@ -76,7 +82,9 @@ export async function contactsForPhones(trx: TenantTransaction, wanted: Readonly
       oc
         .columns(['tenant_id', 'phone'])
         .where('merged_into_id', 'is', null)
-        .doUpdateSet({ name: sql`case when helpdesk_contacts.name = helpdesk_contacts.phone then excluded.name else helpdesk_contacts.name end` }),
+        .doUpdateSet({
+          name: sql`case when helpdesk_contacts.name = helpdesk_contacts.phone then excluded.name else helpdesk_contacts.name end`,
+        }),
     )
     .returningAll()
     // A row this statement inserted (rather than updated) has no xmax yet.
@@ -98,30 +106,57 @@ export async function findContact(trx: TenantTransaction, id: string): Promise<H
 const CONTACT_PAGE = 50;
 
 /** Contacts by name or phone, alphabetical, keyset-paged on (lower(name), id). */
-export async function listContacts(trx: TenantTransaction, input: { search?: string; cursor?: string }): Promise<{ items: ContactView[]; nextCursor: string | null }> {
-  let query = trx.selectFrom('helpdesk_contacts').selectAll().select(sql<string>`lower(name)`.as('sort_name')).where('merged_into_id', 'is', null);
+export async function listContacts(
+  trx: TenantTransaction,
+  input: { search?: string; cursor?: string },
+): Promise<{ items: ContactView[]; nextCursor: string | null }> {
+  let query = trx
+    .selectFrom('helpdesk_contacts')
+    .selectAll()
+    .select(sql<string>`lower(name)`.as('sort_name'))
+    .where('merged_into_id', 'is', null);
   if (input.search) query = query.where('id', 'in', contactsMatching(input.search));
   if (input.cursor) {
     const [name, id] = decodeKeysetCursor(input.cursor, 'text');
     query = query.where((eb) => eb.or([eb(sql`lower(name)`, '>', name), eb.and([eb(sql`lower(name)`, '=', name), eb('id', '>', id)])]));
   }
-  const rows = await query.orderBy(sql`lower(name)`).orderBy('id').limit(CONTACT_PAGE + 1).execute();
+  const rows = await query
+    .orderBy(sql`lower(name)`)
+    .orderBy('id')
+    .limit(CONTACT_PAGE + 1)
+    .execute();
   const page = rows.slice(0, CONTACT_PAGE);
   const last = page.at(-1);
-  return { items: page.map(toContactView), nextCursor: rows.length > CONTACT_PAGE && last ? encodeKeysetCursor(last.sort_name, last.id) : null };
+  return {
+    items: page.map(toContactView),
+    nextCursor: rows.length > CONTACT_PAGE && last ? encodeKeysetCursor(last.sort_name, last.id) : null,
+  };
 }
-
 
 export async function updateContact(
   trx: TenantTransaction,
   audit: AuditContext,
-  input: { id: string; name?: string; phone?: string; email?: string | null; tags?: string[]; notes?: string; customFields?: Record<string, string> },
+  input: {
+    id: string;
+    name?: string;
+    phone?: string;
+    email?: string | null;
+    tags?: string[];
+    notes?: string;
+    customFields?: Record<string, string>;
+  },
 ): Promise<ContactView> {
   const before = await findContact(trx, input.id);
   const phone = input.phone === undefined ? before.phone : phoneOrFail(input.phone);
   if (phone !== before.phone) {
-    const taken = await trx.selectFrom('helpdesk_contacts').select('id').where('phone', '=', phone).where('merged_into_id', 'is', null).executeTakeFirst();
-    if (taken) throw new DomainError('CONFLICT', 'PHONE_TAKEN', 'Outro contato já usa este telefone; mescle os dois', { contactId: taken.id });
+    const taken = await trx
+      .selectFrom('helpdesk_contacts')
+      .select('id')
+      .where('phone', '=', phone)
+      .where('merged_into_id', 'is', null)
+      .executeTakeFirst();
+    if (taken)
+      throw new DomainError('CONFLICT', 'PHONE_TAKEN', 'Outro contato já usa este telefone; mescle os dois', { contactId: taken.id });
   }
   const after = await trx
     .updateTable('helpdesk_contacts')
@@ -137,8 +172,21 @@ export async function updateContact(
     .where('id', '=', before.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  const view = (contact: HelpdeskContact) => ({ name: contact.name, phone: contact.phone, email: contact.email, tags: contact.tags, notes: contact.notes, customFields: contact.custom_fields });
-  await recordAudit(trx, audit, { action: 'helpdesk.contact.updated', entity: 'helpdesk_contact', entityId: before.id, before: view(before), after: view(after) });
+  const view = (contact: HelpdeskContact) => ({
+    name: contact.name,
+    phone: contact.phone,
+    email: contact.email,
+    tags: contact.tags,
+    notes: contact.notes,
+    customFields: contact.custom_fields,
+  });
+  await recordAudit(trx, audit, {
+    action: 'helpdesk.contact.updated',
+    entity: 'helpdesk_contact',
+    entityId: before.id,
+    before: view(before),
+    after: view(after),
+  });
   return toContactView(after);
 }
 
@@ -147,11 +195,16 @@ export async function updateContact(
  * kept, and the source stays as a merged row (its phone freed) so history that names it still
  * resolves. Refused while both have an active ticket on one channel: an agent closes one first.
  */
-export async function mergeContacts(trx: TenantTransaction, audit: AuditContext, input: { sourceId: string; targetId: string }): Promise<ContactView> {
+export async function mergeContacts(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: { sourceId: string; targetId: string },
+): Promise<ContactView> {
   if (input.sourceId === input.targetId) throw new DomainError('BAD_REQUEST', 'MERGE_SAME_CONTACT', 'Escolha dois contatos diferentes');
   const source = await findContact(trx, input.sourceId);
   const target = await findContact(trx, input.targetId);
-  if (source.merged_into_id || target.merged_into_id) throw new DomainError('CONFLICT', 'CONTACT_ALREADY_MERGED', 'Um dos contatos já foi mesclado');
+  if (source.merged_into_id || target.merged_into_id)
+    throw new DomainError('CONFLICT', 'CONTACT_ALREADY_MERGED', 'Um dos contatos já foi mesclado');
   const clash = await trx
     .selectFrom('helpdesk_tickets as s')
     .innerJoin('helpdesk_tickets as t', (join) => join.onRef('t.channel_id', '=', 's.channel_id'))
@@ -162,11 +215,20 @@ export async function mergeContacts(trx: TenantTransaction, audit: AuditContext,
     .where('t.status', 'in', ['pending', 'open'])
     .executeTakeFirst();
   if (clash) {
-    throw new DomainError('CONFLICT', 'ACTIVE_TICKETS_CONFLICT', `Os dois contatos têm tickets ativos no mesmo canal (#${clash.sourceNumber} e #${clash.targetNumber}); encerre um deles antes`, clash);
+    throw new DomainError(
+      'CONFLICT',
+      'ACTIVE_TICKETS_CONFLICT',
+      `Os dois contatos têm tickets ativos no mesmo canal (#${clash.sourceNumber} e #${clash.targetNumber}); encerre um deles antes`,
+      clash,
+    );
   }
   await trx.updateTable('helpdesk_tickets').set({ contact_id: target.id }).where('contact_id', '=', source.id).execute();
   await trx.updateTable('helpdesk_messages').set({ contact_id: target.id }).where('contact_id', '=', source.id).execute();
-  await trx.updateTable('helpdesk_contacts').set({ merged_into_id: target.id, updated_at: new Date() }).where('id', '=', source.id).execute();
+  await trx
+    .updateTable('helpdesk_contacts')
+    .set({ merged_into_id: target.id, updated_at: new Date() })
+    .where('id', '=', source.id)
+    .execute();
   const merged = await trx
     .updateTable('helpdesk_contacts')
     .set({

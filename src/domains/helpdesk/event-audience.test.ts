@@ -52,8 +52,12 @@ describe('helpdesk live events reach only those who may open the ticket', () => 
     await receiveMessage(app.services, tenant.tenantId, channelId, { from: await phoneOf(mine), body: 'na minha fila' });
     await app.services.hub.flush();
 
-    const ownerSaw = await ownerFeed.waitFor((events) => events.some((event) => event.type === 'message.created' && event.data.body === 'na minha fila'));
-    const agentSaw = await agentFeed.waitFor((events) => events.some((event) => event.type === 'message.created' && event.data.body === 'na minha fila'));
+    const ownerSaw = await ownerFeed.waitFor((events) =>
+      events.some((event) => event.type === 'message.created' && event.data.body === 'na minha fila'),
+    );
+    const agentSaw = await agentFeed.waitFor((events) =>
+      events.some((event) => event.type === 'message.created' && event.data.body === 'na minha fila'),
+    );
     const bodies = (events: AppEvent[]) => events.flatMap((event) => (event.type === 'message.created' ? [event.data.body] : []));
     expect(bodies(ownerSaw)).toEqual(['segredo do financeiro', 'depois da transferência', 'na minha fila']);
     expect(bodies(agentSaw)).toEqual(['na minha fila']);
@@ -79,7 +83,9 @@ describe('helpdesk live events reach only those who may open the ticket', () => 
     await receiveMessage(app.services, tenant.tenantId, channelId, { from: nextPhone(), body: 'sem fila: todos veem' });
     await app.services.hub.flush();
 
-    const saw = await agentFeed.waitFor((events) => events.some((event) => event.type === 'message.created' && event.data.body === 'sem fila: todos veem'));
+    const saw = await agentFeed.waitFor((events) =>
+      events.some((event) => event.type === 'message.created' && event.data.body === 'sem fila: todos veem'),
+    );
     const bodies = saw.flatMap((event) => (event.type === 'message.created' ? [event.data.body] : []));
     expect(bodies).toEqual(['já na fila', 'sem fila: todos veem']);
     expect(saw.filter((event) => event.type === 'queue.members_changed').map((event) => event.data)).toEqual([

@@ -15,9 +15,12 @@ const REMEMBERED_TICKETS = 10_000;
  */
 export async function helpdeskEventAudience(db: Kysely<DB>, viewer: StreamViewer): Promise<EventAudience> {
   if (viewer.permissions.has(can['helpdesk.tickets.readAll'])) return () => true;
-  const memberships = await withTenant(db, viewer.tenantId, (trx) => trx.selectFrom('helpdesk_queue_members').select('queue_id').where('user_id', '=', viewer.userId).execute());
+  const memberships = await withTenant(db, viewer.tenantId, (trx) =>
+    trx.selectFrom('helpdesk_queue_members').select('queue_id').where('user_id', '=', viewer.userId).execute(),
+  );
   const queueIds = new Set(memberships.map((membership) => membership.queue_id));
-  const sees = (ticket: { queueId: string | null; assigneeId: string | null }) => ticket.queueId === null || ticket.assigneeId === viewer.userId || queueIds.has(ticket.queueId);
+  const sees = (ticket: { queueId: string | null; assigneeId: string | null }) =>
+    ticket.queueId === null || ticket.assigneeId === viewer.userId || queueIds.has(ticket.queueId);
 
   const visible = new Map<string, boolean>();
   const remember = (ticketId: string, seen: boolean) => {
@@ -27,7 +30,9 @@ export async function helpdeskEventAudience(db: Kysely<DB>, viewer: StreamViewer
   const seesTicket = async (ticketId: string) => {
     const known = visible.get(ticketId);
     if (known !== undefined) return known;
-    const ticket = await withTenant(db, viewer.tenantId, (trx) => trx.selectFrom('helpdesk_tickets').select(['queue_id', 'assignee_id']).where('id', '=', ticketId).executeTakeFirst());
+    const ticket = await withTenant(db, viewer.tenantId, (trx) =>
+      trx.selectFrom('helpdesk_tickets').select(['queue_id', 'assignee_id']).where('id', '=', ticketId).executeTakeFirst(),
+    );
     const seen = ticket ? sees({ queueId: ticket.queue_id, assigneeId: ticket.assignee_id }) : false;
     remember(ticketId, seen);
     return seen;
@@ -37,7 +42,8 @@ export async function helpdeskEventAudience(db: Kysely<DB>, viewer: StreamViewer
     switch (event.type) {
       case 'ticket.created':
       case 'ticket.updated': {
-        const before = visible.get(event.data.ticketId) ?? ('previous' in event.data && event.data.previous ? sees(event.data.previous) : false);
+        const before =
+          visible.get(event.data.ticketId) ?? ('previous' in event.data && event.data.previous ? sees(event.data.previous) : false);
         const now = sees(event.data);
         remember(event.data.ticketId, now);
         return now || before;

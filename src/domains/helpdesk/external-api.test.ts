@@ -19,7 +19,17 @@ describe('helpdesk external API v1', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token ?? config.token}`, ...options.headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-  const messageCount = () => withTenant(app.services.db, tenant.tenantId, async (trx) => Number((await trx.selectFrom('helpdesk_messages').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n));
+  const messageCount = () =>
+    withTenant(app.services.db, tenant.tenantId, async (trx) =>
+      Number(
+        (
+          await trx
+            .selectFrom('helpdesk_messages')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    );
 
   beforeAll(async () => {
     app = await startTestApp({ DELIVERIES_ENABLED: 'false' });
@@ -37,23 +47,40 @@ describe('helpdesk external API v1', () => {
     expect(accepted).toEqual({ messageId: expect.any(String), ticketId: expect.any(String), status: 'pending' });
     const ticket = await owner.helpdesk.tickets.get({ id: accepted.ticketId });
     expect(ticket).toMatchObject({ status: 'closed', contact: { phone: '+5511977776666' } });
-    const status = await fetch(`${app.url}/v1/api/external/${config.apiId}/messages/${accepted.messageId}`, { headers: { authorization: `Bearer ${config.token}` } });
+    const status = await fetch(`${app.url}/v1/api/external/${config.apiId}/messages/${accepted.messageId}`, {
+      headers: { authorization: `Bearer ${config.token}` },
+    });
     expect(status.status).toBe(200);
     expect(await status.json()).toMatchObject({ messageId: accepted.messageId, status: 'pending', externalKey: null });
-    const queued = await withTenant(app.services.db, tenant.tenantId, (trx) => trx.selectFrom('deliveries').select(['kind', 'payload', 'ordering_key']).where('ordering_key', '=', accepted.ticketId).execute());
-    expect(queued).toMatchObject([{ kind: 'helpdesk.n8n.outbound_message', payload: { messageId: accepted.messageId, to: '+5511977776666', body: 'Seu pedido saiu para entrega' } }]);
+    const queued = await withTenant(app.services.db, tenant.tenantId, (trx) =>
+      trx.selectFrom('deliveries').select(['kind', 'payload', 'ordering_key']).where('ordering_key', '=', accepted.ticketId).execute(),
+    );
+    expect(queued).toMatchObject([
+      {
+        kind: 'helpdesk.n8n.outbound_message',
+        payload: { messageId: accepted.messageId, to: '+5511977776666', body: 'Seu pedido saiu para entrega' },
+      },
+    ]);
   });
 
   it('a retry with the same Idempotency-Key or externalKey returns the first answer, never a second message', async () => {
     const before = await messageCount();
-    const byHeader = await Promise.all(Array.from({ length: 5 }, () => send({ number: '5511977770001', body: 'Boleto' }, { headers: { 'idempotency-key': `order-${process.pid}-1` } })));
+    const byHeader = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        send({ number: '5511977770001', body: 'Boleto' }, { headers: { 'idempotency-key': `order-${process.pid}-1` } }),
+      ),
+    );
     const bodies = await Promise.all(byHeader.map((response) => response.json() as Promise<{ messageId: string }>));
     expect(byHeader.map((response) => response.status)).toEqual(Array(5).fill(202));
     expect(new Set(bodies.map((body) => body.messageId)).size).toBe(1);
     expect(byHeader.filter((response) => response.headers.get('idempotent-replayed') === 'true')).toHaveLength(4);
 
-    const first = (await (await send({ number: '5511977770002', body: 'Nota fiscal', externalKey: 'nf-123' })).json()) as { messageId: string };
-    const again = (await (await send({ number: '5511977770002', body: 'Nota fiscal', externalKey: 'nf-123' })).json()) as { messageId: string };
+    const first = (await (await send({ number: '5511977770002', body: 'Nota fiscal', externalKey: 'nf-123' })).json()) as {
+      messageId: string;
+    };
+    const again = (await (await send({ number: '5511977770002', body: 'Nota fiscal', externalKey: 'nf-123' })).json()) as {
+      messageId: string;
+    };
     expect(again.messageId).toBe(first.messageId);
     expect(await messageCount()).toBe(before + 2);
   });
@@ -80,7 +107,9 @@ describe('helpdesk external API v1', () => {
     expect(keyed.filter((response) => response.headers.get('idempotent-replayed') === 'true')).toHaveLength(1);
     expect(await messageCount()).toBe(before + 11);
     // Every new ticket got its own number, none skipped.
-    const numbers = await withTenant(app.services.db, tenant.tenantId, (trx) => trx.selectFrom('helpdesk_tickets').select('number').orderBy('number').execute());
+    const numbers = await withTenant(app.services.db, tenant.tenantId, (trx) =>
+      trx.selectFrom('helpdesk_tickets').select('number').orderBy('number').execute(),
+    );
     expect(numbers.map((row) => row.number)).toEqual(numbers.map((_, index) => index + 1));
   });
 
@@ -107,7 +136,9 @@ describe('helpdesk external API v1', () => {
     }
     expect(await messageCount()).toBe(before);
     const calls = await owner.helpdesk.apiConfigs.calls({ apiId: config.apiId });
-    expect(calls.map((call) => call.error)).toEqual(expect.arrayContaining(['ERR_INVALID_NUMBER', 'ERR_VALIDATION', 'ERR_MEDIA_TYPE_FORBIDDEN']));
+    expect(calls.map((call) => call.error)).toEqual(
+      expect.arrayContaining(['ERR_INVALID_NUMBER', 'ERR_VALIDATION', 'ERR_MEDIA_TYPE_FORBIDDEN']),
+    );
   });
 
   it('a user session or another scope cannot use the external API; a revoked config answers 401 at once', async () => {
@@ -138,7 +169,9 @@ describe('helpdesk external API v1', () => {
     const before = await messageCount();
     const crossSend = await send({ number: '5511977770005', body: 'x' }, { token: otherConfig.token });
     expect(crossSend.status).toBe(404);
-    const crossRead = await fetch(`${app.url}/v1/api/external/${otherConfig.apiId}/messages/${mine.messageId}`, { headers: { authorization: `Bearer ${otherConfig.token}` } });
+    const crossRead = await fetch(`${app.url}/v1/api/external/${otherConfig.apiId}/messages/${mine.messageId}`, {
+      headers: { authorization: `Bearer ${otherConfig.token}` },
+    });
     expect(crossRead.status).toBe(404);
     expect(await messageCount()).toBe(before);
     await expectTrpcError(otherOwner.helpdesk.apiConfigs.calls({ apiId: config.apiId }), 'NOT_FOUND');
@@ -153,7 +186,11 @@ describe('helpdesk external API v1', () => {
   it('publishes an OpenAPI 3.1 document generated from the schemas', async () => {
     const response = await fetch(`${app.url}/v1/api/openapi.json`);
     expect(response.status).toBe(200);
-    const document = (await response.json()) as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> } };
+    const document = (await response.json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+    };
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths)).toEqual(['/external/{apiId}', '/external/{apiId}/messages/{messageId}']);
     expect(Object.keys(document.components.schemas.SendMessage!.properties!)).toEqual(['number', 'body', 'mediaUrl', 'externalKey']);

@@ -19,8 +19,15 @@ export const EXTERNAL_API_SCOPE = 'helpdesk.external';
 export const externalSendBody = z
   .strictObject({
     number: text({ min: 1, minMessage: 'Informe o número', max: 40 }),
-    body: z.string().max(4096, 'Mensagem longa demais (máx. 4096)').refine((value) => !value.includes('\u0000'), 'Caractere nulo não é permitido').default(''),
-    mediaUrl: z.url({ protocol: /^https?$/, error: 'URL http(s) inválida' }).max(2048).optional(),
+    body: z
+      .string()
+      .max(4096, 'Mensagem longa demais (máx. 4096)')
+      .refine((value) => !value.includes('\u0000'), 'Caractere nulo não é permitido')
+      .default(''),
+    mediaUrl: z
+      .url({ protocol: /^https?$/, error: 'URL http(s) inválida' })
+      .max(2048)
+      .optional(),
     externalKey: text({ min: 1, max: 200 }).optional(),
   })
   .refine((input) => input.body.trim() !== '' || input.mediaUrl !== undefined, { message: 'Envie body ou mediaUrl', path: ['body'] });
@@ -79,7 +86,12 @@ export async function createApiConfig(
   input: { name: string; channelId: string; callbackUrl?: string },
 ): Promise<ApiConfigView & { token: string; callbackSecret: string }> {
   const channel = await findChannel(trx, input.channelId);
-  const token = await createApiToken(trx, audit, { name: `API externa: ${input.name}`, scopes: [EXTERNAL_API_SCOPE] }, { declaredScopes: creator.declaredScopes, creatorPermissions: creator.permissions });
+  const token = await createApiToken(
+    trx,
+    audit,
+    { name: `API externa: ${input.name}`, scopes: [EXTERNAL_API_SCOPE] },
+    { declaredScopes: creator.declaredScopes, creatorPermissions: creator.permissions },
+  );
   const callbackSecret = `whsec_${randomBytes(24).toString('base64url')}`;
   const config = await trx
     .insertInto('helpdesk_api_configs')
@@ -93,7 +105,12 @@ export async function createApiConfig(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, audit, { action: 'helpdesk.api_config.created', entity: 'helpdesk_api_config', entityId: config.id, after: { name: config.name, channelId: channel.id, callbackUrl: config.callback_url } });
+  await recordAudit(trx, audit, {
+    action: 'helpdesk.api_config.created',
+    entity: 'helpdesk_api_config',
+    entityId: config.id,
+    after: { name: config.name, channelId: channel.id, callbackUrl: config.callback_url },
+  });
   return { ...toApiConfigView(config), token: token.token, callbackSecret };
 }
 
@@ -114,7 +131,11 @@ async function findApiConfig(trx: TenantTransaction, apiId: string): Promise<Hel
   return config;
 }
 
-export async function updateApiConfig(trx: TenantTransaction, audit: AuditContext, input: { apiId: string; name?: string; callbackUrl?: string | null }): Promise<ApiConfigView> {
+export async function updateApiConfig(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: { apiId: string; name?: string; callbackUrl?: string | null },
+): Promise<ApiConfigView> {
   const before = await findApiConfig(trx, input.apiId);
   const after = await trx
     .updateTable('helpdesk_api_configs')
@@ -122,7 +143,13 @@ export async function updateApiConfig(trx: TenantTransaction, audit: AuditContex
     .where('id', '=', before.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, audit, { action: 'helpdesk.api_config.updated', entity: 'helpdesk_api_config', entityId: before.id, before: { name: before.name, callbackUrl: before.callback_url }, after: { name: after.name, callbackUrl: after.callback_url } });
+  await recordAudit(trx, audit, {
+    action: 'helpdesk.api_config.updated',
+    entity: 'helpdesk_api_config',
+    entityId: before.id,
+    before: { name: before.name, callbackUrl: before.callback_url },
+    after: { name: after.name, callbackUrl: after.callback_url },
+  });
   return toApiConfigView(after);
 }
 
@@ -131,7 +158,12 @@ export async function revokeApiConfig(trx: TenantTransaction, audit: AuditContex
   const config = await findApiConfig(trx, apiId);
   if (config.revoked_at) return toApiConfigView(config);
   await revokeApiToken(trx, audit, config.api_token_id);
-  const revoked = await trx.updateTable('helpdesk_api_configs').set({ revoked_at: new Date() }).where('id', '=', config.id).returningAll().executeTakeFirstOrThrow();
+  const revoked = await trx
+    .updateTable('helpdesk_api_configs')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', config.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
   await recordAudit(trx, audit, { action: 'helpdesk.api_config.revoked', entity: 'helpdesk_api_config', entityId: config.id });
   return toApiConfigView(revoked);
 }
@@ -145,12 +177,26 @@ export async function recentApiCalls(trx: TenantTransaction, apiId: string) {
     .orderBy('id', 'desc')
     .limit(50)
     .execute();
-  return calls.map((call) => ({ id: call.id, method: call.method, path: call.path, statusCode: call.status_code, error: call.error, idempotencyKey: call.idempotency_key, messageId: call.message_id, at: call.at }));
+  return calls.map((call) => ({
+    id: call.id,
+    method: call.method,
+    path: call.path,
+    statusCode: call.status_code,
+    error: call.error,
+    idempotencyKey: call.idempotency_key,
+    messageId: call.message_id,
+    at: call.at,
+  }));
 }
 
 /** The config an API token may use: its own, live, in its own tenant; anything else reads as unknown. */
 export async function apiConfigForToken(trx: TenantTransaction, apiId: string, tokenId: string): Promise<HelpdeskApiConfig> {
-  const config = await trx.selectFrom('helpdesk_api_configs').selectAll().where('id', '=', apiId).where('revoked_at', 'is', null).executeTakeFirst();
+  const config = await trx
+    .selectFrom('helpdesk_api_configs')
+    .selectAll()
+    .where('id', '=', apiId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   if (!config || config.api_token_id !== tokenId) throw new DomainError('NOT_FOUND', 'API_NOT_FOUND', 'apiId inexistente para este token');
   return config;
 }
@@ -182,10 +228,19 @@ const API_TICKET_REASON = 'Mensagem enviada pela API';
  * closed, so notifications do not fill the inbox; a reply from the contact reopens it within the
  * reopen window, where agents see it.
  */
-export async function sendThroughApi(trx: TenantTransaction, config: HelpdeskApiConfig, sends: readonly ApiSend[], queueOutbound: OutboundQueue): Promise<ApiAnswer[]> {
+export async function sendThroughApi(
+  trx: TenantTransaction,
+  config: HelpdeskApiConfig,
+  sends: readonly ApiSend[],
+  queueOutbound: OutboundQueue,
+): Promise<ApiAnswer[]> {
   const answers: ApiAnswer[] = new Array(sends.length);
   const keyOf = (send: ApiSend) => send.idempotencyKey ?? send.input.externalKey;
-  const { reserved, replays } = await reserveIdempotencyKeys(trx, config, sends.flatMap((send) => (keyOf(send) ? [{ key: keyOf(send)!, path: send.path }] : [])));
+  const { reserved, replays } = await reserveIdempotencyKeys(
+    trx,
+    config,
+    sends.flatMap((send) => (keyOf(send) ? [{ key: keyOf(send)!, path: send.path }] : [])),
+  );
   // Each key is sent once: by its first send in this batch, unless an earlier call holds it.
   const firstWithKey = new Map<string, number>();
   const toSend: number[] = [];
@@ -203,7 +258,10 @@ export async function sendThroughApi(trx: TenantTransaction, config: HelpdeskApi
   if (toSend.length > 0) {
     const channel = await findChannel(trx, config.channel_id);
     assertChannelSends(channel);
-    const { byPhone: contacts, createdNow } = await contactsForPhones(trx, toSend.map((index) => ({ phone: sends[index]!.phone })));
+    const { byPhone: contacts, createdNow } = await contactsForPhones(
+      trx,
+      toSend.map((index) => ({ phone: sends[index]!.phone })),
+    );
     const contactOf = (index: number) => contacts.get(sends[index]!.phone)!;
     const { tickets } = await ticketsForContacts(
       trx,
@@ -219,7 +277,13 @@ export async function sendThroughApi(trx: TenantTransaction, config: HelpdeskApi
         return {
           ticket: tickets.get(contact.id)!.ticket,
           to: contact.phone,
-          draft: { body: input.body, ...(input.mediaUrl ? { mediaUrl: input.mediaUrl } : {}), source: 'api' as const, apiConfigId: config.id, ...(input.externalKey ? { externalKey: input.externalKey } : {}) },
+          draft: {
+            body: input.body,
+            ...(input.mediaUrl ? { mediaUrl: input.mediaUrl } : {}),
+            source: 'api' as const,
+            apiConfigId: config.id,
+            ...(input.externalKey ? { externalKey: input.externalKey } : {}),
+          },
         };
       }),
       queueOutbound,
@@ -227,12 +291,20 @@ export async function sendThroughApi(trx: TenantTransaction, config: HelpdeskApi
     );
     toSend.forEach((index, position) => {
       const message = messages[position]!;
-      answers[index] = { status: 202, body: { messageId: message.id, ticketId: message.ticket_id, status: message.status }, replayed: false };
+      answers[index] = {
+        status: 202,
+        body: { messageId: message.id, ticketId: message.ticket_id, status: message.status },
+        replayed: false,
+      };
     });
     await recordApiCalls(
       trx,
       config.id,
-      toSend.map((index) => ({ send: sends[index]!, answer: answers[index]!, reservedCallId: keyOf(sends[index]!) ? reserved.get(keyOf(sends[index]!)!) : undefined })),
+      toSend.map((index) => ({
+        send: sends[index]!,
+        answer: answers[index]!,
+        reservedCallId: keyOf(sends[index]!) ? reserved.get(keyOf(sends[index]!)!) : undefined,
+      })),
     );
   }
   // A key sent twice in this batch: the second send replays the first's answer.
@@ -252,7 +324,16 @@ async function reserveIdempotencyKeys(
   if (unique.length === 0) return { reserved: new Map(), replays: new Map() };
   const taken = await trx
     .insertInto('helpdesk_api_calls')
-    .values(unique.map(({ key, path }) => ({ tenant_id: tenantOf(trx), api_config_id: config.id, method: 'POST', path: path.slice(0, 300), status_code: 202, idempotency_key: key })))
+    .values(
+      unique.map(({ key, path }) => ({
+        tenant_id: tenantOf(trx),
+        api_config_id: config.id,
+        method: 'POST',
+        path: path.slice(0, 300),
+        status_code: 202,
+        idempotency_key: key,
+      })),
+    )
     .onConflict((oc) => oc.columns(['tenant_id', 'api_config_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing())
     .returning(['id', 'idempotency_key'])
     .execute();
@@ -261,8 +342,15 @@ async function reserveIdempotencyKeys(
   const firstCalls =
     heldElsewhere.length === 0
       ? []
-      : await trx.selectFrom('helpdesk_api_calls').select(['idempotency_key', 'status_code', 'response']).where('api_config_id', '=', config.id).where('idempotency_key', 'in', heldElsewhere).execute();
-  const replays = new Map(firstCalls.map((call) => [call.idempotency_key!, { status: call.status_code, body: call.response as ApiAnswer['body'] }]));
+      : await trx
+          .selectFrom('helpdesk_api_calls')
+          .select(['idempotency_key', 'status_code', 'response'])
+          .where('api_config_id', '=', config.id)
+          .where('idempotency_key', 'in', heldElsewhere)
+          .execute();
+  const replays = new Map(
+    firstCalls.map((call) => [call.idempotency_key!, { status: call.status_code, body: call.response as ApiAnswer['body'] }]),
+  );
   return { reserved, replays };
 }
 
@@ -274,7 +362,11 @@ async function recordApiCalls(
 ): Promise<void> {
   const reserved = calls.filter((call) => call.reservedCallId !== undefined);
   if (reserved.length > 0) {
-    const rows = sql.join(reserved.map((call) => sql`(${call.reservedCallId}::bigint, ${call.answer.body.messageId}::uuid, ${JSON.stringify(call.answer.body)}::jsonb)`));
+    const rows = sql.join(
+      reserved.map(
+        (call) => sql`(${call.reservedCallId}::bigint, ${call.answer.body.messageId}::uuid, ${JSON.stringify(call.answer.body)}::jsonb)`,
+      ),
+    );
     await sql`
       update helpdesk_api_calls set message_id = answered.message_id, response = answered.response
       from (values ${rows}) as answered (id, message_id, response)
@@ -284,7 +376,16 @@ async function recordApiCalls(
   if (unkeyed.length > 0) {
     await trx
       .insertInto('helpdesk_api_calls')
-      .values(unkeyed.map(({ send, answer }) => ({ tenant_id: tenantOf(trx), api_config_id: apiConfigId, method: 'POST', path: send.path.slice(0, 300), status_code: answer.status, message_id: answer.body.messageId })))
+      .values(
+        unkeyed.map(({ send, answer }) => ({
+          tenant_id: tenantOf(trx),
+          api_config_id: apiConfigId,
+          method: 'POST',
+          path: send.path.slice(0, 300),
+          status_code: answer.status,
+          message_id: answer.body.messageId,
+        })),
+      )
       .execute();
   }
 }
@@ -297,7 +398,14 @@ export async function recordApiCall(
 ): Promise<void> {
   await trx
     .insertInto('helpdesk_api_calls')
-    .values({ tenant_id: tenantOf(trx), api_config_id: apiConfigId, method: call.method, path: call.path.slice(0, 300), status_code: call.statusCode, error: call.error?.slice(0, 300) ?? null })
+    .values({
+      tenant_id: tenantOf(trx),
+      api_config_id: apiConfigId,
+      method: call.method,
+      path: call.path.slice(0, 300),
+      status_code: call.statusCode,
+      error: call.error?.slice(0, 300) ?? null,
+    })
     .execute();
 }
 

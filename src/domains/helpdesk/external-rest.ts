@@ -12,7 +12,16 @@ import { handleAsync } from '../../rest/handlers';
 import type { Services } from '../../services';
 import { authenticateMachineTokens, type MachinePrincipal } from '../identity';
 import { phoneOrFail } from './contacts';
-import { apiConfigForToken, apiMessageStatus, EXTERNAL_API_SCOPE, externalSendBody, recordApiCall, sendThroughApi, type ApiAnswer, type ApiSend } from './external-api';
+import {
+  apiConfigForToken,
+  apiMessageStatus,
+  EXTERNAL_API_SCOPE,
+  externalSendBody,
+  recordApiCall,
+  sendThroughApi,
+  type ApiAnswer,
+  type ApiSend,
+} from './external-api';
 import { mediaKindOfUrl } from './messages';
 import { queueOutboundMessage } from './outbound';
 
@@ -57,7 +66,10 @@ interface ApiClient {
  */
 export function externalApiRoutes(services: Services): express.Router {
   const routes = express.Router();
-  const sends = new GroupCommit<ApiCall, ApiAnswer>({ maxBatch: MAX_SENDS_PER_COMMIT, writeBatch: (_apiId, calls) => writeSends(services, calls) });
+  const sends = new GroupCommit<ApiCall, ApiAnswer>({
+    maxBatch: MAX_SENDS_PER_COMMIT,
+    writeBatch: (_apiId, calls) => writeSends(services, calls),
+  });
 
   routes.post(
     '/external/:apiId',
@@ -143,10 +155,13 @@ async function authenticateApiClients(db: Kysely<DB>, calls: readonly ApiCall[])
 }
 
 function clientOf(machine: MachinePrincipal | null, apiId: string): ApiClient {
-  if (!machine || machine.kind !== 'api') throw new RestError(401, 'ERR_API_TOKEN_INVALID', 'Token de API inválido, revogado ou expirado (Authorization: Bearer bal_…)');
-  if (!machine.scopes.has(EXTERNAL_API_SCOPE)) throw new RestError(403, 'ERR_FORBIDDEN', `Este token não tem o escopo ${EXTERNAL_API_SCOPE}`, { scope: EXTERNAL_API_SCOPE });
+  if (!machine || machine.kind !== 'api')
+    throw new RestError(401, 'ERR_API_TOKEN_INVALID', 'Token de API inválido, revogado ou expirado (Authorization: Bearer bal_…)');
+  if (!machine.scopes.has(EXTERNAL_API_SCOPE))
+    throw new RestError(403, 'ERR_FORBIDDEN', `Este token não tem o escopo ${EXTERNAL_API_SCOPE}`, { scope: EXTERNAL_API_SCOPE });
   if (!isUuid(apiId)) throw new RestError(404, 'ERR_API_NOT_FOUND', 'apiId inexistente para este token');
-  if (!machine.tenantModules.includes('helpdesk')) throw new RestError(403, 'ERR_MODULE_DISABLED', 'O módulo Atendimento não está ativo para esta empresa', { module: 'helpdesk' });
+  if (!machine.tenantModules.includes('helpdesk'))
+    throw new RestError(403, 'ERR_MODULE_DISABLED', 'O módulo Atendimento não está ativo para esta empresa', { module: 'helpdesk' });
   return { tokenId: machine.tokenId, tenantId: machine.tenantId, apiId };
 }
 
@@ -163,12 +178,16 @@ async function asConfigOwner<Result>(
   work: (trx: TenantTransaction, config: HelpdeskApiConfig) => Promise<Array<Settled<Result>>>,
 ): Promise<Array<Settled<Result>>> {
   try {
-    return await withTenant(services.db, client.tenantId, async (trx) => work(trx, await apiConfigForToken(trx, client.apiId, client.tokenId)));
+    return await withTenant(services.db, client.tenantId, async (trx) =>
+      work(trx, await apiConfigForToken(trx, client.apiId, client.tokenId)),
+    );
   } catch (error) {
     if (error instanceof DomainError && error.reason === 'API_NOT_FOUND') return calls.map(() => ({ ok: false, error }));
     if (calls.length > 1) throw error;
     try {
-      await withTenant(services.db, client.tenantId, async (trx) => recordFailedCall(trx, await apiConfigForToken(trx, client.apiId, client.tokenId), calls[0]!, error));
+      await withTenant(services.db, client.tenantId, async (trx) =>
+        recordFailedCall(trx, await apiConfigForToken(trx, client.apiId, client.tokenId), calls[0]!, error),
+      );
     } catch (recordError) {
       services.logger.warn({ err: recordError }, 'could not record a failed API call');
     }

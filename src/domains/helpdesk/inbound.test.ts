@@ -15,11 +15,32 @@ describe('helpdesk inbound: n8n webhooks', () => {
   let counter = 0;
 
   const nextId = () => `wamid-${process.pid}-${(counter += 1)}`;
-  const inbound = (overrides: Record<string, unknown> = {}) => ({ messageId: nextId(), from: '5511999990001', name: 'Maria', body: 'Olá!', timestamp: 1764500000, ...overrides });
+  const inbound = (overrides: Record<string, unknown> = {}) => ({
+    messageId: nextId(),
+    from: '5511999990001',
+    name: 'Maria',
+    body: 'Olá!',
+    timestamp: 1764500000,
+    ...overrides,
+  });
   const post = (url: string, body: unknown, headers: Record<string, string> = { 'x-webhook-secret': channel.webhookSecret }) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
   const postMessage = (body: unknown, headers?: Record<string, string>) => post(channel.webhookUrls.messages!, body, headers);
-  const messageCount = () => withTenant(app.services.db, tenant.tenantId, async (trx) => Number((await trx.selectFrom('helpdesk_messages').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n));
+  const messageCount = () =>
+    withTenant(app.services.db, tenant.tenantId, async (trx) =>
+      Number(
+        (
+          await trx
+            .selectFrom('helpdesk_messages')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    );
 
   beforeAll(async () => {
     app = await startTestApp({ PUBLIC_URL: 'http://placeholder' });
@@ -27,7 +48,11 @@ describe('helpdesk inbound: n8n webhooks', () => {
     owner = await ownerCaller(app.services, tenant);
     const created = await owner.helpdesk.channels.create({ type: 'n8n', name: 'WhatsApp loja', outboundUrl: 'http://127.0.0.1:9/n8n' });
     const base = `${app.url}/api/v1/webhooks/n8n/channels/${created.id}`;
-    channel = { id: created.id, webhookSecret: created.webhookSecret, webhookUrls: { messages: `${base}/messages`, statuses: `${base}/statuses` } };
+    channel = {
+      id: created.id,
+      webhookSecret: created.webhookSecret,
+      webhookUrls: { messages: `${base}/messages`, statuses: `${base}/statuses` },
+    };
   });
   afterAll(() => app.stop());
 
@@ -38,7 +63,12 @@ describe('helpdesk inbound: n8n webhooks', () => {
     const result = (await response.json()) as { messageId: string; ticketId: string; duplicate: boolean };
     expect(result.duplicate).toBe(false);
     const ticket = await owner.helpdesk.tickets.get({ id: result.ticketId });
-    expect(ticket).toMatchObject({ status: 'pending', unreadCount: 1, lastMessagePreview: 'Olá!', contact: { name: 'Joana', phone: '+5511999991234' } });
+    expect(ticket).toMatchObject({
+      status: 'pending',
+      unreadCount: 1,
+      lastMessagePreview: 'Olá!',
+      contact: { name: 'Joana', phone: '+5511999991234' },
+    });
     expect(ticket.history.map((entry) => entry.action)).toEqual(['created']);
     const messages = await owner.helpdesk.messages.list({ ticketId: result.ticketId });
     expect(messages.items).toMatchObject([{ id: result.messageId, direction: 'inbound', body: 'Olá!', status: 'received', kind: 'text' }]);
@@ -70,7 +100,12 @@ describe('helpdesk inbound: n8n webhooks', () => {
       postMessage(payloads[3]),
     ]);
     expect(answers.map((answer) => answer.status)).toEqual([...Array(12).fill(200), 401, 400, 400, 200]);
-    const bodies = (await Promise.all(answers.map((answer) => answer.json()))) as Array<{ messageId: string; ticketId: string; duplicate: boolean; error?: string }>;
+    const bodies = (await Promise.all(answers.map((answer) => answer.json()))) as Array<{
+      messageId: string;
+      ticketId: string;
+      duplicate: boolean;
+      error?: string;
+    }>;
     expect(bodies.slice(12, 15).map((body) => body.error)).toEqual(['ERR_WEBHOOK_UNAUTHORIZED', 'ERR_VALIDATION', 'ERR_INVALID_NUMBER']);
     expect(bodies[15]).toEqual({ ...bodies[3], duplicate: true });
     expect(bodies.slice(0, 12).every((body) => !body.duplicate)).toBe(true);
@@ -82,7 +117,13 @@ describe('helpdesk inbound: n8n webhooks', () => {
     expect(ticket.unreadCount).toBe(12);
     // Each message has its own time, so the conversation keeps the order they were stored in, and the preview is the last one's.
     const stored = await withTenant(app.services.db, tenant.tenantId, (trx) =>
-      trx.selectFrom('helpdesk_messages').select(['body', sql<string>`created_at::text`.as('at')]).where('ticket_id', '=', ticketId!).orderBy('created_at').orderBy('id').execute(),
+      trx
+        .selectFrom('helpdesk_messages')
+        .select(['body', sql<string>`created_at::text`.as('at')])
+        .where('ticket_id', '=', ticketId!)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute(),
     );
     expect(new Set(stored.map((row) => row.at)).size).toBe(12);
     expect(ticket.lastMessagePreview).toBe(stored.at(-1)!.body);
@@ -140,8 +181,18 @@ describe('helpdesk inbound: n8n webhooks', () => {
       ['no secret', () => postMessage(inbound(), {}), 401, 'ERR_WEBHOOK_UNAUTHORIZED'],
       ['a wrong secret', () => postMessage(inbound(), { 'x-webhook-secret': 'whsec_wrong' }), 401, 'ERR_WEBHOOK_UNAUTHORIZED'],
       ['a malformed signature', () => postMessage(inbound(), { 'x-webhook-signature': 'sha1=abc' }), 401, 'ERR_WEBHOOK_UNAUTHORIZED'],
-      ['an unknown channel', () => post(`${app.url}/api/v1/webhooks/n8n/channels/${crypto.randomUUID()}/messages`, inbound()), 404, 'ERR_CHANNEL_NOT_FOUND'],
-      ['a channel id that is no uuid', () => post(`${app.url}/api/v1/webhooks/n8n/channels/1%27%20or%201=1/messages`, inbound()), 404, 'ERR_CHANNEL_NOT_FOUND'],
+      [
+        'an unknown channel',
+        () => post(`${app.url}/api/v1/webhooks/n8n/channels/${crypto.randomUUID()}/messages`, inbound()),
+        404,
+        'ERR_CHANNEL_NOT_FOUND',
+      ],
+      [
+        'a channel id that is no uuid',
+        () => post(`${app.url}/api/v1/webhooks/n8n/channels/1%27%20or%201=1/messages`, inbound()),
+        404,
+        'ERR_CHANNEL_NOT_FOUND',
+      ],
       ['malformed JSON', () => postMessage('{"messageId": '), 400, 'ERR_MALFORMED_JSON'],
       ['a missing field', () => postMessage({ from: '5511999990006', body: 'x', timestamp: 1 }), 400, 'ERR_VALIDATION'],
       ['an unknown field', () => postMessage(inbound({ admin: true })), 400, 'ERR_VALIDATION'],
@@ -149,7 +200,12 @@ describe('helpdesk inbound: n8n webhooks', () => {
       ['no body and no media', () => postMessage(inbound({ body: '   ' })), 400, 'ERR_VALIDATION'],
       ['a NUL character', () => postMessage(inbound({ body: 'a\u0000b' })), 400, 'ERR_VALIDATION'],
       ['a phone that does not normalise', () => postMessage(inbound({ from: '12' })), 400, 'ERR_INVALID_NUMBER'],
-      ['a media type that is not one', () => postMessage(inbound({ mediaUrl: 'https://cdn.example/x.bin', mediaType: 'exe' })), 400, 'ERR_VALIDATION'],
+      [
+        'a media type that is not one',
+        () => postMessage(inbound({ mediaUrl: 'https://cdn.example/x.bin', mediaType: 'exe' })),
+        400,
+        'ERR_VALIDATION',
+      ],
       ['a huge body', () => postMessage(inbound({ body: 'x'.repeat(1_100_000) })), 413, 'ERR_PAYLOAD_TOO_LARGE'],
     ];
     it.each(cases)('%s', async (_name, call, status, error) => {

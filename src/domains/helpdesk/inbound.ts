@@ -4,7 +4,16 @@ import { isOpenAt, type BusinessHours } from './business-hours';
 import { markChannelWorking } from './channels/channels';
 import type { InboundMessage } from './channels/provider';
 import { contactsForPhones, phoneOrFail } from './contacts';
-import { announceMessage, latestPerTicket, messageClock, messagesByExternalId, previewOf, recordOutbound, showLatestMessages, type OutboundQueue } from './messages';
+import {
+  announceMessage,
+  latestPerTicket,
+  messageClock,
+  messagesByExternalId,
+  previewOf,
+  recordOutbound,
+  showLatestMessages,
+  type OutboundQueue,
+} from './messages';
 import { routeByQueueMenu } from './queue-menu';
 import type { HelpdeskSettingsView } from './settings';
 import { ticketsForContacts, type ContactTicket } from './tickets';
@@ -20,7 +29,12 @@ export interface IngestResult {
  * a retried or concurrent duplicate finds the first copy. The message lands on the contact's
  * active ticket, or reopens their last one within the tenant's reopen window, or opens a new one.
  */
-export async function ingestInboundMessage(trx: TenantTransaction, channel: HelpdeskChannel, inbound: InboundMessage, queueOutbound: OutboundQueue): Promise<IngestResult> {
+export async function ingestInboundMessage(
+  trx: TenantTransaction,
+  channel: HelpdeskChannel,
+  inbound: InboundMessage,
+  queueOutbound: OutboundQueue,
+): Promise<IngestResult> {
   const [result] = await ingestInboundMessages(trx, channel, [inbound], queueOutbound);
   return result!;
 }
@@ -30,7 +44,12 @@ export async function ingestInboundMessage(trx: TenantTransaction, channel: Help
  * grouped into one commit), in order, with set-based statements: however many messages, about
  * ten round trips when their contacts have active tickets, a few more when tickets open.
  */
-export async function ingestInboundMessages(trx: TenantTransaction, channel: HelpdeskChannel, batch: readonly InboundMessage[], queueOutbound: OutboundQueue): Promise<IngestResult[]> {
+export async function ingestInboundMessages(
+  trx: TenantTransaction,
+  channel: HelpdeskChannel,
+  batch: readonly InboundMessage[],
+  queueOutbound: OutboundQueue,
+): Promise<IngestResult[]> {
   const items = batch.map((inbound) => ({ inbound, phone: phoneOrFail(inbound.from), body: inbound.body ?? '' }));
   const results: IngestResult[] = new Array(items.length);
 
@@ -48,7 +67,12 @@ export async function ingestInboundMessages(trx: TenantTransaction, channel: Hel
     fresh.map(({ phone, inbound }) => ({ phone, ...(inbound.contactName ? { reportedName: inbound.contactName } : {}) })),
   );
   const contactIds = [...new Set(fresh.map((item) => contacts.get(item.phone)!.id))];
-  const opening = await ticketsForContacts(trx, channel.id, { ids: contactIds, createdNow }, { openedBy: 'contact', status: 'pending', reopens: true });
+  const opening = await ticketsForContacts(
+    trx,
+    channel.id,
+    { ids: contactIds, createdNow },
+    { openedBy: 'contact', status: 'pending', reopens: true },
+  );
   const ticketOf = (item: (typeof fresh)[number]): ContactTicket => opening.tickets.get(contacts.get(item.phone)!.id)!;
   const quotedIds = [...new Set(fresh.flatMap((item) => (item.inbound.quotedExternalId ? [item.inbound.quotedExternalId] : [])))];
   const quoted = await messagesByExternalId(trx, channel.id, quotedIds);
@@ -109,7 +133,9 @@ export async function ingestInboundMessages(trx: TenantTransaction, channel: Hel
   for (const { message } of kept) await announceMessage(trx, message);
   const unreadAdded = new Map<string, number>();
   for (const { message } of kept) unreadAdded.set(message.ticket_id, (unreadAdded.get(message.ticket_id) ?? 0) + 1);
-  const latest = latestPerTicket(kept.map(({ message }) => ({ ticketId: message.ticket_id, messageId: message.id, preview: previewOf(message.kind, message.body) })));
+  const latest = latestPerTicket(
+    kept.map(({ message }) => ({ ticketId: message.ticket_id, messageId: message.id, preview: previewOf(message.kind, message.body) })),
+  );
   const shown = await showLatestMessages(
     trx,
     [...latest].map((entry) => ({ ...entry, unread: { add: unreadAdded.get(entry.ticketId)! } })),
@@ -158,7 +184,9 @@ async function answerAutomatically(
 /** Business hours of the ticket's queue when it has its own, else the tenant's, in the tenant's zone. */
 async function isOpenNow(trx: TenantTransaction, ticket: HelpdeskTicket, settings: HelpdeskSettingsView): Promise<boolean> {
   const tenant = await trx.selectFrom('tenants').select('timezone').where('id', '=', tenantOf(trx)).executeTakeFirstOrThrow();
-  const queue = ticket.queue_id ? await trx.selectFrom('helpdesk_queues').select('business_hours').where('id', '=', ticket.queue_id).executeTakeFirst() : undefined;
+  const queue = ticket.queue_id
+    ? await trx.selectFrom('helpdesk_queues').select('business_hours').where('id', '=', ticket.queue_id).executeTakeFirst()
+    : undefined;
   const hours = (queue?.business_hours as BusinessHours | null | undefined) ?? settings.businessHours;
   return isOpenAt(hours, tenant.timezone, new Date());
 }

@@ -109,7 +109,11 @@ const toListItem = (row: TicketListRow): TicketListItem => ({
 });
 
 /** The inbox: newest activity first, keyset-paged on (last_message_at, id). */
-export async function listTickets(trx: TenantTransaction, viewer: TicketViewer, filter: TicketListFilter): Promise<{ items: TicketListItem[]; nextCursor: string | null }> {
+export async function listTickets(
+  trx: TenantTransaction,
+  viewer: TicketViewer,
+  filter: TicketListFilter,
+): Promise<{ items: TicketListItem[]; nextCursor: string | null }> {
   const limit = filter.limit ?? DEFAULT_PAGE;
   let query = narrowedTo(ticketListQuery(trx, viewer), filter);
   if (filter.status) query = query.where('helpdesk_tickets.status', '=', filter.status);
@@ -117,7 +121,11 @@ export async function listTickets(trx: TenantTransaction, viewer: TicketViewer, 
     const [at, id] = decodeKeysetCursor(filter.cursor, 'timestamp');
     query = query.where(sql<boolean>`(helpdesk_tickets.last_message_at, helpdesk_tickets.id) < (${at}::timestamptz, ${id}::uuid)`);
   }
-  const rows = await query.orderBy('helpdesk_tickets.last_message_at', 'desc').orderBy('helpdesk_tickets.id', 'desc').limit(limit + 1).execute();
+  const rows = await query
+    .orderBy('helpdesk_tickets.last_message_at', 'desc')
+    .orderBy('helpdesk_tickets.id', 'desc')
+    .limit(limit + 1)
+    .execute();
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { items: page.map(toListItem), nextCursor: rows.length > limit && last ? encodeKeysetCursor(last.cursor_at, last.id) : null };
@@ -139,13 +147,23 @@ function narrowedTo<O>(query: SelectQueryBuilder<DB, 'helpdesk_tickets' | 'helpd
 function searchMatches(search: string) {
   const number = /^#?\d{1,9}$/.test(search.trim()) ? Number(search.trim().replace('#', '')) : undefined;
   return (eb: ExpressionBuilder<DB, 'helpdesk_tickets' | 'helpdesk_contacts'>) =>
-    eb.or([eb('helpdesk_tickets.contact_id', 'in', contactsMatching(search)), ...(number !== undefined ? [eb('helpdesk_tickets.number', '=', number)] : [])]);
+    eb.or([
+      eb('helpdesk_tickets.contact_id', 'in', contactsMatching(search)),
+      ...(number !== undefined ? [eb('helpdesk_tickets.number', '=', number)] : []),
+    ]);
 }
 
 /** Tickets per status in the viewer's inbox, for the tabs' badges. */
-export async function countTickets(trx: TenantTransaction, viewer: TicketViewer, filter: InboxFilter = {}): Promise<Record<TicketStatus, number>> {
+export async function countTickets(
+  trx: TenantTransaction,
+  viewer: TicketViewer,
+  filter: InboxFilter = {},
+): Promise<Record<TicketStatus, number>> {
   const base = trx.selectFrom('helpdesk_tickets').innerJoin('helpdesk_contacts', 'helpdesk_contacts.id', 'helpdesk_tickets.contact_id');
-  const rows = await narrowedTo(scoped(base.select(['helpdesk_tickets.status', (eb) => eb.fn.countAll<string>().as('count')]), viewer), filter)
+  const rows = await narrowedTo(
+    scoped(base.select(['helpdesk_tickets.status', (eb) => eb.fn.countAll<string>().as('count')]), viewer),
+    filter,
+  )
     .groupBy('helpdesk_tickets.status')
     .execute();
   const counts: Record<TicketStatus, number> = { pending: 0, open: 0, closed: 0 };

@@ -24,7 +24,8 @@ describe('helpdesk attachments', () => {
       },
       body,
     });
-  const mediaCount = () => withTenant(app.services.db, tenant.tenantId, async (trx) => (await trx.selectFrom('helpdesk_media').select('id').execute()).length);
+  const mediaCount = () =>
+    withTenant(app.services.db, tenant.tenantId, async (trx) => (await trx.selectFrom('helpdesk_media').select('id').execute()).length);
 
   beforeAll(async () => {
     app = await startTestApp({ DELIVERIES_ENABLED: 'false' });
@@ -49,7 +50,10 @@ describe('helpdesk attachments', () => {
     const channel = await owner.helpdesk.channels.create({ type: 'n8n', name: 'Loja', outboundUrl: 'http://127.0.0.1:9/x' });
     const { ticketId } = await receiveMessage(app.services, tenant.tenantId, channel.id, { from: nextPhone() });
     const reply = await owner.helpdesk.messages.send({ ticketId, body: 'Segue o orçamento', mediaUrl: stored.url });
-    expect(reply).toMatchObject({ kind: 'image', media: { url: stored.url, mimeType: 'image/png', sizeBytes: PNG.length, fileName: 'Orcamento-final.png' } });
+    expect(reply).toMatchObject({
+      kind: 'image',
+      media: { url: stored.url, mimeType: 'image/png', sizeBytes: PNG.length, fileName: 'Orcamento-final.png' },
+    });
   });
 
   it('refuses what is not an allowed file, too large, disguised or anonymous, and keeps nothing', async () => {

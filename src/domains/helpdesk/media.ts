@@ -17,11 +17,16 @@ interface AllowedType {
 }
 
 const MiB = 1024 * 1024;
-const startsWith = (...prefix: number[]) => (bytes: Uint8Array) => prefix.every((byte, index) => bytes[index] === byte);
-const at = (offset: number, text: string) => (bytes: Uint8Array) => Buffer.from(bytes.subarray(offset, offset + text.length)).toString('latin1') === text;
+const startsWith =
+  (...prefix: number[]) =>
+  (bytes: Uint8Array) =>
+    prefix.every((byte, index) => bytes[index] === byte);
+const at = (offset: number, text: string) => (bytes: Uint8Array) =>
+  Buffer.from(bytes.subarray(offset, offset + text.length)).toString('latin1') === text;
 const zip = startsWith(0x50, 0x4b, 0x03, 0x04);
 const ole = startsWith(0xd0, 0xcf, 0x11, 0xe0);
-const plainText = (bytes: Uint8Array) => !bytes.subarray(0, 4096).includes(0) && !/^\s*</.test(Buffer.from(bytes.subarray(0, 64)).toString('utf8'));
+const plainText = (bytes: Uint8Array) =>
+  !bytes.subarray(0, 4096).includes(0) && !/^\s*</.test(Buffer.from(bytes.subarray(0, 64)).toString('utf8'));
 
 /** What agents may attach: the types WhatsApp delivers, each checked by its first bytes. */
 export const ALLOWED_MEDIA: Record<string, AllowedType> = {
@@ -29,7 +34,12 @@ export const ALLOWED_MEDIA: Record<string, AllowedType> = {
   'image/png': { extension: 'png', kind: 'image', maxBytes: 5 * MiB, signature: startsWith(0x89, 0x50, 0x4e, 0x47) },
   'image/webp': { extension: 'webp', kind: 'image', maxBytes: 5 * MiB, signature: (bytes) => at(0, 'RIFF')(bytes) && at(8, 'WEBP')(bytes) },
   'audio/ogg': { extension: 'ogg', kind: 'audio', maxBytes: 16 * MiB, signature: at(0, 'OggS') },
-  'audio/mpeg': { extension: 'mp3', kind: 'audio', maxBytes: 16 * MiB, signature: (bytes) => at(0, 'ID3')(bytes) || (bytes[0] === 0xff && ((bytes[1] ?? 0) & 0xe0) === 0xe0) },
+  'audio/mpeg': {
+    extension: 'mp3',
+    kind: 'audio',
+    maxBytes: 16 * MiB,
+    signature: (bytes) => at(0, 'ID3')(bytes) || (bytes[0] === 0xff && ((bytes[1] ?? 0) & 0xe0) === 0xe0),
+  },
   'audio/mp4': { extension: 'm4a', kind: 'audio', maxBytes: 16 * MiB, signature: at(4, 'ftyp') },
   'video/mp4': { extension: 'mp4', kind: 'video', maxBytes: 16 * MiB, signature: at(4, 'ftyp') },
   'application/pdf': { extension: 'pdf', kind: 'document', maxBytes: 16 * MiB, signature: at(0, '%PDF-') },
@@ -37,8 +47,18 @@ export const ALLOWED_MEDIA: Record<string, AllowedType> = {
   'text/csv': { extension: 'csv', kind: 'document', maxBytes: 16 * MiB, signature: plainText },
   'application/msword': { extension: 'doc', kind: 'document', maxBytes: 16 * MiB, signature: ole },
   'application/vnd.ms-excel': { extension: 'xls', kind: 'document', maxBytes: 16 * MiB, signature: ole },
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { extension: 'docx', kind: 'document', maxBytes: 16 * MiB, signature: zip },
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { extension: 'xlsx', kind: 'document', maxBytes: 16 * MiB, signature: zip },
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': {
+    extension: 'docx',
+    kind: 'document',
+    maxBytes: 16 * MiB,
+    signature: zip,
+  },
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+    extension: 'xlsx',
+    kind: 'document',
+    maxBytes: 16 * MiB,
+    signature: zip,
+  },
 };
 
 /** A file name safe in a URL path and a Content-Disposition header, with the type's extension. */
@@ -69,7 +89,10 @@ export function mediaUrl(publicUrl: string, id: string, fileName: string): strin
 const OWN_MEDIA_PATH = /\/api\/v1\/media\/([0-9a-f-]{36})\/[^/?#]+$/i;
 
 /** Type, size and name of a file of this tenant that a link points at; nothing for a link elsewhere. */
-export async function describeOwnMedia(trx: TenantTransaction, url: string): Promise<{ mime_type: string; size_bytes: number; file_name: string } | undefined> {
+export async function describeOwnMedia(
+  trx: TenantTransaction,
+  url: string,
+): Promise<{ mime_type: string; size_bytes: number; file_name: string } | undefined> {
   const id = OWN_MEDIA_PATH.exec(url)?.[1];
   if (!id) return undefined;
   return trx.selectFrom('helpdesk_media').select(['mime_type', 'size_bytes', 'file_name']).where('id', '=', id).executeTakeFirst();
@@ -85,17 +108,34 @@ export async function storeMedia(
   const mimeType = file.mimeType.split(';')[0]!.trim().toLowerCase();
   const allowed = ALLOWED_MEDIA[mimeType];
   if (!allowed) {
-    throw new DomainError('BAD_REQUEST', 'MEDIA_TYPE_FORBIDDEN', `Tipo de arquivo não permitido: ${mimeType.slice(0, 80) || '(vazio)'}`, { allowed: Object.keys(ALLOWED_MEDIA) });
+    throw new DomainError('BAD_REQUEST', 'MEDIA_TYPE_FORBIDDEN', `Tipo de arquivo não permitido: ${mimeType.slice(0, 80) || '(vazio)'}`, {
+      allowed: Object.keys(ALLOWED_MEDIA),
+    });
   }
   if (file.content.byteLength === 0) throw new DomainError('BAD_REQUEST', 'MEDIA_EMPTY', 'Arquivo vazio');
   if (file.content.byteLength > allowed.maxBytes) {
-    throw new DomainError('PAYLOAD_TOO_LARGE', 'MEDIA_TOO_LARGE', `Arquivo grande demais para ${allowed.kind} (máx. ${allowed.maxBytes / MiB} MiB)`, { maxBytes: allowed.maxBytes });
+    throw new DomainError(
+      'PAYLOAD_TOO_LARGE',
+      'MEDIA_TOO_LARGE',
+      `Arquivo grande demais para ${allowed.kind} (máx. ${allowed.maxBytes / MiB} MiB)`,
+      { maxBytes: allowed.maxBytes },
+    );
   }
   if (allowed.signature && !allowed.signature(file.content)) {
     throw new DomainError('BAD_REQUEST', 'MEDIA_CONTENT_MISMATCH', `O conteúdo não é um arquivo ${mimeType}`);
   }
-  const stored = await keepMedia(trx, publicUrl, { ...file, mimeType, fileName: safeFileName(file.fileName, allowed.extension) }, audit.actor.type === 'user' ? audit.actor.id : null);
-  await recordAudit(trx, audit, { action: 'helpdesk.media.uploaded', entity: 'helpdesk_media', entityId: stored.id, after: { fileName: stored.fileName, mimeType, sizeBytes: stored.sizeBytes } });
+  const stored = await keepMedia(
+    trx,
+    publicUrl,
+    { ...file, mimeType, fileName: safeFileName(file.fileName, allowed.extension) },
+    audit.actor.type === 'user' ? audit.actor.id : null,
+  );
+  await recordAudit(trx, audit, {
+    action: 'helpdesk.media.uploaded',
+    entity: 'helpdesk_media',
+    entityId: stored.id,
+    after: { fileName: stored.fileName, mimeType, sizeBytes: stored.sizeBytes },
+  });
   return { ...stored, kind: allowed.kind };
 }
 
@@ -119,7 +159,13 @@ export async function keepMedia(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return { id: stored.id, url: mediaUrl(publicUrl, stored.id, file.fileName), fileName: file.fileName, mimeType: file.mimeType, sizeBytes: file.content.byteLength };
+  return {
+    id: stored.id,
+    url: mediaUrl(publicUrl, stored.id, file.fileName),
+    fileName: file.fileName,
+    mimeType: file.mimeType,
+    sizeBytes: file.content.byteLength,
+  };
 }
 
 /** A safe file name for a provider's media: its own name when it has one, else one from the message id and type. */
@@ -130,5 +176,9 @@ export function providerMediaFileName(messageId: string, mimeType: string, fileN
 
 /** A stored file by its unguessable id, for providers and browsers following the link. */
 export async function mediaForDownload(db: Kysely<DB>, id: string) {
-  return db.selectFrom('helpdesk_media').select(['file_name', 'mime_type', 'size_bytes', 'content', 'sha256']).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('helpdesk_media')
+    .select(['file_name', 'mime_type', 'size_bytes', 'content', 'sha256'])
+    .where('id', '=', id)
+    .executeTakeFirst();
 }

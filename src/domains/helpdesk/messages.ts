@@ -36,7 +36,15 @@ export const toMessageView = (message: HelpdeskMessage): MessageView => ({
   kind: message.kind,
   body: message.body,
   isNote: message.is_note,
-  media: message.media_url || message.media_mime_type ? { url: message.media_url, mimeType: message.media_mime_type, sizeBytes: message.media_size_bytes, fileName: message.media_file_name } : null,
+  media:
+    message.media_url || message.media_mime_type
+      ? {
+          url: message.media_url,
+          mimeType: message.media_mime_type,
+          sizeBytes: message.media_size_bytes,
+          fileName: message.media_file_name,
+        }
+      : null,
   quotedMessageId: message.quoted_message_id,
   status: message.status,
   failureReason: message.failure_reason,
@@ -92,7 +100,11 @@ export async function showLatestMessages(
   latest: ReadonlyArray<{ messageId: string; preview: string; unread: { add: number } | 'clear' }>,
 ): Promise<Array<HelpdeskTicket & TenantRouting>> {
   if (latest.length === 0) return [];
-  const rows = sql.join(latest.map(({ messageId, preview, unread }) => sql`(${messageId}::uuid, ${preview}::text, ${unread === 'clear' ? null : unread.add}::integer)`));
+  const rows = sql.join(
+    latest.map(
+      ({ messageId, preview, unread }) => sql`(${messageId}::uuid, ${preview}::text, ${unread === 'clear' ? null : unread.add}::integer)`,
+    ),
+  );
   const { rows: tickets } = await sql<HelpdeskTicket & TenantRouting>`
     update helpdesk_tickets
     set unread_count = case when latest.unread_added is null then 0 else helpdesk_tickets.unread_count + latest.unread_added end,
@@ -103,7 +115,9 @@ export async function showLatestMessages(
     cross join lateral (select ticket_id, created_at from helpdesk_messages where id = latest.message_id limit 1) as message
     where helpdesk_tickets.id = message.ticket_id
     returning helpdesk_tickets.*,
-      (select queue_menu_enabled from helpdesk_settings where helpdesk_settings.tenant_id = helpdesk_tickets.tenant_id) as queue_menu_enabled`.execute(trx);
+      (select queue_menu_enabled from helpdesk_settings where helpdesk_settings.tenant_id = helpdesk_tickets.tenant_id) as queue_menu_enabled`.execute(
+    trx,
+  );
   for (const ticket of tickets) await announceTicket(trx, ticket, 'message');
   return tickets;
 }
@@ -114,11 +128,17 @@ export async function showLatestMessages(
  * statistics lag behind a fast-growing channel; a lateral lookup with `limit 1` per key cannot be
  * flattened into that plan. The batch lookups of contacts and tickets are written the same way.)
  */
-export async function messagesByExternalId(trx: TenantTransaction, channelId: string, externalIds: readonly string[]): Promise<Map<string, HelpdeskMessage>> {
+export async function messagesByExternalId(
+  trx: TenantTransaction,
+  channelId: string,
+  externalIds: readonly string[],
+): Promise<Map<string, HelpdeskMessage>> {
   if (externalIds.length === 0) return new Map();
   const { rows } = await sql<HelpdeskMessage>`
     select message.* from unnest(${[...externalIds]}::text[]) as wanted (external_id)
-    cross join lateral (select * from helpdesk_messages where channel_id = ${channelId} and external_id = wanted.external_id limit 1) as message`.execute(trx);
+    cross join lateral (select * from helpdesk_messages where channel_id = ${channelId} and external_id = wanted.external_id limit 1) as message`.execute(
+    trx,
+  );
   return new Map(rows.map((message) => [message.external_id!, message]));
 }
 
@@ -166,13 +186,24 @@ export async function advanceMessageStatus(
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A status a provider reported, for the outbound message it names by Balcão's id or its own. */
-export async function applyReportedStatus(trx: TenantTransaction, channel: HelpdeskChannel, reported: InboundStatus): Promise<{ messageId: string; applied: boolean }> {
+export async function applyReportedStatus(
+  trx: TenantTransaction,
+  channel: HelpdeskChannel,
+  reported: InboundStatus,
+): Promise<{ messageId: string; applied: boolean }> {
   const byOwnId = UUID.test(reported.messageRef)
-    ? await trx.selectFrom('helpdesk_messages').selectAll().where('id', '=', reported.messageRef).where('channel_id', '=', channel.id).executeTakeFirst()
+    ? await trx
+        .selectFrom('helpdesk_messages')
+        .selectAll()
+        .where('id', '=', reported.messageRef)
+        .where('channel_id', '=', channel.id)
+        .executeTakeFirst()
     : undefined;
   const message = byOwnId ?? (await messageByExternalId(trx, channel.id, reported.messageRef));
   if (!message || message.direction !== 'outbound' || message.is_note) {
-    throw new DomainError('NOT_FOUND', 'MESSAGE_NOT_FOUND', 'Mensagem de saída não encontrada neste canal', { messageId: reported.messageRef.slice(0, 100) });
+    throw new DomainError('NOT_FOUND', 'MESSAGE_NOT_FOUND', 'Mensagem de saída não encontrada neste canal', {
+      messageId: reported.messageRef.slice(0, 100),
+    });
   }
   const applied = await advanceMessageStatus(trx, message, reported.status, { failureReason: reported.error ?? null });
   return { messageId: message.id, applied };
@@ -206,9 +237,14 @@ export function mediaKindOfUrl(url: string): 'image' | 'audio' | 'video' | 'docu
   const extension = new URL(url).pathname.split('.').pop()?.toLowerCase() ?? '';
   const kind = MEDIA_KIND_BY_EXTENSION[extension];
   if (!kind) {
-    throw new DomainError('BAD_REQUEST', 'MEDIA_TYPE_FORBIDDEN', `Tipo de arquivo não permitido (.${extension.slice(0, 10)}); aceitos: ${Object.keys(MEDIA_KIND_BY_EXTENSION).join(', ')}`, {
-      allowed: Object.keys(MEDIA_KIND_BY_EXTENSION),
-    });
+    throw new DomainError(
+      'BAD_REQUEST',
+      'MEDIA_TYPE_FORBIDDEN',
+      `Tipo de arquivo não permitido (.${extension.slice(0, 10)}); aceitos: ${Object.keys(MEDIA_KIND_BY_EXTENSION).join(', ')}`,
+      {
+        allowed: Object.keys(MEDIA_KIND_BY_EXTENSION),
+      },
+    );
   }
   return kind;
 }
@@ -238,7 +274,12 @@ export interface OutboundEntry {
  * Stores an outbound message (or note) on a ticket and, unless it is a note, queues it for
  * delivery in the same transaction: it is sent once the change commits, and never if it does not.
  */
-export async function recordOutbound(trx: TenantTransaction, ticket: HelpdeskTicket, draft: OutboundDraft, queueOutbound: OutboundQueue): Promise<HelpdeskMessage> {
+export async function recordOutbound(
+  trx: TenantTransaction,
+  ticket: HelpdeskTicket,
+  draft: OutboundDraft,
+  queueOutbound: OutboundQueue,
+): Promise<HelpdeskMessage> {
   const [message] = await recordOutboundMessages(trx, [{ ticket, draft }], queueOutbound);
   return message!;
 }
@@ -254,8 +295,14 @@ export async function recordOutboundMessages(
   knownChannels: readonly HelpdeskChannel[] = [],
 ): Promise<HelpdeskMessage[]> {
   const channels = new Map(knownChannels.map((channel) => [channel.id, channel]));
-  const channelIds = [...new Set(entries.filter((entry) => !entry.draft.isNote && !channels.has(entry.ticket.channel_id)).map((entry) => entry.ticket.channel_id))];
-  if (channelIds.length > 0) for (const channel of await trx.selectFrom('helpdesk_channels').selectAll().where('id', 'in', channelIds).execute()) channels.set(channel.id, channel);
+  const channelIds = [
+    ...new Set(
+      entries.filter((entry) => !entry.draft.isNote && !channels.has(entry.ticket.channel_id)).map((entry) => entry.ticket.channel_id),
+    ),
+  ];
+  if (channelIds.length > 0)
+    for (const channel of await trx.selectFrom('helpdesk_channels').selectAll().where('id', 'in', channelIds).execute())
+      channels.set(channel.id, channel);
   const planned = [];
   for (const { ticket, draft, to } of entries) {
     const kind = draft.mediaUrl ? mediaKindOfUrl(draft.mediaUrl) : 'text';
@@ -300,14 +347,25 @@ export async function recordOutboundMessages(
   const byId = new Map(inserted.map((message) => [message.id, message]));
   const messages = planned.map((plan) => byId.get(plan.id)!);
   for (const message of messages) await announceMessage(trx, message);
-  const latest = latestPerTicket(planned.map((plan) => ({ ticketId: plan.ticket.id, messageId: plan.id, preview: previewOf(plan.kind, plan.draft.body, plan.draft.isNote) })));
+  const latest = latestPerTicket(
+    planned.map((plan) => ({
+      ticketId: plan.ticket.id,
+      messageId: plan.id,
+      preview: previewOf(plan.kind, plan.draft.body, plan.draft.isNote),
+    })),
+  );
   await showLatestMessages(
     trx,
     [...latest].map((entry) => ({ ...entry, unread: 'clear' as const })),
   );
   const phonesToRead = [...new Set(planned.filter((plan) => plan.channel && plan.to === undefined).map((plan) => plan.ticket.contact_id))];
   const phones = new Map(
-    phonesToRead.length === 0 ? [] : (await trx.selectFrom('helpdesk_contacts').select(['id', 'phone']).where('id', 'in', phonesToRead).execute()).map((contact) => [contact.id, contact.phone]),
+    phonesToRead.length === 0
+      ? []
+      : (await trx.selectFrom('helpdesk_contacts').select(['id', 'phone']).where('id', 'in', phonesToRead).execute()).map((contact) => [
+          contact.id,
+          contact.phone,
+        ]),
   );
   for (const [index, plan] of planned.entries()) {
     if (plan.channel) await queueOutbound(trx, plan.channel, messages[index]!, plan.to ?? phones.get(plan.ticket.contact_id)!);
@@ -338,19 +396,36 @@ export interface SendMessageInput {
 }
 
 /** An agent's reply or internal note. Replying to a pending ticket accepts it. */
-export async function sendMessage(trx: TenantTransaction, command: TicketCommand, input: SendMessageInput, queueOutbound: OutboundQueue): Promise<MessageView> {
+export async function sendMessage(
+  trx: TenantTransaction,
+  command: TicketCommand,
+  input: SendMessageInput,
+  queueOutbound: OutboundQueue,
+): Promise<MessageView> {
   let ticket = await findVisibleTicket(trx, command.viewer, input.ticketId);
   if (ticket.status === 'closed') {
     throw new DomainError('CONFLICT', 'TICKET_CLOSED', 'O ticket está encerrado; reabra-o para responder', { status: ticket.status });
   }
-  if (!input.body.trim() && !input.mediaUrl) throw new DomainError('BAD_REQUEST', 'EMPTY_MESSAGE', 'Escreva uma mensagem ou anexe um arquivo');
+  if (!input.body.trim() && !input.mediaUrl)
+    throw new DomainError('BAD_REQUEST', 'EMPTY_MESSAGE', 'Escreva uma mensagem ou anexe um arquivo');
   if (input.mediaUrl) mediaKindOfUrl(input.mediaUrl);
   if (input.quotedMessageId) {
-    const quoted = await trx.selectFrom('helpdesk_messages').select('id').where('id', '=', input.quotedMessageId).where('ticket_id', '=', ticket.id).executeTakeFirst();
+    const quoted = await trx
+      .selectFrom('helpdesk_messages')
+      .select('id')
+      .where('id', '=', input.quotedMessageId)
+      .where('ticket_id', '=', ticket.id)
+      .executeTakeFirst();
     if (!quoted) throw notFound('Mensagem citada');
   }
   if (ticket.status === 'pending' && !input.isNote) {
-    ticket = await transitionTicket(trx, ticket, 'accept', { type: 'user', id: command.viewer.userId }, { status: 'open', assigneeId: command.viewer.userId, reason: 'Respondeu ao contato' });
+    ticket = await transitionTicket(
+      trx,
+      ticket,
+      'accept',
+      { type: 'user', id: command.viewer.userId },
+      { status: 'open', assigneeId: command.viewer.userId, reason: 'Respondeu ao contato' },
+    );
   }
   const message = await recordOutbound(trx, ticket, { ...input, source: 'dashboard', senderUserId: command.viewer.userId }, queueOutbound);
   await recordAudit(trx, command.audit, {
@@ -371,12 +446,20 @@ export async function listMessages(
   input: { ticketId: string; cursor?: string },
 ): Promise<{ items: MessageView[]; nextCursor: string | null }> {
   await findVisibleTicket(trx, command.viewer, input.ticketId);
-  let query = trx.selectFrom('helpdesk_messages').selectAll().select(exactTimestamp('created_at').as('cursor_at')).where('ticket_id', '=', input.ticketId);
+  let query = trx
+    .selectFrom('helpdesk_messages')
+    .selectAll()
+    .select(exactTimestamp('created_at').as('cursor_at'))
+    .where('ticket_id', '=', input.ticketId);
   if (input.cursor) {
     const [at, id] = decodeKeysetCursor(input.cursor, 'timestamp');
     query = query.where(sql<boolean>`(created_at, id) < (${at}::timestamptz, ${id}::uuid)`);
   }
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(MESSAGE_PAGE + 1).execute();
+  const rows = await query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(MESSAGE_PAGE + 1)
+    .execute();
   const page = rows.slice(0, MESSAGE_PAGE);
   const last = page.at(-1);
   return {
@@ -384,5 +467,3 @@ export async function listMessages(
     nextCursor: rows.length > MESSAGE_PAGE && last ? encodeKeysetCursor(last.cursor_at, last.id) : null,
   };
 }
-
-

@@ -12,7 +12,12 @@ import type { ApiStatusCallback } from './api-callbacks';
 type RunningTestApp = Awaited<ReturnType<typeof startTestApp>>;
 
 /** Tries come fast in tests; the schedule's shape is the worker's own test. */
-const FAST_RETRIES = { DELIVERIES_RETRY_BASE_MS: '1', DELIVERIES_RETRY_CAP_MS: '2', DELIVERIES_MAX_ATTEMPTS: '5', DELIVERIES_POLL_INTERVAL_MS: '50' };
+const FAST_RETRIES = {
+  DELIVERIES_RETRY_BASE_MS: '1',
+  DELIVERIES_RETRY_CAP_MS: '2',
+  DELIVERIES_MAX_ATTEMPTS: '5',
+  DELIVERIES_POLL_INTERVAL_MS: '50',
+};
 
 describe('helpdesk outbound: replies through n8n, acks, and API status callbacks', () => {
   let app: RunningTestApp;
@@ -34,7 +39,8 @@ describe('helpdesk outbound: replies through n8n, acks, and API status callbacks
     await owner.helpdesk.tickets.accept({ id: ticketId });
     return ticketId;
   };
-  const messageById = async (ticketId: string, id: string) => (await owner.helpdesk.messages.list({ ticketId })).items.find((message) => message.id === id)!;
+  const messageById = async (ticketId: string, id: string) =>
+    (await owner.helpdesk.messages.list({ ticketId })).items.find((message) => message.id === id)!;
 
   beforeAll(async () => {
     const url = await n8n.start();
@@ -63,17 +69,36 @@ describe('helpdesk outbound: replies through n8n, acks, and API status callbacks
     expect(n8n.requests).toHaveLength(1);
     const [request] = n8n.requests;
     const ticket = await owner.helpdesk.tickets.get({ id: ticketId });
-    expect(request!.payload).toEqual({ eventId: request!.headers[DELIVERY_HEADERS.eventId], messageId: reply.id, ticketId, to: ticket.contact.phone, body: 'Seu pedido está pronto' });
-    const signed = { secret: channel.webhookSecret, timestamp: String(request!.headers[DELIVERY_HEADERS.timestamp]), body: request!.body, signature: String(request!.headers[DELIVERY_HEADERS.signature]), toleranceSeconds: 300 };
+    expect(request!.payload).toEqual({
+      eventId: request!.headers[DELIVERY_HEADERS.eventId],
+      messageId: reply.id,
+      ticketId,
+      to: ticket.contact.phone,
+      body: 'Seu pedido está pronto',
+    });
+    const signed = {
+      secret: channel.webhookSecret,
+      timestamp: String(request!.headers[DELIVERY_HEADERS.timestamp]),
+      body: request!.body,
+      signature: String(request!.headers[DELIVERY_HEADERS.signature]),
+      toleranceSeconds: 300,
+    };
     expect(verifyDeliverySignature(signed)).toBe(true);
     expect(verifyDeliverySignature({ ...signed, secret: 'whsec_other' })).toBe(false);
     expect(await messageById(ticketId, reply.id)).toMatchObject({ status: 'sent' });
 
-    for (const [ref, status] of [[`wamid.${reply.id}`, 'read'], [reply.id, 'delivered'], [`wamid.${reply.id}`, 'read'], [reply.id, 'sent']] as const) {
+    for (const [ref, status] of [
+      [`wamid.${reply.id}`, 'read'],
+      [reply.id, 'delivered'],
+      [`wamid.${reply.id}`, 'read'],
+      [reply.id, 'sent'],
+    ] as const) {
       expect((await postStatus(ref, status)).status).toBe(200);
     }
     expect(await messageById(ticketId, reply.id)).toMatchObject({ status: 'read' });
-    const changes = (await storedEvents(app.services, tenant.tenantId, 'message.status_changed')).filter((event) => (event.data as { messageId: string }).messageId === reply.id);
+    const changes = (await storedEvents(app.services, tenant.tenantId, 'message.status_changed')).filter(
+      (event) => (event.data as { messageId: string }).messageId === reply.id,
+    );
     expect(changes.map((event) => (event.data as { status: string }).status)).toEqual(['sent', 'read']);
 
     const unknown = await postStatus(crypto.randomUUID(), 'delivered');
@@ -100,7 +125,10 @@ describe('helpdesk outbound: replies through n8n, acks, and API status callbacks
     await app.services.deliveries.flush();
     expect(n8n.requests).toHaveLength(5);
     expect(await messageById(ticketId, reply.id)).toMatchObject({ status: 'failed', failureReason: expect.stringContaining('HTTP 500') });
-    expect(await owner.helpdesk.channels.get({ id: channel.id })).toMatchObject({ status: 'error', statusReason: expect.stringContaining('HTTP 500') });
+    expect(await owner.helpdesk.channels.get({ id: channel.id })).toMatchObject({
+      status: 'error',
+      statusReason: expect.stringContaining('HTTP 500'),
+    });
     const alerts = await storedEvents(app.services, tenant.tenantId, 'channel.status_changed');
     expect(alerts.at(-1)?.data).toMatchObject({ channelId: channel.id, status: 'error' });
 
@@ -124,9 +152,20 @@ describe('helpdesk outbound: replies through n8n, acks, and API status callbacks
     await app.services.deliveries.flush();
     expect(callbacks.requests.map((request) => request.payload.status)).toEqual(['sent', 'delivered']);
     for (const request of callbacks.requests) {
-      expect(request.payload).toMatchObject({ apiId: config.apiId, messageId, externalKey: 'pedido-42', eventId: request.headers[DELIVERY_HEADERS.eventId] });
+      expect(request.payload).toMatchObject({
+        apiId: config.apiId,
+        messageId,
+        externalKey: 'pedido-42',
+        eventId: request.headers[DELIVERY_HEADERS.eventId],
+      });
       expect(
-        verifyDeliverySignature({ secret: config.callbackSecret, timestamp: String(request.headers[DELIVERY_HEADERS.timestamp]), body: request.body, signature: String(request.headers[DELIVERY_HEADERS.signature]), toleranceSeconds: 300 }),
+        verifyDeliverySignature({
+          secret: config.callbackSecret,
+          timestamp: String(request.headers[DELIVERY_HEADERS.timestamp]),
+          body: request.body,
+          signature: String(request.headers[DELIVERY_HEADERS.signature]),
+          toleranceSeconds: 300,
+        }),
       ).toBe(true);
     }
   });
@@ -151,7 +190,9 @@ describe('helpdesk outbound across a restart', () => {
     try {
       await second.services.deliveries.flush();
       expect(n8n.requests.map((request) => request.payload.messageId)).toEqual([reply.id]);
-      const stored = await withTenant(second.services.db, tenant.tenantId, (trx) => trx.selectFrom('helpdesk_messages').select('status').where('id', '=', reply.id).executeTakeFirstOrThrow());
+      const stored = await withTenant(second.services.db, tenant.tenantId, (trx) =>
+        trx.selectFrom('helpdesk_messages').select('status').where('id', '=', reply.id).executeTakeFirstOrThrow(),
+      );
       expect(stored.status).toBe('sent');
     } finally {
       await second.stop();

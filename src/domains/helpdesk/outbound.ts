@@ -8,7 +8,12 @@ import type { OutboundQueue } from './messages';
 
 /** The helpdesk's outbound delivery kinds, for the delivery worker. */
 export function helpdeskDeliveryKinds(secrets: SecretBox, graph: WhatsappGraphSettings, publicUrl: string): DeliveryKind[] {
-  return [n8nOutboundMessages(secrets), whatsappOutboundMessages(secrets, graph), whatsappInboundMedia(secrets, graph, publicUrl), apiStatusCallbacks(secrets)] as DeliveryKind[];
+  return [
+    n8nOutboundMessages(secrets),
+    whatsappOutboundMessages(secrets, graph),
+    whatsappInboundMedia(secrets, graph, publicUrl),
+    apiStatusCallbacks(secrets),
+  ] as DeliveryKind[];
 }
 
 /** How a message leaves, by its ticket's channel type. */

@@ -16,4 +16,3 @@ export const helpdeskPermissions = definePermissions({
   'helpdesk.external': 'Enviar mensagens pela API externa v1 (escopo de token de API)',
   'helpdesk.settings.write': 'Configurar reabertura, horário de atendimento e resposta fora do horário',
 });
-

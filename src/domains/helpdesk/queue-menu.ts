@@ -31,7 +31,13 @@ export async function routeByQueueMenu(
   const choice = /^\s*(\d{1,2})\s*[.)]?\s*$/.exec(message.body)?.[1];
   const chosen = queues.length === 1 ? queues[0] : !message.opened && choice ? queues[Number(choice) - 1] : undefined;
   if (chosen) {
-    const routed = await transitionTicket(trx, ticket, 'transfer', { type: 'system', id: null }, { status: 'pending', queueId: chosen.id, reason: 'Escolha do contato no menu de filas' });
+    const routed = await transitionTicket(
+      trx,
+      ticket,
+      'transfer',
+      { type: 'system', id: null },
+      { status: 'pending', queueId: chosen.id, reason: 'Escolha do contato no menu de filas' },
+    );
     if (chosen.greeting.trim()) await recordOutbound(trx, routed, { body: chosen.greeting, source: 'system' }, queueOutbound);
     return routed;
   }

@@ -40,7 +40,12 @@ function toQueueView(queue: HelpdeskQueue, memberIds: string[]): QueueView {
 export async function listQueues(trx: TenantTransaction): Promise<QueueView[]> {
   const queues = await trx.selectFrom('helpdesk_queues').selectAll().orderBy('position').orderBy('name').execute();
   const members = await trx.selectFrom('helpdesk_queue_members').select(['queue_id', 'user_id']).execute();
-  return queues.map((queue) => toQueueView(queue, members.filter((member) => member.queue_id === queue.id).map((member) => member.user_id)));
+  return queues.map((queue) =>
+    toQueueView(
+      queue,
+      members.filter((member) => member.queue_id === queue.id).map((member) => member.user_id),
+    ),
+  );
 }
 
 async function findQueue(trx: TenantTransaction, id: string): Promise<QueueView> {
@@ -55,7 +60,8 @@ async function replaceMembers(trx: TenantTransaction, queueId: string, memberIds
   if (unique.length > 0) {
     const found = await trx.selectFrom('users').select('id').where('id', 'in', unique).where('active', '=', true).execute();
     const missing = unique.filter((id) => !found.some((user) => user.id === id));
-    if (missing.length > 0) throw new DomainError('BAD_REQUEST', 'UNKNOWN_MEMBER', 'Há membros que não são usuários ativos desta empresa', { userIds: missing });
+    if (missing.length > 0)
+      throw new DomainError('BAD_REQUEST', 'UNKNOWN_MEMBER', 'Há membros que não são usuários ativos desta empresa', { userIds: missing });
   }
   await trx.deleteFrom('helpdesk_queue_members').where('queue_id', '=', queueId).execute();
   if (unique.length > 0) {
@@ -73,7 +79,14 @@ async function assertNameFree(trx: TenantTransaction, name: string, exceptId?: s
   if (await query.executeTakeFirst()) throw new DomainError('CONFLICT', 'QUEUE_NAME_TAKEN', `Já existe uma fila chamada ${name}`);
 }
 
-const auditView = (queue: QueueView) => ({ name: queue.name, color: queue.color, greeting: queue.greeting, position: queue.position, businessHours: queue.businessHours, memberIds: queue.memberIds });
+const auditView = (queue: QueueView) => ({
+  name: queue.name,
+  color: queue.color,
+  greeting: queue.greeting,
+  position: queue.position,
+  businessHours: queue.businessHours,
+  memberIds: queue.memberIds,
+});
 
 export async function createQueue(trx: TenantTransaction, audit: AuditContext, input: QueueInput): Promise<QueueView> {
   await assertNameFree(trx, input.name);
@@ -91,11 +104,20 @@ export async function createQueue(trx: TenantTransaction, audit: AuditContext, i
     .executeTakeFirstOrThrow();
   await replaceMembers(trx, queue.id, input.memberIds ?? []);
   const created = await findQueue(trx, queue.id);
-  await recordAudit(trx, audit, { action: 'helpdesk.queue.created', entity: 'helpdesk_queue', entityId: queue.id, after: auditView(created) });
+  await recordAudit(trx, audit, {
+    action: 'helpdesk.queue.created',
+    entity: 'helpdesk_queue',
+    entityId: queue.id,
+    after: auditView(created),
+  });
   return created;
 }
 
-export async function updateQueue(trx: TenantTransaction, audit: AuditContext, input: Partial<QueueInput> & { id: string }): Promise<QueueView> {
+export async function updateQueue(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: Partial<QueueInput> & { id: string },
+): Promise<QueueView> {
   const before = await findQueue(trx, input.id);
   if (input.name !== undefined) await assertNameFree(trx, input.name, input.id);
   await trx
@@ -105,14 +127,27 @@ export async function updateQueue(trx: TenantTransaction, audit: AuditContext, i
       color: input.color ?? before.color,
       greeting: input.greeting ?? before.greeting,
       position: input.position ?? before.position,
-      business_hours: input.businessHours === undefined ? (before.businessHours ? JSON.stringify(before.businessHours) : null) : input.businessHours ? JSON.stringify(input.businessHours) : null,
+      business_hours:
+        input.businessHours === undefined
+          ? before.businessHours
+            ? JSON.stringify(before.businessHours)
+            : null
+          : input.businessHours
+            ? JSON.stringify(input.businessHours)
+            : null,
       updated_at: new Date(),
     })
     .where('id', '=', input.id)
     .execute();
   if (input.memberIds) await replaceMembers(trx, input.id, input.memberIds);
   const after = await findQueue(trx, input.id);
-  await recordAudit(trx, audit, { action: 'helpdesk.queue.updated', entity: 'helpdesk_queue', entityId: input.id, before: auditView(before), after: auditView(after) });
+  await recordAudit(trx, audit, {
+    action: 'helpdesk.queue.updated',
+    entity: 'helpdesk_queue',
+    entityId: input.id,
+    before: auditView(before),
+    after: auditView(after),
+  });
   return after;
 }
 

@@ -50,15 +50,32 @@ async function assertShortcutFree(trx: TenantTransaction, shortcut: string, exce
   if (await query.executeTakeFirst()) throw new DomainError('CONFLICT', 'SHORTCUT_TAKEN', `O atalho /${shortcut} já existe`);
 }
 
-export async function createQuickReply(trx: TenantTransaction, audit: AuditContext, input: { shortcut: string; text: string }): Promise<QuickReplyView> {
+export async function createQuickReply(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: { shortcut: string; text: string },
+): Promise<QuickReplyView> {
   await assertShortcutFree(trx, input.shortcut);
-  const reply = await trx.insertInto('helpdesk_quick_replies').values({ tenant_id: tenantOf(trx), ...input }).returningAll().executeTakeFirstOrThrow();
-  await recordAudit(trx, audit, { action: 'helpdesk.quick_reply.created', entity: 'helpdesk_quick_reply', entityId: reply.id, after: input });
+  const reply = await trx
+    .insertInto('helpdesk_quick_replies')
+    .values({ tenant_id: tenantOf(trx), ...input })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, audit, {
+    action: 'helpdesk.quick_reply.created',
+    entity: 'helpdesk_quick_reply',
+    entityId: reply.id,
+    after: input,
+  });
   await appendEvent(trx, 'quick_reply.changed', { quickReplyId: reply.id, shortcut: reply.shortcut, change: 'created' });
   return toView(reply);
 }
 
-export async function updateQuickReply(trx: TenantTransaction, audit: AuditContext, input: { id: string; shortcut?: string; text?: string }): Promise<QuickReplyView> {
+export async function updateQuickReply(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: { id: string; shortcut?: string; text?: string },
+): Promise<QuickReplyView> {
   const before = await findQuickReply(trx, input.id);
   if (input.shortcut !== undefined) await assertShortcutFree(trx, input.shortcut, input.id);
   const after = await trx
@@ -67,7 +84,13 @@ export async function updateQuickReply(trx: TenantTransaction, audit: AuditConte
     .where('id', '=', before.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, audit, { action: 'helpdesk.quick_reply.updated', entity: 'helpdesk_quick_reply', entityId: before.id, before: { ...toView(before) }, after: { ...toView(after) } });
+  await recordAudit(trx, audit, {
+    action: 'helpdesk.quick_reply.updated',
+    entity: 'helpdesk_quick_reply',
+    entityId: before.id,
+    before: { ...toView(before) },
+    after: { ...toView(after) },
+  });
   await appendEvent(trx, 'quick_reply.changed', { quickReplyId: after.id, shortcut: after.shortcut, change: 'updated' });
   return toView(after);
 }
@@ -75,13 +98,25 @@ export async function updateQuickReply(trx: TenantTransaction, audit: AuditConte
 export async function deleteQuickReply(trx: TenantTransaction, audit: AuditContext, id: string): Promise<void> {
   const before = await findQuickReply(trx, id);
   await trx.deleteFrom('helpdesk_quick_replies').where('id', '=', id).execute();
-  await recordAudit(trx, audit, { action: 'helpdesk.quick_reply.deleted', entity: 'helpdesk_quick_reply', entityId: id, before: { ...toView(before) } });
+  await recordAudit(trx, audit, {
+    action: 'helpdesk.quick_reply.deleted',
+    entity: 'helpdesk_quick_reply',
+    entityId: id,
+    before: { ...toView(before) },
+  });
   await appendEvent(trx, 'quick_reply.changed', { quickReplyId: id, shortcut: before.shortcut, change: 'deleted' });
 }
 
 /** A quick reply filled in for one ticket, for the agent to send as is or edit first. */
-export async function renderQuickReplyFor(trx: TenantTransaction, input: { id: string; ticket: { number: number; contact_id: string }; agentName: string }): Promise<{ text: string }> {
+export async function renderQuickReplyFor(
+  trx: TenantTransaction,
+  input: { id: string; ticket: { number: number; contact_id: string }; agentName: string },
+): Promise<{ text: string }> {
   const reply = await findQuickReply(trx, input.id);
-  const contact = await trx.selectFrom('helpdesk_contacts').select(['name', 'phone']).where('id', '=', input.ticket.contact_id).executeTakeFirstOrThrow();
+  const contact = await trx
+    .selectFrom('helpdesk_contacts')
+    .select(['name', 'phone'])
+    .where('id', '=', input.ticket.contact_id)
+    .executeTakeFirstOrThrow();
   return { text: renderQuickReply(reply.text, { contact, agent: { name: input.agentName }, ticket: { number: input.ticket.number } }) };
 }

@@ -38,7 +38,9 @@ export function helpdeskWebhooks(services: Services): express.Router {
           return message;
         }),
       );
-      return writeAccepted(checked, (messages) => inTenantOf(services, channel, (trx) => ingestInboundMessages(trx, channel, messages, queueOutboundMessage)));
+      return writeAccepted(checked, (messages) =>
+        inTenantOf(services, channel, (trx) => ingestInboundMessages(trx, channel, messages, queueOutboundMessage)),
+      );
     },
   });
 
@@ -62,7 +64,10 @@ export function helpdeskWebhooks(services: Services): express.Router {
     '/whatsapp/channels/:channelId',
     handleAsync(async (req, res) => {
       const channel = await webhookChannel(services, String(req.params.channelId), 'whatsapp_cloud');
-      const verification = verifyWebhookSubscription(req.query as Record<string, unknown>, services.secrets.open(channel.webhook_secret_sealed));
+      const verification = verifyWebhookSubscription(
+        req.query as Record<string, unknown>,
+        services.secrets.open(channel.webhook_secret_sealed),
+      );
       if (!verification.ok) throw new RestError(403, 'ERR_WEBHOOK_UNAUTHORIZED', verification.reason);
       res.status(200).type('text/plain').send(verification.challenge);
     }),
@@ -87,7 +92,8 @@ export function helpdeskWebhooks(services: Services): express.Router {
         const messages = await ingestInboundMessages(trx, channel, batch.messages, queueOutboundMessage);
         for (const [index, ingested] of messages.entries()) {
           const media = batch.messages[index]!.media;
-          if (!ingested.duplicate && media?.providerMediaId && !media.url) await queueWhatsappMediaDownload(trx, { messageId: ingested.messageId, providerMediaId: media.providerMediaId });
+          if (!ingested.duplicate && media?.providerMediaId && !media.url)
+            await queueWhatsappMediaDownload(trx, { messageId: ingested.messageId, providerMediaId: media.providerMediaId });
         }
         let statuses = 0;
         for (const status of batch.statuses) {
@@ -125,29 +131,52 @@ interface WebhookCall {
   path: string;
 }
 
-const webhookCallOf = (req: Request): WebhookCall => ({ secret: req.get('x-webhook-secret'), signature: req.get('x-webhook-signature'), rawBody: rawBodyOf(req), body: req.body, path: req.path });
+const webhookCallOf = (req: Request): WebhookCall => ({
+  secret: req.get('x-webhook-secret'),
+  signature: req.get('x-webhook-signature'),
+  rawBody: rawBodyOf(req),
+  body: req.body,
+  path: req.path,
+});
 
 /** The call's payload once its secret or signature is the channel's (401) and it is valid whole (400). */
-function checkedPayload<Schema extends z.ZodType>(services: Services, channel: WebhookChannel, call: WebhookCall, schema: Schema): z.output<Schema> {
+function checkedPayload<Schema extends z.ZodType>(
+  services: Services,
+  channel: WebhookChannel,
+  call: WebhookCall,
+  schema: Schema,
+): z.output<Schema> {
   if (!isAuthenticWebhook(channel, services.secrets, { secret: call.secret, signature: call.signature }, call.rawBody)) {
     services.logger.warn({ channelId: channel.id, path: call.path }, 'webhook refused: wrong secret or signature');
-    throw new RestError(401, 'ERR_WEBHOOK_UNAUTHORIZED', 'Segredo ou assinatura do webhook inválidos (X-Webhook-Secret ou X-Webhook-Signature: sha256=<hmac>)');
+    throw new RestError(
+      401,
+      'ERR_WEBHOOK_UNAUTHORIZED',
+      'Segredo ou assinatura do webhook inválidos (X-Webhook-Secret ou X-Webhook-Signature: sha256=<hmac>)',
+    );
   }
   const parsed = schema.safeParse(call.body);
   if (!parsed.success) {
-    services.logger.warn({ channelId: channel.id, path: call.path, issues: parsed.error.issues.slice(0, 5) }, 'webhook refused: invalid payload');
+    services.logger.warn(
+      { channelId: channel.id, path: call.path, issues: parsed.error.issues.slice(0, 5) },
+      'webhook refused: invalid payload',
+    );
     throw parsed.error;
   }
   return parsed.data;
 }
 
-async function authenticatedCall<Schema extends z.ZodType>(services: Services, req: Request, schema: Schema): Promise<{ channel: WebhookChannel; payload: z.output<Schema> }> {
+async function authenticatedCall<Schema extends z.ZodType>(
+  services: Services,
+  req: Request,
+  schema: Schema,
+): Promise<{ channel: WebhookChannel; payload: z.output<Schema> }> {
   const channel = await webhookChannel(services, String(req.params.channelId), 'n8n');
   return { channel, payload: checkedPayload(services, channel, webhookCallOf(req), schema) };
 }
 
 function assertHelpdeskEnabled(channel: WebhookChannel): void {
-  if (!channel.helpdeskEnabled) throw new RestError(403, 'ERR_MODULE_DISABLED', 'O módulo Atendimento não está ativo para esta empresa', { module: 'helpdesk' });
+  if (!channel.helpdeskEnabled)
+    throw new RestError(403, 'ERR_MODULE_DISABLED', 'O módulo Atendimento não está ativo para esta empresa', { module: 'helpdesk' });
 }
 
 /** The channel's tenant, refused when its helpdesk module is off. */
@@ -155,4 +184,3 @@ async function inTenantOf<T>(services: Services, channel: WebhookChannel, work: 
   assertHelpdeskEnabled(channel);
   return withTenant(services.db, channel.tenant_id, work);
 }
-

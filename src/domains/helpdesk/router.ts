@@ -1,10 +1,25 @@
 import type { TenantTransaction } from '../../db/tenant-scope';
 import { permittedProcedure } from '../../trpc/procedures';
 import { router } from '../../trpc/init';
-import { channelStatusHistory, findChannel, listChannels, pauseChannel, rotateWebhookSecret, toChannelView, updateChannel } from './channels/channels';
+import {
+  channelStatusHistory,
+  findChannel,
+  listChannels,
+  pauseChannel,
+  rotateWebhookSecret,
+  toChannelView,
+  updateChannel,
+} from './channels/channels';
 import { checkChannelConnection, connectChannel, createCheckedChannel } from './channels/connection';
 import { findContact, listContacts, mergeContacts, toContactView, updateContact } from './contacts';
-import { createQuickReply, deleteQuickReply, listQuickReplies, QUICK_REPLY_VARIABLES, renderQuickReplyFor, updateQuickReply } from './quick-replies';
+import {
+  createQuickReply,
+  deleteQuickReply,
+  listQuickReplies,
+  QUICK_REPLY_VARIABLES,
+  renderQuickReplyFor,
+  updateQuickReply,
+} from './quick-replies';
 import { machineScopes } from '../registry';
 import { listAgents } from './agents';
 import { EXTERNAL_API_BASE } from './external-rest';
@@ -39,7 +54,16 @@ import {
 } from './schemas';
 import { getHelpdeskSettings, updateHelpdeskSettings } from './settings';
 import { countTickets, getTicket, listTickets } from './inbox';
-import { acceptTicket, closeTicket, findVisibleTicket, markTicketRead, reopenTicket, setTicketTags, transferTicket, type TicketCommand } from './tickets';
+import {
+  acceptTicket,
+  closeTicket,
+  findVisibleTicket,
+  markTicketRead,
+  reopenTicket,
+  setTicketTags,
+  transferTicket,
+  type TicketCommand,
+} from './tickets';
 import { z } from 'zod';
 
 const helpdesk = (permission: string) => permittedProcedure(permission, 'helpdesk');
@@ -66,10 +90,14 @@ const channelsRouter = router({
   ),
   get: helpdesk(can['helpdesk.channels.read'])
     .input(byId)
-    .query(async ({ ctx, input }) => toChannelView(await ctx.withTenant((trx) => findChannel(trx, input.id)), ctx.services.config.publicUrl)),
+    .query(async ({ ctx, input }) =>
+      toChannelView(await ctx.withTenant((trx) => findChannel(trx, input.id)), ctx.services.config.publicUrl),
+    ),
   update: helpdesk(can['helpdesk.channels.write'])
     .input(updateChannelInput)
-    .mutation(async ({ ctx, input }) => toChannelView(await ctx.withTenant((trx) => updateChannel(trx, ctx.audit, input)), ctx.services.config.publicUrl)),
+    .mutation(async ({ ctx, input }) =>
+      toChannelView(await ctx.withTenant((trx) => updateChannel(trx, ctx.audit, input)), ctx.services.config.publicUrl),
+    ),
   rotateSecret: helpdesk(can['helpdesk.channels.write'])
     .input(byId)
     .mutation(({ ctx, input }) => ctx.withTenant((trx) => rotateWebhookSecret(trx, ctx.audit, ctx.services.secrets, input.id))),
@@ -81,7 +109,9 @@ const channelsRouter = router({
     .mutation(({ ctx, input }) => checkChannelConnection(ctx, input.id)),
   disconnect: helpdesk(can['helpdesk.channels.write'])
     .input(byId)
-    .mutation(async ({ ctx, input }) => toChannelView(await ctx.withTenant((trx) => pauseChannel(trx, ctx.audit, input.id)), ctx.services.config.publicUrl)),
+    .mutation(async ({ ctx, input }) =>
+      toChannelView(await ctx.withTenant((trx) => pauseChannel(trx, ctx.audit, input.id)), ctx.services.config.publicUrl),
+    ),
   connect: helpdesk(can['helpdesk.channels.write'])
     .input(byId)
     .mutation(({ ctx, input }) => connectChannel(ctx, input.id)),
@@ -114,11 +144,19 @@ const ticketsRouter = router({
     .query(({ ctx, input }) => ctx.withTenant((trx) => getTicket(trx, commandOf(ctx).viewer, input.id))),
   markRead: helpdesk(can['helpdesk.tickets.read'])
     .input(byId)
-    .mutation(({ ctx, input }) => ctx.withTenant(async (trx) => ({ unreadCount: (await markTicketRead(trx, commandOf(ctx).viewer, input.id)).unread_count }))),
+    .mutation(({ ctx, input }) =>
+      ctx.withTenant(async (trx) => ({ unreadCount: (await markTicketRead(trx, commandOf(ctx).viewer, input.id)).unread_count })),
+    ),
   accept: ticketAction.input(byId).mutation(({ ctx, input }) => actOnTicket(ctx, (trx, command) => acceptTicket(trx, command, input.id))),
-  transfer: ticketAction.input(transferTicketInput).mutation(({ ctx, input }) => actOnTicket(ctx, (trx, command) => transferTicket(trx, command, input))),
-  close: ticketAction.input(closeTicketInput).mutation(({ ctx, input }) => actOnTicket(ctx, (trx, command) => closeTicket(trx, command, input))),
-  setTags: ticketAction.input(setTicketTagsInput).mutation(({ ctx, input }) => actOnTicket(ctx, (trx, command) => setTicketTags(trx, command, input))),
+  transfer: ticketAction
+    .input(transferTicketInput)
+    .mutation(({ ctx, input }) => actOnTicket(ctx, (trx, command) => transferTicket(trx, command, input))),
+  close: ticketAction
+    .input(closeTicketInput)
+    .mutation(({ ctx, input }) => actOnTicket(ctx, (trx, command) => closeTicket(trx, command, input))),
+  setTags: ticketAction
+    .input(setTicketTagsInput)
+    .mutation(({ ctx, input }) => actOnTicket(ctx, (trx, command) => setTicketTags(trx, command, input))),
   reopen: ticketAction.input(byId).mutation(({ ctx, input }) => actOnTicket(ctx, (trx, command) => reopenTicket(trx, command, input.id))),
 });
 
@@ -210,9 +248,16 @@ const apiConfigsRouter = router({
   create: helpdesk(can['helpdesk.apiConfigs.write'])
     .input(createApiConfigInput)
     .mutation(({ ctx, input }) =>
-      ctx.withTenant(async (trx) => withSendUrl(ctx, await createApiConfig(trx, ctx.audit, ctx.services.secrets, { permissions: ctx.user.permissions, declaredScopes }, input))),
+      ctx.withTenant(async (trx) =>
+        withSendUrl(
+          ctx,
+          await createApiConfig(trx, ctx.audit, ctx.services.secrets, { permissions: ctx.user.permissions, declaredScopes }, input),
+        ),
+      ),
     ),
-  list: helpdesk(can['helpdesk.apiConfigs.read']).query(({ ctx }) => ctx.withTenant(async (trx) => (await listApiConfigs(trx)).map((config) => withSendUrl(ctx, config)))),
+  list: helpdesk(can['helpdesk.apiConfigs.read']).query(({ ctx }) =>
+    ctx.withTenant(async (trx) => (await listApiConfigs(trx)).map((config) => withSendUrl(ctx, config))),
+  ),
   update: helpdesk(can['helpdesk.apiConfigs.write'])
     .input(updateApiConfigInput)
     .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateApiConfig(trx, ctx.audit, input))),

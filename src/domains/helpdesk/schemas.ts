@@ -12,7 +12,10 @@ export const createChannelInput = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('whatsapp_cloud'),
     name: channelName,
-    phoneNumberId: z.string().trim().regex(/^\d{5,30}$/, 'phoneNumberId: o id numérico do número na Meta'),
+    phoneNumberId: z
+      .string()
+      .trim()
+      .regex(/^\d{5,30}$/, 'phoneNumberId: o id numérico do número na Meta'),
     accessToken: z.string().trim().min(20).max(1000),
     appSecret: z.string().trim().min(16).max(200),
   }),
@@ -35,7 +38,12 @@ export const listTicketsInput = z
   .default({});
 
 export const countTicketsInput = z
-  .strictObject({ queueId: id.optional(), assigneeId: id.optional(), tag: text({ min: 1, max: 50 }).optional(), search: text({ max: 100 }).optional() })
+  .strictObject({
+    queueId: id.optional(),
+    assigneeId: id.optional(),
+    tag: text({ min: 1, max: 50 }).optional(),
+    search: text({ max: 100 }).optional(),
+  })
   .default({});
 
 export const transferTicketInput = z.strictObject({ id, queueId: id.optional(), userId: id.optional() });
@@ -44,7 +52,10 @@ export const closeTicketInput = z.strictObject({ id, reason: text({ max: 500 }).
 export const listMessagesInput = z.strictObject({ ticketId: id, cursor });
 export const sendMessageInput = z.strictObject({
   ticketId: id,
-  body: z.string().max(4096, 'Mensagem longa demais (máx. 4096)').refine((value) => !value.includes('\u0000'), 'Caractere nulo não é permitido'),
+  body: z
+    .string()
+    .max(4096, 'Mensagem longa demais (máx. 4096)')
+    .refine((value) => !value.includes('\u0000'), 'Caractere nulo não é permitido'),
   mediaUrl: httpUrl.optional(),
   isNote: z.boolean().optional(),
   quotedMessageId: id.optional(),
@@ -71,7 +82,10 @@ export const updateSettingsInput = z.strictObject({
 
 const queueFields = {
   name: text({ min: 1, minMessage: 'Informe o nome da fila', max: 80 }),
-  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Cor no formato #RRGGBB').optional(),
+  color: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'Cor no formato #RRGGBB')
+    .optional(),
   greeting: text({ max: 1000 }).optional(),
   position: z.number().int().min(0).max(1000).optional(),
   businessHours: businessHoursSchema.nullable().optional(),
@@ -85,7 +99,11 @@ export const createApiConfigInput = z.strictObject({
   channelId: id,
   callbackUrl: httpUrl.optional(),
 });
-export const updateApiConfigInput = z.strictObject({ apiId: id, name: text({ min: 1, max: 120 }).optional(), callbackUrl: httpUrl.nullable().optional() });
+export const updateApiConfigInput = z.strictObject({
+  apiId: id,
+  name: text({ min: 1, max: 120 }).optional(),
+  callbackUrl: httpUrl.nullable().optional(),
+});
 export const byApiId = z.strictObject({ apiId: id });
 
 export const setTicketTagsInput = z.strictObject({ id, tags: z.array(tag).max(20) });

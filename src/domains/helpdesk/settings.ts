@@ -16,7 +16,11 @@ const DEFAULT_REOPEN_WINDOW_MINUTES = 1440;
 
 /** The tenant's helpdesk settings row exists from its first channel on. */
 export async function ensureHelpdeskSettings(trx: TenantTransaction): Promise<void> {
-  await trx.insertInto('helpdesk_settings').values({ tenant_id: tenantOf(trx) }).onConflict((oc) => oc.column('tenant_id').doNothing()).execute();
+  await trx
+    .insertInto('helpdesk_settings')
+    .values({ tenant_id: tenantOf(trx) })
+    .onConflict((oc) => oc.column('tenant_id').doNothing())
+    .execute();
 }
 
 /**
@@ -37,7 +41,9 @@ export async function lockTicketOpening(trx: TenantTransaction): Promise<Helpdes
 }
 
 function toSettingsView(
-  row: { reopen_window_minutes: number; business_hours: unknown; out_of_hours_message: string | null; queue_menu_enabled: boolean } | undefined,
+  row:
+    | { reopen_window_minutes: number; business_hours: unknown; out_of_hours_message: string | null; queue_menu_enabled: boolean }
+    | undefined,
 ): HelpdeskSettingsView {
   return {
     reopenWindowMinutes: row?.reopen_window_minutes ?? DEFAULT_REOPEN_WINDOW_MINUTES,
@@ -51,7 +57,11 @@ export async function getHelpdeskSettings(trx: TenantTransaction): Promise<Helpd
   return toSettingsView(await trx.selectFrom('helpdesk_settings').selectAll().where('tenant_id', '=', tenantOf(trx)).executeTakeFirst());
 }
 
-export async function updateHelpdeskSettings(trx: TenantTransaction, audit: AuditContext, input: Partial<HelpdeskSettingsView>): Promise<HelpdeskSettingsView> {
+export async function updateHelpdeskSettings(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  input: Partial<HelpdeskSettingsView>,
+): Promise<HelpdeskSettingsView> {
   await ensureHelpdeskSettings(trx);
   const before = await getHelpdeskSettings(trx);
   await trx
@@ -66,6 +76,12 @@ export async function updateHelpdeskSettings(trx: TenantTransaction, audit: Audi
     .where('tenant_id', '=', tenantOf(trx))
     .execute();
   const after = await getHelpdeskSettings(trx);
-  await recordAudit(trx, audit, { action: 'helpdesk.settings.updated', entity: 'helpdesk_settings', entityId: tenantOf(trx), before: { ...before }, after: { ...after } });
+  await recordAudit(trx, audit, {
+    action: 'helpdesk.settings.updated',
+    entity: 'helpdesk_settings',
+    entityId: tenantOf(trx),
+    before: { ...before },
+    after: { ...after },
+  });
   return after;
 }

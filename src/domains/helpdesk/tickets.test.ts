@@ -20,7 +20,8 @@ describe('helpdesk tickets: state machine, queues and the inbox', () => {
   let salesQueueId: string;
   let supportQueueId: string;
 
-  const newTicket = async (overrides: Parameters<typeof receiveMessage>[3] = {}) => (await receiveMessage(services, tenant.tenantId, channelId, { from: nextPhone(), ...overrides })).ticketId;
+  const newTicket = async (overrides: Parameters<typeof receiveMessage>[3] = {}) =>
+    (await receiveMessage(services, tenant.tenantId, channelId, { from: nextPhone(), ...overrides })).ticketId;
 
   beforeAll(async () => {
     services = await createTestServices();
@@ -138,7 +139,14 @@ describe('helpdesk tickets: state machine, queues and the inbox', () => {
       const channel = await findChannel(trx, channelId);
       const ids: string[] = [];
       for (let i = 0; i < 3; i += 1) {
-        const inbound = { externalId: `same-instant-${i}`, from: nextPhone(), contactName: `Mesmo Instante ${i}`, kind: 'text' as const, body: 'oi', sentAt: new Date() };
+        const inbound = {
+          externalId: `same-instant-${i}`,
+          from: nextPhone(),
+          contactName: `Mesmo Instante ${i}`,
+          kind: 'text' as const,
+          body: 'oi',
+          sentAt: new Date(),
+        };
         ids.push((await ingestInboundMessage(trx, channel, inbound, queueOutboundMessage)).ticketId);
       }
       return ids;
@@ -161,9 +169,15 @@ describe('helpdesk tickets: state machine, queues and the inbox', () => {
     const reply = await agentCaller.helpdesk.messages.send({ ticketId: id, body: 'Olá, {{como posso ajudar}}?' });
     expect(reply).toMatchObject({ status: 'pending', direction: 'outbound', isNote: false, source: 'dashboard' });
     const ticket = await agentCaller.helpdesk.tickets.get({ id });
-    expect(ticket).toMatchObject({ status: 'open', assigneeId: agent.userId, unreadCount: 0, lastMessagePreview: 'Olá, {{como posso ajudar}}?' });
+    expect(ticket).toMatchObject({
+      status: 'open',
+      assigneeId: agent.userId,
+      unreadCount: 0,
+      lastMessagePreview: 'Olá, {{como posso ajudar}}?',
+    });
 
-    for (let i = 0; i < 55; i += 1) await receiveMessage(services, tenant.tenantId, channelId, { from: ticket.contact.phone, body: `m${i}` });
+    for (let i = 0; i < 55; i += 1)
+      await receiveMessage(services, tenant.tenantId, channelId, { from: ticket.contact.phone, body: `m${i}` });
     const first = await agentCaller.helpdesk.messages.list({ ticketId: id });
     expect(first.items).toHaveLength(50);
     expect(first.items[0]!.body).toBe('m54');
@@ -176,7 +190,9 @@ describe('helpdesk tickets: state machine, queues and the inbox', () => {
   it('sends the out-of-hours message once when a contact opens a ticket while closed', async () => {
     await owner.helpdesk.settings.update({ businessHours: { intervals: [] }, outOfHoursMessage: 'Estamos fechados; respondemos amanhã.' });
     const alwaysOpen = await newTicket();
-    expect((await owner.helpdesk.messages.list({ ticketId: alwaysOpen })).items.filter((message) => message.direction === 'outbound')).toEqual([]);
+    expect(
+      (await owner.helpdesk.messages.list({ ticketId: alwaysOpen })).items.filter((message) => message.direction === 'outbound'),
+    ).toEqual([]);
 
     const closedAllWeek = { intervals: [{ weekday: 0, start: '00:00', end: '00:01' }] };
     await owner.helpdesk.settings.update({ businessHours: closedAllWeek });
@@ -196,8 +212,15 @@ describe('helpdesk tickets: state machine, queues and the inbox', () => {
 
   it('queues: unique names, members must be active users of the tenant, deleting keeps tickets', async () => {
     await expectTrpcError(owner.helpdesk.queues.create({ name: 'Vendas' }), 'CONFLICT', 'QUEUE_NAME_TAKEN');
-    await expectTrpcError(owner.helpdesk.queues.create({ name: 'Fantasma', memberIds: [crypto.randomUUID()] }), 'BAD_REQUEST', 'UNKNOWN_MEMBER');
-    const temp = await owner.helpdesk.queues.create({ name: 'Temporária', businessHours: { intervals: [{ weekday: 1, start: '08:00', end: '12:00' }] } });
+    await expectTrpcError(
+      owner.helpdesk.queues.create({ name: 'Fantasma', memberIds: [crypto.randomUUID()] }),
+      'BAD_REQUEST',
+      'UNKNOWN_MEMBER',
+    );
+    const temp = await owner.helpdesk.queues.create({
+      name: 'Temporária',
+      businessHours: { intervals: [{ weekday: 1, start: '08:00', end: '12:00' }] },
+    });
     const id = await newTicket();
     await owner.helpdesk.tickets.transfer({ id, queueId: temp.id });
     await owner.helpdesk.queues.delete({ id: temp.id });
@@ -236,6 +259,10 @@ describe('helpdesk tickets: state machine, queues and the inbox', () => {
     const plain = await seedTenant(services);
     const plainOwner = await ownerCaller(services, plain);
     await expectTrpcError(plainOwner.helpdesk.tickets.list({}), 'FORBIDDEN', 'MODULE_DISABLED');
-    await expectTrpcError(plainOwner.helpdesk.channels.create({ type: 'n8n', name: 'X', outboundUrl: 'http://x.test' }), 'FORBIDDEN', 'MODULE_DISABLED');
+    await expectTrpcError(
+      plainOwner.helpdesk.channels.create({ type: 'n8n', name: 'X', outboundUrl: 'http://x.test' }),
+      'FORBIDDEN',
+      'MODULE_DISABLED',
+    );
   });
 });

@@ -59,7 +59,12 @@ export interface TicketHistoryEntry {
   details?: Record<string, unknown>;
 }
 
-export async function recordTicketEvent(trx: TenantTransaction, ticketId: string, actor: TicketActor, entry: TicketHistoryEntry): Promise<void> {
+export async function recordTicketEvent(
+  trx: TenantTransaction,
+  ticketId: string,
+  actor: TicketActor,
+  entry: TicketHistoryEntry,
+): Promise<void> {
   await trx
     .insertInto('helpdesk_ticket_events')
     .values({
@@ -83,7 +88,12 @@ export async function announceTicket(
   previous?: Pick<HelpdeskTicket, 'queue_id' | 'assignee_id'>,
 ): Promise<void> {
   if (change === 'created') await appendEvent(trx, 'ticket.created', summaryOf(ticket));
-  else await appendEvent(trx, 'ticket.updated', { ...summaryOf(ticket), change, ...(previous ? { previous: { queueId: previous.queue_id, assigneeId: previous.assignee_id } } : {}) });
+  else
+    await appendEvent(trx, 'ticket.updated', {
+      ...summaryOf(ticket),
+      change,
+      ...(previous ? { previous: { queueId: previous.queue_id, assigneeId: previous.assignee_id } } : {}),
+    });
 }
 
 /** Agents see tickets of their queues, tickets with no queue yet, and tickets assigned to them. */
@@ -102,7 +112,10 @@ export function scoped<TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB,
 
 /** A ticket the viewer may see; another tenant's id, or one outside the viewer's queues, is NOT_FOUND. */
 export async function findVisibleTicket(trx: TenantTransaction, viewer: TicketViewer, id: string): Promise<HelpdeskTicket> {
-  const ticket = await scoped(trx.selectFrom('helpdesk_tickets').selectAll('helpdesk_tickets').where('helpdesk_tickets.id', '=', id), viewer).executeTakeFirst();
+  const ticket = await scoped(
+    trx.selectFrom('helpdesk_tickets').selectAll('helpdesk_tickets').where('helpdesk_tickets.id', '=', id),
+    viewer,
+  ).executeTakeFirst();
   if (!ticket) throw notFound('Ticket');
   return ticket;
 }
@@ -119,11 +132,16 @@ export async function transitionTicket(
   change: { status: TicketStatus; queueId?: string | null; assigneeId?: string | null; reason?: string | null },
 ): Promise<HelpdeskTicket> {
   const refuse = (current: HelpdeskTicket) =>
-    new DomainError('CONFLICT', 'TICKET_TRANSITION_FORBIDDEN', `Não é possível ${ACTION_LABELS[action]} um ticket ${STATUS_LABELS[current.status]}`, {
-      status: current.status,
-      assigneeId: current.assignee_id,
-      action,
-    });
+    new DomainError(
+      'CONFLICT',
+      'TICKET_TRANSITION_FORBIDDEN',
+      `Não é possível ${ACTION_LABELS[action]} um ticket ${STATUS_LABELS[current.status]}`,
+      {
+        status: current.status,
+        assigneeId: current.assignee_id,
+        action,
+      },
+    );
   if (!TRANSITIONS[action].from.includes(ticket.status)) throw refuse(ticket);
   const now = new Date();
   const updated = await trx
@@ -132,7 +150,9 @@ export async function transitionTicket(
       status: change.status,
       ...(change.queueId !== undefined ? { queue_id: change.queueId } : {}),
       ...(change.assigneeId !== undefined ? { assignee_id: change.assigneeId } : {}),
-      ...(change.status === 'closed' ? { closed_at: now, close_reason: change.reason ?? null, unread_count: 0 } : { closed_at: null, close_reason: null }),
+      ...(change.status === 'closed'
+        ? { closed_at: now, close_reason: change.reason ?? null, unread_count: 0 }
+        : { closed_at: null, close_reason: null }),
       updated_at: now,
     })
     .where('id', '=', ticket.id)
@@ -171,7 +191,12 @@ const auditTicket = (trx: TenantTransaction, audit: AuditContext, action: Ticket
     entity: 'helpdesk_ticket',
     entityId: after.id,
     before: { status: before.status, queueId: before.queue_id, assigneeId: before.assignee_id },
-    after: { status: after.status, queueId: after.queue_id, assigneeId: after.assignee_id, ...(after.close_reason ? { closeReason: after.close_reason } : {}) },
+    after: {
+      status: after.status,
+      queueId: after.queue_id,
+      assigneeId: after.assignee_id,
+      ...(after.close_reason ? { closeReason: after.close_reason } : {}),
+    },
   });
 
 export interface TicketCommand {
@@ -183,14 +208,22 @@ const userActorOf = (command: TicketCommand): TicketActor => ({ type: 'user', id
 
 export async function acceptTicket(trx: TenantTransaction, command: TicketCommand, id: string): Promise<HelpdeskTicket> {
   const ticket = await findVisibleTicket(trx, command.viewer, id);
-  const accepted = await transitionTicket(trx, ticket, 'accept', userActorOf(command), { status: 'open', assigneeId: command.viewer.userId });
+  const accepted = await transitionTicket(trx, ticket, 'accept', userActorOf(command), {
+    status: 'open',
+    assigneeId: command.viewer.userId,
+  });
   await auditTicket(trx, command.audit, 'accept', ticket, accepted);
   return accepted;
 }
 
 /** To a user: open and theirs. To a queue only: back to pending there, for its members to accept. */
-export async function transferTicket(trx: TenantTransaction, command: TicketCommand, input: { id: string; queueId?: string; userId?: string }): Promise<HelpdeskTicket> {
-  if (!input.queueId && !input.userId) throw new DomainError('BAD_REQUEST', 'TRANSFER_TARGET_MISSING', 'Informe a fila e/ou o usuário de destino');
+export async function transferTicket(
+  trx: TenantTransaction,
+  command: TicketCommand,
+  input: { id: string; queueId?: string; userId?: string },
+): Promise<HelpdeskTicket> {
+  if (!input.queueId && !input.userId)
+    throw new DomainError('BAD_REQUEST', 'TRANSFER_TARGET_MISSING', 'Informe a fila e/ou o usuário de destino');
   const ticket = await findVisibleTicket(trx, command.viewer, input.id);
   if (input.queueId) await assertQueueExists(trx, input.queueId);
   if (input.userId) await assertActiveUser(trx, input.userId);
@@ -203,7 +236,11 @@ export async function transferTicket(trx: TenantTransaction, command: TicketComm
   return transferred;
 }
 
-export async function closeTicket(trx: TenantTransaction, command: TicketCommand, input: { id: string; reason?: string }): Promise<HelpdeskTicket> {
+export async function closeTicket(
+  trx: TenantTransaction,
+  command: TicketCommand,
+  input: { id: string; reason?: string },
+): Promise<HelpdeskTicket> {
   const ticket = await findVisibleTicket(trx, command.viewer, input.id);
   const closed = await transitionTicket(trx, ticket, 'close', userActorOf(command), { status: 'closed', reason: input.reason ?? null });
   await auditTicket(trx, command.audit, 'close', ticket, closed);
@@ -215,9 +252,15 @@ export async function reopenTicket(trx: TenantTransaction, command: TicketComman
   const ticket = await findVisibleTicket(trx, command.viewer, id);
   const active = ticket.status === 'closed' ? await activeTicketOf(trx, ticket.channel_id, ticket.contact_id) : undefined;
   if (active) {
-    throw new DomainError('CONFLICT', 'ACTIVE_TICKET_EXISTS', `O contato já tem o ticket #${active.number} em aberto`, { ticketId: active.id, number: active.number });
+    throw new DomainError('CONFLICT', 'ACTIVE_TICKET_EXISTS', `O contato já tem o ticket #${active.number} em aberto`, {
+      ticketId: active.id,
+      number: active.number,
+    });
   }
-  const reopened = await transitionTicket(trx, ticket, 'reopen', userActorOf(command), { status: 'open', assigneeId: command.viewer.userId });
+  const reopened = await transitionTicket(trx, ticket, 'reopen', userActorOf(command), {
+    status: 'open',
+    assigneeId: command.viewer.userId,
+  });
   await auditTicket(trx, command.audit, 'reopen', ticket, reopened);
   return reopened;
 }
@@ -227,7 +270,11 @@ export async function activeTicketOf(trx: TenantTransaction, channelId: string, 
 }
 
 /** The active (pending or open) ticket of each contact on the channel, by contact id. */
-async function activeTicketsOf(trx: TenantTransaction, channelId: string, contactIds: readonly string[]): Promise<Map<string, HelpdeskTicket>> {
+async function activeTicketsOf(
+  trx: TenantTransaction,
+  channelId: string,
+  contactIds: readonly string[],
+): Promise<Map<string, HelpdeskTicket>> {
   if (contactIds.length === 0) return new Map();
   // One index probe per contact, as messagesByExternalId explains.
   const { rows: tickets } = await sql<HelpdeskTicket>`
@@ -269,7 +316,8 @@ export async function ticketsForContacts(
   opening: TicketOpening,
 ): Promise<{ tickets: Map<string, ContactTicket>; settings?: HelpdeskSettingsView }> {
   const tickets = new Map<string, ContactTicket>();
-  const keep = (found: Map<string, HelpdeskTicket>) => found.forEach((ticket, contactId) => tickets.set(contactId, { ticket, opened: false }));
+  const keep = (found: Map<string, HelpdeskTicket>) =>
+    found.forEach((ticket, contactId) => tickets.set(contactId, { ticket, opened: false }));
   const mayHaveTickets = (ids: readonly string[]) => ids.filter((id) => !contacts.createdNow.has(id));
   keep(await activeTicketsOf(trx, channelId, mayHaveTickets(contacts.ids)));
   let missing = contacts.ids.filter((id) => !tickets.has(id));
@@ -291,7 +339,13 @@ export async function ticketsForContacts(
         order by closed_at desc limit 1
       ) as ticket`.execute(trx);
     for (const closed of recentlyClosed) {
-      const reopened = await transitionTicket(trx, closed, 'reopen', { type: 'contact', id: closed.contact_id }, { status: 'pending', reason: 'Nova mensagem do contato dentro da janela de reabertura' });
+      const reopened = await transitionTicket(
+        trx,
+        closed,
+        'reopen',
+        { type: 'contact', id: closed.contact_id },
+        { status: 'pending', reason: 'Nova mensagem do contato dentro da janela de reabertura' },
+      );
       tickets.set(closed.contact_id, { ticket: reopened, opened: true });
     }
     missing = missing.filter((id) => !tickets.has(id));
@@ -326,18 +380,38 @@ export async function ticketsForContacts(
 export async function markTicketRead(trx: TenantTransaction, viewer: TicketViewer, id: string): Promise<HelpdeskTicket> {
   const ticket = await findVisibleTicket(trx, viewer, id);
   if (ticket.unread_count === 0) return ticket;
-  const updated = await trx.updateTable('helpdesk_tickets').set({ unread_count: 0 }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  const updated = await trx
+    .updateTable('helpdesk_tickets')
+    .set({ unread_count: 0 })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
   await announceTicket(trx, updated, 'read');
   return updated;
 }
 
 /** Replaces a ticket's tags (labels for filtering the inbox). */
-export async function setTicketTags(trx: TenantTransaction, command: TicketCommand, input: { id: string; tags: string[] }): Promise<HelpdeskTicket> {
+export async function setTicketTags(
+  trx: TenantTransaction,
+  command: TicketCommand,
+  input: { id: string; tags: string[] },
+): Promise<HelpdeskTicket> {
   const ticket = await findVisibleTicket(trx, command.viewer, input.id);
   const tags = [...new Set(input.tags)];
-  const updated = await trx.updateTable('helpdesk_tickets').set({ tags, updated_at: new Date() }).where('id', '=', ticket.id).returningAll().executeTakeFirstOrThrow();
+  const updated = await trx
+    .updateTable('helpdesk_tickets')
+    .set({ tags, updated_at: new Date() })
+    .where('id', '=', ticket.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
   await recordTicketEvent(trx, ticket.id, userActorOf(command), { action: 'tags', details: { from: ticket.tags, to: tags } });
   await announceTicket(trx, updated, 'tags');
-  await recordAudit(trx, command.audit, { action: 'helpdesk.ticket.tags', entity: 'helpdesk_ticket', entityId: ticket.id, before: { tags: ticket.tags }, after: { tags } });
+  await recordAudit(trx, command.audit, {
+    action: 'helpdesk.ticket.tags',
+    entity: 'helpdesk_ticket',
+    entityId: ticket.id,
+    before: { tags: ticket.tags },
+    after: { tags },
+  });
   return updated;
 }

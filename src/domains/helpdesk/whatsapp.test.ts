@@ -6,7 +6,18 @@ import { withTenant } from '../../db/tenant-scope';
 import { callerFor, seedTenant, startTestApp, type TestTenant } from '../../../test/support/app';
 import { addUser, expectTrpcError, ownerCaller, storedEvents, trpcError, type Caller } from '../../../test/support/identity';
 import { WHATSAPP_OUTBOUND_KIND } from './channels/whatsapp-outbound';
-import { contact, inboundWebhook, messages, messagesChange, OTHER_PHONE_NUMBER_ID, PHONE_NUMBER_ID, status, TIMESTAMP, wamid, webhook } from './channels/whatsapp-cloud.fixtures';
+import {
+  contact,
+  inboundWebhook,
+  messages,
+  messagesChange,
+  OTHER_PHONE_NUMBER_ID,
+  PHONE_NUMBER_ID,
+  status,
+  TIMESTAMP,
+  wamid,
+  webhook,
+} from './channels/whatsapp-cloud.fixtures';
 
 type RunningTestApp = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -16,22 +27,33 @@ const GRAPH = `${GRAPH_BASE_URL}/v21.0`;
 const ACCESS_TOKEN = 'EAAGm0PX4ZCpsBAKZAbalcaoTestAccessToken0123456789';
 const APP_SECRET = 'b5f1e3d9c7a2468ea0f1c2d3e4f5a6b7';
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-const FAST_RETRIES = { DELIVERIES_RETRY_BASE_MS: '1', DELIVERIES_RETRY_CAP_MS: '2', DELIVERIES_MAX_ATTEMPTS: '5', DELIVERIES_POLL_INTERVAL_MS: '50' };
+const FAST_RETRIES = {
+  DELIVERIES_RETRY_BASE_MS: '1',
+  DELIVERIES_RETRY_CAP_MS: '2',
+  DELIVERIES_MAX_ATTEMPTS: '5',
+  DELIVERIES_POLL_INTERVAL_MS: '50',
+};
 
 /** What Meta's Graph API received: one entry per POST /<phone_number_id>/messages. */
 interface GraphSend {
   phoneNumberId: string;
   authorization: string | null;
-  body: { to: string; type: string; text?: { body: string; preview_url: boolean }; context?: { message_id: string } } & Record<string, unknown>;
+  body: { to: string; type: string; text?: { body: string; preview_url: boolean }; context?: { message_id: string } } & Record<
+    string,
+    unknown
+  >;
   wamid: string | null;
 }
 
 const graphSends: GraphSend[] = [];
 let sendCounter = 0;
 
-const phoneNumberInfo = () => HttpResponse.json({ display_phone_number: '+55 11 3000-1000', verified_name: 'Clínica Bem Estar', quality_rating: 'GREEN', id: '1' });
-const graphError = (httpStatus: number, error: Record<string, unknown>) => HttpResponse.json({ error: { fbtrace_id: 'AbCdEfGhIjKlMnOp', ...error } }, { status: httpStatus });
-const invalidToken = () => graphError(401, { message: 'Error validating access token: Session has expired', type: 'OAuthException', code: 190, error_subcode: 463 });
+const phoneNumberInfo = () =>
+  HttpResponse.json({ display_phone_number: '+55 11 3000-1000', verified_name: 'Clínica Bem Estar', quality_rating: 'GREEN', id: '1' });
+const graphError = (httpStatus: number, error: Record<string, unknown>) =>
+  HttpResponse.json({ error: { fbtrace_id: 'AbCdEfGhIjKlMnOp', ...error } }, { status: httpStatus });
+const invalidToken = () =>
+  graphError(401, { message: 'Error validating access token: Session has expired', type: 'OAuthException', code: 190, error_subcode: 463 });
 
 /** Meta's Graph API, as msw plays it; `answer` decides each send's reply (an accepted message by default). */
 let answer: (send: Omit<GraphSend, 'wamid'>) => Response | 'accept' = () => 'accept';
@@ -39,7 +61,11 @@ let answer: (send: Omit<GraphSend, 'wamid'>) => Response | 'accept' = () => 'acc
 const server = setupServer(
   http.get(`${GRAPH}/:phoneNumberId`, () => phoneNumberInfo()),
   http.post(`${GRAPH}/:phoneNumberId/messages`, async ({ request, params }) => {
-    const send = { phoneNumberId: String(params.phoneNumberId), authorization: request.headers.get('authorization'), body: (await request.json()) as GraphSend['body'] };
+    const send = {
+      phoneNumberId: String(params.phoneNumberId),
+      authorization: request.headers.get('authorization'),
+      body: (await request.json()) as GraphSend['body'],
+    };
     const reply = answer(send);
     if (reply !== 'accept') {
       graphSends.push({ ...send, wamid: null });
@@ -47,7 +73,11 @@ const server = setupServer(
     }
     const id = wamid(`SENT${String((sendCounter += 1)).padStart(4, '0')}`);
     graphSends.push({ ...send, wamid: id });
-    return HttpResponse.json({ messaging_product: 'whatsapp', contacts: [{ input: send.body.to, wa_id: send.body.to }], messages: [{ id }] });
+    return HttpResponse.json({
+      messaging_product: 'whatsapp',
+      contacts: [{ input: send.body.to, wa_id: send.body.to }],
+      messages: [{ id }],
+    });
   }),
 );
 
@@ -73,27 +103,56 @@ describe('helpdesk: WhatsApp Cloud channels end to end', () => {
   const nextCustomer = () => `55119${String(70000000 + (customerCounter += 1)).padStart(8, '0')}`;
   const textMessage = (body: string) => ({ ...messages.text, id: wamid(`IN${process.pid}X${(inboundCounter += 1)}`), text: { body } });
   const messageCount = () =>
-    withTenant(app.services.db, tenant.tenantId, async (trx) => Number((await trx.selectFrom('helpdesk_messages').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n));
-  const storedMessage = (id: string) => withTenant(app.services.db, tenant.tenantId, (trx) => trx.selectFrom('helpdesk_messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+    withTenant(app.services.db, tenant.tenantId, async (trx) =>
+      Number(
+        (
+          await trx
+            .selectFrom('helpdesk_messages')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    );
+  const storedMessage = (id: string) =>
+    withTenant(app.services.db, tenant.tenantId, (trx) =>
+      trx.selectFrom('helpdesk_messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
+    );
   const deliveriesOf = (messageId: string) =>
     withTenant(app.services.db, tenant.tenantId, async (trx) => {
       const rows = await trx.selectFrom('deliveries').selectAll().where('kind', '=', WHATSAPP_OUTBOUND_KIND).execute();
       return rows.filter((row) => (row.payload as { messageId: string }).messageId === messageId);
     });
   const attemptsOf = (deliveryId: string) =>
-    withTenant(app.services.db, tenant.tenantId, (trx) => trx.selectFrom('delivery_attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('id').execute());
+    withTenant(app.services.db, tenant.tenantId, (trx) =>
+      trx.selectFrom('delivery_attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('id').execute(),
+    );
 
   /** A customer writes in through the channel's webhook; the owner answers the ticket that opens. */
-  const openTicket = async (from = nextCustomer(), target: { channelId: string; phoneNumberId: string } = { channelId: channel.id, phoneNumberId: PHONE_NUMBER_ID }) => {
-    const change = messagesChange({ phoneNumberId: target.phoneNumberId, contacts: [contact(from, 'Cliente Teste')], messages: [{ from, timestamp: TIMESTAMP, ...textMessage('Oi, tudo bem?') }] });
+  const openTicket = async (
+    from = nextCustomer(),
+    target: { channelId: string; phoneNumberId: string } = { channelId: channel.id, phoneNumberId: PHONE_NUMBER_ID },
+  ) => {
+    const change = messagesChange({
+      phoneNumberId: target.phoneNumberId,
+      contacts: [contact(from, 'Cliente Teste')],
+      messages: [{ from, timestamp: TIMESTAMP, ...textMessage('Oi, tudo bem?') }],
+    });
     const response = await postWebhook(webhook([change]), { channelId: target.channelId });
     expect(response.status).toBe(200);
-    const { messages: [ingested] } = (await response.json()) as { messages: Array<{ ticketId: string }> };
+    const {
+      messages: [ingested],
+    } = (await response.json()) as { messages: Array<{ ticketId: string }> };
     return { ticketId: ingested!.ticketId, from };
   };
 
   const createWhatsappChannel = async (caller: Caller, phoneNumberId: string) =>
-    caller.helpdesk.channels.create({ type: 'whatsapp_cloud', name: `WhatsApp ${phoneNumberId}`, phoneNumberId, accessToken: ACCESS_TOKEN, appSecret: APP_SECRET });
+    caller.helpdesk.channels.create({
+      type: 'whatsapp_cloud',
+      name: `WhatsApp ${phoneNumberId}`,
+      phoneNumberId,
+      accessToken: ACCESS_TOKEN,
+      appSecret: APP_SECRET,
+    });
 
   beforeAll(async () => {
     // Only the Graph API is a third party: calls to the app itself pass through, anything else is an error.
@@ -119,7 +178,9 @@ describe('helpdesk: WhatsApp Cloud channels end to end', () => {
 
   describe('webhook subscription (GET)', () => {
     const verify = (token: string) =>
-      fetch(`${webhookUrl()}?${new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': token, 'hub.challenge': '1158201444' })}`);
+      fetch(
+        `${webhookUrl()}?${new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': token, 'hub.challenge': '1158201444' })}`,
+      );
 
     it('answers the challenge as plain text to the channel\u2019s verify token', async () => {
       const response = await verify(channel.webhookSecret);
@@ -141,13 +202,23 @@ describe('helpdesk: WhatsApp Cloud channels end to end', () => {
       const payload = inboundWebhook(textMessage('Olá! Vocês abrem no sábado?'), from, 'Maria Souza');
       const response = await postWebhook(payload);
       expect(response.status).toBe(200);
-      const result = (await response.json()) as { messages: Array<{ messageId: string; ticketId: string; duplicate: boolean }>; statuses: number };
+      const result = (await response.json()) as {
+        messages: Array<{ messageId: string; ticketId: string; duplicate: boolean }>;
+        statuses: number;
+      };
       expect(result.messages).toHaveLength(1);
       expect(result.messages[0]!.duplicate).toBe(false);
       const ticket = await owner.helpdesk.tickets.get({ id: result.messages[0]!.ticketId });
-      expect(ticket).toMatchObject({ status: 'pending', unreadCount: 1, lastMessagePreview: 'Olá! Vocês abrem no sábado?', contact: { name: 'Maria Souza', phone: `+${from}` } });
+      expect(ticket).toMatchObject({
+        status: 'pending',
+        unreadCount: 1,
+        lastMessagePreview: 'Olá! Vocês abrem no sábado?',
+        contact: { name: 'Maria Souza', phone: `+${from}` },
+      });
       const listed = await owner.helpdesk.messages.list({ ticketId: ticket.id });
-      expect(listed.items).toMatchObject([{ id: result.messages[0]!.messageId, direction: 'inbound', kind: 'text', body: 'Olá! Vocês abrem no sábado?', status: 'received' }]);
+      expect(listed.items).toMatchObject([
+        { id: result.messages[0]!.messageId, direction: 'inbound', kind: 'text', body: 'Olá! Vocês abrem no sábado?', status: 'received' },
+      ]);
     });
 
     it('refuses a wrong or missing X-Hub-Signature-256 with 401 and stores nothing', async () => {
@@ -185,7 +256,13 @@ describe('helpdesk: WhatsApp Cloud channels end to end', () => {
       const [sent] = graphSends;
       expect(sent!.phoneNumberId).toBe(PHONE_NUMBER_ID);
       expect(sent!.authorization).toBe(`Bearer ${ACCESS_TOKEN}`);
-      expect(sent!.body).toEqual({ messaging_product: 'whatsapp', recipient_type: 'individual', to: from, type: 'text', text: { body: 'Abrimos sim, das 9h às 13h.', preview_url: false } });
+      expect(sent!.body).toEqual({
+        messaging_product: 'whatsapp',
+        recipient_type: 'individual',
+        to: from,
+        type: 'text',
+        text: { body: 'Abrimos sim, das 9h às 13h.', preview_url: false },
+      });
       const stored = await storedMessage(reply.id);
       expect(stored).toMatchObject({ status: 'sent', external_id: sent!.wamid });
       expect(stored.sent_at).toBeInstanceOf(Date);
@@ -223,7 +300,9 @@ describe('helpdesk: WhatsApp Cloud channels end to end', () => {
       expect(await report('read', 'delivered')).toBe('read'); // out of order in one batch: the late 'delivered' is ignored
       expect(await report('delivered', 'sent')).toBe('read');
 
-      const changes = (await storedEvents(app.services, tenant.tenantId, 'message.status_changed')).filter((event) => (event.data as { messageId: string }).messageId === reply.id);
+      const changes = (await storedEvents(app.services, tenant.tenantId, 'message.status_changed')).filter(
+        (event) => (event.data as { messageId: string }).messageId === reply.id,
+      );
       expect(changes.map((event) => (event.data as { status: string }).status)).toEqual(['sent', 'delivered', 'read']);
     });
 
@@ -231,7 +310,9 @@ describe('helpdesk: WhatsApp Cloud channels end to end', () => {
       const { ticketId } = await openTicket();
       const reply = await owner.helpdesk.messages.send({ ticketId, body: 'Vai falhar no aparelho' });
       await app.services.deliveries.flush();
-      const failed = status(graphSends[0]!.wamid!, 'failed', { errors: [{ code: 131047, title: 'Re-engagement message', message: 'Re-engagement message' }] });
+      const failed = status(graphSends[0]!.wamid!, 'failed', {
+        errors: [{ code: 131047, title: 'Re-engagement message', message: 'Re-engagement message' }],
+      });
       expect((await postWebhook(webhook([messagesChange({ statuses: [failed] })]))).status).toBe(200);
       expect(await storedMessage(reply.id)).toMatchObject({ status: 'failed', failure_reason: expect.stringContaining('131047') });
     });
@@ -239,7 +320,8 @@ describe('helpdesk: WhatsApp Cloud channels end to end', () => {
     it('Graph failing twice with 500 then taking it: each reply is sent once, in order per ticket', async () => {
       const { ticketId } = await openTicket();
       let failures = 2;
-      answer = () => (failures-- > 0 ? graphError(500, { message: 'An unknown error has occurred.', type: 'OAuthException', code: 1 }) : 'accept');
+      answer = () =>
+        failures-- > 0 ? graphError(500, { message: 'An unknown error has occurred.', type: 'OAuthException', code: 1 }) : 'accept';
       const replies = [];
       for (const body of ['primeira', 'segunda', 'terceira']) replies.push(await owner.helpdesk.messages.send({ ticketId, body }));
       await app.services.deliveries.flush();
@@ -273,7 +355,9 @@ describe('helpdesk: WhatsApp Cloud channels end to end', () => {
       const channelNow = await owner.helpdesk.channels.get({ id: other.id });
       expect(channelNow).toMatchObject({ status: 'error', statusReason: expect.stringContaining('código 190') });
       expect(channelNow.statusReason).not.toContain(ACCESS_TOKEN);
-      const alerts = (await storedEvents(app.services, tenant.tenantId, 'channel.status_changed')).filter((event) => (event.data as { channelId: string }).channelId === other.id);
+      const alerts = (await storedEvents(app.services, tenant.tenantId, 'channel.status_changed')).filter(
+        (event) => (event.data as { channelId: string }).channelId === other.id,
+      );
       expect(alerts.at(-1)?.data).toMatchObject({ channelId: other.id, status: 'error', reason: expect.stringContaining('código 190') });
       expect((await owner.helpdesk.channels.statusHistory({ id: other.id }))[0]).toMatchObject({ status: 'error' });
 
@@ -286,7 +370,13 @@ describe('helpdesk: WhatsApp Cloud channels end to end', () => {
 
     it('a recipient who is not on WhatsApp (131026) fails that reply at once and leaves the channel connected', async () => {
       const { ticketId } = await openTicket();
-      answer = () => graphError(400, { message: 'Message undeliverable', type: 'OAuthException', code: 131026, error_data: { details: 'Message Undeliverable.' } });
+      answer = () =>
+        graphError(400, {
+          message: 'Message undeliverable',
+          type: 'OAuthException',
+          code: 131026,
+          error_data: { details: 'Message Undeliverable.' },
+        });
       const reply = await owner.helpdesk.messages.send({ ticketId, body: 'Ninguém do outro lado' });
       await app.services.deliveries.flush();
 
@@ -302,9 +392,15 @@ describe('helpdesk: WhatsApp Cloud channels end to end', () => {
       server.use(http.get(`${GRAPH}/:phoneNumberId`, () => invalidToken()));
       const failing = await owner.helpdesk.channels.checkConnection({ id: channel.id });
       expect(failing.check).toEqual({ ok: false, reason: expect.stringContaining('código 190') });
-      expect(failing.channel).toMatchObject({ id: channel.id, status: 'error', statusReason: expect.stringContaining('Error validating access token') });
+      expect(failing.channel).toMatchObject({
+        id: channel.id,
+        status: 'error',
+        statusReason: expect.stringContaining('Error validating access token'),
+      });
       expect((await owner.helpdesk.channels.get({ id: channel.id })).status).toBe('error');
-      const alerts = (await storedEvents(app.services, tenant.tenantId, 'channel.status_changed')).filter((event) => (event.data as { channelId: string }).channelId === channel.id);
+      const alerts = (await storedEvents(app.services, tenant.tenantId, 'channel.status_changed')).filter(
+        (event) => (event.data as { channelId: string }).channelId === channel.id,
+      );
       expect(alerts.at(-1)?.data).toMatchObject({ status: 'error' });
 
       server.resetHandlers();
@@ -313,7 +409,10 @@ describe('helpdesk: WhatsApp Cloud channels end to end', () => {
         check: { ok: true, displayPhoneNumber: '+55 11 3000-1000', verifiedName: 'Clínica Bem Estar', qualityRating: 'GREEN' },
         channel: { status: 'connected', statusReason: null },
       });
-      expect((await owner.helpdesk.channels.statusHistory({ id: channel.id })).slice(0, 2).map((entry) => entry.status)).toEqual(['connected', 'error']);
+      expect((await owner.helpdesk.channels.statusHistory({ id: channel.id })).slice(0, 2).map((entry) => entry.status)).toEqual([
+        'connected',
+        'error',
+      ]);
     });
 
     it('a new WhatsApp channel is checked at once; a failing check does not fail its creation', async () => {
@@ -322,14 +421,21 @@ describe('helpdesk: WhatsApp Cloud channels end to end', () => {
 
       server.use(http.get(`${GRAPH}/:phoneNumberId`, () => HttpResponse.error()));
       const unreachable = await createWhatsappChannel(owner, '100000000000002');
-      expect(unreachable).toMatchObject({ type: 'whatsapp_cloud', status: 'error', statusReason: expect.stringContaining('Falha de rede') });
+      expect(unreachable).toMatchObject({
+        type: 'whatsapp_cloud',
+        status: 'error',
+        statusReason: expect.stringContaining('Falha de rede'),
+      });
       expect(unreachable.webhookSecret).toMatch(/^whsec_/);
       expect((await owner.helpdesk.channels.list()).map((listed) => listed.id)).toContain(unreachable.id);
     });
 
     it('an n8n channel is answered with its current status, without a check', async () => {
       const n8n = await owner.helpdesk.channels.create({ type: 'n8n', name: 'n8n', outboundUrl: 'http://127.0.0.1:9/n8n' });
-      expect(await owner.helpdesk.channels.checkConnection({ id: n8n.id })).toMatchObject({ check: null, channel: { id: n8n.id, status: 'connected' } });
+      expect(await owner.helpdesk.channels.checkConnection({ id: n8n.id })).toMatchObject({
+        check: null,
+        channel: { id: n8n.id, status: 'connected' },
+      });
     });
 
     it('needs helpdesk.channels.write, and another tenant\u2019s channel is not found', async () => {
@@ -348,18 +454,33 @@ describe('helpdesk: WhatsApp Cloud channels end to end', () => {
     server.use(
       http.get(`${GRAPH}/${mediaId}`, ({ request }) =>
         request.headers.get('authorization') === `Bearer ${ACCESS_TOKEN}`
-          ? HttpResponse.json({ url: `${GRAPH_BASE_URL}/files/${mediaId}`, mime_type: 'image/jpeg', sha256: 'x', file_size: photo.length, id: mediaId })
+          ? HttpResponse.json({
+              url: `${GRAPH_BASE_URL}/files/${mediaId}`,
+              mime_type: 'image/jpeg',
+              sha256: 'x',
+              file_size: photo.length,
+              id: mediaId,
+            })
           : invalidToken(),
       ),
       http.get(`${GRAPH_BASE_URL}/files/${mediaId}`, () => new HttpResponse(photo, { headers: { 'content-type': 'image/jpeg' } })),
     );
     const from = nextCustomer();
     const image = { ...messages.image, id: wamid(`IMG${process.pid}`) };
-    const response = await postWebhook(webhook([messagesChange({ contacts: [contact(from, 'Cliente Foto')], messages: [{ from, timestamp: TIMESTAMP, ...image }] })]));
-    const { messages: [ingested] } = (await response.json()) as { messages: Array<{ messageId: string; ticketId: string }> };
+    const response = await postWebhook(
+      webhook([messagesChange({ contacts: [contact(from, 'Cliente Foto')], messages: [{ from, timestamp: TIMESTAMP, ...image }] })]),
+    );
+    const {
+      messages: [ingested],
+    } = (await response.json()) as { messages: Array<{ messageId: string; ticketId: string }> };
     await app.services.deliveries.flush();
     const stored = await storedMessage(ingested!.messageId);
-    expect(stored).toMatchObject({ kind: 'image', body: 'Foto do comprovante', media_mime_type: 'image/jpeg', media_size_bytes: photo.length });
+    expect(stored).toMatchObject({
+      kind: 'image',
+      body: 'Foto do comprovante',
+      media_mime_type: 'image/jpeg',
+      media_size_bytes: photo.length,
+    });
     const served = await fetch(stored.media_url!.replace(app.services.config.publicUrl, app.url));
     expect(Buffer.from(await served.arrayBuffer())).toEqual(photo);
   });

@@ -14,7 +14,10 @@ describe('API tokens', () => {
   let services: Services;
   let tenant: TestTenant;
   let owner: Caller;
-  const storedToken = (id: string) => withTenant(services.db, tenant.tenantId, (trx) => trx.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+  const storedToken = (id: string) =>
+    withTenant(services.db, tenant.tenantId, (trx) =>
+      trx.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
+    );
 
   beforeAll(async () => {
     services = await createTestServices();
@@ -25,7 +28,14 @@ describe('API tokens', () => {
 
   it('create shows the secret once; list never does', async () => {
     const created = await owner.apiTokens.create({ name: 'ERP', scopes: ['audit.read', 'audit.export', 'audit.read'] });
-    expect(created).toMatchObject({ id: expect.any(String), name: 'ERP', scopes: ['audit.read', 'audit.export'], status: 'active', lastUsedAt: null, revokedAt: null });
+    expect(created).toMatchObject({
+      id: expect.any(String),
+      name: 'ERP',
+      scopes: ['audit.read', 'audit.export'],
+      status: 'active',
+      lastUsedAt: null,
+      revokedAt: null,
+    });
     const [, prefix] = TOKEN_PATTERN.exec(created.token) ?? [];
     expect(prefix).toBeDefined();
     expect(created.prefix).toBe(`bal_${prefix}`);
@@ -50,16 +60,28 @@ describe('API tokens', () => {
   });
 
   it('scopes must be declared ones', async () => {
-    const failure = await expectTrpcError(owner.apiTokens.create({ name: 'Bad', scopes: ['audit.read', 'root'] }), 'BAD_REQUEST', 'UNKNOWN_SCOPE');
+    const failure = await expectTrpcError(
+      owner.apiTokens.create({ name: 'Bad', scopes: ['audit.read', 'root'] }),
+      'BAD_REQUEST',
+      'UNKNOWN_SCOPE',
+    );
     expect(failure.details).toEqual({ scopes: ['root'] });
     await expectTrpcError(owner.apiTokens.create({ name: 'Wildcard', scopes: ['*'] }), 'BAD_REQUEST', 'UNKNOWN_SCOPE');
     await expectTrpcError(owner.apiTokens.create({ name: 'None', scopes: [] }), 'BAD_REQUEST', 'INVALID_INPUT');
   });
 
   it('scopes must be held by the creator', async () => {
-    const integratorRole = await owner.roles.create({ key: 'integrator', name: 'Integrador', permissions: ['identity.apiTokens.*', 'audit.read'] });
+    const integratorRole = await owner.roles.create({
+      key: 'integrator',
+      name: 'Integrador',
+      permissions: ['identity.apiTokens.*', 'audit.read'],
+    });
     const integrator = await callerFor(services, await addUser(services, tenant, integratorRole.key));
-    const failure = await expectTrpcError(integrator.apiTokens.create({ name: 'Export', scopes: ['audit.read', 'audit.export'] }), 'FORBIDDEN', 'SCOPE_NOT_HELD');
+    const failure = await expectTrpcError(
+      integrator.apiTokens.create({ name: 'Export', scopes: ['audit.read', 'audit.export'] }),
+      'FORBIDDEN',
+      'SCOPE_NOT_HELD',
+    );
     expect(failure.details).toEqual({ scopes: ['audit.export'] });
     await expect(integrator.apiTokens.create({ name: 'Read', scopes: ['audit.read'] })).resolves.toMatchObject({ scopes: ['audit.read'] });
 
@@ -76,11 +98,22 @@ describe('API tokens', () => {
   });
 
   it('an expiry in the past is refused; one in the future is kept', async () => {
-    const failure = await expectTrpcError(owner.apiTokens.create({ name: 'Old', scopes: ['audit.read'], expiresAt: new Date(Date.now() - 60_000) }), 'BAD_REQUEST', 'EXPIRY_IN_PAST');
+    const failure = await expectTrpcError(
+      owner.apiTokens.create({ name: 'Old', scopes: ['audit.read'], expiresAt: new Date(Date.now() - 60_000) }),
+      'BAD_REQUEST',
+      'EXPIRY_IN_PAST',
+    );
     expect(failure.details).toEqual({ field: 'expiresAt' });
-    await expectTrpcError(owner.apiTokens.create({ name: 'Nonsense', scopes: ['audit.read'], expiresAt: 'not a date' as unknown as Date }), 'BAD_REQUEST', 'INVALID_INPUT');
+    await expectTrpcError(
+      owner.apiTokens.create({ name: 'Nonsense', scopes: ['audit.read'], expiresAt: 'not a date' as unknown as Date }),
+      'BAD_REQUEST',
+      'INVALID_INPUT',
+    );
     const expiresAt = new Date(Date.now() + 86_400_000);
-    await expect(owner.apiTokens.create({ name: 'Day', scopes: ['audit.read'], expiresAt })).resolves.toMatchObject({ expiresAt: expiresAt.toISOString(), status: 'active' });
+    await expect(owner.apiTokens.create({ name: 'Day', scopes: ['audit.read'], expiresAt })).resolves.toMatchObject({
+      expiresAt: expiresAt.toISOString(),
+      status: 'active',
+    });
   });
 
   it('revoke marks the token revoked (again is harmless); an unknown id is NOT_FOUND', async () => {
@@ -98,7 +131,14 @@ describe('API tokens', () => {
     it('accepts a live token with its tenant and scopes, and records when it was used', async () => {
       const created = await owner.apiTokens.create({ name: 'Live', scopes: ['audit.export'] });
       const principal = await authenticateMachineToken(services.db, created.token);
-      expect(principal).toEqual({ tokenId: created.id, tenantId: tenant.tenantId, name: 'Live', kind: 'api', scopes: new Set(['audit.export']), tenantModules: [] });
+      expect(principal).toEqual({
+        tokenId: created.id,
+        tenantId: tenant.tenantId,
+        name: 'Live',
+        kind: 'api',
+        scopes: new Set(['audit.export']),
+        tenantModules: [],
+      });
       expect((await storedToken(created.id)).last_used_at).toBeInstanceOf(Date);
       expect((await owner.apiTokens.list()).find((token) => token.id === created.id)?.lastUsedAt).toEqual(expect.any(String));
     });
@@ -107,10 +147,24 @@ describe('API tokens', () => {
       const revoked = await owner.apiTokens.create({ name: 'Revoked', scopes: ['audit.read'] });
       await owner.apiTokens.revoke({ id: revoked.id });
       const expired = await owner.apiTokens.create({ name: 'Expired', scopes: ['audit.read'] });
-      await withTenant(services.db, tenant.tenantId, (trx) => trx.updateTable('api_tokens').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', expired.id).execute());
+      await withTenant(services.db, tenant.tenantId, (trx) =>
+        trx
+          .updateTable('api_tokens')
+          .set({ expires_at: new Date(Date.now() - 1000) })
+          .where('id', '=', expired.id)
+          .execute(),
+      );
       const live = await owner.apiTokens.create({ name: 'Live', scopes: ['audit.read'] });
       const tampered = `${live.token.slice(0, -4)}${live.token.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
-      for (const presented of [revoked.token, expired.token, tampered, 'bal_garbage', `${live.token}x`, live.token.replace('bal_', 'kio_'), '']) {
+      for (const presented of [
+        revoked.token,
+        expired.token,
+        tampered,
+        'bal_garbage',
+        `${live.token}x`,
+        live.token.replace('bal_', 'kio_'),
+        '',
+      ]) {
         expect(await authenticateMachineToken(services.db, presented)).toBeNull();
       }
       expect((await owner.apiTokens.list()).find((token) => token.id === expired.id)?.status).toBe('expired');

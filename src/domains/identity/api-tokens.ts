@@ -36,7 +36,13 @@ function toApiTokenView(token: ApiToken, now = Date.now()): ApiTokenView {
 }
 
 export async function listApiTokens(trx: TenantTransaction): Promise<ApiTokenView[]> {
-  const tokens = await trx.selectFrom('api_tokens').selectAll().where('kind', '=', 'api').orderBy('created_at', 'desc').orderBy('id').execute();
+  const tokens = await trx
+    .selectFrom('api_tokens')
+    .selectAll()
+    .where('kind', '=', 'api')
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .execute();
   return tokens.map((token) => toApiTokenView(token));
 }
 
@@ -57,9 +63,11 @@ export async function createApiToken(
   allowed: { declaredScopes: ReadonlySet<string>; creatorPermissions: ReadonlySet<string> },
 ): Promise<ApiTokenView & { token: string }> {
   const unknown = input.scopes.filter((scope) => !allowed.declaredScopes.has(scope));
-  if (unknown.length > 0) throw new DomainError('BAD_REQUEST', 'UNKNOWN_SCOPE', `Escopos desconhecidos: ${unknown.join(', ')}`, { scopes: unknown });
+  if (unknown.length > 0)
+    throw new DomainError('BAD_REQUEST', 'UNKNOWN_SCOPE', `Escopos desconhecidos: ${unknown.join(', ')}`, { scopes: unknown });
   const beyond = input.scopes.filter((scope) => !allowed.creatorPermissions.has(scope));
-  if (beyond.length > 0) throw new DomainError('FORBIDDEN', 'SCOPE_NOT_HELD', `Você não tem os escopos: ${beyond.join(', ')}`, { scopes: beyond });
+  if (beyond.length > 0)
+    throw new DomainError('FORBIDDEN', 'SCOPE_NOT_HELD', `Você não tem os escopos: ${beyond.join(', ')}`, { scopes: beyond });
   if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
     throw new DomainError('BAD_REQUEST', 'EXPIRY_IN_PAST', 'A validade precisa estar no futuro', { field: 'expiresAt' });
   }
@@ -78,17 +86,39 @@ export async function createApiToken(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, audit, { action: 'api_token.create', entity: 'api_token', entityId: row.id, after: { name: row.name, scopes: row.scopes, expiresAt: row.expires_at } });
+  await recordAudit(trx, audit, {
+    action: 'api_token.create',
+    entity: 'api_token',
+    entityId: row.id,
+    after: { name: row.name, scopes: row.scopes, expiresAt: row.expires_at },
+  });
   await appendEvent(trx, 'api_token.created', { tokenId: row.id, name: row.name, scopes: row.scopes });
   return { ...toApiTokenView(row), token: credential.token };
 }
 
 export async function revokeApiToken(trx: TenantTransaction, audit: AuditContext, id: string): Promise<ApiTokenView> {
-  const token = await trx.selectFrom('api_tokens').selectAll().where('id', '=', id).where('kind', '=', 'api').forUpdate().executeTakeFirst();
+  const token = await trx
+    .selectFrom('api_tokens')
+    .selectAll()
+    .where('id', '=', id)
+    .where('kind', '=', 'api')
+    .forUpdate()
+    .executeTakeFirst();
   if (!token) throw notFound('Token');
   if (token.revoked_at) return toApiTokenView(token);
-  const revoked = await trx.updateTable('api_tokens').set({ revoked_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-  await recordAudit(trx, audit, { action: 'api_token.revoke', entity: 'api_token', entityId: id, before: { revokedAt: null }, after: { revokedAt: revoked.revoked_at } });
+  const revoked = await trx
+    .updateTable('api_tokens')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, audit, {
+    action: 'api_token.revoke',
+    entity: 'api_token',
+    entityId: id,
+    before: { revokedAt: null },
+    after: { revokedAt: revoked.revoked_at },
+  });
   await appendEvent(trx, 'api_token.revoked', { tokenId: id, name: token.name });
   return toApiTokenView(revoked);
 }
@@ -119,7 +149,13 @@ export async function authenticateMachineTokens(db: Kysely<DB>, presented: reado
   const parsed = presented.map((credential) => parseMachineCredential(credential));
   const prefixes = [...new Set(parsed.flatMap((credential) => (credential ? [credential.prefix] : [])))];
   if (prefixes.length === 0) return parsed.map(() => null);
-  const rows = await db.selectFrom('api_tokens').innerJoin('tenants', 'tenants.id', 'api_tokens.tenant_id').selectAll('api_tokens').select('tenants.modules').where('prefix', 'in', prefixes).execute();
+  const rows = await db
+    .selectFrom('api_tokens')
+    .innerJoin('tenants', 'tenants.id', 'api_tokens.tenant_id')
+    .selectAll('api_tokens')
+    .select('tenants.modules')
+    .where('prefix', 'in', prefixes)
+    .execute();
   const tokens = new Map(rows.map((token) => [token.prefix, token]));
   const principals = parsed.map((credential) => {
     const token = credential ? tokens.get(credential.prefix) : undefined;
@@ -128,7 +164,24 @@ export async function authenticateMachineTokens(db: Kysely<DB>, presented: reado
     return token;
   });
   // Coarse on purpose: one write a minute per token, not one per request.
-  const stale = [...new Set(principals.flatMap((token) => (token && (!token.last_used_at || Date.now() - token.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) ? [token.id] : [])))];
+  const stale = [
+    ...new Set(
+      principals.flatMap((token) =>
+        token && (!token.last_used_at || Date.now() - token.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) ? [token.id] : [],
+      ),
+    ),
+  ];
   if (stale.length > 0) await db.updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', 'in', stale).execute();
-  return principals.map((token) => (token ? { tokenId: token.id, tenantId: token.tenant_id, name: token.name, kind: token.kind, scopes: new Set(token.scopes), tenantModules: token.modules } : null));
+  return principals.map((token) =>
+    token
+      ? {
+          tokenId: token.id,
+          tenantId: token.tenant_id,
+          name: token.name,
+          kind: token.kind,
+          scopes: new Set(token.scopes),
+          tenantModules: token.modules,
+        }
+      : null,
+  );
 }

@@ -26,12 +26,18 @@ describe('audit trail of identity mutations', () => {
     owner = await callerFor(app.services, { tenantId: tenant.tenantId, userId: tenant.ownerId });
     accessToken = (await login(app.url, tenant)).accessToken;
 
-    const user = await as('req-user-create', () => client().users.create.mutate({ email: 'clara@example.com', name: 'Clara', password: 'clara-password', role: 'agent' }));
+    const user = await as('req-user-create', () =>
+      client().users.create.mutate({ email: 'clara@example.com', name: 'Clara', password: 'clara-password', role: 'agent' }),
+    );
     ids.user = user.id;
-    await as('req-user-update', () => client().users.update.mutate({ id: user.id, name: 'Clara Souza', password: 'another-password', role: 'manager' }));
+    await as('req-user-update', () =>
+      client().users.update.mutate({ id: user.id, name: 'Clara Souza', password: 'another-password', role: 'manager' }),
+    );
     await as('req-user-deactivate', () => client().users.deactivate.mutate({ id: user.id }));
     await as('req-user-reactivate', () => client().users.reactivate.mutate({ id: user.id }));
-    const role = await as('req-role-create', () => client().roles.create.mutate({ key: 'auditor', name: 'Auditor', permissions: ['audit.read'] }));
+    const role = await as('req-role-create', () =>
+      client().roles.create.mutate({ key: 'auditor', name: 'Auditor', permissions: ['audit.read'] }),
+    );
     ids.role = role.id;
     await as('req-role-update', () => client().roles.update.mutate({ id: role.id, permissions: ['audit.*'] }));
     await as('req-role-delete', () => client().roles.delete.mutate({ id: role.id }));
@@ -44,8 +50,20 @@ describe('audit trail of identity mutations', () => {
   afterAll(() => app.stop());
 
   it.each([
-    ['req-user-create', 'user.create', 'user', () => ids.user, { email: { to: 'clara@example.com' }, name: { to: 'Clara' }, role: { to: 'agent' } }],
-    ['req-user-update', 'user.update', 'user', () => ids.user, { name: { from: 'Clara', to: 'Clara Souza' }, role: { from: 'agent', to: 'manager' }, password: { to: '[changed]' } }],
+    [
+      'req-user-create',
+      'user.create',
+      'user',
+      () => ids.user,
+      { email: { to: 'clara@example.com' }, name: { to: 'Clara' }, role: { to: 'agent' } },
+    ],
+    [
+      'req-user-update',
+      'user.update',
+      'user',
+      () => ids.user,
+      { name: { from: 'Clara', to: 'Clara Souza' }, role: { from: 'agent', to: 'manager' }, password: { to: '[changed]' } },
+    ],
     ['req-user-deactivate', 'user.deactivate', 'user', () => ids.user, { active: { from: true, to: false } }],
     ['req-user-reactivate', 'user.update', 'user', () => ids.user, { active: { from: false, to: true } }],
     ['req-role-create', 'role.create', 'role', () => ids.role, { key: { to: 'auditor' }, permissions: { to: ['audit.read'] } }],
@@ -53,7 +71,13 @@ describe('audit trail of identity mutations', () => {
     ['req-role-delete', 'role.delete', 'role', () => ids.role, { key: { from: 'auditor' } }],
     ['req-token-create', 'api_token.create', 'api_token', () => ids.token, { name: { to: 'ERP' }, scopes: { to: ['audit.export'] } }],
     ['req-token-revoke', 'api_token.revoke', 'api_token', () => ids.token, { revokedAt: { from: null, to: expect.any(String) } }],
-    ['req-tenant-update', 'tenant.update', 'tenant', () => tenant.tenantId, { name: { from: expect.stringMatching(/^Tenant /), to: 'Renamed' }, timezone: { from: 'America/Sao_Paulo', to: 'America/Recife' } }],
+    [
+      'req-tenant-update',
+      'tenant.update',
+      'tenant',
+      () => tenant.tenantId,
+      { name: { from: expect.stringMatching(/^Tenant /), to: 'Renamed' }, timezone: { from: 'America/Sao_Paulo', to: 'America/Recife' } },
+    ],
   ])('%s wrote one %s entry with actor, entity, diff, request id and address', async (request, action, entity, entityId, diff) => {
     const entries = (await allEntries()).filter((entry) => entry.requestId === request);
     expect(entries).toHaveLength(1);
@@ -76,19 +100,37 @@ describe('audit trail of identity mutations', () => {
 
   it('logins, failed logins and logouts are audited too', async () => {
     const anonymous = httpClientWith(app.url, () => ({ 'x-request-id': requestId }));
-    const session = await as('req-login', () => anonymous.auth.login.mutate({ tenant: tenant.slug, email: tenant.ownerEmail, password: tenant.password }));
-    await as('req-login-failed', () => expectTrpcError(anonymous.auth.login.mutate({ tenant: tenant.slug, email: 'ghost@example.com', password: 'guess' }), 'UNAUTHORIZED'));
+    const session = await as('req-login', () =>
+      anonymous.auth.login.mutate({ tenant: tenant.slug, email: tenant.ownerEmail, password: tenant.password }),
+    );
+    await as('req-login-failed', () =>
+      expectTrpcError(anonymous.auth.login.mutate({ tenant: tenant.slug, email: 'ghost@example.com', password: 'guess' }), 'UNAUTHORIZED'),
+    );
     await as('req-logout', () => anonymous.auth.logout.mutate({ refreshToken: session.refreshToken! }));
     const byRequest = new Map((await allEntries()).map((entry) => [entry.requestId, entry]));
-    expect(byRequest.get('req-login')).toMatchObject({ action: 'auth.login', entityId: tenant.ownerId, actor: { id: tenant.ownerId }, ip: expect.any(String) });
-    expect(byRequest.get('req-login-failed')).toMatchObject({ action: 'auth.login_failed', actor: { type: 'user', id: null }, diff: { email: 'ghost@example.com' } });
+    expect(byRequest.get('req-login')).toMatchObject({
+      action: 'auth.login',
+      entityId: tenant.ownerId,
+      actor: { id: tenant.ownerId },
+      ip: expect.any(String),
+    });
+    expect(byRequest.get('req-login-failed')).toMatchObject({
+      action: 'auth.login_failed',
+      actor: { type: 'user', id: null },
+      diff: { email: 'ghost@example.com' },
+    });
     expect(JSON.stringify(byRequest.get('req-login-failed'))).not.toContain('guess');
     expect(byRequest.get('req-logout')).toMatchObject({ action: 'auth.logout', entity: 'session', actor: { id: tenant.ownerId } });
   });
 
   it('a refused mutation writes nothing', async () => {
     const before = (await allEntries()).length;
-    await as('req-refused', () => expectTrpcError(client().users.create.mutate({ email: 'clara@example.com', name: 'Again', password: 'clara-password', role: 'agent' }), 'CONFLICT'));
+    await as('req-refused', () =>
+      expectTrpcError(
+        client().users.create.mutate({ email: 'clara@example.com', name: 'Again', password: 'clara-password', role: 'agent' }),
+        'CONFLICT',
+      ),
+    );
     await as('req-refused', () => expectTrpcError(client().roles.delete.mutate({ id: crypto.randomUUID() }), 'NOT_FOUND'));
     expect((await allEntries()).length).toBe(before);
   });
@@ -120,7 +162,10 @@ describe('audit trail of identity mutations', () => {
       await check({ entity: 'role' }, (entry) => entry.entity === 'role');
       await check({ entityId: ids.user }, (entry) => entry.entityId === ids.user);
       await check({ actorId: tenant.ownerId }, (entry) => entry.actor.id === tenant.ownerId);
-      await check({ action: 'user.', entity: 'user', entityId: ids.user }, (entry) => entry.action.startsWith('user.') && entry.entityId === ids.user);
+      await check(
+        { action: 'user.', entity: 'user', entityId: ids.user },
+        (entry) => entry.action.startsWith('user.') && entry.entityId === ids.user,
+      );
       expect((await owner.audit.list({ action: 'user%' })).items).toEqual([]);
       expect((await owner.audit.list({ actorId: crypto.randomUUID() })).items).toEqual([]);
     });

@@ -46,9 +46,7 @@ export class IdentityDirectory {
   #revocations = new EventEmitter();
   #stopListening: (() => void) | undefined;
 
-  constructor(
-    private readonly deps: { db: Kysely<DB>; catalogue: readonly PermissionDefinition[]; ttlMs?: number },
-  ) {
+  constructor(private readonly deps: { db: Kysely<DB>; catalogue: readonly PermissionDefinition[]; ttlMs?: number }) {
     this.#revocations.setMaxListeners(0);
   }
 

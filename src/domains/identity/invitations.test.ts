@@ -28,13 +28,21 @@ describe('invitations', () => {
     expect((await login(app.url, tenant, 'nova@example.com', 'chosen password')).user.id).toBe(user.id);
     expect((await owner.users.get({ id: user.id })).invitationPending).toBe(false);
 
-    await expectTrpcError(anonymous().auth.acceptInvite.mutate({ token: invitation.token, password: 'another password' }), 'UNAUTHORIZED', 'INVALID_INVITATION');
+    await expectTrpcError(
+      anonymous().auth.acceptInvite.mutate({ token: invitation.token, password: 'another password' }),
+      'UNAUTHORIZED',
+      'INVALID_INVITATION',
+    );
     await expectTrpcError(owner.users.reissueInvite({ id: user.id }), 'CONFLICT', 'INVITATION_ALREADY_ACCEPTED');
-    const events = await withTenant(app.services.db, tenant.tenantId, (trx) => trx.selectFrom('events').select(['type', 'data']).where('type', '=', 'user.updated').execute());
+    const events = await withTenant(app.services.db, tenant.tenantId, (trx) =>
+      trx.selectFrom('events').select(['type', 'data']).where('type', '=', 'user.updated').execute(),
+    );
     expect(events.map((event) => event.data)).toContainEqual({ userId: user.id, changes: ['invitation'], active: true, role: 'agent' });
     const actions = (await owner.audit.list({ entityId: user.id })).items.map((item) => item.action);
     expect(actions).toEqual(expect.arrayContaining(['user.invite', 'user.accept_invite']));
-    const stored = await withTenant(app.services.db, tenant.tenantId, (trx) => trx.selectFrom('users').select(['invite_token_hash', 'password_hash']).where('id', '=', user.id).executeTakeFirstOrThrow());
+    const stored = await withTenant(app.services.db, tenant.tenantId, (trx) =>
+      trx.selectFrom('users').select(['invite_token_hash', 'password_hash']).where('id', '=', user.id).executeTakeFirstOrThrow(),
+    );
     expect(stored.invite_token_hash).toBeNull();
     expect(stored.password_hash).toMatch(/^\$argon2id\$/);
   });
@@ -42,18 +50,38 @@ describe('invitations', () => {
   it('a reissued invitation replaces the previous token', async () => {
     const { user, invitation: first } = await owner.users.invite({ email: 'twice@example.com', name: 'Twice', role: 'viewer' });
     const { invitation: second } = await owner.users.reissueInvite({ id: user.id });
-    await expectTrpcError(anonymous().auth.acceptInvite.mutate({ token: first.token, password: 'chosen password' }), 'UNAUTHORIZED', 'INVALID_INVITATION');
-    await expect(anonymous().auth.acceptInvite.mutate({ token: second.token, password: 'chosen password' })).resolves.toMatchObject({ user: { id: user.id } });
+    await expectTrpcError(
+      anonymous().auth.acceptInvite.mutate({ token: first.token, password: 'chosen password' }),
+      'UNAUTHORIZED',
+      'INVALID_INVITATION',
+    );
+    await expect(anonymous().auth.acceptInvite.mutate({ token: second.token, password: 'chosen password' })).resolves.toMatchObject({
+      user: { id: user.id },
+    });
   });
 
   it('refuses expired invitations, deactivated users and malformed tokens', async () => {
     const expiring = await owner.users.invite({ email: 'late@example.com', name: 'Late', role: 'viewer' });
-    await withTenant(app.services.db, tenant.tenantId, (trx) => trx.updateTable('users').set({ invite_expires_at: new Date(Date.now() - 1000) }).where('id', '=', expiring.user.id).execute());
-    await expectTrpcError(anonymous().auth.acceptInvite.mutate({ token: expiring.invitation.token, password: 'chosen password' }), 'UNAUTHORIZED', 'INVALID_INVITATION');
+    await withTenant(app.services.db, tenant.tenantId, (trx) =>
+      trx
+        .updateTable('users')
+        .set({ invite_expires_at: new Date(Date.now() - 1000) })
+        .where('id', '=', expiring.user.id)
+        .execute(),
+    );
+    await expectTrpcError(
+      anonymous().auth.acceptInvite.mutate({ token: expiring.invitation.token, password: 'chosen password' }),
+      'UNAUTHORIZED',
+      'INVALID_INVITATION',
+    );
 
     const withdrawn = await owner.users.invite({ email: 'withdrawn@example.com', name: 'Withdrawn', role: 'viewer' });
     await owner.users.deactivate({ id: withdrawn.user.id });
-    await expectTrpcError(anonymous().auth.acceptInvite.mutate({ token: withdrawn.invitation.token, password: 'chosen password' }), 'UNAUTHORIZED', 'INVALID_INVITATION');
+    await expectTrpcError(
+      anonymous().auth.acceptInvite.mutate({ token: withdrawn.invitation.token, password: 'chosen password' }),
+      'UNAUTHORIZED',
+      'INVALID_INVITATION',
+    );
 
     await expectTrpcError(anonymous().auth.acceptInvite.mutate({ token: 'inv_short', password: 'chosen password' }), 'BAD_REQUEST');
     const fresh = await owner.users.invite({ email: 'weak@example.com', name: 'Weak', role: 'viewer' });
@@ -63,22 +91,36 @@ describe('invitations', () => {
   it('a password set by an admin, or a deactivation, ends the pending invitation', async () => {
     const byAdmin = await owner.users.invite({ email: 'set-by-admin@example.com', name: 'Set', role: 'viewer' });
     await owner.users.update({ id: byAdmin.user.id, password: 'admin chose this' });
-    await expectTrpcError(anonymous().auth.acceptInvite.mutate({ token: byAdmin.invitation.token, password: 'chosen password' }), 'UNAUTHORIZED', 'INVALID_INVITATION');
+    await expectTrpcError(
+      anonymous().auth.acceptInvite.mutate({ token: byAdmin.invitation.token, password: 'chosen password' }),
+      'UNAUTHORIZED',
+      'INVALID_INVITATION',
+    );
     expect((await login(app.url, tenant, 'set-by-admin@example.com', 'admin chose this')).user.id).toBe(byAdmin.user.id);
 
     const paused = await owner.users.invite({ email: 'paused@example.com', name: 'Paused', role: 'viewer' });
     expect(new Date(paused.user.invitationExpiresAt!).getTime()).toBeGreaterThan(Date.now());
     await owner.users.deactivate({ id: paused.user.id });
     await owner.users.reactivate({ id: paused.user.id });
-    await expectTrpcError(anonymous().auth.acceptInvite.mutate({ token: paused.invitation.token, password: 'chosen password' }), 'UNAUTHORIZED', 'INVALID_INVITATION');
+    await expectTrpcError(
+      anonymous().auth.acceptInvite.mutate({ token: paused.invitation.token, password: 'chosen password' }),
+      'UNAUTHORIZED',
+      'INVALID_INVITATION',
+    );
     const renewed = await owner.users.reissueInvite({ id: paused.user.id });
     expect(renewed.user.invitationExpiresAt).toBe(renewed.invitation.expiresAt);
-    await expect(anonymous().auth.acceptInvite.mutate({ token: renewed.invitation.token, password: 'chosen password' })).resolves.toMatchObject({ user: { id: paused.user.id } });
+    await expect(
+      anonymous().auth.acceptInvite.mutate({ token: renewed.invitation.token, password: 'chosen password' }),
+    ).resolves.toMatchObject({ user: { id: paused.user.id } });
   });
 
   it('an invitation cannot hand out more than the inviter holds', async () => {
     const admin = await owner.users.create({ email: 'admin@example.com', name: 'Admin', password: 'admin password', role: 'admin' });
     const adminSession = await login(app.url, tenant, admin.email, 'admin password');
-    await expectTrpcError(httpClient(app.url, () => adminSession.accessToken).users.invite.mutate({ email: 'boss@example.com', name: 'Boss', role: 'owner' }), 'FORBIDDEN', 'GRANT_NOT_HELD');
+    await expectTrpcError(
+      httpClient(app.url, () => adminSession.accessToken).users.invite.mutate({ email: 'boss@example.com', name: 'Boss', role: 'owner' }),
+      'FORBIDDEN',
+      'GRANT_NOT_HELD',
+    );
   });
 });

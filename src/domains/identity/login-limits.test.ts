@@ -42,7 +42,10 @@ describe('login rate limits (in memory, over HTTP behind a trusted proxy)', () =
   it('a raw refused attempt answers HTTP 429', async () => {
     const address = nextAddress();
     for (let attempt = 0; attempt < MAX_ATTEMPTS_PER_IP; attempt += 1) await loginFrom(address, owner());
-    const response = await rawTrpc(app.url, 'auth.login', { input: { tenant: tenant.slug, ...owner() }, headers: { 'x-forwarded-for': address } });
+    const response = await rawTrpc(app.url, 'auth.login', {
+      input: { tenant: tenant.slug, ...owner() },
+      headers: { 'x-forwarded-for': address },
+    });
     expect(response.status).toBe(429);
   });
 
@@ -56,27 +59,34 @@ describe('login rate limits (in memory, over HTTP behind a trusted proxy)', () =
     });
 
     it('locks the account after its failures, whatever address they come from, and only that account', async () => {
-      for (let attempt = 0; attempt < MAX_FAILURES_PER_ACCOUNT; attempt += 1) await expectTrpcError(loginFrom(nextAddress(), wrong()), 'UNAUTHORIZED');
+      for (let attempt = 0; attempt < MAX_FAILURES_PER_ACCOUNT; attempt += 1)
+        await expectTrpcError(loginFrom(nextAddress(), wrong()), 'UNAUTHORIZED');
       await expectTrpcError(loginFrom(nextAddress(), credentials()), 'TOO_MANY_REQUESTS', 'TOO_MANY_LOGIN_ATTEMPTS');
       await expect(loginFrom(nextAddress(), owner())).resolves.toMatchObject({ user: { id: tenant.ownerId } });
       // Same email in another tenant is another account.
       const other = await seedTenant(app.services);
       await expect(
-        httpClientWith(app.url, () => ({ 'x-forwarded-for': nextAddress() })).auth.login.mutate({ tenant: other.slug, email: other.ownerEmail, password: other.password }),
+        httpClientWith(app.url, () => ({ 'x-forwarded-for': nextAddress() })).auth.login.mutate({
+          tenant: other.slug,
+          email: other.ownerEmail,
+          password: other.password,
+        }),
       ).resolves.toMatchObject({ user: { id: other.ownerId } });
       await app.services.loginLimits.perAccount.reset(`${tenant.slug}:${user.email}`);
     });
 
     it('a successful login resets the account counter', async () => {
       for (let round = 0; round < 3; round += 1) {
-        for (let attempt = 0; attempt < MAX_FAILURES_PER_ACCOUNT - 1; attempt += 1) await expectTrpcError(loginFrom(nextAddress(), wrong()), 'UNAUTHORIZED');
+        for (let attempt = 0; attempt < MAX_FAILURES_PER_ACCOUNT - 1; attempt += 1)
+          await expectTrpcError(loginFrom(nextAddress(), wrong()), 'UNAUTHORIZED');
         await expect(loginFrom(nextAddress(), credentials())).resolves.toMatchObject({ user: { id: user.userId } });
       }
     });
 
     it('counts failures for unknown emails too, so guessing accounts is limited alike', async () => {
       const ghost = { email: `ghost@${tenant.slug}.test`, password: 'whatever' };
-      for (let attempt = 0; attempt < MAX_FAILURES_PER_ACCOUNT; attempt += 1) await expectTrpcError(loginFrom(nextAddress(), ghost), 'UNAUTHORIZED');
+      for (let attempt = 0; attempt < MAX_FAILURES_PER_ACCOUNT; attempt += 1)
+        await expectTrpcError(loginFrom(nextAddress(), ghost), 'UNAUTHORIZED');
       await expectTrpcError(loginFrom(nextAddress(), ghost), 'TOO_MANY_REQUESTS');
     });
   });

@@ -1,11 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { callerFor, createTestServices, seedTenant, type TestTenant } from '../../../test/support/app';
-import { addUser, anonymousCallerFrom, createSiblingServices, expectTrpcError, ownerCaller, trpcError } from '../../../test/support/identity';
+import {
+  addUser,
+  anonymousCallerFrom,
+  createSiblingServices,
+  expectTrpcError,
+  ownerCaller,
+  trpcError,
+} from '../../../test/support/identity';
 import type { Services } from '../../services';
 
 const redisUrl = process.env.TEST_REDIS_URL;
-if (!redisUrl) console.warn('[tests] TEST_REDIS_URL is not set: skipping the Redis-backed identity tests (login limits and revocation across instances)');
+if (!redisUrl)
+  console.warn(
+    '[tests] TEST_REDIS_URL is not set: skipping the Redis-backed identity tests (login limits and revocation across instances)',
+  );
 
 const MAX_ATTEMPTS_PER_IP = 5;
 const MAX_FAILURES_PER_ACCOUNT = 3;
@@ -20,7 +30,11 @@ describe.skipIf(!redisUrl)('identity across two instances sharing Postgres and R
     anonymousCallerFrom(services, { ip }).auth.login({ tenant: tenant.slug, email: credentials.email, password: credentials.password });
 
   beforeAll(async () => {
-    const config = { REDIS_URL: redisUrl!, LOGIN_MAX_ATTEMPTS_PER_IP: String(MAX_ATTEMPTS_PER_IP), LOGIN_MAX_FAILURES_PER_ACCOUNT: String(MAX_FAILURES_PER_ACCOUNT) };
+    const config = {
+      REDIS_URL: redisUrl!,
+      LOGIN_MAX_ATTEMPTS_PER_IP: String(MAX_ATTEMPTS_PER_IP),
+      LOGIN_MAX_FAILURES_PER_ACCOUNT: String(MAX_FAILURES_PER_ACCOUNT),
+    };
     first = await createTestServices(config);
     second = await createSiblingServices(first, config);
     tenant = await seedTenant(first, { slug: `redis-${randomBytes(6).toString('hex')}` });
@@ -64,13 +78,20 @@ describe.skipIf(!redisUrl)('identity across two instances sharing Postgres and R
     expect((await onSecond.auth.me()).user.id).toBe(user.userId); // cached by the second instance's directory
     await (await ownerCaller(first, tenant)).users.deactivate({ id: user.userId });
     const started = Date.now();
-    await vi.waitFor(async () => expect((await trpcError(onSecond.auth.me())).reason).toBe('USER_INACTIVE'), { timeout: 5_000, interval: 20 });
+    await vi.waitFor(async () => expect((await trpcError(onSecond.auth.me())).reason).toBe('USER_INACTIVE'), {
+      timeout: 5_000,
+      interval: 20,
+    });
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('a role change on one instance reaches the other', async () => {
     const owner = await ownerCaller(first, tenant);
-    const role = await owner.roles.create({ key: `r_${randomBytes(3).toString('hex')}`, name: 'Leitor de auditoria', permissions: ['audit.read'] });
+    const role = await owner.roles.create({
+      key: `r_${randomBytes(3).toString('hex')}`,
+      name: 'Leitor de auditoria',
+      permissions: ['audit.read'],
+    });
     const holder = await callerFor(second, await addUser(first, tenant, role.key));
     await expectTrpcError(holder.users.list(), 'FORBIDDEN', 'PERMISSION_DENIED');
     await owner.roles.update({ id: role.id, permissions: ['audit.read', 'identity.users.read'] });

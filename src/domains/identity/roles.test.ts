@@ -21,15 +21,29 @@ describe('roles and permissions', () => {
 
   it('lists the five built-in roles with their expanded permissions, and the catalogue', async () => {
     const roles = await owner.roles.list();
-    expect(roles.filter((role) => role.builtin).map((role) => role.key).sort()).toEqual(['admin', 'agent', 'manager', 'owner', 'viewer']);
+    expect(
+      roles
+        .filter((role) => role.builtin)
+        .map((role) => role.key)
+        .sort(),
+    ).toEqual(['admin', 'agent', 'manager', 'owner', 'viewer']);
     const viewer = roles.find((role) => role.key === 'viewer')!;
     expect(viewer.permissions).toEqual(permissionCatalogue.map((permission) => permission.key).filter((key) => key.endsWith('.read')));
     expect(await owner.roles.permissions()).toEqual(permissionCatalogue);
   });
 
   it('a custom role gives its holder exactly its permissions', async () => {
-    const role = await owner.roles.create({ key: nextKey(), name: 'Auditor', description: 'Vê a equipe e a auditoria', permissions: ['identity.users.read', 'audit.*'] });
-    expect(role).toMatchObject({ builtin: false, grants: ['identity.users.read', 'audit.*'], permissions: ['audit.read', 'audit.export', 'identity.users.read'] });
+    const role = await owner.roles.create({
+      key: nextKey(),
+      name: 'Auditor',
+      description: 'Vê a equipe e a auditoria',
+      permissions: ['identity.users.read', 'audit.*'],
+    });
+    expect(role).toMatchObject({
+      builtin: false,
+      grants: ['identity.users.read', 'audit.*'],
+      permissions: ['audit.read', 'audit.export', 'identity.users.read'],
+    });
     const auditor = await addUser(services, tenant, role.key);
     const me = await (await callerFor(services, auditor)).auth.me();
     expect(me.user.role).toBe(role.key);
@@ -43,7 +57,11 @@ describe('roles and permissions', () => {
     const role = await owner.roles.create({ key: nextKey(), name: 'Leitor de equipe', permissions: ['identity.users.read'] });
     const holder = await callerFor(services, await addUser(services, tenant, role.key));
     await expectTrpcError(holder.roles.list(), 'FORBIDDEN', 'PERMISSION_DENIED');
-    const updated = await owner.roles.update({ id: role.id, name: 'Leitor de equipe e papéis', permissions: ['identity.users.read', 'identity.roles.read'] });
+    const updated = await owner.roles.update({
+      id: role.id,
+      name: 'Leitor de equipe e papéis',
+      permissions: ['identity.users.read', 'identity.roles.read'],
+    });
     expect(updated).toMatchObject({ name: 'Leitor de equipe e papéis', permissions: ['identity.users.read', 'identity.roles.read'] });
     await services.hub.flush(); // the directory drops the tenant's cached access on role.updated
     await expect(holder.roles.list()).resolves.toBeInstanceOf(Array);
@@ -52,11 +70,19 @@ describe('roles and permissions', () => {
 
   it('refuses unknown or malformed permissions', async () => {
     for (const permissions of [['identity.users.fly'], ['nothing.*'], ['identity..read'], ['*.fly']]) {
-      const failure = await expectTrpcError(owner.roles.create({ key: nextKey(), name: 'Bad', permissions }), 'BAD_REQUEST', 'UNKNOWN_PERMISSION');
+      const failure = await expectTrpcError(
+        owner.roles.create({ key: nextKey(), name: 'Bad', permissions }),
+        'BAD_REQUEST',
+        'UNKNOWN_PERMISSION',
+      );
       expect(failure.details).toEqual({ permissions });
     }
     const role = await owner.roles.create({ key: nextKey(), name: 'Good', permissions: ['audit.read'] });
-    await expectTrpcError(owner.roles.update({ id: role.id, permissions: ['audit.read', 'audit.destroy'] }), 'BAD_REQUEST', 'UNKNOWN_PERMISSION');
+    await expectTrpcError(
+      owner.roles.update({ id: role.id, permissions: ['audit.read', 'audit.destroy'] }),
+      'BAD_REQUEST',
+      'UNKNOWN_PERMISSION',
+    );
     expect((await owner.roles.list()).find((listed) => listed.id === role.id)?.grants).toEqual(['audit.read']);
   });
 
@@ -100,16 +126,28 @@ describe('roles and permissions', () => {
       const manager = await callerFor(services, await addUser(services, tenant, 'manager'));
       const role = await owner.roles.create({ key: nextKey(), name: 'Target', permissions: ['audit.read'] });
       await expect(manager.roles.list()).resolves.toBeInstanceOf(Array);
-      await expectTrpcError(manager.roles.create({ key: nextKey(), name: 'Mine', permissions: ['audit.read'] }), 'FORBIDDEN', 'PERMISSION_DENIED');
+      await expectTrpcError(
+        manager.roles.create({ key: nextKey(), name: 'Mine', permissions: ['audit.read'] }),
+        'FORBIDDEN',
+        'PERMISSION_DENIED',
+      );
       await expectTrpcError(manager.roles.update({ id: role.id, permissions: ['*'] }), 'FORBIDDEN', 'PERMISSION_DENIED');
       await expectTrpcError(manager.roles.delete({ id: role.id }), 'FORBIDDEN', 'PERMISSION_DENIED');
     });
 
     it('an admin cannot grant, through a custom role, a permission they lack', async () => {
       const admin = await callerFor(services, await addUser(services, tenant, 'admin'));
-      const failure = await expectTrpcError(admin.roles.create({ key: nextKey(), name: 'Everything', permissions: ['*'] }), 'FORBIDDEN', 'GRANT_NOT_HELD');
+      const failure = await expectTrpcError(
+        admin.roles.create({ key: nextKey(), name: 'Everything', permissions: ['*'] }),
+        'FORBIDDEN',
+        'GRANT_NOT_HELD',
+      );
       expect(failure.details).toEqual({ permissions: ['identity.tenant.write'] });
-      await expectTrpcError(admin.roles.create({ key: nextKey(), name: 'Tenant editor', permissions: ['identity.tenant.*'] }), 'FORBIDDEN', 'GRANT_NOT_HELD');
+      await expectTrpcError(
+        admin.roles.create({ key: nextKey(), name: 'Tenant editor', permissions: ['identity.tenant.*'] }),
+        'FORBIDDEN',
+        'GRANT_NOT_HELD',
+      );
       const role = await admin.roles.create({ key: nextKey(), name: 'Within reach', permissions: ['*.read', 'identity.users.*'] });
       await expectTrpcError(admin.roles.update({ id: role.id, permissions: ['identity.tenant.write'] }), 'FORBIDDEN', 'GRANT_NOT_HELD');
       expect((await owner.roles.list()).find((listed) => listed.id === role.id)?.grants).toEqual(['*.read', 'identity.users.*']);

@@ -15,7 +15,13 @@ export interface BuiltinRole {
 }
 
 const moduleGrants = MODULES.map((module) => `${module}.*`);
-const AGENT_HELPDESK_GRANTS = ['helpdesk.tickets.read', 'helpdesk.tickets.write', 'helpdesk.messages.send', 'helpdesk.contacts.*', 'helpdesk.channels.read'];
+const AGENT_HELPDESK_GRANTS = [
+  'helpdesk.tickets.read',
+  'helpdesk.tickets.write',
+  'helpdesk.messages.send',
+  'helpdesk.contacts.*',
+  'helpdesk.channels.read',
+];
 
 /** Built-in roles are code: they are re-synced at every start, so new domains' permissions reach them. */
 export const BUILTIN_ROLES: readonly BuiltinRole[] = [
@@ -24,7 +30,17 @@ export const BUILTIN_ROLES: readonly BuiltinRole[] = [
     key: 'admin',
     name: 'Administrador',
     description: 'Tudo, menos dados e módulos da empresa',
-    grants: ['*.read', 'identity.users.*', 'identity.roles.*', 'identity.apiTokens.*', 'audit.*', 'jobs.*', 'events.*', 'deliveries.*', ...moduleGrants],
+    grants: [
+      '*.read',
+      'identity.users.*',
+      'identity.roles.*',
+      'identity.apiTokens.*',
+      'audit.*',
+      'jobs.*',
+      'events.*',
+      'deliveries.*',
+      ...moduleGrants,
+    ],
   },
   { key: 'manager', name: 'Gerente', description: 'Opera todos os módulos e vê a equipe', grants: ['*.read', ...moduleGrants] },
   {
@@ -62,7 +78,16 @@ export function toRoleView(role: Role, catalogue: readonly PermissionDefinition[
 export async function insertBuiltinRoles(trx: TenantTransaction): Promise<Map<BuiltinRole['key'], string>> {
   const rows = await trx
     .insertInto('roles')
-    .values(BUILTIN_ROLES.map((role) => ({ tenant_id: tenantOf(trx), key: role.key, name: role.name, description: role.description, permissions: role.grants, builtin: true })))
+    .values(
+      BUILTIN_ROLES.map((role) => ({
+        tenant_id: tenantOf(trx),
+        key: role.key,
+        name: role.name,
+        description: role.description,
+        permissions: role.grants,
+        builtin: true,
+      })),
+    )
     .returning(['id', 'key'])
     .execute();
   return new Map(rows.map((row) => [row.key as BuiltinRole['key'], row.id]));
@@ -134,12 +159,23 @@ export async function createRole(
   }
   const role = await trx
     .insertInto('roles')
-    .values({ tenant_id: tenantOf(trx), key: input.key, name: input.name, description: input.description ?? '', permissions: [...new Set(input.permissions)] })
+    .values({
+      tenant_id: tenantOf(trx),
+      key: input.key,
+      name: input.name,
+      description: input.description ?? '',
+      permissions: [...new Set(input.permissions)],
+    })
     .onConflict((conflict) => conflict.columns(['tenant_id', 'key']).doNothing())
     .returningAll()
     .executeTakeFirst();
   if (!role) throw new DomainError('CONFLICT', 'ROLE_EXISTS', `Já existe um papel com a chave ${input.key}`);
-  await recordAudit(trx, audit, { action: 'role.create', entity: 'role', entityId: role.id, after: { key: role.key, name: role.name, permissions: role.permissions } });
+  await recordAudit(trx, audit, {
+    action: 'role.create',
+    entity: 'role',
+    entityId: role.id,
+    after: { key: role.key, name: role.name, permissions: role.permissions },
+  });
   await appendEvent(trx, 'role.updated', { roleId: role.id, key: role.key, name: role.name, change: 'created' });
   return toRoleView(role, catalogue);
 }
@@ -153,7 +189,8 @@ export async function updateRole(
 ): Promise<RoleView> {
   const before = await trx.selectFrom('roles').selectAll().where('id', '=', input.id).forUpdate().executeTakeFirst();
   if (!before) throw notFound('Papel');
-  if (before.builtin) throw new DomainError('FORBIDDEN', 'BUILTIN_ROLE', 'Papéis padrão não podem ser alterados; crie um papel personalizado');
+  if (before.builtin)
+    throw new DomainError('FORBIDDEN', 'BUILTIN_ROLE', 'Papéis padrão não podem ser alterados; crie um papel personalizado');
   if (input.permissions) {
     assertGrantsDeclared(input.permissions, catalogue);
     assertGrantsHeld(input.permissions, grantor);

@@ -64,7 +64,9 @@ async function changingAccess<T>(ctx: { tenant: { id: string }; services: InnerC
 const grantorOf = (ctx: { user: UserAccess }): Grantor => ({ permissions: ctx.user.permissions, catalogue: permissionCatalogue });
 
 export const authRouter = router({
-  login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => deliverSession(ctx, await login(sessionDeps(ctx), input, clientOf(ctx)))),
+  login: publicProcedure
+    .input(loginInput)
+    .mutation(async ({ ctx, input }) => deliverSession(ctx, await login(sessionDeps(ctx), input, clientOf(ctx)))),
   refresh: publicProcedure.input(refreshInput).mutation(async ({ ctx, input }) => {
     const refreshToken = presentedRefreshToken(ctx, input);
     if (!refreshToken) throw new DomainError('UNAUTHORIZED', 'INVALID_REFRESH_TOKEN', 'Sessão expirada; entre novamente');
@@ -85,14 +87,23 @@ export const authRouter = router({
     .input(acceptInviteInput)
     .mutation(async ({ ctx, input }) => deliverSession(ctx, await acceptInvitation(sessionDeps(ctx), input, clientOf(ctx)))),
   me: authedProcedure.query(({ ctx }) => ({
-    user: { id: ctx.user.userId, email: ctx.user.email, name: ctx.user.name, role: ctx.user.role.key, roleName: ctx.user.role.name, permissions: [...ctx.user.permissions].sort() },
+    user: {
+      id: ctx.user.userId,
+      email: ctx.user.email,
+      name: ctx.user.name,
+      role: ctx.user.role.key,
+      roleName: ctx.user.role.name,
+      permissions: [...ctx.user.permissions].sort(),
+    },
     tenant: ctx.tenant,
   })),
 });
 
 export const usersRouter = router({
   list: permittedProcedure(can['identity.users.read']).query(({ ctx }) => ctx.withTenant((trx) => listUsers(trx))),
-  get: permittedProcedure(can['identity.users.read']).input(byId).query(({ ctx, input }) => ctx.withTenant((trx) => getUser(trx, input.id))),
+  get: permittedProcedure(can['identity.users.read'])
+    .input(byId)
+    .query(({ ctx, input }) => ctx.withTenant((trx) => getUser(trx, input.id))),
   create: permittedProcedure(can['identity.users.write'])
     .input(createUserInput)
     .mutation(({ ctx, input }) => ctx.withTenant((trx) => createUser(trx, ctx.audit, input, grantorOf(ctx)))),
@@ -107,10 +118,14 @@ export const usersRouter = router({
     .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateUser(trx, ctx.audit, ctx.services.directory, input, grantorOf(ctx)))),
   deactivate: permittedProcedure(can['identity.users.write'])
     .input(byId)
-    .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateUser(trx, ctx.audit, ctx.services.directory, { id: input.id, active: false }, grantorOf(ctx)))),
+    .mutation(({ ctx, input }) =>
+      ctx.withTenant((trx) => updateUser(trx, ctx.audit, ctx.services.directory, { id: input.id, active: false }, grantorOf(ctx))),
+    ),
   reactivate: permittedProcedure(can['identity.users.write'])
     .input(byId)
-    .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateUser(trx, ctx.audit, ctx.services.directory, { id: input.id, active: true }, grantorOf(ctx)))),
+    .mutation(({ ctx, input }) =>
+      ctx.withTenant((trx) => updateUser(trx, ctx.audit, ctx.services.directory, { id: input.id, active: true }, grantorOf(ctx))),
+    ),
 });
 
 export const rolesRouter = router({
@@ -118,14 +133,27 @@ export const rolesRouter = router({
   permissions: permittedProcedure(can['identity.roles.read']).query(() => permissionCatalogue),
   create: permittedProcedure(can['identity.roles.write'])
     .input(createRoleInput)
-    .mutation(({ ctx, input }) => changingAccess(ctx, ctx.withTenant((trx) => createRole(trx, ctx.audit, permissionCatalogue, input, grantorOf(ctx))))),
+    .mutation(({ ctx, input }) =>
+      changingAccess(
+        ctx,
+        ctx.withTenant((trx) => createRole(trx, ctx.audit, permissionCatalogue, input, grantorOf(ctx))),
+      ),
+    ),
   update: permittedProcedure(can['identity.roles.write'])
     .input(updateRoleInput)
-    .mutation(({ ctx, input }) => changingAccess(ctx, ctx.withTenant((trx) => updateRole(trx, ctx.audit, permissionCatalogue, input, grantorOf(ctx))))),
+    .mutation(({ ctx, input }) =>
+      changingAccess(
+        ctx,
+        ctx.withTenant((trx) => updateRole(trx, ctx.audit, permissionCatalogue, input, grantorOf(ctx))),
+      ),
+    ),
   delete: permittedProcedure(can['identity.roles.write'])
     .input(byId)
     .mutation(async ({ ctx, input }) => {
-      await changingAccess(ctx, ctx.withTenant((trx) => deleteRole(trx, ctx.audit, input.id)));
+      await changingAccess(
+        ctx,
+        ctx.withTenant((trx) => deleteRole(trx, ctx.audit, input.id)),
+      );
       return { ok: true as const };
     }),
 });
@@ -147,5 +175,10 @@ export const tenantRouter = router({
   get: permittedProcedure(can['identity.tenant.read']).query(({ ctx }) => ctx.withTenant((trx) => getTenantProfile(trx))),
   update: permittedProcedure(can['identity.tenant.write'])
     .input(updateTenantInput)
-    .mutation(({ ctx, input }) => changingAccess(ctx, ctx.withTenant((trx) => updateTenant(trx, ctx.audit, input)))),
+    .mutation(({ ctx, input }) =>
+      changingAccess(
+        ctx,
+        ctx.withTenant((trx) => updateTenant(trx, ctx.audit, input)),
+      ),
+    ),
 });

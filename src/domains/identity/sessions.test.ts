@@ -46,7 +46,13 @@ describe('auth over HTTP', () => {
       const me = await as(accessToken).auth.me.query();
       expect(me.user).toMatchObject({ id: tenant.ownerId, email: tenant.ownerEmail, name: 'Owner', role: 'owner' });
       expect(me.user.permissions).toEqual(permissionCatalogue.map((permission) => permission.key).sort());
-      expect(me.tenant).toEqual({ id: tenant.tenantId, slug: tenant.slug, name: `Tenant ${tenant.slug}`, timezone: 'America/Sao_Paulo', modules: ['helpdesk', 'agenda'] });
+      expect(me.tenant).toEqual({
+        id: tenant.tenantId,
+        slug: tenant.slug,
+        name: `Tenant ${tenant.slug}`,
+        timezone: 'America/Sao_Paulo',
+        modules: ['helpdesk', 'agenda'],
+      });
     });
 
     it('answers a wrong password, an unknown email, an unknown tenant and a deactivated user alike', async () => {
@@ -59,7 +65,8 @@ describe('auth over HTTP', () => {
         { tenant: tenant.slug, email: inactive.email, password: inactive.password },
       ];
       const failures = [];
-      for (const attempt of attempts) failures.push(await expectTrpcError(anonymous().auth.login.mutate(attempt), 'UNAUTHORIZED', 'INVALID_CREDENTIALS'));
+      for (const attempt of attempts)
+        failures.push(await expectTrpcError(anonymous().auth.login.mutate(attempt), 'UNAUTHORIZED', 'INVALID_CREDENTIALS'));
       expect(new Set(failures.map((failure) => failure.message)).size).toBe(1);
       expect(failures.every((failure) => failure.httpStatus === 401)).toBe(true);
     });
@@ -103,7 +110,12 @@ describe('auth over HTTP', () => {
       await expectTrpcError(anonymous().auth.refresh.mutate({ refreshToken: third.refreshToken! }), 'UNAUTHORIZED');
 
       const family = await withTenant(app.services.db, tenant.tenantId, (trx) =>
-        trx.selectFrom('refresh_tokens').select(['family_id', 'revoked_at', 'revoked_reason']).where('user_id', '=', tenant.ownerId).orderBy('created_at').execute(),
+        trx
+          .selectFrom('refresh_tokens')
+          .select(['family_id', 'revoked_at', 'revoked_reason'])
+          .where('user_id', '=', tenant.ownerId)
+          .orderBy('created_at')
+          .execute(),
       );
       const familyId = family.at(-1)!.family_id;
       const members = family.filter((token) => token.family_id === familyId);
@@ -113,7 +125,11 @@ describe('auth over HTTP', () => {
       const owner = await ownerCaller(app.services, tenant);
       const audit = await owner.audit.list({ action: 'auth.refresh_reuse', entityId: familyId });
       // The first reuse revokes the three live members; presenting any of them later is logged again.
-      expect(audit.items.at(-1)).toMatchObject({ entity: 'session', actor: { type: 'user', id: tenant.ownerId }, diff: { revokedTokens: 3 } });
+      expect(audit.items.at(-1)).toMatchObject({
+        entity: 'session',
+        actor: { type: 'user', id: tenant.ownerId },
+        diff: { revokedTokens: 3 },
+      });
     });
 
     it('logout kills the refresh token', async () => {
@@ -124,7 +140,11 @@ describe('auth over HTTP', () => {
     });
 
     it('an unknown refresh token or none at all is UNAUTHORIZED', async () => {
-      await expectTrpcError(anonymous().auth.refresh.mutate({ refreshToken: 'rt_not-a-token-we-ever-issued' }), 'UNAUTHORIZED', 'INVALID_REFRESH_TOKEN');
+      await expectTrpcError(
+        anonymous().auth.refresh.mutate({ refreshToken: 'rt_not-a-token-we-ever-issued' }),
+        'UNAUTHORIZED',
+        'INVALID_REFRESH_TOKEN',
+      );
       await expectTrpcError(anonymous().auth.refresh.mutate({}), 'UNAUTHORIZED', 'INVALID_REFRESH_TOKEN');
     });
 
@@ -143,8 +163,14 @@ describe('auth over HTTP', () => {
     const cookieValue = (cookie: string | undefined) => cookie!.split(';')[0]!;
     const sessionOf = (response: RawResponse) => trpcBody<{ refreshToken: string | null; accessToken: string }>(response).result!.data;
     // As the dashboard's httpBatchLink sends them.
-    const webLogin = () => rawTrpc(app.url, 'auth.login', { batch: true, input: { tenant: tenant.slug, email: tenant.ownerEmail, password: tenant.password }, headers: web });
-    const webCall = (path: string, cookie: string, headers: Record<string, string> = web) => rawTrpc(app.url, path, { batch: true, headers: { ...headers, cookie } });
+    const webLogin = () =>
+      rawTrpc(app.url, 'auth.login', {
+        batch: true,
+        input: { tenant: tenant.slug, email: tenant.ownerEmail, password: tenant.password },
+        headers: web,
+      });
+    const webCall = (path: string, cookie: string, headers: Record<string, string> = web) =>
+      rawTrpc(app.url, path, { batch: true, headers: { ...headers, cookie } });
 
     it('login sets a Strict, httpOnly cookie on /trpc and returns no refresh token', async () => {
       const response = await webLogin();

@@ -35,7 +35,12 @@ const invalidCredentials = () => new DomainError('UNAUTHORIZED', 'INVALID_CREDEN
 const invalidRefreshToken = () => new DomainError('UNAUTHORIZED', 'INVALID_REFRESH_TOKEN', 'Sessão expirada; entre novamente');
 
 function tooManyAttempts(retryAfterSeconds: number) {
-  return new DomainError('TOO_MANY_REQUESTS', 'TOO_MANY_LOGIN_ATTEMPTS', `Muitas tentativas de login; tente novamente em ${retryAfterSeconds} s`, { retryAfterSeconds });
+  return new DomainError(
+    'TOO_MANY_REQUESTS',
+    'TOO_MANY_LOGIN_ATTEMPTS',
+    `Muitas tentativas de login; tente novamente em ${retryAfterSeconds} s`,
+    { retryAfterSeconds },
+  );
 }
 
 function auditFor(user: { id: string; email: string } | undefined, client: ClientInfo): AuditContext {
@@ -46,7 +51,11 @@ function auditFor(user: { id: string; email: string } | undefined, client: Clien
  * Logs in by (tenant slug, email, password). An unknown tenant, an unknown email, a deactivated
  * user and a wrong password all answer the same, after the same password-hash work.
  */
-export async function login(deps: SessionDeps, input: { tenant: string; email: string; password: string }, client: ClientInfo): Promise<IssuedSession> {
+export async function login(
+  deps: SessionDeps,
+  input: { tenant: string; email: string; password: string },
+  client: ClientInfo,
+): Promise<IssuedSession> {
   const ipKey = client.ip ?? 'unknown';
   const accountKey = `${input.tenant}:${input.email}`;
   const byIp = await deps.loginLimits.perIp.consume(ipKey);
@@ -57,7 +66,11 @@ export async function login(deps: SessionDeps, input: { tenant: string; email: s
   const tenant = await deps.db.selectFrom('tenants').select(['id']).where('slug', '=', input.tenant).executeTakeFirst();
   const user = tenant
     ? await withTenant(deps.db, tenant.id, (trx) =>
-        trx.selectFrom('users').select(['id', 'email', 'name', 'password_hash', 'active']).where('email', '=', input.email).executeTakeFirst(),
+        trx
+          .selectFrom('users')
+          .select(['id', 'email', 'name', 'password_hash', 'active'])
+          .where('email', '=', input.email)
+          .executeTakeFirst(),
       )
     : undefined;
   const passwordMatches = await verifyPassword(user?.active ? (user.password_hash ?? undefined) : undefined, input.password);
@@ -65,7 +78,12 @@ export async function login(deps: SessionDeps, input: { tenant: string; email: s
     await deps.loginLimits.perAccount.consume(accountKey);
     if (tenant) {
       await withTenant(deps.db, tenant.id, (trx) =>
-        recordAudit(trx, auditFor(user, client), { action: 'auth.login_failed', entity: 'user', entityId: user?.id ?? null, details: { email: input.email } }),
+        recordAudit(trx, auditFor(user, client), {
+          action: 'auth.login_failed',
+          entity: 'user',
+          entityId: user?.id ?? null,
+          details: { email: input.email },
+        }),
       );
     }
     throw invalidCredentials();
@@ -128,7 +146,11 @@ export async function refreshSession(deps: SessionDeps, refreshToken: string, cl
   const outcome = await withTenant(deps.db, located.tenant_id, async (trx): Promise<RotationOutcome> => {
     const current = await trx.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', digest).forUpdate().executeTakeFirst();
     if (!current) return { kind: 'invalid' };
-    const user = await trx.selectFrom('users').select(['id', 'email', 'active']).where('id', '=', current.user_id).executeTakeFirstOrThrow();
+    const user = await trx
+      .selectFrom('users')
+      .select(['id', 'email', 'active'])
+      .where('id', '=', current.user_id)
+      .executeTakeFirstOrThrow();
     // Already dead (logout, deactivation, an earlier reuse): refused, nothing more to revoke.
     if (current.revoked_at) return { kind: 'invalid' };
     // Rotated but presented again: the token leaked, so its whole family dies.
@@ -149,18 +171,28 @@ export async function refreshSession(deps: SessionDeps, refreshToken: string, cl
     }
     if (current.expires_at.getTime() <= Date.now() || !user.active) return { kind: 'invalid' };
     await trx.updateTable('refresh_tokens').set({ rotated_at: new Date() }).where('id', '=', current.id).execute();
-    const session = await startSession(deps, trx, { tenantId: current.tenant_id, userId: current.user_id, familyId: current.family_id, client });
+    const session = await startSession(deps, trx, {
+      tenantId: current.tenant_id,
+      userId: current.user_id,
+      familyId: current.family_id,
+      client,
+    });
     return { kind: 'rotated', session };
   });
   if (outcome.kind === 'rotated') return outcome.session;
-  if (outcome.kind === 'reused') throw new DomainError('UNAUTHORIZED', 'REFRESH_TOKEN_REUSED', 'Sessão encerrada por segurança; entre novamente');
+  if (outcome.kind === 'reused')
+    throw new DomainError('UNAUTHORIZED', 'REFRESH_TOKEN_REUSED', 'Sessão encerrada por segurança; entre novamente');
   throw invalidRefreshToken();
 }
 
 /** Ends the session the refresh token belongs to (its whole family). Unknown tokens are ignored. */
 export async function logout(deps: SessionDeps, refreshToken: string, client: ClientInfo): Promise<void> {
   const digest = digestSecret(refreshToken);
-  const located = await deps.db.selectFrom('refresh_tokens').select(['tenant_id', 'family_id', 'user_id']).where('token_hash', '=', digest).executeTakeFirst();
+  const located = await deps.db
+    .selectFrom('refresh_tokens')
+    .select(['tenant_id', 'family_id', 'user_id'])
+    .where('token_hash', '=', digest)
+    .executeTakeFirst();
   if (!located) return;
   await withTenant(deps.db, located.tenant_id, async (trx) => {
     await trx
@@ -174,10 +206,15 @@ export async function logout(deps: SessionDeps, refreshToken: string, client: Cl
   });
 }
 
-const invalidInvitation = () => new DomainError('UNAUTHORIZED', 'INVALID_INVITATION', 'Convite inválido, já usado ou expirado; peça um novo');
+const invalidInvitation = () =>
+  new DomainError('UNAUTHORIZED', 'INVALID_INVITATION', 'Convite inválido, já usado ou expirado; peça um novo');
 
 /** The invited person chooses a password and is signed in; the invitation dies with its first use. */
-export async function acceptInvitation(deps: SessionDeps, input: { token: string; password: string }, client: ClientInfo): Promise<IssuedSession> {
+export async function acceptInvitation(
+  deps: SessionDeps,
+  input: { token: string; password: string },
+  client: ClientInfo,
+): Promise<IssuedSession> {
   const byIp = await deps.loginLimits.perIp.consume(client.ip ?? 'unknown');
   if (!byIp.allowed) throw tooManyAttempts(byIp.retryAfterSeconds);
   const digest = digestSecret(input.token);
@@ -189,11 +226,22 @@ export async function acceptInvitation(deps: SessionDeps, input: { token: string
     if (!user?.active || !user.invite_expires_at || user.invite_expires_at.getTime() <= Date.now()) return undefined;
     await trx
       .updateTable('users')
-      .set({ password_hash: passwordHash, invite_token_hash: null, invite_expires_at: null, last_login_at: new Date(), updated_at: new Date() })
+      .set({
+        password_hash: passwordHash,
+        invite_token_hash: null,
+        invite_expires_at: null,
+        last_login_at: new Date(),
+        updated_at: new Date(),
+      })
       .where('id', '=', user.id)
       .execute();
     const audit = auditFor(user, client);
-    await recordAudit(trx, audit, { action: 'user.accept_invite', entity: 'user', entityId: user.id, details: { password: { to: '[changed]' } } });
+    await recordAudit(trx, audit, {
+      action: 'user.accept_invite',
+      entity: 'user',
+      entityId: user.id,
+      details: { password: { to: '[changed]' } },
+    });
     const role = await trx.selectFrom('roles').select('key').where('id', '=', user.role_id).executeTakeFirstOrThrow();
     await appendEvent(trx, 'user.updated', { userId: user.id, changes: ['invitation'], active: true, role: role.key });
     return startSession(deps, trx, { tenantId: located.tenant_id, userId: user.id, familyId: randomUUID(), client });

@@ -43,25 +43,46 @@ describe('tenant profile and modules', () => {
   });
 
   it('updates name, IANA time zone, modules and settings; auth.me follows at once', async () => {
-    const updated = await owner.tenant.update({ name: 'Clínica Boa Vista', timezone: 'America/Manaus', modules: ['agenda', 'queue', 'agenda'], settings: { brandColor: '#0a0' } });
-    expect(updated).toMatchObject({ name: 'Clínica Boa Vista', timezone: 'America/Manaus', modules: ['agenda', 'queue'], settings: { brandColor: '#0a0' } });
-    expect((await owner.auth.me()).tenant).toMatchObject({ name: 'Clínica Boa Vista', timezone: 'America/Manaus', modules: ['agenda', 'queue'] });
+    const updated = await owner.tenant.update({
+      name: 'Clínica Boa Vista',
+      timezone: 'America/Manaus',
+      modules: ['agenda', 'queue', 'agenda'],
+      settings: { brandColor: '#0a0' },
+    });
+    expect(updated).toMatchObject({
+      name: 'Clínica Boa Vista',
+      timezone: 'America/Manaus',
+      modules: ['agenda', 'queue'],
+      settings: { brandColor: '#0a0' },
+    });
+    expect((await owner.auth.me()).tenant).toMatchObject({
+      name: 'Clínica Boa Vista',
+      timezone: 'America/Manaus',
+      modules: ['agenda', 'queue'],
+    });
     // Settings merge; other fields stay as they were.
     const merged = await owner.tenant.update({ settings: { locale: 'pt-BR' } });
     expect(merged).toMatchObject({ name: 'Clínica Boa Vista', settings: { brandColor: '#0a0', locale: 'pt-BR' } });
     await expect(owner.tenant.update({ timezone: 'UTC' })).resolves.toMatchObject({ timezone: 'UTC' });
 
     const audit = await owner.audit.list({ action: 'tenant.update', limit: 1 });
-    expect(audit.items[0]).toMatchObject({ entity: 'tenant', entityId: tenant.tenantId, diff: { timezone: { from: 'America/Manaus', to: 'UTC' } } });
+    expect(audit.items[0]).toMatchObject({
+      entity: 'tenant',
+      entityId: tenant.tenantId,
+      diff: { timezone: { from: 'America/Manaus', to: 'UTC' } },
+    });
     const events = await storedEvents(services, tenant.tenantId, 'tenant.updated');
     expect(events.at(-1)?.data).toEqual({ tenantId: tenant.tenantId, changes: ['timezone'] });
   });
 
-  it.each([['Mars/Olympus_Mons'], ['EST'], ['GMT+3'], [''], ['America/Sao_Paulo; drop table tenants']])('refuses the time zone %j with BAD_REQUEST', async (timezone) => {
-    const failure = await expectTrpcError(owner.tenant.update({ timezone }), 'BAD_REQUEST', 'INVALID_INPUT');
-    expect(failure.zodError?.fieldErrors.timezone).toBeDefined();
-    expect((await owner.tenant.get()).timezone).not.toBe(timezone);
-  });
+  it.each([['Mars/Olympus_Mons'], ['EST'], ['GMT+3'], [''], ['America/Sao_Paulo; drop table tenants']])(
+    'refuses the time zone %j with BAD_REQUEST',
+    async (timezone) => {
+      const failure = await expectTrpcError(owner.tenant.update({ timezone }), 'BAD_REQUEST', 'INVALID_INPUT');
+      expect(failure.zodError?.fieldErrors.timezone).toBeDefined();
+      expect((await owner.tenant.get()).timezone).not.toBe(timezone);
+    },
+  );
 
   it('refuses an unknown module and an empty name', async () => {
     await expectTrpcError(owner.tenant.update({ modules: ['payroll'] as never }), 'BAD_REQUEST');
@@ -107,7 +128,11 @@ describe('tenant profile and modules', () => {
     it("one tenant's modules do not open another's", async () => {
       const other = await seedTenant(services, { modules: [] });
       await owner.tenant.update({ modules: ['helpdesk'] });
-      await expectTrpcError((await probeFor({ tenantId: other.tenantId, userId: other.ownerId })).helpdeskHome(), 'FORBIDDEN', 'MODULE_DISABLED');
+      await expectTrpcError(
+        (await probeFor({ tenantId: other.tenantId, userId: other.ownerId })).helpdeskHome(),
+        'FORBIDDEN',
+        'MODULE_DISABLED',
+      );
     });
   });
 });

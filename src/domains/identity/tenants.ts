@@ -48,16 +48,33 @@ export async function createTenant(db: Kysely<DB>, input: NewTenantInput): Promi
       .onConflict((conflict) => conflict.column('slug').doNothing())
       .returning(['id', 'slug'])
       .executeTakeFirst();
-    if (!tenant) throw new DomainError('CONFLICT', 'TENANT_EXISTS', `Já existe uma empresa com o identificador ${input.slug}`, { field: 'slug' });
+    if (!tenant)
+      throw new DomainError('CONFLICT', 'TENANT_EXISTS', `Já existe uma empresa com o identificador ${input.slug}`, { field: 'slug' });
     const roles = await insertBuiltinRoles(trx);
     const owner = await trx
       .insertInto('users')
-      .values({ tenant_id: tenant.id, email: input.owner.email, name: input.owner.name, password_hash: passwordHash, role_id: roles.get('owner')! })
+      .values({
+        tenant_id: tenant.id,
+        email: input.owner.email,
+        name: input.owner.name,
+        password_hash: passwordHash,
+        role_id: roles.get('owner')!,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const audit = systemAudit('tenant:seed');
-    await recordAudit(trx, audit, { action: 'tenant.create', entity: 'tenant', entityId: tenant.id, after: { slug: input.slug, name: input.name, timezone, modules } });
-    await recordAudit(trx, audit, { action: 'user.create', entity: 'user', entityId: owner.id, after: { email: input.owner.email, name: input.owner.name, role: 'owner' } });
+    await recordAudit(trx, audit, {
+      action: 'tenant.create',
+      entity: 'tenant',
+      entityId: tenant.id,
+      after: { slug: input.slug, name: input.name, timezone, modules },
+    });
+    await recordAudit(trx, audit, {
+      action: 'user.create',
+      entity: 'user',
+      entityId: owner.id,
+      after: { email: input.owner.email, name: input.owner.name, role: 'owner' },
+    });
     await appendEvent(trx, 'user.created', { userId: owner.id, email: input.owner.email, name: input.owner.name, role: 'owner' });
     return { tenantId: tenant.id, slug: tenant.slug, ownerId: owner.id };
   });
@@ -66,7 +83,14 @@ export async function createTenant(db: Kysely<DB>, input: NewTenantInput): Promi
 export async function getTenantProfile(trx: TenantTransaction): Promise<TenantProfile & { settings: Record<string, unknown> }> {
   const tenant = await trx.selectFrom('tenants').selectAll().executeTakeFirst();
   if (!tenant) throw notFound('Empresa');
-  return { id: tenant.id, slug: tenant.slug, name: tenant.name, timezone: tenant.timezone, modules: tenant.modules as ModuleName[], settings: tenant.settings };
+  return {
+    id: tenant.id,
+    slug: tenant.slug,
+    name: tenant.name,
+    timezone: tenant.timezone,
+    modules: tenant.modules as ModuleName[],
+    settings: tenant.settings,
+  };
 }
 
 export interface TenantChanges {
@@ -90,7 +114,13 @@ export async function updateTenant(trx: TenantTransaction, audit: AuditContext, 
     .where('id', '=', before.id)
     .execute();
   const after = await getTenantProfile(trx);
-  await recordAudit(trx, audit, { action: 'tenant.update', entity: 'tenant', entityId: before.id, before: { ...before }, after: { ...after } });
+  await recordAudit(trx, audit, {
+    action: 'tenant.update',
+    entity: 'tenant',
+    entityId: before.id,
+    before: { ...before },
+    after: { ...after },
+  });
   await appendEvent(trx, 'tenant.updated', { tenantId: before.id, changes: Object.keys(changes) });
   return after;
 }

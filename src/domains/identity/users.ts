@@ -41,7 +41,11 @@ function toUserView(user: UserWithRole): UserView {
 }
 
 const usersWithRole = (trx: TenantTransaction) =>
-  trx.selectFrom('users').innerJoin('roles', 'roles.id', 'users.role_id').selectAll('users').select(['roles.key as role_key', 'roles.permissions as role_grants']);
+  trx
+    .selectFrom('users')
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .selectAll('users')
+    .select(['roles.key as role_key', 'roles.permissions as role_grants']);
 
 export async function listUsers(trx: TenantTransaction): Promise<UserView[]> {
   const users = await usersWithRole(trx).orderBy('users.name').orderBy('users.id').execute();
@@ -80,7 +84,12 @@ async function insertUser(
     .executeTakeFirst();
   if (!user) throw new DomainError('CONFLICT', 'EMAIL_TAKEN', `Já existe um usuário com o e-mail ${input.email}`, { field: 'email' });
   const invited = 'invite_token_hash' in credentials;
-  await recordAudit(trx, audit, { action: invited ? 'user.invite' : 'user.create', entity: 'user', entityId: user.id, after: { email: user.email, name: user.name, role: role.key } });
+  await recordAudit(trx, audit, {
+    action: invited ? 'user.invite' : 'user.create',
+    entity: 'user',
+    entityId: user.id,
+    after: { email: user.email, name: user.name, role: role.key },
+  });
   await appendEvent(trx, 'user.created', { userId: user.id, email: user.email, name: user.name, role: role.key });
   return toUserView({ ...user, role_key: role.key });
 }
@@ -100,7 +109,10 @@ export interface Invitation {
 function issueInvitation(): { invitation: Invitation; stored: { invite_token_hash: string; invite_expires_at: Date } } {
   const token = `inv_${randomSecret(24)}`;
   const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
-  return { invitation: { token, expiresAt: expiresAt.toISOString() }, stored: { invite_token_hash: digestSecret(token), invite_expires_at: expiresAt } };
+  return {
+    invitation: { token, expiresAt: expiresAt.toISOString() },
+    stored: { invite_token_hash: digestSecret(token), invite_expires_at: expiresAt },
+  };
 }
 
 /** Adds a user who chooses their own password through a one-time invitation token. */
@@ -115,13 +127,22 @@ export async function inviteUser(
 }
 
 /** A new token for a pending invitation; the previous one stops working. */
-export async function reissueInvitation(trx: TenantTransaction, audit: AuditContext, id: string, grantor?: Grantor): Promise<{ user: UserView; invitation: Invitation }> {
+export async function reissueInvitation(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  id: string,
+  grantor?: Grantor,
+): Promise<{ user: UserView; invitation: Invitation }> {
   const user = await usersWithRole(trx).where('users.id', '=', id).forUpdate('users').executeTakeFirst();
   if (!user) throw notFound('Usuário');
   assertGrantsHeld(user.role_grants, grantor);
   if (user.password_hash !== null) throw new DomainError('CONFLICT', 'INVITATION_ALREADY_ACCEPTED', 'Este usuário já definiu a senha');
   const { invitation, stored } = issueInvitation();
-  await trx.updateTable('users').set({ ...stored, updated_at: new Date() }).where('id', '=', id).execute();
+  await trx
+    .updateTable('users')
+    .set({ ...stored, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
   await recordAudit(trx, audit, { action: 'user.invite_reissue', entity: 'user', entityId: id });
   await appendEvent(trx, 'user.updated', { userId: id, changes: ['invitation'], active: user.active, role: user.role_key });
   return { user: toUserView({ ...user, ...stored }), invitation };
@@ -152,7 +173,8 @@ export async function updateUser(
   assertGrantsHeld(before.role_grants, grantor);
   const role = changes.role !== undefined && changes.role !== before.role_key ? await findRoleByKey(trx, changes.role) : undefined;
   if (role) assertGrantsHeld(role.permissions, grantor);
-  if (before.role_key === 'owner' && ((role && role.key !== 'owner') || changes.active === false)) await assertAnotherActiveOwner(trx, before.id);
+  if (before.role_key === 'owner' && ((role && role.key !== 'owner') || changes.active === false))
+    await assertAnotherActiveOwner(trx, before.id);
   if (changes.active === false && audit.actor.type === 'user' && audit.actor.id === before.id) {
     throw new DomainError('BAD_REQUEST', 'CANNOT_DEACTIVATE_SELF', 'Você não pode desativar a si mesmo');
   }
@@ -164,7 +186,9 @@ export async function updateUser(
       ...(changes.email !== undefined ? { email: changes.email } : {}),
       ...(role ? { role_id: role.id } : {}),
       // A password set by an admin ends a pending invitation; deactivation expires it.
-      ...(changes.password !== undefined ? { password_hash: await hashPassword(changes.password), invite_token_hash: null, invite_expires_at: null } : {}),
+      ...(changes.password !== undefined
+        ? { password_hash: await hashPassword(changes.password), invite_token_hash: null, invite_expires_at: null }
+        : {}),
       ...(changes.active !== undefined ? { active: changes.active, deactivated_at: changes.active ? null : new Date() } : {}),
       ...(deactivating && before.invite_expires_at ? { invite_expires_at: new Date() } : {}),
       updated_at: new Date(),
@@ -173,7 +197,8 @@ export async function updateUser(
     .returningAll()
     .executeTakeFirst()
     .catch((error: { code?: string }) => {
-      if (error.code === '23505') throw new DomainError('CONFLICT', 'EMAIL_TAKEN', `Já existe um usuário com o e-mail ${changes.email}`, { field: 'email' });
+      if (error.code === '23505')
+        throw new DomainError('CONFLICT', 'EMAIL_TAKEN', `Já existe um usuário com o e-mail ${changes.email}`, { field: 'email' });
       throw error;
     });
   if (!updated) throw notFound('Usuário');

@@ -113,8 +113,15 @@ export async function listAuditEntries(
   filters: AuditFilters,
   page: { cursor?: string | undefined; limit: number },
 ): Promise<{ items: AuditItem[]; nextCursor: string | null }> {
-  let query = trx.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(page.limit + 1);
-  if (filters.action) query = filters.action.endsWith('.') ? query.where('action', 'like', `${escapeLike(filters.action)}%`) : query.where('action', '=', filters.action);
+  let query = trx
+    .selectFrom('audit_log')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1);
+  if (filters.action)
+    query = filters.action.endsWith('.')
+      ? query.where('action', 'like', `${escapeLike(filters.action)}%`)
+      : query.where('action', '=', filters.action);
   if (filters.entity) query = query.where('entity', '=', filters.entity);
   if (filters.entityId) query = query.where('entity_id', '=', filters.entityId);
   if (filters.actorId) query = query.where('actor_id', '=', filters.actorId);
@@ -140,10 +147,34 @@ export async function* iterateAuditEntries(
   }
 }
 
-export const AUDIT_CSV_COLUMNS = ['id', 'occurredAt', 'actorType', 'actorId', 'actorLabel', 'action', 'entity', 'entityId', 'diff', 'requestId', 'ip'] as const;
+export const AUDIT_CSV_COLUMNS = [
+  'id',
+  'occurredAt',
+  'actorType',
+  'actorId',
+  'actorLabel',
+  'action',
+  'entity',
+  'entityId',
+  'diff',
+  'requestId',
+  'ip',
+] as const;
 
 export function auditItemToCsvRow(item: AuditItem): string {
-  const values = [item.id, item.occurredAt, item.actor.type, item.actor.id, item.actor.label, item.action, item.entity, item.entityId, JSON.stringify(item.diff), item.requestId, item.ip];
+  const values = [
+    item.id,
+    item.occurredAt,
+    item.actor.type,
+    item.actor.id,
+    item.actor.label,
+    item.action,
+    item.entity,
+    item.entityId,
+    JSON.stringify(item.diff),
+    item.requestId,
+    item.ip,
+  ];
   return values.map(csvField).join(',');
 }
 

@@ -7,7 +7,9 @@ export interface PermissionDefinition {
   description: string;
 }
 
-export function definePermissions<const T extends Record<string, string>>(descriptions: T): { [K in keyof T]: K } & { all: PermissionDefinition[] } {
+export function definePermissions<const T extends Record<string, string>>(
+  descriptions: T,
+): { [K in keyof T]: K } & { all: PermissionDefinition[] } {
   const keys = Object.fromEntries(Object.keys(descriptions).map((key) => [key, key])) as { [K in keyof T]: K };
   const all = Object.entries(descriptions).map(([key, description]) => ({ key, description }));
   return { ...keys, all };

@@ -18,7 +18,12 @@ export interface StoredWebhookSecret {
  * A webhook call is genuine when it carries the secret in `X-Webhook-Secret`, or an HMAC-SHA256
  * of the raw body keyed with it in `X-Webhook-Signature: sha256=<hex>`.
  */
-export function isAuthenticWebhookCall(stored: StoredWebhookSecret, secrets: SecretBox, headers: { secret?: string | undefined; signature?: string | undefined }, rawBody: Buffer): boolean {
+export function isAuthenticWebhookCall(
+  stored: StoredWebhookSecret,
+  secrets: SecretBox,
+  headers: { secret?: string | undefined; signature?: string | undefined },
+  rawBody: Buffer,
+): boolean {
   if (headers.secret) return matchesDigest(headers.secret, stored.digest);
   const signature = /^sha256=([0-9a-f]{64})$/i.exec(headers.signature ?? '')?.[1];
   if (!signature) return false;

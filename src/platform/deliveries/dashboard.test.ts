@@ -23,7 +23,8 @@ describe('deliveries in the dashboard', () => {
   const ids: string[] = [];
   let pendingId = '';
 
-  const enqueue = (kind: DeliveryKind<{ n: number }>, n: number) => withTenant(services.db, tenant.tenantId, (trx) => enqueueDelivery(trx, { kind, payload: { n } }));
+  const enqueue = (kind: DeliveryKind<{ n: number }>, n: number) =>
+    withTenant(services.db, tenant.tenantId, (trx) => enqueueDelivery(trx, { kind, payload: { n } }));
 
   beforeAll(async () => {
     refusedPort = await freePort();
@@ -65,13 +66,20 @@ describe('deliveries in the dashboard', () => {
       targetUrl: `http://127.0.0.1:${refusedPort}/hook`,
     });
     // A kind without its own limit shows the deployment's.
-    expect(items.find((item) => item.id === pendingId)).toMatchObject({ status: 'pending', attempts: 0, maxAttempts: 7, nextAttemptAt: expect.any(String) });
+    expect(items.find((item) => item.id === pendingId)).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      maxAttempts: 7,
+      nextAttemptAt: expect.any(String),
+    });
   });
 
   it('filters by status and kind', async () => {
     expect((await owner.deliveries.list({ status: 'dead' })).items.map((item) => item.id)).toEqual([ids[4], ids[2], ids[0]]);
     expect((await owner.deliveries.list({ status: 'cancelled' })).items.map((item) => item.id)).toEqual([ids[3], ids[1]]);
-    expect((await owner.deliveries.list({ kind: 'test.dashboard.vanished', status: 'pending' })).items.map((item) => item.id)).toEqual([pendingId]);
+    expect((await owner.deliveries.list({ kind: 'test.dashboard.vanished', status: 'pending' })).items.map((item) => item.id)).toEqual([
+      pendingId,
+    ]);
     expect((await owner.deliveries.list({ kind: 'no.such.kind' })).items).toEqual([]);
   });
 

@@ -85,7 +85,11 @@ export async function listDeliveries(
   filters: DeliveryFilters,
   page: { cursor?: string | undefined; limit: number; defaultMaxAttempts: number },
 ): Promise<{ items: DeliveryView[]; nextCursor: string | null }> {
-  let query = trx.selectFrom('deliveries').selectAll().orderBy('enqueue_order', 'desc').limit(page.limit + 1);
+  let query = trx
+    .selectFrom('deliveries')
+    .selectAll()
+    .orderBy('enqueue_order', 'desc')
+    .limit(page.limit + 1);
   if (filters.status) query = query.where('status', '=', filters.status);
   if (filters.kind) query = query.where('kind', '=', filters.kind);
   if (page.cursor) query = query.where('enqueue_order', '<', page.cursor);
@@ -103,17 +107,33 @@ const ATTEMPTS_SHOWN = 100;
 export async function listDeliveryAttempts(trx: TenantTransaction, deliveryId: string): Promise<DeliveryAttemptView[]> {
   const delivery = await trx.selectFrom('deliveries').select('id').where('id', '=', deliveryId).executeTakeFirst();
   if (!delivery) throw deliveryNotFound();
-  const rows = await trx.selectFrom('delivery_attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('id', 'desc').limit(ATTEMPTS_SHOWN).execute();
+  const rows = await trx
+    .selectFrom('delivery_attempts')
+    .selectAll()
+    .where('delivery_id', '=', deliveryId)
+    .orderBy('id', 'desc')
+    .limit(ATTEMPTS_SHOWN)
+    .execute();
   return rows.map(toAttemptView);
 }
 
 /** Puts a dead or cancelled delivery back in the queue with fresh tries; it keeps its event id, so the receiver can still dedupe. */
-export async function replayDelivery(trx: TenantTransaction, audit: AuditContext, deliveryId: string, defaultMaxAttempts: number): Promise<DeliveryView> {
+export async function replayDelivery(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  deliveryId: string,
+  defaultMaxAttempts: number,
+): Promise<DeliveryView> {
   const before = await trx.selectFrom('deliveries').selectAll().where('id', '=', deliveryId).forUpdate().executeTakeFirst();
   if (!before) throw deliveryNotFound();
   if (before.status === 'pending' || before.status === 'delivered') {
     const why = before.status === 'pending' ? 'ainda está na fila' : 'já foi entregue';
-    throw new DomainError('CONFLICT', 'DELIVERY_NOT_REPLAYABLE', `Esta entrega ${why}; só entregas mortas ou canceladas podem ser reenviadas`, { status: before.status });
+    throw new DomainError(
+      'CONFLICT',
+      'DELIVERY_NOT_REPLAYABLE',
+      `Esta entrega ${why}; só entregas mortas ou canceladas podem ser reenviadas`,
+      { status: before.status },
+    );
   }
   const after = await trx
     .updateTable('deliveries')

@@ -86,7 +86,10 @@ export interface WebhookDeliveryKind<Payload = unknown> extends DeliveryKindHook
  * tenant what the try needs; send runs outside any transaction, and its result is recorded in
  * delivery_attempts and retried, dead-lettered or delivered like a POST's.
  */
-export interface TransportDeliveryKind<Payload = unknown, Target extends TransportTarget = TransportTarget> extends DeliveryKindHooks<Payload> {
+export interface TransportDeliveryKind<
+  Payload = unknown,
+  Target extends TransportTarget = TransportTarget,
+> extends DeliveryKindHooks<Payload> {
   /** Null cancels the delivery: its target no longer exists. */
   resolveTarget(trx: TenantTransaction, delivery: Delivery<Payload>): Promise<Target | null>;
   /** One try. A throw counts as a failed try that may be retried; report a permanent failure in the result. */

@@ -33,10 +33,14 @@ export interface DeliveryRequest<Payload> {
  * commits. A transaction's deliveries are written together, in the order they were queued, just
  * before it commits: one round trip however many messages a change sends.
  */
-export async function enqueueDelivery<Payload>(trx: TenantTransaction, request: DeliveryRequest<Payload>): Promise<{ id: string; eventId: string }> {
+export async function enqueueDelivery<Payload>(
+  trx: TenantTransaction,
+  request: DeliveryRequest<Payload>,
+): Promise<{ id: string; eventId: string }> {
   const body = JSON.stringify(request.payload);
   if (body === undefined) throw new TypeError(`enqueueDelivery(${request.kind.name}): the payload is not JSON`);
-  if (request.eventId !== undefined && !isUuid(request.eventId)) throw new TypeError(`enqueueDelivery(${request.kind.name}): eventId is not a uuid`);
+  if (request.eventId !== undefined && !isUuid(request.eventId))
+    throw new TypeError(`enqueueDelivery(${request.kind.name}): eventId is not a uuid`);
   const row = {
     id: randomUUID(),
     event_id: request.eventId ?? randomUUID(),
@@ -52,7 +56,13 @@ export async function enqueueDelivery<Payload>(trx: TenantTransaction, request: 
     const rows: QueuedDelivery[] = [];
     queued = rows;
     queuedDeliveries.set(trx, rows);
-    beforeCommit(trx, () => trx.insertInto('deliveries').values(rows).execute().then(() => undefined));
+    beforeCommit(trx, () =>
+      trx
+        .insertInto('deliveries')
+        .values(rows)
+        .execute()
+        .then(() => undefined),
+    );
     signalDeliveryQueuedAfterCommit(trx);
   }
   queued.push(row);

@@ -30,7 +30,14 @@ export interface SignedDelivery {
 }
 
 /** Checks a delivery's signature in constant time; false for a stale timestamp or any malformed input. */
-export function verifyDeliverySignature({ secret, timestamp, body, signature, toleranceSeconds, now = new Date() }: SignedDelivery): boolean {
+export function verifyDeliverySignature({
+  secret,
+  timestamp,
+  body,
+  signature,
+  toleranceSeconds,
+  now = new Date(),
+}: SignedDelivery): boolean {
   const seconds = typeof timestamp === 'number' ? timestamp : /^\d{1,12}$/.test(timestamp) ? Number(timestamp) : Number.NaN;
   if (!Number.isInteger(seconds)) return false;
   if (Math.abs(Math.floor(now.getTime() / 1000) - seconds) > toleranceSeconds) return false;

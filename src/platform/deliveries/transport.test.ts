@@ -16,7 +16,12 @@ interface ApiTarget extends TransportTarget {
 }
 
 const TOKEN = 'tok_never-stored-anywhere-0123456789';
-const FAST_RETRIES = { DELIVERIES_RETRY_BASE_MS: '1', DELIVERIES_RETRY_CAP_MS: '1', DELIVERIES_TIMEOUT_MS: '2000', DELIVERIES_MAX_ATTEMPTS: '4' };
+const FAST_RETRIES = {
+  DELIVERIES_RETRY_BASE_MS: '1',
+  DELIVERIES_RETRY_CAP_MS: '1',
+  DELIVERIES_TIMEOUT_MS: '2000',
+  DELIVERIES_MAX_ATTEMPTS: '4',
+};
 
 describe('delivery worker: a kind with its own transport', () => {
   let services: Services;
@@ -29,20 +34,35 @@ describe('delivery worker: a kind with its own transport', () => {
 
   const api: TransportDeliveryKind<ApiPayload, ApiTarget> = {
     name: 'test.transport',
-    resolveTarget: async (_trx, delivery) => (delivery.payload.gone ? null : { url: `https://api.example/messages/${delivery.payload.label}`, token: TOKEN }),
+    resolveTarget: async (_trx, delivery) =>
+      delivery.payload.gone ? null : { url: `https://api.example/messages/${delivery.payload.label}`, token: TOKEN },
     send: async (delivery, target, context) => {
-      sends.push({ label: delivery.payload.label, attempt: delivery.attempt, token: target.token, url: target.url, timeoutMs: context.timeoutMs });
+      sends.push({
+        label: delivery.payload.label,
+        attempt: delivery.attempt,
+        token: target.token,
+        url: target.url,
+        timeoutMs: context.timeoutMs,
+      });
       return answer(delivery.payload, delivery.attempt);
     },
-    onDelivered: async (_trx, delivery, response) => void delivered.push({ label: delivery.payload.label, status: response.status, body: response.body }),
+    onDelivered: async (_trx, delivery, response) =>
+      void delivered.push({ label: delivery.payload.label, status: response.status, body: response.body }),
     onDead: async (_trx, delivery, lastError, last) => void dead.push({ label: delivery.payload.label, lastError, last }),
   };
 
   const enqueue = (payload: ApiPayload, orderingKey?: string) =>
-    withTenant(services.db, tenant.tenantId, (trx) => enqueueDelivery(trx, { kind: api, payload, ...(orderingKey ? { orderingKey } : {}) }));
-  const stored = (id: string) => withTenant(services.db, tenant.tenantId, (trx) => trx.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+    withTenant(services.db, tenant.tenantId, (trx) =>
+      enqueueDelivery(trx, { kind: api, payload, ...(orderingKey ? { orderingKey } : {}) }),
+    );
+  const stored = (id: string) =>
+    withTenant(services.db, tenant.tenantId, (trx) =>
+      trx.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
+    );
   const attemptsOf = (id: string) =>
-    withTenant(services.db, tenant.tenantId, (trx) => trx.selectFrom('delivery_attempts').selectAll().where('delivery_id', '=', id).orderBy('id').execute());
+    withTenant(services.db, tenant.tenantId, (trx) =>
+      trx.selectFrom('delivery_attempts').selectAll().where('delivery_id', '=', id).orderBy('id').execute(),
+    );
 
   beforeAll(async () => {
     services = await createTestServices(FAST_RETRIES);
@@ -62,9 +82,16 @@ describe('delivery worker: a kind with its own transport', () => {
     await services.deliveries.flush();
     expect(sends).toEqual([{ label: 'ok', attempt: 1, token: TOKEN, url: 'https://api.example/messages/ok', timeoutMs: 2000 }]);
     expect(delivered).toEqual([{ label: 'ok', status: 200, body: { id: 'remote-1' } }]);
-    expect(await stored(id)).toMatchObject({ status: 'delivered', attempts: 1, last_status_code: 200, target_url: 'https://api.example/messages/ok' });
+    expect(await stored(id)).toMatchObject({
+      status: 'delivered',
+      attempts: 1,
+      last_status_code: 200,
+      target_url: 'https://api.example/messages/ok',
+    });
     const attempts = await attemptsOf(id);
-    expect(attempts).toMatchObject([{ attempt: 1, status_code: 200, error: null, response_excerpt: '{"id":"remote-1"}', target_url: 'https://api.example/messages/ok' }]);
+    expect(attempts).toMatchObject([
+      { attempt: 1, status_code: 200, error: null, response_excerpt: '{"id":"remote-1"}', target_url: 'https://api.example/messages/ok' },
+    ]);
     expect(JSON.stringify([await stored(id), attempts])).not.toContain(TOKEN);
   });
 
@@ -104,7 +131,8 @@ describe('delivery worker: a kind with its own transport', () => {
 
   it('keeps one ordering key in order while its first delivery is retried', async () => {
     let failures = 2;
-    answer = (payload) => (payload.label === 'k1' && failures-- > 0 ? { statusCode: 500, error: 'HTTP 500' } : { statusCode: 200, error: null });
+    answer = (payload) =>
+      payload.label === 'k1' && failures-- > 0 ? { statusCode: 500, error: 'HTTP 500' } : { statusCode: 200, error: null };
     for (const label of ['k1', 'k2', 'k3']) await enqueue({ label }, 'ticket-1');
     await services.deliveries.flush();
     expect(sends.map((send) => send.label)).toEqual(['k1', 'k1', 'k1', 'k2', 'k3']);

@@ -15,7 +15,10 @@ export async function sendThroughTransport<Target extends TransportTarget>(
   const elapsed = () => Math.round(performance.now() - startedAt);
   let timer: NodeJS.Timeout | undefined;
   const overrun = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`transport did not answer within ${options.timeoutMs} ms`)), options.timeoutMs + OVERRUN_GRACE_MS);
+    timer = setTimeout(
+      () => reject(new Error(`transport did not answer within ${options.timeoutMs} ms`)),
+      options.timeoutMs + OVERRUN_GRACE_MS,
+    );
   });
   try {
     const result = await Promise.race([kind.send(delivery, target, { timeoutMs: options.timeoutMs }), overrun]);
@@ -28,7 +31,13 @@ export async function sendThroughTransport<Target extends TransportTarget>(
       permanent: result.error !== null && result.permanent === true,
     };
   } catch (error) {
-    return { statusCode: null, error: storable(describeFailure(error, options.timeoutMs)), durationMs: elapsed(), responseExcerpt: null, responseBody: undefined };
+    return {
+      statusCode: null,
+      error: storable(describeFailure(error, options.timeoutMs)),
+      durationMs: elapsed(),
+      responseExcerpt: null,
+      responseBody: undefined,
+    };
   } finally {
     clearTimeout(timer);
   }

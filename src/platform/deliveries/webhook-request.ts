@@ -37,7 +37,13 @@ export async function postDelivery(delivery: Delivery, target: DeliveryTarget, o
   try {
     if (!/^https?:\/\//i.test(target.url)) throw new Error(`unsupported target URL: ${target.url.slice(0, 200)}`);
     // Redirects are not followed: a signed body goes only where the kind said.
-    const response = await fetch(target.url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs) });
+    const response = await fetch(target.url, {
+      method: 'POST',
+      headers,
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
     const text = await readAtMost(response, MAX_RESPONSE_BYTES);
     return {
       statusCode: response.status,
@@ -47,7 +53,13 @@ export async function postDelivery(delivery: Delivery, target: DeliveryTarget, o
       responseBody: text === undefined ? undefined : parseBody(text, response.headers.get('content-type')),
     };
   } catch (error) {
-    return { statusCode: null, error: storable(describeFailure(error, options.timeoutMs)), durationMs: elapsed(), responseExcerpt: null, responseBody: undefined };
+    return {
+      statusCode: null,
+      error: storable(describeFailure(error, options.timeoutMs)),
+      durationMs: elapsed(),
+      responseExcerpt: null,
+      responseBody: undefined,
+    };
   }
 }
 

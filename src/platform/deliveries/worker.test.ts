@@ -27,7 +27,8 @@ function testKind(name: string, maxAttempts?: number): DeliveryKind<TestPayload>
   return {
     name,
     ...(maxAttempts ? { maxAttempts } : {}),
-    resolveTarget: async (_trx, delivery) => (delivery.payload.gone ? null : { url: `${target.url}/hooks/${name}`, secret: target.secret, headers: { 'x-tenant-header': 'kept' } }),
+    resolveTarget: async (_trx, delivery) =>
+      delivery.payload.gone ? null : { url: `${target.url}/hooks/${name}`, secret: target.secret, headers: { 'x-tenant-header': 'kept' } },
     onDelivered: async (trx, delivery, response) => {
       delivered.push({ label: delivery.payload.label, tenantId: tenantOf(trx), status: response.status, body: response.body });
     },
@@ -51,12 +52,18 @@ describe('delivery worker', () => {
 
   const enqueue = (payload: TestPayload, options: { tenantId?: string; orderingKey?: string; kind?: DeliveryKind<TestPayload> } = {}) =>
     withTenant(services.db, options.tenantId ?? tenant.tenantId, (trx) =>
-      enqueueDelivery(trx, { kind: options.kind ?? webhook, payload, ...(options.orderingKey ? { orderingKey: options.orderingKey } : {}) }),
+      enqueueDelivery(trx, {
+        kind: options.kind ?? webhook,
+        payload,
+        ...(options.orderingKey ? { orderingKey: options.orderingKey } : {}),
+      }),
     );
   const stored = (id: string, tenantId = tenant.tenantId) =>
     withTenant(services.db, tenantId, (trx) => trx.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
   const attemptsOf = (id: string, tenantId = tenant.tenantId) =>
-    withTenant(services.db, tenantId, (trx) => trx.selectFrom('delivery_attempts').selectAll().where('delivery_id', '=', id).orderBy('id').execute());
+    withTenant(services.db, tenantId, (trx) =>
+      trx.selectFrom('delivery_attempts').selectAll().where('delivery_id', '=', id).orderBy('id').execute(),
+    );
   const labels = (requests: Array<Received<TestPayload>>) => requests.map((request) => request.payload.label);
 
   beforeAll(async () => {
@@ -98,13 +105,41 @@ describe('delivery worker', () => {
     const signature = request!.headers[DELIVERY_HEADERS.signature] as string;
     expect(signature).toMatch(/^v1=[0-9a-f]{64}$/);
     expect(verifyDeliverySignature({ secret: target.secret, timestamp, body: request!.body, signature, toleranceSeconds: 300 })).toBe(true);
-    expect(verifyDeliverySignature({ secret: 'whsec-other', timestamp, body: request!.body, signature, toleranceSeconds: 300 })).toBe(false);
-    expect(verifyDeliverySignature({ secret: target.secret, timestamp, body: request!.body.replace('signed', 'forged'), signature, toleranceSeconds: 300 })).toBe(false);
-    expect(verifyDeliverySignature({ secret: target.secret, timestamp: Number(timestamp) - 301, body: request!.body, signature, toleranceSeconds: 300 })).toBe(false);
-    expect(verifyDeliverySignature({ secret: target.secret, timestamp, body: request!.body, signature: 'v1=abc', toleranceSeconds: 300 })).toBe(false);
-    expect(verifyDeliverySignature({ secret: target.secret, timestamp: 'yesterday', body: request!.body, signature, toleranceSeconds: 300 })).toBe(false);
+    expect(verifyDeliverySignature({ secret: 'whsec-other', timestamp, body: request!.body, signature, toleranceSeconds: 300 })).toBe(
+      false,
+    );
+    expect(
+      verifyDeliverySignature({
+        secret: target.secret,
+        timestamp,
+        body: request!.body.replace('signed', 'forged'),
+        signature,
+        toleranceSeconds: 300,
+      }),
+    ).toBe(false);
+    expect(
+      verifyDeliverySignature({
+        secret: target.secret,
+        timestamp: Number(timestamp) - 301,
+        body: request!.body,
+        signature,
+        toleranceSeconds: 300,
+      }),
+    ).toBe(false);
+    expect(
+      verifyDeliverySignature({ secret: target.secret, timestamp, body: request!.body, signature: 'v1=abc', toleranceSeconds: 300 }),
+    ).toBe(false);
+    expect(
+      verifyDeliverySignature({ secret: target.secret, timestamp: 'yesterday', body: request!.body, signature, toleranceSeconds: 300 }),
+    ).toBe(false);
     expect(JSON.parse(request!.body)).toEqual({ label: 'signed' });
-    expect(await stored(id)).toMatchObject({ status: 'delivered', attempts: 1, last_status_code: 200, last_error: null, target_url: `${target.url}/hooks/test.webhook` });
+    expect(await stored(id)).toMatchObject({
+      status: 'delivered',
+      attempts: 1,
+      last_status_code: 200,
+      last_error: null,
+      target_url: `${target.url}/hooks/test.webhook`,
+    });
   });
 
   it('resolves the secret at send time: a secret rotated while the delivery waited signs it', async () => {
@@ -126,10 +161,13 @@ describe('delivery worker', () => {
 
   it('retries a receiver that answers 500 twice, then delivers on attempt 3 with the same event id; onDelivered gets the parsed JSON', async () => {
     let calls = 0;
-    receiver.reply = () => (++calls <= 2 ? { status: 500, json: { error: 'busy' } } : { status: 200, json: { externalId: 'wamid.42', accepted: true } });
+    receiver.reply = () =>
+      ++calls <= 2 ? { status: 500, json: { error: 'busy' } } : { status: 200, json: { externalId: 'wamid.42', accepted: true } };
     const { id, eventId } = await enqueue({ label: 'flaky' });
     await services.deliveries.flush();
-    expect(receiver.requests.map((request) => [request.headers[DELIVERY_HEADERS.eventId], request.headers[DELIVERY_HEADERS.attempt]])).toEqual([
+    expect(
+      receiver.requests.map((request) => [request.headers[DELIVERY_HEADERS.eventId], request.headers[DELIVERY_HEADERS.attempt]]),
+    ).toEqual([
       [eventId, '1'],
       [eventId, '2'],
       [eventId, '3'],
@@ -143,7 +181,9 @@ describe('delivery worker', () => {
       [3, 200, null],
     ]);
     expect(attempts[0]!.response_excerpt).toBe('{"error":"busy"}');
-    expect(delivered).toEqual([{ label: 'flaky', tenantId: tenant.tenantId, status: 200, body: { externalId: 'wamid.42', accepted: true } }]);
+    expect(delivered).toEqual([
+      { label: 'flaky', tenantId: tenant.tenantId, status: 200, body: { externalId: 'wamid.42', accepted: true } },
+    ]);
     expect(dead).toEqual([]);
   });
 
@@ -176,9 +216,12 @@ describe('delivery worker', () => {
   it('keeps each ordering key in order while the receiver fails, and one key never blocks another', async () => {
     // Key A fails until all of key B has arrived: B must get through while A is stuck.
     receiver.reply = (request) =>
-      request.payload.label.startsWith('A') && labels(receiver.requests).filter((label) => label.startsWith('B')).length < 3 ? { status: 503 } : { status: 204 };
+      request.payload.label.startsWith('A') && labels(receiver.requests).filter((label) => label.startsWith('B')).length < 3
+        ? { status: 503 }
+        : { status: 204 };
     const queued = [];
-    for (const label of ['A1', 'B1', 'A2', 'A3', 'B2', 'A4', 'B3', 'A5']) queued.push(await enqueue({ label }, { orderingKey: `ticket-${label[0]}` }));
+    for (const label of ['A1', 'B1', 'A2', 'A3', 'B2', 'A4', 'B3', 'A5'])
+      queued.push(await enqueue({ label }, { orderingKey: `ticket-${label[0]}` }));
     queued.push(await enqueue({ label: 'C-other-tenant' }, { tenantId: other.tenantId, orderingKey: 'ticket-A' }));
     await services.deliveries.flush();
 
@@ -193,7 +236,16 @@ describe('delivery worker', () => {
     // B, and another tenant's key of the same name, got through while A1 was still failing (its last try is its success).
     expect(received.indexOf('B3')).toBeLessThan(received.lastIndexOf('A1'));
     expect(received.indexOf('C-other-tenant')).toBeLessThan(received.lastIndexOf('A1'));
-    const statuses = await services.db.selectFrom('deliveries').select('status').distinct().where('id', 'in', queued.map((delivery) => delivery.id)).execute();
+    const statuses = await services.db
+      .selectFrom('deliveries')
+      .select('status')
+      .distinct()
+      .where(
+        'id',
+        'in',
+        queued.map((delivery) => delivery.id),
+      )
+      .execute();
     expect(statuses).toEqual([{ status: 'delivered' }]);
   });
 
@@ -202,7 +254,14 @@ describe('delivery worker', () => {
     const { id, eventId } = await enqueue({ label: 'doomed' }, { kind: threeTries });
     await services.deliveries.flush();
     expect(receiver.requests).toHaveLength(3);
-    expect(await stored(id)).toMatchObject({ status: 'dead', attempts: 3, max_attempts: 3, last_status_code: 500, last_error: 'HTTP 500', lease_until: null });
+    expect(await stored(id)).toMatchObject({
+      status: 'dead',
+      attempts: 3,
+      max_attempts: 3,
+      last_status_code: 500,
+      last_error: 'HTTP 500',
+      lease_until: null,
+    });
     expect(dead).toEqual([{ label: 'doomed', tenantId: tenant.tenantId, lastError: 'HTTP 500' }]);
 
     const owner = await ownerCaller(services, tenant);
@@ -210,7 +269,9 @@ describe('delivery worker', () => {
     const replayed = await owner.deliveries.replay({ id });
     expect(replayed).toMatchObject({ id, eventId, status: 'pending', attempts: 0, maxAttempts: 3 });
     await services.deliveries.flush();
-    expect(receiver.requests.slice(3).map((request) => [request.headers[DELIVERY_HEADERS.eventId], request.headers[DELIVERY_HEADERS.attempt]])).toEqual([[eventId, '1']]);
+    expect(
+      receiver.requests.slice(3).map((request) => [request.headers[DELIVERY_HEADERS.eventId], request.headers[DELIVERY_HEADERS.attempt]]),
+    ).toEqual([[eventId, '1']]);
     expect(await stored(id)).toMatchObject({ status: 'delivered', attempts: 1 });
     expect((await attemptsOf(id)).map((attempt) => attempt.status_code)).toEqual([500, 500, 500, 200]);
     const audit = (await owner.audit.list({ action: 'delivery.replay', entityId: id })).items;
@@ -255,8 +316,14 @@ describe('delivery worker', () => {
   it('records timeouts and refused connections as failed tries and retries them', async () => {
     const refusedPort = await freePort();
     const impatient = testKind('test.webhook.impatient', 2);
-    const unreachable: DeliveryKind<TestPayload> = { ...testKind('test.webhook.unreachable', 2), resolveTarget: async () => ({ url: `http://127.0.0.1:${refusedPort}/`, secret: 's' }) };
-    const worker = await createServices(testConfig({ ...FAST_RETRIES, DELIVERIES_TIMEOUT_MS: '150' }), { database: { ...services.database, close: async () => undefined }, logger: silentLogger() });
+    const unreachable: DeliveryKind<TestPayload> = {
+      ...testKind('test.webhook.unreachable', 2),
+      resolveTarget: async () => ({ url: `http://127.0.0.1:${refusedPort}/`, secret: 's' }),
+    };
+    const worker = await createServices(testConfig({ ...FAST_RETRIES, DELIVERIES_TIMEOUT_MS: '150' }), {
+      database: { ...services.database, close: async () => undefined },
+      logger: silentLogger(),
+    });
     worker.deliveries.register(impatient, unreachable);
     try {
       receiver.reply = () => 'hang';
@@ -286,7 +353,9 @@ describe('delivery worker', () => {
     expect(receiver.requests).toHaveLength(1); // the lease still holds: nobody else sends it
     await new Promise((resolve) => setTimeout(resolve, 650));
     await services.deliveries.flush();
-    expect(receiver.requests.map((request) => [request.headers[DELIVERY_HEADERS.eventId], request.headers[DELIVERY_HEADERS.attempt]])).toEqual([
+    expect(
+      receiver.requests.map((request) => [request.headers[DELIVERY_HEADERS.eventId], request.headers[DELIVERY_HEADERS.attempt]]),
+    ).toEqual([
       [eventId, '1'],
       [eventId, '2'],
     ]);
@@ -301,13 +370,26 @@ describe('delivery worker', () => {
       const queued = [];
       for (let index = 0; index < 30; index += 1) {
         const orderingKey = index % 3 === 0 ? `key-${index % 2}` : undefined;
-        queued.push(await enqueue({ label: `both-${index}` }, { tenantId: index % 2 ? tenant.tenantId : other.tenantId, ...(orderingKey ? { orderingKey } : {}) }));
+        queued.push(
+          await enqueue(
+            { label: `both-${index}` },
+            { tenantId: index % 2 ? tenant.tenantId : other.tenantId, ...(orderingKey ? { orderingKey } : {}) },
+          ),
+        );
       }
       await Promise.all([services.deliveries.flush(), sibling.deliveries.flush(), services.deliveries.flush(), sibling.deliveries.flush()]);
       const eventIds = receiver.requests.map((request) => request.headers[DELIVERY_HEADERS.eventId]);
       expect(eventIds).toHaveLength(30);
       expect(new Set(eventIds)).toEqual(new Set(queued.map((delivery) => delivery.eventId)));
-      const attempts = await services.db.selectFrom('delivery_attempts').select('delivery_id').where('delivery_id', 'in', queued.map((delivery) => delivery.id)).execute();
+      const attempts = await services.db
+        .selectFrom('delivery_attempts')
+        .select('delivery_id')
+        .where(
+          'delivery_id',
+          'in',
+          queued.map((delivery) => delivery.id),
+        )
+        .execute();
       expect(attempts).toHaveLength(30);
     } finally {
       await sibling.close();
@@ -325,7 +407,8 @@ describe('delivery worker', () => {
     };
     await started.deliveries.start();
     const { id } = await enqueue({ label: 'woken' });
-    for (const deadline = Date.now() + 2_000; receiver.requests.length === 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (const deadline = Date.now() + 2_000; receiver.requests.length === 0 && Date.now() < deadline;)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     expect(labels(receiver.requests)).toEqual(['woken']);
 
     let stopped = false;
@@ -360,14 +443,20 @@ describe.runIf(Boolean(redisUrl && serverUrl))('deliveries across instances on o
     // The safety-net poll is pushed out of the way: the wake-up must come through Redis.
     const config = testConfig({ ...FAST_RETRIES, REDIS_URL: redisUrl!, DELIVERIES_POLL_INTERVAL_MS: '600000' });
     const queueing = await createServices(config, { database: shared, logger: silentLogger() });
-    const sending = await createServices(config, { database: await createDatabase({ kind: 'postgres', url: shared.url!, poolSize: 5 }), logger: silentLogger() });
+    const sending = await createServices(config, {
+      database: await createDatabase({ kind: 'postgres', url: shared.url!, poolSize: 5 }),
+      logger: silentLogger(),
+    });
     sending.deliveries.register(webhook);
     try {
       await sending.deliveries.start();
       const tenant = await seedTenant(queueing);
       const started = Date.now();
-      const { eventId } = await withTenant(queueing.db, tenant.tenantId, (trx) => enqueueDelivery(trx, { kind: webhook, payload: { label: 'across' } }));
-      for (const deadline = Date.now() + 3_000; receiver.requests.length === 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+      const { eventId } = await withTenant(queueing.db, tenant.tenantId, (trx) =>
+        enqueueDelivery(trx, { kind: webhook, payload: { label: 'across' } }),
+      );
+      for (const deadline = Date.now() + 3_000; receiver.requests.length === 0 && Date.now() < deadline;)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       expect(receiver.requests.map((request) => request.headers[DELIVERY_HEADERS.eventId])).toEqual([eventId]);
       expect(Date.now() - started).toBeLessThan(2_000);
     } finally {

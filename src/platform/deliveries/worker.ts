@@ -41,7 +41,12 @@ interface PreparedAttempt {
 }
 
 /** Resolves a try in the tenant's transaction: a signed POST, or the kind's own transport. Null: the target is gone. */
-async function prepareAttempt(kind: DeliveryKind, trx: TenantTransaction, delivery: Delivery, options: { timeoutMs: number }): Promise<PreparedAttempt | null> {
+async function prepareAttempt(
+  kind: DeliveryKind,
+  trx: TenantTransaction,
+  delivery: Delivery,
+  options: { timeoutMs: number },
+): Promise<PreparedAttempt | null> {
   if (kind.send) {
     const transport = kind;
     const target = await transport.resolveTarget(trx, delivery);
@@ -181,7 +186,9 @@ export class DeliveryWorker {
 
   #track(work: Promise<void>): void {
     const tracked = work
-      .catch((error: unknown) => this.deps.logger.error({ err: error as Error }, 'delivery attempt failed to record; it is tried again when its lease expires'))
+      .catch((error: unknown) =>
+        this.deps.logger.error({ err: error as Error }, 'delivery attempt failed to record; it is tried again when its lease expires'),
+      )
       .finally(() => {
         this.#inFlight.delete(tracked);
         this.wake();
@@ -202,7 +209,12 @@ export class DeliveryWorker {
       });
     } catch (error) {
       const failure = `resolving the target failed: ${(error as Error).message}`;
-      await this.#finish(claimed, kind, { statusCode: null, error: failure, durationMs: 0, responseExcerpt: null, responseBody: undefined }, null);
+      await this.#finish(
+        claimed,
+        kind,
+        { statusCode: null, error: failure, durationMs: 0, responseExcerpt: null, responseBody: undefined },
+        null,
+      );
       return;
     }
     if (!prepared) {
@@ -228,23 +240,30 @@ export class DeliveryWorker {
     let runHooks = true;
     for (;;) {
       try {
-        await withTenant(this.deps.db, claimed.tenant_id, (trx) => this.#record(trx, claimed, kind, result, targetUrl, settlement, runHooks));
+        await withTenant(this.deps.db, claimed.tenant_id, (trx) =>
+          this.#record(trx, claimed, kind, result, targetUrl, settlement, runHooks),
+        );
         this.#count(claimed, settlement.outcome);
         return;
       } catch (error) {
         if (!runHooks) throw error;
         const hook = settlement.outcome === 'delivered' ? 'onDelivered' : 'onDead';
         this.deps.logger.error({ err: error as Error, deliveryId: claimed.id, kind: claimed.kind }, `delivery ${hook} failed`);
-        if (settlement.outcome === 'delivered') settlement = this.#settle(claimed, { statusCode: result.statusCode, error: `${hook} failed: ${(error as Error).message}` });
+        if (settlement.outcome === 'delivered')
+          settlement = this.#settle(claimed, { statusCode: result.statusCode, error: `${hook} failed: ${(error as Error).message}` });
         else runHooks = false;
       }
     }
   }
 
-  #settle(claimed: StoredDelivery, { statusCode, error, permanent }: Pick<AttemptResult, 'statusCode' | 'error' | 'permanent'>): Settlement {
+  #settle(
+    claimed: StoredDelivery,
+    { statusCode, error, permanent }: Pick<AttemptResult, 'statusCode' | 'error' | 'permanent'>,
+  ): Settlement {
     if (error === null) return { outcome: 'delivered', error: null };
     // 410 Gone: the receiver says this target will never accept it; a transport may say so of its failure.
-    const lastTry = permanent === true || statusCode === 410 || claimed.attempts >= (claimed.max_attempts ?? this.deps.settings.maxAttempts);
+    const lastTry =
+      permanent === true || statusCode === 410 || claimed.attempts >= (claimed.max_attempts ?? this.deps.settings.maxAttempts);
     return { outcome: lastTry ? 'dead' : 'retry', error };
   }
 
@@ -270,7 +289,8 @@ export class DeliveryWorker {
         response_excerpt: result.responseExcerpt,
       })
       .execute();
-    const retryInSeconds = retryDelayMs(claimed.attempts, { baseMs: this.deps.settings.retryBaseMs, capMs: this.deps.settings.retryCapMs }) / 1000;
+    const retryInSeconds =
+      retryDelayMs(claimed.attempts, { baseMs: this.deps.settings.retryBaseMs, capMs: this.deps.settings.retryCapMs }) / 1000;
     const moved = await this.#ownClaim(trx, claimed)
       .set({
         status: outcome === 'retry' ? 'pending' : outcome,
@@ -285,14 +305,18 @@ export class DeliveryWorker {
       .returning('id')
       .executeTakeFirst();
     if (!moved) {
-      this.deps.logger.warn({ deliveryId: claimed.id, attempt: claimed.attempts }, 'delivery claim was lost before its result was recorded');
+      this.deps.logger.warn(
+        { deliveryId: claimed.id, attempt: claimed.attempts },
+        'delivery claim was lost before its result was recorded',
+      );
       return;
     }
     if (outcome === 'retry') {
       this.deps.logger.debug({ deliveryId: claimed.id, kind: claimed.kind, attempt: claimed.attempts, error }, 'delivery failed; retrying');
       return;
     }
-    if (outcome === 'dead') this.deps.logger.warn({ deliveryId: claimed.id, kind: claimed.kind, attempt: claimed.attempts, error }, 'delivery dead');
+    if (outcome === 'dead')
+      this.deps.logger.warn({ deliveryId: claimed.id, kind: claimed.kind, attempt: claimed.attempts, error }, 'delivery dead');
     if (!runHooks || !kind) return;
     const delivery = toDelivery(claimed);
     if (outcome === 'delivered') await kind.onDelivered?.(trx, delivery, { status: result.statusCode ?? 0, body: result.responseBody });
@@ -301,7 +325,11 @@ export class DeliveryWorker {
 
   /** Narrows an update to this worker's claim: the try it counted, while still pending. */
   #ownClaim(trx: TenantTransaction, claimed: StoredDelivery) {
-    return trx.updateTable('deliveries').where('id', '=', claimed.id).where('attempts', '=', claimed.attempts).where('status', '=', 'pending');
+    return trx
+      .updateTable('deliveries')
+      .where('id', '=', claimed.id)
+      .where('attempts', '=', claimed.attempts)
+      .where('status', '=', 'pending');
   }
 
   #count(claimed: StoredDelivery, outcome: SentOutcome): void {
@@ -310,7 +338,11 @@ export class DeliveryWorker {
 
   async #refreshQueueDepth(): Promise<void> {
     try {
-      const row = await this.deps.db.selectFrom('deliveries').select((eb) => eb.fn.countAll<string>().as('pending')).where('status', '=', 'pending').executeTakeFirst();
+      const row = await this.deps.db
+        .selectFrom('deliveries')
+        .select((eb) => eb.fn.countAll<string>().as('pending'))
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
       this.deps.metrics.deliveryQueueDepth.set(Number(row?.pending ?? 0));
     } catch (error) {
       this.deps.logger.warn({ err: (error as Error).message }, 'delivery queue depth unavailable');

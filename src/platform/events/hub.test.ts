@@ -84,7 +84,9 @@ describe('event hub and tenant streams', () => {
 
   it('filters by event type', async () => {
     const filtered = collect(stream(acme, { types: ['tenant.updated'] }), 1);
-    await withTenant(services.db, acme.tenantId, (trx) => appendEvent(trx, 'role.updated', { roleId: acme.tenantId, key: 'x', name: 'x', change: 'updated' }));
+    await withTenant(services.db, acme.tenantId, (trx) =>
+      appendEvent(trx, 'role.updated', { roleId: acme.tenantId, key: 'x', name: 'x', change: 'updated' }),
+    );
     await withTenant(services.db, acme.tenantId, announce('wanted'));
     expect(labelsOf(await filtered)).toEqual(['wanted']);
   });
@@ -92,7 +94,10 @@ describe('event hub and tenant streams', () => {
   it('still delivers an event whose commit was never announced (crash between commit and publish)', async () => {
     const events = collect(stream(acme), 1);
     // Written as a crashed process would leave it: committed, with no wake-up sent.
-    await services.db.insertInto('events').values({ tenant_id: acme.tenantId, type: 'tenant.updated', data: JSON.stringify({ tenantId: acme.tenantId, changes: ['silent'] }) }).execute();
+    await services.db
+      .insertInto('events')
+      .values({ tenant_id: acme.tenantId, type: 'tenant.updated', data: JSON.stringify({ tenantId: acme.tenantId, changes: ['silent'] }) })
+      .execute();
     expect(labelsOf(await events)).toEqual(['silent']); // picked up by the hub's periodic poll
   });
 });
@@ -121,7 +126,10 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))('events committed out of 
     let written!: () => void;
     const wasWritten = new Promise<void>((resolve) => (written = resolve));
     const committed = withTenant(services.db, acme.tenantId, async (trx) => {
-      await trx.insertInto('events').values({ tenant_id: acme.tenantId, type: 'tenant.updated', data: JSON.stringify({ tenantId: acme.tenantId, changes: [label] }) }).execute();
+      await trx
+        .insertInto('events')
+        .values({ tenant_id: acme.tenantId, type: 'tenant.updated', data: JSON.stringify({ tenantId: acme.tenantId, changes: [label] }) })
+        .execute();
       written();
       await released;
     });

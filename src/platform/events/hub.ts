@@ -75,7 +75,14 @@ export class EventHub {
   #idle: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly deps: { db: Kysely<DB>; bus: MessageBus; logger: Logger; metrics: Metrics; instanceId: string; pollIntervalMs?: number },
+    private readonly deps: {
+      db: Kysely<DB>;
+      bus: MessageBus;
+      logger: Logger;
+      metrics: Metrics;
+      instanceId: string;
+      pollIntervalMs?: number;
+    },
   ) {}
 
   get cursor(): EventPosition {
@@ -181,7 +188,11 @@ export class EventHub {
       limit ${BATCH_SIZE}`.execute(this.deps.db);
     const now = Date.now();
     for (const row of rows) {
-      const delivered: DeliveredEvent = { tenantId: row.tenant_id, position: { txId: BigInt(row.tx_id), id: BigInt(row.id) }, event: toAppEvent(row) };
+      const delivered: DeliveredEvent = {
+        tenantId: row.tenant_id,
+        position: { txId: BigInt(row.tx_id), id: BigInt(row.id) },
+        event: toAppEvent(row),
+      };
       this.#cursor = delivered.position;
       this.deps.metrics.eventDeliveryLag.observe(Math.max(0, now - row.occurred_at.getTime()) / 1000);
       this.#dispatch(this.#globalListeners, delivered);

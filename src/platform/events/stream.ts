@@ -49,10 +49,19 @@ export async function* streamTenantEvents(options: TenantEventStreamOptions): As
   }
 }
 
-async function* replayAfter(db: Kysely<DB>, tenantId: string, lastEventId: string, upTo: EventPosition): AsyncGenerator<Omit<DeliveredEvent, 'tenantId'>> {
+async function* replayAfter(
+  db: Kysely<DB>,
+  tenantId: string,
+  lastEventId: string,
+  upTo: EventPosition,
+): AsyncGenerator<Omit<DeliveredEvent, 'tenantId'>> {
   if (!/^\d{1,19}$/.test(lastEventId)) return;
   const anchor = await withTenant(db, tenantId, (trx) =>
-    trx.selectFrom('events').select([sql<string>`tx_id::text`.as('tx_id'), 'id']).where('id', '=', lastEventId).executeTakeFirst(),
+    trx
+      .selectFrom('events')
+      .select([sql<string>`tx_id::text`.as('tx_id'), 'id'])
+      .where('id', '=', lastEventId)
+      .executeTakeFirst(),
   );
   if (!anchor) return; // unknown, expired or another tenant's id: nothing to replay
   let after: EventPosition = { txId: BigInt(anchor.tx_id), id: BigInt(anchor.id) };

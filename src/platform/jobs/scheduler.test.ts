@@ -6,7 +6,10 @@ import type { Services } from '../../services';
 import { createMetrics } from '../observability/metrics';
 import { JobScheduler, previousSlot, type JobDefinition } from './scheduler';
 
-function countingJob(name: string, overrides: Partial<JobDefinition> = {}): JobDefinition & { calls: Array<{ tenant: string | undefined; slot: Date }> } {
+function countingJob(
+  name: string,
+  overrides: Partial<JobDefinition> = {},
+): JobDefinition & { calls: Array<{ tenant: string | undefined; slot: Date }> } {
   const calls: Array<{ tenant: string | undefined; slot: Date }> = [];
   return {
     name,
@@ -98,9 +101,18 @@ describe('job scheduler', () => {
       await withTenant(services.db, tenant.tenantId, async (trx) => {
         await trx
           .insertInto('refresh_tokens')
-          .values({ tenant_id: tenant.tenantId, user_id: tenant.ownerId, family_id: crypto.randomUUID(), token_hash: crypto.randomUUID(), expires_at: longAgo })
+          .values({
+            tenant_id: tenant.tenantId,
+            user_id: tenant.ownerId,
+            family_id: crypto.randomUUID(),
+            token_hash: crypto.randomUUID(),
+            expires_at: longAgo,
+          })
           .execute();
-        await trx.insertInto('events').values({ tenant_id: tenant.tenantId, type: 'tenant.updated', data: '{}', occurred_at: longAgo }).execute();
+        await trx
+          .insertInto('events')
+          .values({ tenant_id: tenant.tenantId, type: 'tenant.updated', data: '{}', occurred_at: longAgo })
+          .execute();
       });
     }
     const job = housekeepingJob({ eventsRetentionDays: 30 });

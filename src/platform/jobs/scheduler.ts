@@ -34,7 +34,8 @@ export interface JobDefinition {
 
 export type JobTrigger = 'schedule' | 'catch_up' | 'manual';
 
-export type RunOutcome = { status: 'succeeded'; runId: string; stats: JobStats } | { status: 'failed'; runId: string; error: string } | { status: 'skipped' };
+export type RunOutcome =
+  { status: 'succeeded'; runId: string; stats: JobStats } | { status: 'failed'; runId: string; error: string } | { status: 'skipped' };
 
 const TIMEZONE_RESYNC_MS = 60_000;
 
@@ -62,7 +63,10 @@ export class JobScheduler {
 
   async start(now = new Date()): Promise<void> {
     await this.#syncTasks();
-    this.#resyncTimer = setInterval(() => void this.#syncTasks().catch((error) => this.#logFailure('timezone resync', error)), TIMEZONE_RESYNC_MS);
+    this.#resyncTimer = setInterval(
+      () => void this.#syncTasks().catch((error) => this.#logFailure('timezone resync', error)),
+      TIMEZONE_RESYNC_MS,
+    );
     this.#resyncTimer.unref();
     this.#track(this.catchUp(now));
   }
@@ -103,7 +107,15 @@ export class JobScheduler {
   async runSlot(job: JobDefinition, tenant: JobTenant | undefined, slot: Date, trigger: JobTrigger): Promise<RunOutcome> {
     const claimed = await this.deps.db
       .insertInto('job_runs')
-      .values({ job: job.name, tenant_id: tenant?.id ?? null, slot, trigger, status: 'running', stats: '{}', instance_id: this.deps.instanceId })
+      .values({
+        job: job.name,
+        tenant_id: tenant?.id ?? null,
+        slot,
+        trigger,
+        status: 'running',
+        stats: '{}',
+        instance_id: this.deps.instanceId,
+      })
       .onConflict((conflict) => conflict.doNothing())
       .returning('id')
       .executeTakeFirst();

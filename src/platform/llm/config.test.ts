@@ -21,31 +21,65 @@ describe('LLM configuration', () => {
 
   it('auto picks Gemini when GEMINI_API_KEY is set, even with LLM_BASE_URL too', () => {
     const llm = llmConfigFrom({ GEMINI_API_KEY: 'AIza-key', LLM_BASE_URL: 'http://localhost:4000/v1' });
-    expect(llm).toEqual({ provider: 'gemini', apiKey: 'AIza-key', model: 'gemini-2.5-flash', baseUrl: 'https://generativelanguage.googleapis.com', timeoutMs: 8000 });
+    expect(llm).toEqual({
+      provider: 'gemini',
+      apiKey: 'AIza-key',
+      model: 'gemini-2.5-flash',
+      baseUrl: 'https://generativelanguage.googleapis.com',
+      timeoutMs: 8000,
+    });
     expect(createLlmProvider(llm)).toMatchObject({ provider: 'gemini', model: 'gemini-2.5-flash' });
   });
 
   it('auto picks the OpenAI-compatible endpoint when only LLM_BASE_URL is set', () => {
     const llm = llmConfigFrom({ LLM_BASE_URL: 'http://localhost:4000/v1/' });
-    expect(llm).toEqual({ provider: 'openai_compatible', baseUrl: 'http://localhost:4000/v1', apiKey: undefined, model: 'gpt-4o-mini', timeoutMs: 8000 });
+    expect(llm).toEqual({
+      provider: 'openai_compatible',
+      baseUrl: 'http://localhost:4000/v1',
+      apiKey: undefined,
+      model: 'gpt-4o-mini',
+      timeoutMs: 8000,
+    });
     expect(createLlmProvider(llm)).toMatchObject({ provider: 'openai_compatible', model: 'gpt-4o-mini' });
   });
 
   it('treats empty values (as in .env.example) as unset', () => {
-    expect(llmConfigFrom({ LLM_PROVIDER: 'auto', GEMINI_API_KEY: ' ', GEMINI_MODEL: '', LLM_BASE_URL: '', LLM_API_KEY: '', LLM_MODEL: '' })).toEqual({ provider: 'offline' });
+    expect(
+      llmConfigFrom({ LLM_PROVIDER: 'auto', GEMINI_API_KEY: ' ', GEMINI_MODEL: '', LLM_BASE_URL: '', LLM_API_KEY: '', LLM_MODEL: '' }),
+    ).toEqual({ provider: 'offline' });
   });
 
   it('takes the models, base URLs, key and timeout from the environment', () => {
     expect(
-      llmConfigFrom({ LLM_PROVIDER: 'gemini', GEMINI_API_KEY: 'AIza-key', GEMINI_MODEL: 'gemini-2.5-pro', GEMINI_BASE_URL: 'http://proxy.local:8080/', LLM_TIMEOUT_MS: '15000' }),
+      llmConfigFrom({
+        LLM_PROVIDER: 'gemini',
+        GEMINI_API_KEY: 'AIza-key',
+        GEMINI_MODEL: 'gemini-2.5-pro',
+        GEMINI_BASE_URL: 'http://proxy.local:8080/',
+        LLM_TIMEOUT_MS: '15000',
+      }),
     ).toEqual({ provider: 'gemini', apiKey: 'AIza-key', model: 'gemini-2.5-pro', baseUrl: 'http://proxy.local:8080', timeoutMs: 15000 });
     expect(
-      llmConfigFrom({ LLM_PROVIDER: 'openai_compatible', LLM_BASE_URL: 'https://llm.example.com/v1', LLM_API_KEY: 'sk-1', LLM_MODEL: 'claude-haiku', GEMINI_API_KEY: 'AIza-key' }),
-    ).toEqual({ provider: 'openai_compatible', baseUrl: 'https://llm.example.com/v1', apiKey: 'sk-1', model: 'claude-haiku', timeoutMs: 8000 });
+      llmConfigFrom({
+        LLM_PROVIDER: 'openai_compatible',
+        LLM_BASE_URL: 'https://llm.example.com/v1',
+        LLM_API_KEY: 'sk-1',
+        LLM_MODEL: 'claude-haiku',
+        GEMINI_API_KEY: 'AIza-key',
+      }),
+    ).toEqual({
+      provider: 'openai_compatible',
+      baseUrl: 'https://llm.example.com/v1',
+      apiKey: 'sk-1',
+      model: 'claude-haiku',
+      timeoutMs: 8000,
+    });
   });
 
   it('stays offline when asked to, whatever else is set', () => {
-    expect(llmConfigFrom({ LLM_PROVIDER: 'offline', GEMINI_API_KEY: 'AIza-key', LLM_BASE_URL: 'http://localhost:4000/v1' })).toEqual({ provider: 'offline' });
+    expect(llmConfigFrom({ LLM_PROVIDER: 'offline', GEMINI_API_KEY: 'AIza-key', LLM_BASE_URL: 'http://localhost:4000/v1' })).toEqual({
+      provider: 'offline',
+    });
   });
 
   it('refuses gemini without GEMINI_API_KEY', () => {

@@ -28,7 +28,12 @@ function gemini(overrides: Partial<GeminiSettings> = {}) {
 function generateContentAnswer(text: string, overrides: Record<string, unknown> = {}) {
   return {
     candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP', index: 0 }],
-    usageMetadata: { promptTokenCount: 214, candidatesTokenCount: 41, totalTokenCount: 255, promptTokensDetails: [{ modality: 'TEXT', tokenCount: 214 }] },
+    usageMetadata: {
+      promptTokenCount: 214,
+      candidatesTokenCount: 41,
+      totalTokenCount: 255,
+      promptTokensDetails: [{ modality: 'TEXT', tokenCount: 214 }],
+    },
     modelVersion: 'gemini-2.5-flash',
     responseId: 'mPGxaJ7yBtaOz7IP0_eYyAw',
     ...overrides,
@@ -36,11 +41,17 @@ function generateContentAnswer(text: string, overrides: Record<string, unknown> 
 }
 
 /** Registers a generateContent handler that records what Google would have received. */
-function captureGenerateContent(reply: () => Response | Promise<Response> = () => HttpResponse.json(generateContentAnswer(JSON.stringify(understanding)))) {
+function captureGenerateContent(
+  reply: () => Response | Promise<Response> = () => HttpResponse.json(generateContentAnswer(JSON.stringify(understanding))),
+) {
   const received: { body: unknown; apiKey: string | null; contentType: string | null }[] = [];
   server.use(
     http.post(GENERATE_CONTENT, async ({ request }) => {
-      received.push({ body: await request.json(), apiKey: request.headers.get('x-goog-api-key'), contentType: request.headers.get('content-type') });
+      received.push({
+        body: await request.json(),
+        apiKey: request.headers.get('x-goog-api-key'),
+        contentType: request.headers.get('content-type'),
+      });
       return reply();
     }),
   );
@@ -51,7 +62,13 @@ describe('Gemini provider', () => {
   it('sends the conversation with the JSON schema and returns the validated value, usage and timing', async () => {
     const received = captureGenerateContent();
     const answer = await gemini().generateStructured(understandingRequest());
-    expect(answer).toEqual({ value: understanding, provider: 'gemini', model: 'gemini-2.5-flash', usage: { inputTokens: 214, outputTokens: 41 }, latencyMs: expect.any(Number) });
+    expect(answer).toEqual({
+      value: understanding,
+      provider: 'gemini',
+      model: 'gemini-2.5-flash',
+      usage: { inputTokens: 214, outputTokens: 41 },
+      latencyMs: expect.any(Number),
+    });
     expect(answer.latencyMs).toBeGreaterThanOrEqual(0);
     expect(received).toEqual([
       {
@@ -72,7 +89,8 @@ describe('Gemini provider', () => {
         },
       },
     ]);
-    const sentSchema = (received[0]?.body as { generationConfig: { responseJsonSchema: { required: string[] } } }).generationConfig.responseJsonSchema;
+    const sentSchema = (received[0]?.body as { generationConfig: { responseJsonSchema: { required: string[] } } }).generationConfig
+      .responseJsonSchema;
     expect(sentSchema.required).toEqual(['intent', 'service', 'preferredTimes', 'confidence']);
   });
 
@@ -81,7 +99,15 @@ describe('Gemini provider', () => {
     captureGenerateContent(() =>
       HttpResponse.json(
         generateContentAnswer('', {
-          candidates: [{ content: { role: 'model', parts: [{ text: 'Thinking about dates…', thought: true }, { text: json.slice(0, 20) }, { text: json.slice(20) }] }, finishReason: 'STOP' }],
+          candidates: [
+            {
+              content: {
+                role: 'model',
+                parts: [{ text: 'Thinking about dates…', thought: true }, { text: json.slice(0, 20) }, { text: json.slice(20) }],
+              },
+              finishReason: 'STOP',
+            },
+          ],
           usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 20, thoughtsTokenCount: 300 },
         }),
       ),
@@ -99,7 +125,9 @@ describe('Gemini provider', () => {
         return HttpResponse.json(generateContentAnswer(JSON.stringify(understanding)));
       }),
     );
-    const answer = await gemini({ baseUrl: 'http://gemini-proxy.test/', model: 'gemini-2.5-pro' }).generateStructured(understandingRequest());
+    const answer = await gemini({ baseUrl: 'http://gemini-proxy.test/', model: 'gemini-2.5-pro' }).generateStructured(
+      understandingRequest(),
+    );
     expect(answer.model).toBe('gemini-2.5-pro');
     expect(received).toHaveLength(1);
   });
@@ -107,13 +135,20 @@ describe('Gemini provider', () => {
   it('fails with invalid_output when the text is not JSON', async () => {
     captureGenerateContent(() => HttpResponse.json(generateContentAnswer('Claro! O cliente quer marcar um corte na quinta.')));
     const error = await llmFailureOf(gemini().generateStructured(understandingRequest()));
-    expect(error).toMatchObject({ kind: 'invalid_output', provider: 'gemini', model: 'gemini-2.5-flash', usage: { inputTokens: 214, outputTokens: 41 } });
+    expect(error).toMatchObject({
+      kind: 'invalid_output',
+      provider: 'gemini',
+      model: 'gemini-2.5-flash',
+      usage: { inputTokens: 214, outputTokens: 41 },
+    });
     expect(error.message).toContain('not valid JSON');
     expect(error.message).not.toContain('Claro');
   });
 
   it('fails with invalid_output, naming the zod issues, when the JSON does not match the schema', async () => {
-    captureGenerateContent(() => HttpResponse.json(generateContentAnswer(JSON.stringify({ ...understanding, intent: 'buy', confidence: 7 }))));
+    captureGenerateContent(() =>
+      HttpResponse.json(generateContentAnswer(JSON.stringify({ ...understanding, intent: 'buy', confidence: 7 }))),
+    );
     const error = await llmFailureOf(gemini().generateStructured(understandingRequest()));
     expect(error.kind).toBe('invalid_output');
     expect(error.message).toContain("schema 'chat_understanding'");
@@ -129,7 +164,10 @@ describe('Gemini provider', () => {
 
   it.each([500, 429])('fails with http and the status on HTTP %i, quoting Google’s message', async (status) => {
     captureGenerateContent(() =>
-      HttpResponse.json({ error: { code: status, message: 'Resource has been exhausted (e.g. check quota).', status: 'RESOURCE_EXHAUSTED' } }, { status }),
+      HttpResponse.json(
+        { error: { code: status, message: 'Resource has been exhausted (e.g. check quota).', status: 'RESOURCE_EXHAUSTED' } },
+        { status },
+      ),
     );
     const error = await llmFailureOf(gemini().generateStructured(understandingRequest()));
     expect(error).toMatchObject({ kind: 'http', status, provider: 'gemini' });
@@ -137,7 +175,9 @@ describe('Gemini provider', () => {
   });
 
   it('never puts the API key in an error, even when the upstream echoes it', async () => {
-    captureGenerateContent(() => new HttpResponse(`<html>key ${API_KEY} is not valid</html>`, { status: 400, headers: { 'content-type': 'text/html' } }));
+    captureGenerateContent(
+      () => new HttpResponse(`<html>key ${API_KEY} is not valid</html>`, { status: 400, headers: { 'content-type': 'text/html' } }),
+    );
     const error = await llmFailureOf(gemini().generateStructured(understandingRequest()));
     expect(error.status).toBe(400);
     expect(error.message).toContain('[redacted]');
@@ -179,14 +219,18 @@ describe('Gemini provider', () => {
   });
 
   it('fails with refused when the prompt is blocked', async () => {
-    captureGenerateContent(() => HttpResponse.json({ promptFeedback: { blockReason: 'SAFETY', safetyRatings: [] }, usageMetadata: { promptTokenCount: 37 } }));
+    captureGenerateContent(() =>
+      HttpResponse.json({ promptFeedback: { blockReason: 'SAFETY', safetyRatings: [] }, usageMetadata: { promptTokenCount: 37 } }),
+    );
     const error = await llmFailureOf(gemini().generateStructured(understandingRequest()));
     expect(error).toMatchObject({ kind: 'refused', usage: { inputTokens: 37, outputTokens: 0 } });
     expect(error.message).toContain('prompt blocked (SAFETY)');
   });
 
   it('fails with refused when the answer stops for safety', async () => {
-    captureGenerateContent(() => HttpResponse.json(generateContentAnswer('', { candidates: [{ finishReason: 'SAFETY', index: 0, safetyRatings: [] }] })));
+    captureGenerateContent(() =>
+      HttpResponse.json(generateContentAnswer('', { candidates: [{ finishReason: 'SAFETY', index: 0, safetyRatings: [] }] })),
+    );
     const error = await llmFailureOf(gemini().generateStructured(understandingRequest()));
     expect(error.kind).toBe('refused');
     expect(error.message).toContain('SAFETY');

@@ -11,14 +11,20 @@ const generateContentAnswer = z.object({
   candidates: z
     .array(
       z.object({
-        content: z.object({ parts: z.array(z.object({ text: z.string().optional(), thought: z.boolean().optional() })).optional() }).optional(),
+        content: z
+          .object({ parts: z.array(z.object({ text: z.string().optional(), thought: z.boolean().optional() })).optional() })
+          .optional(),
         finishReason: z.string().optional(),
       }),
     )
     .optional(),
   promptFeedback: z.object({ blockReason: z.string().optional() }).optional(),
   usageMetadata: z
-    .object({ promptTokenCount: z.number().optional(), candidatesTokenCount: z.number().optional(), thoughtsTokenCount: z.number().optional() })
+    .object({
+      promptTokenCount: z.number().optional(),
+      candidatesTokenCount: z.number().optional(),
+      thoughtsTokenCount: z.number().optional(),
+    })
     .optional(),
 });
 
@@ -45,7 +51,10 @@ export function createGeminiProvider(settings: GeminiSettings, options: { fetch?
         secret: apiKey,
         body: {
           systemInstruction: { parts: [{ text: request.system }] },
-          contents: request.messages.map((message) => ({ role: message.role === 'assistant' ? 'model' : 'user', parts: [{ text: message.content }] })),
+          contents: request.messages.map((message) => ({
+            role: message.role === 'assistant' ? 'model' : 'user',
+            parts: [{ text: message.content }],
+          })),
           generationConfig: {
             responseMimeType: 'application/json',
             responseJsonSchema: structuredOutputSchema(request.schema, request.schemaName),
@@ -70,7 +79,8 @@ function readGenerateContentAnswer(envelope: unknown): EnvelopeReading {
   if (promptFeedback?.blockReason) return { outcome: 'refused', reason: `prompt blocked (${promptFeedback.blockReason})`, usage };
   const candidate = candidates?.[0];
   const finishReason = candidate?.finishReason;
-  if (finishReason && REFUSAL_FINISH_REASONS.has(finishReason)) return { outcome: 'refused', reason: `answer withheld (${finishReason})`, usage };
+  if (finishReason && REFUSAL_FINISH_REASONS.has(finishReason))
+    return { outcome: 'refused', reason: `answer withheld (${finishReason})`, usage };
   const text = (candidate?.content?.parts ?? [])
     .filter((part) => part.thought !== true)
     .map((part) => part.text ?? '')

@@ -35,14 +35,21 @@ describe('structuredOutputSchema', () => {
   });
 
   it('accepts unions of closed objects', () => {
-    const action = z.discriminatedUnion('type', [z.object({ type: z.literal('reply'), text: z.string() }), z.object({ type: z.literal('handoff') })]);
+    const action = z.discriminatedUnion('type', [
+      z.object({ type: z.literal('reply'), text: z.string() }),
+      z.object({ type: z.literal('handoff') }),
+    ]);
     expect(() => structuredOutputSchema(z.object({ action }), 'next_action')).not.toThrow();
   });
 
   it.each([
     ['an optional property', z.object({ name: z.string(), note: z.string().optional() }), '# has optional properties (note)'],
     ['a record', z.object({ scores: z.record(z.string(), z.number()) }), '#/properties/scores allows additional properties'],
-    ['a loose object', z.object({ items: z.array(z.looseObject({ id: z.string() })) }), '#/properties/items/items allows additional properties'],
+    [
+      'a loose object',
+      z.object({ items: z.array(z.looseObject({ id: z.string() })) }),
+      '#/properties/items/items allows additional properties',
+    ],
   ])('rejects %s, which strict mode cannot express', (_label, schema, problem) => {
     expect(() => structuredOutputSchema(schema, 'bad_shape')).toThrow(TypeError);
     expect(() => structuredOutputSchema(schema, 'bad_shape')).toThrow(problem);

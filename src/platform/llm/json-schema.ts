@@ -44,11 +44,13 @@ function strictModeProblems(node: unknown, pointer: string): string[] {
   }
   for (const keyword of ['properties', '$defs', 'definitions']) {
     const children = node[keyword];
-    if (isRecord(children)) for (const [name, child] of Object.entries(children)) problems.push(...strictModeProblems(child, `${pointer}/${keyword}/${name}`));
+    if (isRecord(children))
+      for (const [name, child] of Object.entries(children)) problems.push(...strictModeProblems(child, `${pointer}/${keyword}/${name}`));
   }
   for (const keyword of ['anyOf', 'oneOf', 'allOf', 'prefixItems']) {
     const children = node[keyword];
-    if (Array.isArray(children)) children.forEach((child, index) => problems.push(...strictModeProblems(child, `${pointer}/${keyword}/${index}`)));
+    if (Array.isArray(children))
+      children.forEach((child, index) => problems.push(...strictModeProblems(child, `${pointer}/${keyword}/${index}`)));
   }
   problems.push(...strictModeProblems(node.items, `${pointer}/items`));
   return problems;

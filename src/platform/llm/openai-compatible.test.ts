@@ -31,7 +31,9 @@ function chatCompletion(message: Record<string, unknown>, overrides: Record<stri
     object: 'chat.completion',
     created: 1741569952,
     model: 'gpt-4o-mini-2024-07-18',
-    choices: [{ index: 0, message: { role: 'assistant', refusal: null, annotations: [], ...message }, logprobs: null, finish_reason: 'stop' }],
+    choices: [
+      { index: 0, message: { role: 'assistant', refusal: null, annotations: [], ...message }, logprobs: null, finish_reason: 'stop' },
+    ],
     usage: { prompt_tokens: 187, completion_tokens: 36, total_tokens: 223, prompt_tokens_details: { cached_tokens: 0 } },
     system_fingerprint: 'fp_06737a9306',
     ...overrides,
@@ -39,11 +41,17 @@ function chatCompletion(message: Record<string, unknown>, overrides: Record<stri
 }
 
 /** Registers a chat-completions handler that records what the endpoint would have received. */
-function captureChatCompletion(reply: () => Response | Promise<Response> = () => HttpResponse.json(chatCompletion({ content: JSON.stringify(understanding) }))) {
+function captureChatCompletion(
+  reply: () => Response | Promise<Response> = () => HttpResponse.json(chatCompletion({ content: JSON.stringify(understanding) })),
+) {
   const received: { body: unknown; authorization: string | null; contentType: string | null }[] = [];
   server.use(
     http.post(CHAT_COMPLETIONS, async ({ request }) => {
-      received.push({ body: await request.json(), authorization: request.headers.get('authorization'), contentType: request.headers.get('content-type') });
+      received.push({
+        body: await request.json(),
+        authorization: request.headers.get('authorization'),
+        contentType: request.headers.get('content-type'),
+      });
       return reply();
     }),
   );
@@ -54,7 +62,13 @@ describe('OpenAI-compatible provider', () => {
   it('sends the conversation with a strict json_schema and returns the validated value, usage and timing', async () => {
     const received = captureChatCompletion();
     const answer = await litellm().generateStructured(understandingRequest());
-    expect(answer).toEqual({ value: understanding, provider: 'openai_compatible', model: 'gpt-4o-mini', usage: { inputTokens: 187, outputTokens: 36 }, latencyMs: expect.any(Number) });
+    expect(answer).toEqual({
+      value: understanding,
+      provider: 'openai_compatible',
+      model: 'gpt-4o-mini',
+      usage: { inputTokens: 187, outputTokens: 36 },
+      latencyMs: expect.any(Number),
+    });
     expect(received).toEqual([
       {
         authorization: `Bearer ${API_KEY}`,
@@ -69,14 +83,23 @@ describe('OpenAI-compatible provider', () => {
           ],
           response_format: {
             type: 'json_schema',
-            json_schema: { name: 'chat_understanding', schema: structuredOutputSchema(understandingSchema, 'chat_understanding'), strict: true },
+            json_schema: {
+              name: 'chat_understanding',
+              schema: structuredOutputSchema(understandingSchema, 'chat_understanding'),
+              strict: true,
+            },
           },
           temperature: 0,
         },
       },
     ]);
-    const sentSchema = (received[0]?.body as { response_format: { json_schema: { schema: Record<string, unknown> } } }).response_format.json_schema.schema;
-    expect(sentSchema).toMatchObject({ type: 'object', required: ['intent', 'service', 'preferredTimes', 'confidence'], additionalProperties: false });
+    const sentSchema = (received[0]?.body as { response_format: { json_schema: { schema: Record<string, unknown> } } }).response_format
+      .json_schema.schema;
+    expect(sentSchema).toMatchObject({
+      type: 'object',
+      required: ['intent', 'service', 'preferredTimes', 'confidence'],
+      additionalProperties: false,
+    });
   });
 
   it('sends no Authorization header when no key is set (a local LiteLLM or Ollama)', async () => {
@@ -94,12 +117,21 @@ describe('OpenAI-compatible provider', () => {
   it('fails with invalid_output when the content is not JSON', async () => {
     captureChatCompletion(() => HttpResponse.json(chatCompletion({ content: '```json\n{"intent": "book"' })));
     const error = await llmFailureOf(litellm().generateStructured(understandingRequest()));
-    expect(error).toMatchObject({ kind: 'invalid_output', provider: 'openai_compatible', model: 'gpt-4o-mini', usage: { inputTokens: 187, outputTokens: 36 } });
+    expect(error).toMatchObject({
+      kind: 'invalid_output',
+      provider: 'openai_compatible',
+      model: 'gpt-4o-mini',
+      usage: { inputTokens: 187, outputTokens: 36 },
+    });
     expect(error.message).toContain('not valid JSON');
   });
 
   it('fails with invalid_output, naming the zod issues, when the JSON does not match the schema', async () => {
-    captureChatCompletion(() => HttpResponse.json(chatCompletion({ content: JSON.stringify({ intent: 'book', service: null, preferredTimes: [{ day: '2026-03-12' }] }) })));
+    captureChatCompletion(() =>
+      HttpResponse.json(
+        chatCompletion({ content: JSON.stringify({ intent: 'book', service: null, preferredTimes: [{ day: '2026-03-12' }] }) }),
+      ),
+    );
     const error = await llmFailureOf(litellm().generateStructured(understandingRequest()));
     expect(error.kind).toBe('invalid_output');
     expect(error.message).toContain('preferredTimes.0.period');
@@ -115,7 +147,12 @@ describe('OpenAI-compatible provider', () => {
 
   it.each([500, 429])('fails with http and the status on HTTP %i, quoting the endpoint’s message', async (status) => {
     captureChatCompletion(() =>
-      HttpResponse.json({ error: { message: 'Rate limit reached for gpt-4o-mini. Please try again in 20s.', type: 'requests', code: 'rate_limit_exceeded' } }, { status }),
+      HttpResponse.json(
+        {
+          error: { message: 'Rate limit reached for gpt-4o-mini. Please try again in 20s.', type: 'requests', code: 'rate_limit_exceeded' },
+        },
+        { status },
+      ),
     );
     const error = await llmFailureOf(litellm().generateStructured(understandingRequest()));
     expect(error).toMatchObject({ kind: 'http', status, provider: 'openai_compatible' });
@@ -148,7 +185,9 @@ describe('OpenAI-compatible provider', () => {
   });
 
   it('fails with refused when the model refuses', async () => {
-    captureChatCompletion(() => HttpResponse.json(chatCompletion({ content: null, refusal: "I'm sorry, I can't help with that request." })));
+    captureChatCompletion(() =>
+      HttpResponse.json(chatCompletion({ content: null, refusal: "I'm sorry, I can't help with that request." })),
+    );
     const error = await llmFailureOf(litellm().generateStructured(understandingRequest()));
     expect(error).toMatchObject({ kind: 'refused', usage: { inputTokens: 187, outputTokens: 36 } });
     expect(error.message).toContain("I'm sorry");
@@ -156,7 +195,12 @@ describe('OpenAI-compatible provider', () => {
 
   it('fails with refused when a content filter stops the answer', async () => {
     captureChatCompletion(() =>
-      HttpResponse.json(chatCompletion({ content: null }, { choices: [{ index: 0, message: { role: 'assistant', content: null }, finish_reason: 'content_filter' }] })),
+      HttpResponse.json(
+        chatCompletion(
+          { content: null },
+          { choices: [{ index: 0, message: { role: 'assistant', content: null }, finish_reason: 'content_filter' }] },
+        ),
+      ),
     );
     const error = await llmFailureOf(litellm().generateStructured(understandingRequest()));
     expect(error.kind).toBe('refused');

@@ -61,6 +61,7 @@ function readChatCompletion(envelope: unknown): EnvelopeReading {
   // Azure OpenAI (and LiteLLM in front of it) stops with content_filter instead of a refusal text.
   if (choice?.finish_reason === 'content_filter') return { outcome: 'refused', reason: 'content filter', usage };
   const text = choice?.message?.content ?? '';
-  if (text.trim() === '') return { outcome: 'malformed', reason: `answer has no content (finish_reason ${choice?.finish_reason ?? 'none'})`, usage };
+  if (text.trim() === '')
+    return { outcome: 'malformed', reason: `answer has no content (finish_reason ${choice?.finish_reason ?? 'none'})`, usage };
   return { outcome: 'text', text, usage };
 }

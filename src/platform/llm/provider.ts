@@ -54,7 +54,15 @@ export class LlmError extends Error {
 
   constructor(
     message: string,
-    details: { kind: LlmFailureKind; provider: string; model: string; latencyMs: number; status?: number; usage?: LlmUsage; cause?: unknown },
+    details: {
+      kind: LlmFailureKind;
+      provider: string;
+      model: string;
+      latencyMs: number;
+      status?: number;
+      usage?: LlmUsage;
+      cause?: unknown;
+    },
   ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.kind = details.kind;

@@ -1,4 +1,11 @@
-import { LlmError, type LlmFailureKind, type LlmProviderName, type LlmUsage, type StructuredAnswer, type StructuredRequest } from './provider';
+import {
+  LlmError,
+  type LlmFailureKind,
+  type LlmProviderName,
+  type LlmUsage,
+  type StructuredAnswer,
+  type StructuredRequest,
+} from './provider';
 
 /** What a provider found in its answer envelope. */
 export type EnvelopeReading =
@@ -109,7 +116,10 @@ function errorMessageOf(error: unknown): string | undefined {
 /** fetch says only "fetch failed"; the cause says why (ECONNREFUSED, ENOTFOUND…). */
 function describeNetworkError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${'code' in error.cause && typeof error.cause.code === 'string' ? error.cause.code : error.cause.message}` : '';
+  const cause =
+    error.cause instanceof Error
+      ? `: ${'code' in error.cause && typeof error.cause.code === 'string' ? error.cause.code : error.cause.message}`
+      : '';
   return `${error.message}${cause}`;
 }
 

@@ -14,7 +14,19 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         const context = currentRequestContext();
         return context ? { requestId: context.requestId } : {};
       },
-      redact: { paths: ['password', '*.password', 'refreshToken', '*.refreshToken', 'token', '*.token', 'req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+      redact: {
+        paths: [
+          'password',
+          '*.password',
+          'refreshToken',
+          '*.refreshToken',
+          'token',
+          '*.token',
+          'req.headers.authorization',
+          'req.headers.cookie',
+        ],
+        censor: '[redacted]',
+      },
     },
     destination,
   );

@@ -64,7 +64,11 @@ export function createMetrics() {
       labelNames: ['kind', 'outcome'],
       registers: [registry],
     }),
-    deliveryQueueDepth: new Gauge({ name: 'balcao_deliveries_pending', help: 'Outbound deliveries waiting to be delivered', registers: [registry] }),
+    deliveryQueueDepth: new Gauge({
+      name: 'balcao_deliveries_pending',
+      help: 'Outbound deliveries waiting to be delivered',
+      registers: [registry],
+    }),
     websocketConnections: new Gauge({ name: 'balcao_websocket_connections', help: 'Open WebSocket connections', registers: [registry] }),
   };
 }

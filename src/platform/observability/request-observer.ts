@@ -23,7 +23,12 @@ export function createRequestObserver(logger: Logger, options: { trustProxy: boo
       const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
       if (UNLOGGED_PATHS.has(path) || !logger.isLevelEnabled(level)) return;
       logger[level](
-        { requestId, req: { method: req.method, url: path, ip }, res: { statusCode: res.statusCode }, responseTime: Math.round(performance.now() - startedAt) },
+        {
+          requestId,
+          req: { method: req.method, url: path, ip },
+          res: { statusCode: res.statusCode },
+          responseTime: Math.round(performance.now() - startedAt),
+        },
         'request completed',
       );
     });

@@ -71,6 +71,9 @@ export class FallbackLimiter {
     const now = Date.now();
     if (now - this.#lastWarningAt < WARNING_INTERVAL_MS) return;
     this.#lastWarningAt = now;
-    this.logger.warn({ err: (error as Error)?.message, limiter: this.policy.keyPrefix }, 'redis unavailable: rate limits fall back to this process');
+    this.logger.warn(
+      { err: (error as Error)?.message, limiter: this.policy.keyPrefix },
+      'redis unavailable: rate limits fall back to this process',
+    );
   }
 }

@@ -15,7 +15,10 @@ export const auditFiltersInput = z.strictObject({
 });
 
 const auditListInput = auditFiltersInput.extend({
-  cursor: z.string().regex(/^\d{1,19}$/, 'Cursor inválido').nullish(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,19}$/, 'Cursor inválido')
+    .nullish(),
   /** Sent by tRPC's infinite queries; pages always go from newest to oldest. */
   direction: z.enum(['forward', 'backward']).optional(),
   limit: z.number().int().min(1).max(200).default(50),

@@ -12,7 +12,10 @@ const listInput = z
   .strictObject({
     status: z.enum(DELIVERY_QUEUE_STATUSES, { error: `Situação desconhecida; use ${DELIVERY_QUEUE_STATUSES.join(', ')}` }).optional(),
     kind: text({ max: 100 }).optional(),
-    cursor: z.string().regex(/^\d{1,19}$/, 'Cursor inválido').nullish(),
+    cursor: z
+      .string()
+      .regex(/^\d{1,19}$/, 'Cursor inválido')
+      .nullish(),
     /** Sent by tRPC's infinite queries; pages always go from newest to oldest. */
     direction: z.enum(['forward', 'backward']).optional(),
     limit: z.number().int().min(1).max(200).default(50),
@@ -35,5 +38,7 @@ export const deliveriesRouter = router({
   /** Sends a dead or cancelled delivery again, with the same event id. */
   replay: permittedProcedure(can['deliveries.replay'])
     .input(deliveryId)
-    .mutation(({ ctx, input }) => ctx.withTenant((trx) => replayDelivery(trx, ctx.audit, input.id, ctx.services.config.deliveries.maxAttempts))),
+    .mutation(({ ctx, input }) =>
+      ctx.withTenant((trx) => replayDelivery(trx, ctx.audit, input.id, ctx.services.config.deliveries.maxAttempts)),
+    ),
 });

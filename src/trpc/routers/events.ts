@@ -11,9 +11,14 @@ import { permittedProcedure } from '../procedures';
 
 const streamInput = z
   .strictObject({
-    lastEventId: z.string().regex(/^\d{1,19}$/, 'lastEventId inválido').nullish(),
+    lastEventId: z
+      .string()
+      .regex(/^\d{1,19}$/, 'lastEventId inválido')
+      .nullish(),
     types: z
-      .array(z.string().refine((type): type is EventType => (eventTypes as readonly string[]).includes(type), 'Tipo de evento desconhecido'))
+      .array(
+        z.string().refine((type): type is EventType => (eventTypes as readonly string[]).includes(type), 'Tipo de evento desconhecido'),
+      )
       .max(100)
       .optional(),
   })
@@ -52,7 +57,11 @@ export const eventsRouter = router({
           types: input.types,
           signal: stop.signal,
         });
-        const mayReceive = await eventAudience(ctx.services.db, { tenantId: ctx.tenant.id, userId: ctx.user.userId, permissions: ctx.user.permissions });
+        const mayReceive = await eventAudience(ctx.services.db, {
+          tenantId: ctx.tenant.id,
+          userId: ctx.user.userId,
+          permissions: ctx.user.permissions,
+        });
         try {
           for await (const event of events) {
             if (endedBy) break;
@@ -62,7 +71,11 @@ export const eventsRouter = router({
         } catch (error) {
           if (!(error instanceof EventQueueOverflowError)) throw error;
           // Resuming from the last id replays the backlog from the table instead of from memory.
-          throw new DomainError('TOO_MANY_REQUESTS', 'SUBSCRIBER_TOO_SLOW', 'Eventos demais sem leitura; reconecte com o último id para retomar');
+          throw new DomainError(
+            'TOO_MANY_REQUESTS',
+            'SUBSCRIBER_TOO_SLOW',
+            'Eventos demais sem leitura; reconecte com o último id para retomar',
+          );
         }
         if (endedBy) throw endedBy;
       } finally {

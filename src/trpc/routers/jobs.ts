@@ -8,7 +8,10 @@ const runsInput = z
   .strictObject({
     job: text({ max: 100 }).optional(),
     status: z.enum(['running', 'succeeded', 'failed']).optional(),
-    cursor: z.string().regex(/^\d{1,19}$/, 'Cursor inválido').nullish(),
+    cursor: z
+      .string()
+      .regex(/^\d{1,19}$/, 'Cursor inválido')
+      .nullish(),
     /** Sent by tRPC's infinite queries; pages always go from newest to oldest. */
     direction: z.enum(['forward', 'backward']).optional(),
     limit: z.number().int().min(1).max(200).default(50),
@@ -21,7 +24,11 @@ export const jobsRouter = router({
     .input(runsInput)
     .query(({ ctx, input }) =>
       ctx.withTenant(async (trx) => {
-        let query = trx.selectFrom('job_runs').selectAll().orderBy('id', 'desc').limit(input.limit + 1);
+        let query = trx
+          .selectFrom('job_runs')
+          .selectAll()
+          .orderBy('id', 'desc')
+          .limit(input.limit + 1);
         if (input.job) query = query.where('job', '=', input.job);
         if (input.status) query = query.where('status', '=', input.status);
         if (input.cursor) query = query.where('id', '<', input.cursor);

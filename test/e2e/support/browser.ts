@@ -25,7 +25,13 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 export async function newPage(browser: Browser, baseURL: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL, locale: 'pt-BR', timezoneId: 'America/Sao_Paulo', viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+  const context = await browser.newContext({
+    baseURL,
+    locale: 'pt-BR',
+    timezoneId: 'America/Sao_Paulo',
+    viewport: { width: 1366, height: 900 },
+    acceptDownloads: true,
+  });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[browser] ${error.message}`));
@@ -40,7 +46,11 @@ export async function fillLogin(page: Page, login: { tenant: string; email: stri
 }
 
 /** Opens the dashboard and logs in as the tenant's owner (or another user); waits for the shell. */
-export async function logIn(page: Page, tenant: TestTenant, user: { email: string; password: string } = { email: tenant.ownerEmail, password: tenant.password }): Promise<void> {
+export async function logIn(
+  page: Page,
+  tenant: TestTenant,
+  user: { email: string; password: string } = { email: tenant.ownerEmail, password: tenant.password },
+): Promise<void> {
   await page.goto('/');
   await fillLogin(page, { tenant: tenant.slug, ...user });
   await page.getByTestId('current-user').waitFor();

@@ -14,7 +14,9 @@ export interface SignedInDashboard {
 }
 
 /** The app on a fresh database, a tenant with the given modules, and its owner signed in on a page of a fresh browser. */
-export async function openSignedInDashboard(options: { config?: Partial<Record<string, string>>; modules?: string[] } = {}): Promise<SignedInDashboard> {
+export async function openSignedInDashboard(
+  options: { config?: Partial<Record<string, string>>; modules?: string[] } = {},
+): Promise<SignedInDashboard> {
   const running = await startTestApp(options.config);
   let browser: Browser | undefined;
   try {

@@ -15,7 +15,9 @@ export class N8nStandIn {
   /** Starts listening; answers the outbound URL to give the channel. */
   async start(): Promise<string> {
     this.receiver.reply = () =>
-      this.failsWith ? { status: this.failsWith, json: { error: 'workflow failed' } } : { status: 200, json: { externalId: `wamid.out-${this.receiver.requests.length}` } };
+      this.failsWith
+        ? { status: this.failsWith, json: { error: 'workflow failed' } }
+        : { status: 200, json: { externalId: `wamid.out-${this.receiver.requests.length}` } };
     return `${await this.receiver.start()}/webhook/balcao`;
   }
 

@@ -62,7 +62,11 @@ export function Shell() {
       <div className="min-w-0">
         <Header />
         <main className="mx-auto max-w-6xl space-y-6 px-4 py-6 sm:px-6 lg:px-8">
-          {Page ? <Page /> : path !== '/' && <EmptyState title="Página não encontrada" hint="Ela não existe ou seu papel não permite vê-la." />}
+          {Page ? (
+            <Page />
+          ) : (
+            path !== '/' && <EmptyState title="Página não encontrada" hint="Ela não existe ou seu papel não permite vê-la." />
+          )}
           {pages.length === 0 && <EmptyState title="Nada por aqui" hint="Seu papel ainda não dá acesso a nenhuma seção." />}
         </main>
       </div>

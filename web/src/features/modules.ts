@@ -25,13 +25,55 @@ export interface ModulePage {
 
 /** Every module page; each domain adds its pages here as it gets a dashboard. */
 export const MODULE_PAGES: readonly ModulePage[] = [
-  { key: 'helpdeskInbox', module: 'helpdesk', path: HELPDESK_PATHS.inbox, label: 'Atendimento', permission: 'helpdesk.tickets.read', component: InboxPage },
-  { key: 'helpdeskContacts', module: 'helpdesk', path: HELPDESK_PATHS.contacts, label: 'Contatos', permission: 'helpdesk.contacts.read', component: ContactsPage },
+  {
+    key: 'helpdeskInbox',
+    module: 'helpdesk',
+    path: HELPDESK_PATHS.inbox,
+    label: 'Atendimento',
+    permission: 'helpdesk.tickets.read',
+    component: InboxPage,
+  },
+  {
+    key: 'helpdeskContacts',
+    module: 'helpdesk',
+    path: HELPDESK_PATHS.contacts,
+    label: 'Contatos',
+    permission: 'helpdesk.contacts.read',
+    component: ContactsPage,
+  },
   // Everyone who answers uses them (typing /); holders of helpdesk.quickReplies.write also manage them there.
-  { key: 'helpdeskQuickReplies', module: 'helpdesk', path: HELPDESK_PATHS.quickReplies, label: 'Respostas rápidas', permission: 'helpdesk.tickets.read', component: QuickRepliesPage },
+  {
+    key: 'helpdeskQuickReplies',
+    module: 'helpdesk',
+    path: HELPDESK_PATHS.quickReplies,
+    label: 'Respostas rápidas',
+    permission: 'helpdesk.tickets.read',
+    component: QuickRepliesPage,
+  },
   // Queues and the helpdesk settings are configuration: for whoever may change them.
-  { key: 'helpdeskQueues', module: 'helpdesk', path: HELPDESK_PATHS.queues, label: 'Filas', permission: 'helpdesk.queues.write', component: QueuesPage },
-  { key: 'helpdeskChannels', module: 'helpdesk', path: HELPDESK_PATHS.channels, label: 'Canais', permission: 'helpdesk.channels.read', component: ChannelsPage },
-  { key: 'helpdeskExternalApi', module: 'helpdesk', path: HELPDESK_PATHS.externalApi, label: 'API externa', permission: 'helpdesk.apiConfigs.read', component: ExternalApiPage },
+  {
+    key: 'helpdeskQueues',
+    module: 'helpdesk',
+    path: HELPDESK_PATHS.queues,
+    label: 'Filas',
+    permission: 'helpdesk.queues.write',
+    component: QueuesPage,
+  },
+  {
+    key: 'helpdeskChannels',
+    module: 'helpdesk',
+    path: HELPDESK_PATHS.channels,
+    label: 'Canais',
+    permission: 'helpdesk.channels.read',
+    component: ChannelsPage,
+  },
+  {
+    key: 'helpdeskExternalApi',
+    module: 'helpdesk',
+    path: HELPDESK_PATHS.externalApi,
+    label: 'API externa',
+    permission: 'helpdesk.apiConfigs.read',
+    component: ExternalApiPage,
+  },
   ...AGENDA_PAGES,
 ];

@@ -7,9 +7,7 @@ export type LoginInput = inferRouterInputs<AppRouter>['auth']['login'];
 export type AcceptInviteInput = inferRouterInputs<AppRouter>['auth']['acceptInvite'];
 
 export type SessionState =
-  | { status: 'restoring' }
-  | { status: 'signedOut'; notice: string | null }
-  | { status: 'signedIn'; accessToken: string; expiresAt: number };
+  { status: 'restoring' } | { status: 'signedOut'; notice: string | null } | { status: 'signedIn'; accessToken: string; expiresAt: number };
 
 /** The calls a session makes; in the browser they go over plain HTTP with the refresh cookie. */
 export interface SessionTransport {

@@ -27,7 +27,8 @@ function sessionRecoveryLink(session: Session): TRPCLink<AppRouter> {
             next: (value) => observer.next(value),
             complete: () => observer.complete(),
             error: (error) => {
-              if (op.type === 'subscription' || op.path.startsWith('auth.') || errorCode(error) !== 'UNAUTHORIZED') return observer.error(error);
+              if (op.type === 'subscription' || op.path.startsWith('auth.') || errorCode(error) !== 'UNAUTHORIZED')
+                return observer.error(error);
               if (errorReason(error) === 'TOKEN_EXPIRED' && !retried) {
                 retried = true;
                 void session.refresh().then((renewed) => (renewed ? attempt() : observer.error(error)));

@@ -6,7 +6,10 @@ import { useInfiniteQuery, type QueryKey } from '@tanstack/react-query';
  * (audit.list, jobs.runs) refuse, so pages are fetched here with just `cursor`. Pass the
  * procedure's tRPC query key, so `utils.<procedure>.invalidate()` refreshes these pages too.
  */
-export function useCursorPages<Page extends { items: readonly unknown[]; nextCursor: string | null }>(queryKey: QueryKey, fetchPage: (cursor: string | undefined) => Promise<Page>) {
+export function useCursorPages<Page extends { items: readonly unknown[]; nextCursor: string | null }>(
+  queryKey: QueryKey,
+  fetchPage: (cursor: string | undefined) => Promise<Page>,
+) {
   const query = useInfiniteQuery({
     queryKey,
     queryFn: ({ pageParam }) => fetchPage(pageParam),

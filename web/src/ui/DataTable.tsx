@@ -46,7 +46,11 @@ export function DataTable<Row>({ label, columns, rows, rowKey, loading = false, 
         <thead className="bg-zinc-50">
           <tr>
             {columns.map((column) => (
-              <th key={column.header} scope="col" className={`px-4 py-2.5 text-left text-xs font-medium tracking-wide text-zinc-500 uppercase ${column.className ?? ''}`}>
+              <th
+                key={column.header}
+                scope="col"
+                className={`px-4 py-2.5 text-left text-xs font-medium tracking-wide text-zinc-500 uppercase ${column.className ?? ''}`}
+              >
                 {column.header}
               </th>
             ))}

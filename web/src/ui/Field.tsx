@@ -33,11 +33,23 @@ export function FieldShell({ label, error, hint, children }: FieldShellProps) {
 
 const border = (invalid: boolean) => (invalid ? 'border-red-400' : 'border-zinc-300');
 
-export function TextField({ label, error, hint, className = '', ...input }: InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string | undefined; hint?: ReactNode }) {
+export function TextField({
+  label,
+  error,
+  hint,
+  className = '',
+  ...input
+}: InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string | undefined; hint?: ReactNode }) {
   return (
     <FieldShell label={label} error={error} hint={hint}>
       {({ id, describedBy, invalid }) => (
-        <input id={id} aria-invalid={invalid || undefined} aria-describedby={describedBy} className={`${control} ${border(invalid)} ${className}`} {...input} />
+        <input
+          id={id}
+          aria-invalid={invalid || undefined}
+          aria-describedby={describedBy}
+          className={`${control} ${border(invalid)} ${className}`}
+          {...input}
+        />
       )}
     </FieldShell>
   );
@@ -60,7 +72,13 @@ export function SelectField({
   return (
     <FieldShell label={label} error={error} hint={hint}>
       {({ id, describedBy, invalid }) => (
-        <select id={id} aria-invalid={invalid || undefined} aria-describedby={describedBy} className={`${control} ${border(invalid)} ${className}`} {...select}>
+        <select
+          id={id}
+          aria-invalid={invalid || undefined}
+          aria-describedby={describedBy}
+          className={`${control} ${border(invalid)} ${className}`}
+          {...select}
+        >
           {options.map((option) => (
             <option key={option.value} value={option.value} disabled={option.disabled}>
               {option.label}

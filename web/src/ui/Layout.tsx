@@ -12,7 +12,19 @@ export function PageHeader({ title, description, actions }: { title: string; des
   );
 }
 
-export function Panel({ title, description, actions, children, testId }: { title: string; description?: ReactNode; actions?: ReactNode; children: ReactNode; testId?: string }) {
+export function Panel({
+  title,
+  description,
+  actions,
+  children,
+  testId,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  testId?: string;
+}) {
   return (
     <section className="space-y-3" data-testid={testId} aria-label={title}>
       <div className="flex items-end justify-between gap-3">
@@ -42,7 +54,11 @@ const badgeTones: Record<BadgeTone, string> = {
 };
 
 export function Badge({ tone = 'zinc', children }: { tone?: BadgeTone; children: ReactNode }) {
-  return <span className={`inline-flex items-center rounded-md px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ${badgeTones[tone]}`}>{children}</span>;
+  return (
+    <span className={`inline-flex items-center rounded-md px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ${badgeTones[tone]}`}>
+      {children}
+    </span>
+  );
 }
 
 export function Banner({ tone = 'error', children }: { tone?: 'error' | 'info'; children: ReactNode }) {

@@ -4,7 +4,19 @@ import { Dialog } from './Dialog';
 import { Banner } from './Layout';
 
 /** A secret the server keeps only as a hash, shown this once with a warning and a copy field. */
-export function ShownOnceDialog({ title, testId, warning, onClose, children }: { title: string; testId: string; warning: string; onClose: () => void; children: ReactNode }) {
+export function ShownOnceDialog({
+  title,
+  testId,
+  warning,
+  onClose,
+  children,
+}: {
+  title: string;
+  testId: string;
+  warning: string;
+  onClose: () => void;
+  children: ReactNode;
+}) {
   return (
     <Dialog
       title={title}

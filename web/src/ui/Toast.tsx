@@ -37,7 +37,10 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     },
     [dismiss],
   );
-  const api = useMemo<ToastApi>(() => ({ show, success: (message) => show('success', message), error: (message) => show('error', message) }), [show]);
+  const api = useMemo<ToastApi>(
+    () => ({ show, success: (message) => show('success', message), error: (message) => show('error', message) }),
+    [show],
+  );
   return (
     <ToastContext.Provider value={api}>
       {children}
@@ -50,7 +53,12 @@ export function ToastProvider({ children }: { children: ReactNode }) {
             className={`pointer-events-auto flex items-start justify-between gap-3 rounded-lg border px-4 py-3 text-sm shadow-lg ${toneStyles[toast.tone]}`}
           >
             <span>{toast.message}</span>
-            <button type="button" aria-label="Fechar aviso" className="text-current/60 hover:text-current" onClick={() => dismiss(toast.id)}>
+            <button
+              type="button"
+              aria-label="Fechar aviso"
+              className="text-current/60 hover:text-current"
+              onClick={() => dismiss(toast.id)}
+            >
               ×
             </button>
           </div>

@@ -24,7 +24,12 @@ const localInstant = (date: string, time: string) => DateTime.fromISO(`${date}T$
 let llmAnswer: () => Response | Promise<Response> = () => HttpResponse.json({}, { status: 500 });
 const llm = setupServer(http.post(`${LLM_BASE_URL}/chat/completions`, () => llmAnswer()));
 const chatCompletion = (content: string) =>
-  HttpResponse.json({ id: 'x', model: 'gpt-test', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }], usage: { prompt_tokens: 120, completion_tokens: 30 } });
+  HttpResponse.json({
+    id: 'x',
+    model: 'gpt-test',
+    choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }],
+    usage: { prompt_tokens: 120, completion_tokens: 30 },
+  });
 
 interface Salon {
   tenant: TestTenant;
@@ -50,7 +55,11 @@ describe('agenda chat agent: n8n message-received → reply, intent and a pendin
   const n8n = new TestReceiver<AgendaNotificationPayload>();
 
   const post = (body: unknown, headers: Record<string, string> = { 'x-webhook-secret': salon.secret }, target: RunningTestApp = app) =>
-    rawRequest(`${target.url}/api/v1/webhooks/n8n/message-received`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    rawRequest(`${target.url}/api/v1/webhooks/n8n/message-received`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
   const message = (text: string, phone: string, extra: Record<string, unknown> = {}) => ({
     tenant_id: salon.tenant.tenantId,
     client_name: 'João',
@@ -64,7 +73,12 @@ describe('agenda chat agent: n8n message-received → reply, intent and a pendin
   async function aiResponseFor(target: RunningTestApp, tenantId: string, clientId: string) {
     for (let attempt = 0; attempt < 100; attempt += 1) {
       const events = await storedEvents(target.services, tenantId, 'ai_response');
-      const found = events.map((event) => event.data as { client_id: string; intent: string; booking_created: boolean; message: string; conversation_id: string }).filter((data) => data.client_id === clientId);
+      const found = events
+        .map(
+          (event) =>
+            event.data as { client_id: string; intent: string; booking_created: boolean; message: string; conversation_id: string },
+        )
+        .filter((data) => data.client_id === clientId);
       if (found.length > 0) return found;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -73,7 +87,9 @@ describe('agenda chat agent: n8n message-received → reply, intent and a pendin
   /** The client with this phone, once the message that creates it has been stored. */
   async function clientIdOf(target: RunningTestApp, tenantId: string, phone: string): Promise<string> {
     for (let attempt = 0; attempt < 100; attempt += 1) {
-      const client = await withTenant(target.services.db, tenantId, (trx) => trx.selectFrom('agenda_clients').select('id').where('phone', '=', phone).executeTakeFirst());
+      const client = await withTenant(target.services.db, tenantId, (trx) =>
+        trx.selectFrom('agenda_clients').select('id').where('phone', '=', phone).executeTakeFirst(),
+      );
       if (client) return client.id;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -107,11 +123,21 @@ describe('agenda chat agent: n8n message-received → reply, intent and a pendin
     const [response] = await aiResponseFor(app, salon.tenant.tenantId, clientId);
     expect(response).toMatchObject({ intent: 'booking', booking_created: true });
     const [request] = (await salon.owner.agenda.authRequests.list({ status: 'pending' })).filter((item) => item.clientId === clientId);
-    expect(request).toMatchObject({ createdByAgent: 'chat', serviceId: salon.corteId, professionalId: salon.carolId, startsAt: localInstant(tomorrow(), '10:00').toISOString() });
+    expect(request).toMatchObject({
+      createdByAgent: 'chat',
+      serviceId: salon.corteId,
+      professionalId: salon.carolId,
+      startsAt: localInstant(tomorrow(), '10:00').toISOString(),
+    });
     await app.services.deliveries.flush();
-    expect(n8n.requests.map((sent) => sent.payload)).toEqual([expect.objectContaining({ kind: 'chat_reply', phone, clientId, message: response!.message })]);
+    expect(n8n.requests.map((sent) => sent.payload)).toEqual([
+      expect.objectContaining({ kind: 'chat_reply', phone, clientId, message: response!.message }),
+    ]);
     const [conversation] = (await salon.owner.agenda.chat.conversations({})).filter((item) => item.clientId === clientId);
-    expect((await salon.owner.agenda.chat.messages({ conversationId: conversation!.id })).map((item) => item.role)).toEqual(['client', 'agent']);
+    expect((await salon.owner.agenda.chat.messages({ conversationId: conversation!.id })).map((item) => item.role)).toEqual([
+      'client',
+      'agent',
+    ]);
   });
 
   it('a duplicated webhook stores one message and answers once', async () => {
@@ -119,10 +145,15 @@ describe('agenda chat agent: n8n message-received → reply, intent and a pendin
     const body = message('Oi, bom dia!', phone);
     const [first, second] = await Promise.all([post(body), post(body)]);
     expect([first.status, second.status]).toEqual([202, 202]);
-    expect([(first.json as { duplicate: boolean }).duplicate, (second.json as { duplicate: boolean }).duplicate].sort()).toEqual([false, true]);
+    expect([(first.json as { duplicate: boolean }).duplicate, (second.json as { duplicate: boolean }).duplicate].sort()).toEqual([
+      false,
+      true,
+    ]);
     expect((first.json as { message_id: string }).message_id).toBe((second.json as { message_id: string }).message_id);
     const clientId = await clientIdOf(app, salon.tenant.tenantId, phone);
-    expect(await aiResponseFor(app, salon.tenant.tenantId, clientId)).toEqual([expect.objectContaining({ intent: 'hello', booking_created: false })]);
+    expect(await aiResponseFor(app, salon.tenant.tenantId, clientId)).toEqual([
+      expect.objectContaining({ intent: 'hello', booking_created: false }),
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await aiResponseFor(app, salon.tenant.tenantId, clientId)).toHaveLength(1);
   });
@@ -131,7 +162,11 @@ describe('agenda chat agent: n8n message-received → reply, intent and a pendin
     const phone = nextClientPhone();
     const raw = JSON.stringify(message('quanto custa o corte?', phone));
     const signature = `sha256=${createHmac('sha256', salon.secret).update(raw).digest('hex')}`;
-    const answered = await rawRequest(`${app.url}/api/v1/webhooks/n8n/message-received`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-webhook-signature': signature }, body: raw });
+    const answered = await rawRequest(`${app.url}/api/v1/webhooks/n8n/message-received`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-webhook-signature': signature },
+      body: raw,
+    });
     expect(answered.status).toBe(202);
     const [response] = await aiResponseFor(app, salon.tenant.tenantId, await clientIdOf(app, salon.tenant.tenantId, phone));
     expect(response).toMatchObject({ intent: 'inquiry' });
@@ -140,7 +175,12 @@ describe('agenda chat agent: n8n message-received → reply, intent and a pendin
 
   it('refuses a wrong secret, an unknown tenant or client, and bad payloads, storing nothing', async () => {
     const phone = nextClientPhone();
-    const countMessages = () => withTenant(app.services.db, salon.tenant.tenantId, async (trx) => (await trx.selectFrom('agenda_chat_messages').select('id').execute()).length);
+    const countMessages = () =>
+      withTenant(
+        app.services.db,
+        salon.tenant.tenantId,
+        async (trx) => (await trx.selectFrom('agenda_chat_messages').select('id').execute()).length,
+      );
     const before = await countMessages();
     expect((await post(message('oi', phone), { 'x-webhook-secret': 'whsec_wrong' })).status).toBe(401);
     expect((await post(message('oi', phone), {})).json).toMatchObject({ error: 'ERR_WEBHOOK_UNAUTHORIZED' });
@@ -153,7 +193,11 @@ describe('agenda chat agent: n8n message-received → reply, intent and a pendin
     expect(invalid.status).toBe(400);
     expect(invalid.json).toMatchObject({ error: 'ERR_VALIDATION', details: expect.any(Object) });
     expect((await post({ phone, message: 'oi' })).status).toBe(400);
-    const malformed = await rawRequest(`${app.url}/api/v1/webhooks/n8n/message-received`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-webhook-secret': salon.secret }, body: '{"tenant_id":' });
+    const malformed = await rawRequest(`${app.url}/api/v1/webhooks/n8n/message-received`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-webhook-secret': salon.secret },
+      body: '{"tenant_id":',
+    });
     expect(malformed.json).toMatchObject({ error: 'ERR_MALFORMED_JSON' });
     expect(await countMessages()).toBe(before);
     expect((await post(message('oi de novo', phone))).status).toBe(202);
@@ -161,7 +205,12 @@ describe('agenda chat agent: n8n message-received → reply, intent and a pendin
 
   it('a slot that is taken gets alternatives, not a proposal', async () => {
     const client = await salon.owner.agenda.clients.create({ name: 'Marta', phone: nextClientPhone() });
-    await salon.owner.agenda.appointments.create({ clientId: client.id, serviceId: salon.corteId, professionalId: salon.carolId, startsAt: `${tomorrow()}T15:00` });
+    await salon.owner.agenda.appointments.create({
+      clientId: client.id,
+      serviceId: salon.corteId,
+      professionalId: salon.carolId,
+      startsAt: `${tomorrow()}T15:00`,
+    });
     const phone = nextClientPhone();
     await post(message('tem horário amanhã às 15h pra cortar o cabelo?', phone));
     const [response] = await aiResponseFor(app, salon.tenant.tenantId, await clientIdOf(app, salon.tenant.tenantId, phone));
@@ -176,12 +225,15 @@ describe('agenda chat agent: n8n message-received → reply, intent and a pendin
     await aiResponseFor(app, salon.tenant.tenantId, clientId);
     expect((await salon.owner.agenda.clients.get({ id: clientId })).optedOut).toBe(true);
     await post(message('oi', phone));
-    for (let attempt = 0; attempt < 40 && (await aiResponseFor(app, salon.tenant.tenantId, clientId)).length < 2; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let attempt = 0; attempt < 40 && (await aiResponseFor(app, salon.tenant.tenantId, clientId)).length < 2; attempt += 1)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     await app.services.deliveries.flush();
-    expect(n8n.requests.filter((sent) => sent.payload.clientId === clientId).map((sent) => sent.payload.message)).toEqual([expect.stringContaining('não receberá')]);
+    expect(n8n.requests.filter((sent) => sent.payload.clientId === clientId).map((sent) => sent.payload.message)).toEqual([
+      expect.stringContaining('não receberá'),
+    ]);
   });
 
-  it('with chat from the helpdesk on, a contact\'s WhatsApp message on a helpdesk channel gets the agent\'s answer on the same ticket', async () => {
+  it("with chat from the helpdesk on, a contact's WhatsApp message on a helpdesk channel gets the agent's answer on the same ticket", async () => {
     const both = await seedTenant(app.services, { modules: ['helpdesk', 'agenda'] });
     const bothOwner = await ownerCaller(app.services, both);
     const corte = await bothOwner.agenda.services.create({ name: 'Corte de cabelo', durationMin: 30, priceCents: 6000 });
@@ -192,7 +244,10 @@ describe('agenda chat agent: n8n message-received → reply, intent and a pendin
     // Off by default: the helpdesk keeps its messages to itself.
     await receiveMessage(app.services, both.tenantId, channel.id, { from: phone, body: 'Oi, tudo bem?' });
     await bothOwner.agenda.settings.update({ chatFromHelpdesk: true });
-    const { ticketId } = await receiveMessage(app.services, both.tenantId, channel.id, { from: phone, body: 'quero cortar o cabelo amanhã às 10h' });
+    const { ticketId } = await receiveMessage(app.services, both.tenantId, channel.id, {
+      from: phone,
+      body: 'quero cortar o cabelo amanhã às 10h',
+    });
     const clientId = await clientIdOf(app, both.tenantId, `+${phone}`);
     const responses = await aiResponseFor(app, both.tenantId, clientId);
     expect(responses).toEqual([expect.objectContaining({ intent: 'booking', booking_created: true })]);
@@ -207,16 +262,36 @@ describe('agenda chat agent: n8n message-received → reply, intent and a pendin
       llmSalon = await openSalon(llmApp, 'http://127.0.0.1:9');
     });
     const llmPost = (text: string, phone: string) =>
-      post({ tenant_id: llmSalon.tenant.tenantId, phone, message: text, timestamp: new Date().toISOString() }, { 'x-webhook-secret': llmSalon.secret }, llmApp);
-    const llmCalls = () => withTenant(llmApp.services.db, llmSalon.tenant.tenantId, (trx) => trx.selectFrom('llm_calls').selectAll().orderBy('id').execute());
+      post(
+        { tenant_id: llmSalon.tenant.tenantId, phone, message: text, timestamp: new Date().toISOString() },
+        { 'x-webhook-secret': llmSalon.secret },
+        llmApp,
+      );
+    const llmCalls = () =>
+      withTenant(llmApp.services.db, llmSalon.tenant.tenantId, (trx) => trx.selectFrom('llm_calls').selectAll().orderBy('id').execute());
 
     it("uses the model's structured answer, and records the call", async () => {
-      llmAnswer = () => chatCompletion(JSON.stringify({ intent: 'booking', optOut: false, booking: { serviceId: llmSalon.corteId, professionalId: llmSalon.carolId, date: tomorrow(), time: '11:00', period: null } }));
+      llmAnswer = () =>
+        chatCompletion(
+          JSON.stringify({
+            intent: 'booking',
+            optOut: false,
+            booking: { serviceId: llmSalon.corteId, professionalId: llmSalon.carolId, date: tomorrow(), time: '11:00', period: null },
+          }),
+        );
       const phone = nextClientPhone();
       await llmPost('dá pra encaixar um corte amanhã umas onze?', phone);
       const [response] = await aiResponseFor(llmApp, llmSalon.tenant.tenantId, await clientIdOf(llmApp, llmSalon.tenant.tenantId, phone));
       expect(response).toMatchObject({ intent: 'booking', booking_created: true });
-      expect((await llmCalls()).at(-1)).toMatchObject({ purpose: 'agenda.chat', provider: 'openai_compatible', model: 'gpt-test', input_tokens: 120, output_tokens: 30, outcome: 'ok', fell_back: false });
+      expect((await llmCalls()).at(-1)).toMatchObject({
+        purpose: 'agenda.chat',
+        provider: 'openai_compatible',
+        model: 'gpt-test',
+        input_tokens: 120,
+        output_tokens: 30,
+        outcome: 'ok',
+        fell_back: false,
+      });
     });
 
     it('falls back to the offline provider when the model answers something that is not valid JSON, and logs it', async () => {
@@ -242,8 +317,20 @@ describe('agenda chat agent: n8n message-received → reply, intent and a pendin
 
     it('a model that proposes a slot that is not free gets alternatives checked against the real calendar', async () => {
       const client = await llmSalon.owner.agenda.clients.create({ name: 'Rita', phone: nextClientPhone() });
-      await llmSalon.owner.agenda.appointments.create({ clientId: client.id, serviceId: llmSalon.corteId, professionalId: llmSalon.carolId, startsAt: `${tomorrow()}T17:00` });
-      llmAnswer = () => chatCompletion(JSON.stringify({ intent: 'booking', optOut: false, booking: { serviceId: llmSalon.corteId, professionalId: crypto.randomUUID(), date: tomorrow(), time: '17:00', period: null } }));
+      await llmSalon.owner.agenda.appointments.create({
+        clientId: client.id,
+        serviceId: llmSalon.corteId,
+        professionalId: llmSalon.carolId,
+        startsAt: `${tomorrow()}T17:00`,
+      });
+      llmAnswer = () =>
+        chatCompletion(
+          JSON.stringify({
+            intent: 'booking',
+            optOut: false,
+            booking: { serviceId: llmSalon.corteId, professionalId: crypto.randomUUID(), date: tomorrow(), time: '17:00', period: null },
+          }),
+        );
       const phone = nextClientPhone();
       await llmPost('amanhã 17h', phone);
       const clientId = await clientIdOf(llmApp, llmSalon.tenant.tenantId, phone);

@@ -49,14 +49,18 @@ export interface IncomingChatMessage {
  * Stores a client's message, once: the same phone, time and text delivered again (an n8n retry)
  * is the first copy. The client is the one n8n named, or the one with this phone (created when new).
  */
-export async function receiveClientMessage(trx: TenantTransaction, incoming: IncomingChatMessage): Promise<{ chatMessageId: string; conversationId: string; duplicate: boolean }> {
+export async function receiveClientMessage(
+  trx: TenantTransaction,
+  incoming: IncomingChatMessage,
+): Promise<{ chatMessageId: string; conversationId: string; duplicate: boolean }> {
   let client: AgendaClient;
   if (incoming.clientId) {
     client = await findClient(trx, incoming.clientId).catch(() => {
       throw new DomainError('NOT_FOUND', 'CLIENT_NOT_FOUND', 'client_id não é um cliente desta empresa', { clientId: incoming.clientId });
     });
   } else client = await clientForPhone(trx, incoming.phone, incoming.clientName ?? incoming.phone);
-  const dedupeKey = incoming.dedupeKey ?? createHash('sha256').update(`${incoming.phone}\n${incoming.timestamp}\n${incoming.message}`).digest('hex');
+  const dedupeKey =
+    incoming.dedupeKey ?? createHash('sha256').update(`${incoming.phone}\n${incoming.timestamp}\n${incoming.message}`).digest('hex');
   const conversation = await trx
     .insertInto('agenda_conversations')
     .values({ tenant_id: tenantOf(trx), client_id: client.id, channel: incoming.channel })
@@ -70,7 +74,11 @@ export async function receiveClientMessage(trx: TenantTransaction, incoming: Inc
     .returning('id')
     .executeTakeFirst();
   if (stored) return { chatMessageId: stored.id, conversationId: conversation.id, duplicate: false };
-  const first = await trx.selectFrom('agenda_chat_messages').select(['id', 'conversation_id']).where('dedupe_key', '=', dedupeKey).executeTakeFirstOrThrow();
+  const first = await trx
+    .selectFrom('agenda_chat_messages')
+    .select(['id', 'conversation_id'])
+    .where('dedupe_key', '=', dedupeKey)
+    .executeTakeFirstOrThrow();
   return { chatMessageId: first.id, conversationId: first.conversation_id, duplicate: true };
 }
 
@@ -98,7 +106,11 @@ export async function answerClientMessage(deps: ChatAgentDeps, tenantId: string,
   const context = await withTenant(deps.db, tenantId, async (trx) => {
     const message = await trx.selectFrom('agenda_chat_messages').selectAll().where('id', '=', chatMessageId).executeTakeFirst();
     if (!message || message.role !== 'client' || message.replied_at) return undefined;
-    const conversation = await trx.selectFrom('agenda_conversations').selectAll().where('id', '=', message.conversation_id).executeTakeFirstOrThrow();
+    const conversation = await trx
+      .selectFrom('agenda_conversations')
+      .selectAll()
+      .where('id', '=', message.conversation_id)
+      .executeTakeFirstOrThrow();
     const history = await trx
       .selectFrom('agenda_chat_messages')
       .select(['role', 'body'])
@@ -114,11 +126,27 @@ export async function answerClientMessage(deps: ChatAgentDeps, tenantId: string,
 
   return withTenant(deps.db, tenantId, async (trx) => {
     // One answer per message, even when a sweep and the webhook's own run race for it.
-    const message = await trx.selectFrom('agenda_chat_messages').selectAll().where('id', '=', chatMessageId).forUpdate().executeTakeFirstOrThrow();
+    const message = await trx
+      .selectFrom('agenda_chat_messages')
+      .selectAll()
+      .where('id', '=', chatMessageId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     if (message.replied_at) return undefined;
     const client = await findClient(trx, context.conversation.client_id);
-    const outcome = await act(trx, { understanding, client, catalogue: context.catalogue, timeZone: context.timeZone, conversationId: context.conversation.id, chatMessageId });
-    await trx.updateTable('agenda_chat_messages').set({ replied_at: new Date(), intent: understanding.intent }).where('id', '=', message.id).execute();
+    const outcome = await act(trx, {
+      understanding,
+      client,
+      catalogue: context.catalogue,
+      timeZone: context.timeZone,
+      conversationId: context.conversation.id,
+      chatMessageId,
+    });
+    await trx
+      .updateTable('agenda_chat_messages')
+      .set({ replied_at: new Date(), intent: understanding.intent })
+      .where('id', '=', message.id)
+      .execute();
     await trx
       .insertInto('agenda_chat_messages')
       .values({
@@ -131,7 +159,11 @@ export async function answerClientMessage(deps: ChatAgentDeps, tenantId: string,
         auth_request_id: outcome.authRequestId,
       })
       .execute();
-    await trx.updateTable('agenda_conversations').set({ last_message_at: new Date(), last_intent: understanding.intent }).where('id', '=', context.conversation.id).execute();
+    await trx
+      .updateTable('agenda_conversations')
+      .set({ last_message_at: new Date(), last_intent: understanding.intent })
+      .where('id', '=', context.conversation.id)
+      .execute();
     // The opt-out confirmation is the last message the client gets; the reply goes before the flag is read.
     await notifyClient(trx, {
       client,
@@ -150,20 +182,42 @@ export async function answerClientMessage(deps: ChatAgentDeps, tenantId: string,
       bookingCreated: outcome.authRequestId !== null,
       authRequestId: outcome.authRequestId,
     };
-    await appendEvent(trx, 'ai_response', { conversation_id: answer.conversationId, client_id: answer.clientId, message: answer.reply, intent: answer.intent, booking_created: answer.bookingCreated });
+    await appendEvent(trx, 'ai_response', {
+      conversation_id: answer.conversationId,
+      client_id: answer.clientId,
+      message: answer.reply,
+      intent: answer.intent,
+      booking_created: answer.bookingCreated,
+    });
     return answer;
   });
 }
 
 /** Conversations that came in through a helpdesk channel are answered on it. */
 export const HELPDESK_CHANNEL_PREFIX = 'helpdesk:';
-const replyRouteOf = (channel: string) => (channel.startsWith(HELPDESK_CHANNEL_PREFIX) ? { helpdeskChannelId: channel.slice(HELPDESK_CHANNEL_PREFIX.length) } : {});
+const replyRouteOf = (channel: string) =>
+  channel.startsWith(HELPDESK_CHANNEL_PREFIX) ? { helpdeskChannelId: channel.slice(HELPDESK_CHANNEL_PREFIX.length) } : {};
 
 async function chatCatalogue(trx: TenantTransaction): Promise<ChatCatalogue> {
-  const services = await trx.selectFrom('agenda_services').select(['id', 'name', 'duration_min', 'price_cents']).where('active', '=', true).orderBy('name').execute();
-  const professionals = await trx.selectFrom('agenda_professionals').select(['id', 'name']).where('active', '=', true).orderBy('name').execute();
+  const services = await trx
+    .selectFrom('agenda_services')
+    .select(['id', 'name', 'duration_min', 'price_cents'])
+    .where('active', '=', true)
+    .orderBy('name')
+    .execute();
+  const professionals = await trx
+    .selectFrom('agenda_professionals')
+    .select(['id', 'name'])
+    .where('active', '=', true)
+    .orderBy('name')
+    .execute();
   return {
-    services: services.map((service) => ({ id: service.id, name: service.name, durationMin: service.duration_min, priceCents: service.price_cents })),
+    services: services.map((service) => ({
+      id: service.id,
+      name: service.name,
+      durationMin: service.duration_min,
+      priceCents: service.price_cents,
+    })),
     professionals,
   };
 }
@@ -183,11 +237,24 @@ async function understand(deps: ChatAgentDeps, tenantId: string, input: Understa
   try {
     const answer = await llm.generateStructured({
       system: systemPrompt(input),
-      messages: [...input.history.map((entry) => ({ role: entry.role === 'client' ? ('user' as const) : ('assistant' as const), content: entry.body })), { role: 'user', content: input.message.body }],
+      messages: [
+        ...input.history.map((entry) => ({
+          role: entry.role === 'client' ? ('user' as const) : ('assistant' as const),
+          content: entry.body,
+        })),
+        { role: 'user', content: input.message.body },
+      ],
       schema: chatUnderstandingSchema,
       schemaName: 'chat_understanding',
     });
-    await recordLlmCall(deps.db, tenantId, { provider: llm.provider, model: answer.model, inputTokens: answer.usage.inputTokens, outputTokens: answer.usage.outputTokens, latencyMs: answer.latencyMs, outcome: 'ok' });
+    await recordLlmCall(deps.db, tenantId, {
+      provider: llm.provider,
+      model: answer.model,
+      inputTokens: answer.usage.inputTokens,
+      outputTokens: answer.usage.outputTokens,
+      latencyMs: answer.latencyMs,
+      outcome: 'ok',
+    });
     return withinCatalogue(answer.value, input.catalogue);
   } catch (error) {
     const failure = error instanceof LlmError ? error : undefined;
@@ -215,13 +282,19 @@ function withinCatalogue(understanding: ChatUnderstanding, catalogue: ChatCatalo
     booking: {
       ...understanding.booking,
       serviceId: serviceId && catalogue.services.some((service) => service.id === serviceId) ? serviceId : null,
-      professionalId: professionalId && catalogue.professionals.some((professional) => professional.id === professionalId) ? professionalId : null,
+      professionalId:
+        professionalId && catalogue.professionals.some((professional) => professional.id === professionalId) ? professionalId : null,
     },
   };
 }
 
 function systemPrompt(input: UnderstandingInput): string {
-  const now = new Intl.DateTimeFormat('sv-SE', { timeZone: input.timeZone, dateStyle: 'short', timeStyle: 'short', hourCycle: 'h23' }).format(new Date());
+  const now = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: input.timeZone,
+    dateStyle: 'short',
+    timeStyle: 'short',
+    hourCycle: 'h23',
+  }).format(new Date());
   const weekday = new Intl.DateTimeFormat('pt-BR', { timeZone: input.timeZone, weekday: 'long' }).format(new Date());
   return [
     'Você lê mensagens de WhatsApp de clientes de um salão/clínica no Brasil e responde só com JSON no esquema pedido.',
@@ -237,7 +310,16 @@ function systemPrompt(input: UnderstandingInput): string {
 async function recordLlmCall(
   db: Kysely<DB>,
   tenantId: string,
-  call: { provider: string; model: string; inputTokens: number; outputTokens: number; latencyMs: number; outcome: string; error?: string; fellBack?: boolean },
+  call: {
+    provider: string;
+    model: string;
+    inputTokens: number;
+    outputTokens: number;
+    latencyMs: number;
+    outcome: string;
+    error?: string;
+    fellBack?: boolean;
+  },
 ): Promise<void> {
   await withTenant(db, tenantId, (trx) =>
     trx
@@ -298,7 +380,8 @@ async function proposeFromChat(trx: TenantTransaction, context: ActionContext): 
   const local = (time: string) => localToInstant(`${booking.date}T${time}`, timeZone);
   const dayStart = local('00:00');
   const dayEnd = localToInstant(`${nextDate(booking.date)}T00:00`, timeZone);
-  if (dayStart === 'nonexistent' || dayEnd === 'nonexistent') return { reply: askDateReply({ serviceName: service.name }), authRequestId: null };
+  if (dayStart === 'nonexistent' || dayEnd === 'nonexistent')
+    return { reply: askDateReply({ serviceName: service.name }), authRequestId: null };
   const professionalId = booking.professionalId ?? undefined;
   const daySlots = (await openSlots(trx, { serviceId: service.id, professionalId, from: dayStart, to: dayEnd })).slots;
 
@@ -327,7 +410,13 @@ async function proposeFromChat(trx: TenantTransaction, context: ActionContext): 
     );
     if (proposed.ok) {
       return {
-        reply: proposalPendingReply({ serviceName: service.name, professionalName: pick.professionalName, start: pick.startsAt, timeZone, discount: null }),
+        reply: proposalPendingReply({
+          serviceName: service.name,
+          professionalName: pick.professionalName,
+          start: pick.startsAt,
+          timeZone,
+          discount: null,
+        }),
         authRequestId: proposed.value.request.id,
       };
     }
@@ -335,14 +424,30 @@ async function proposeFromChat(trx: TenantTransaction, context: ActionContext): 
   }
   // Not free as asked: the nearest free times, that day first, then the next days.
   const around = wanted instanceof Date ? wanted : dayStart;
-  const nearby = daySlots.length > 0 ? daySlots : (await openSlots(trx, { serviceId: service.id, professionalId, from: dayStart, to: new Date(dayStart.getTime() + SEARCH_AHEAD_DAYS * DAY_MS) })).slots;
+  const nearby =
+    daySlots.length > 0
+      ? daySlots
+      : (
+          await openSlots(trx, {
+            serviceId: service.id,
+            professionalId,
+            from: dayStart,
+            to: new Date(dayStart.getTime() + SEARCH_AHEAD_DAYS * DAY_MS),
+          })
+        ).slots;
   if (nearby.length === 0) return { reply: noAvailabilityReply({ days: SEARCH_AHEAD_DAYS }), authRequestId: null };
   const alternatives = [...nearby]
     .filter((slot) => slot !== pick)
     .sort((a, b) => Math.abs(a.startsAt.getTime() - around.getTime()) - Math.abs(b.startsAt.getTime() - around.getTime()))
     .slice(0, 3)
     .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
-  return { reply: slotTakenReply({ alternatives: alternatives.map((slot) => ({ start: slot.startsAt, professionalName: slot.professionalName })), timeZone }), authRequestId: null };
+  return {
+    reply: slotTakenReply({
+      alternatives: alternatives.map((slot) => ({ start: slot.startsAt, professionalName: slot.professionalName })),
+      timeZone,
+    }),
+    authRequestId: null,
+  };
 }
 
 function inLocalRange(slot: Slot, [start, end]: readonly [string, string], local: (time: string) => Date | 'nonexistent'): boolean {

@@ -37,7 +37,15 @@ export async function listConversationMessages(trx: TenantTransaction, input: { 
   if (!conversation) throw notFound('Conversa');
   const messages = await trx
     .selectFrom('agenda_chat_messages')
-    .select(['id', 'role', 'body', 'intent', 'booking_created as bookingCreated', 'auth_request_id as authRequestId', 'created_at as createdAt'])
+    .select([
+      'id',
+      'role',
+      'body',
+      'intent',
+      'booking_created as bookingCreated',
+      'auth_request_id as authRequestId',
+      'created_at as createdAt',
+    ])
     .where('conversation_id', '=', input.conversationId)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')

@@ -47,6 +47,8 @@ export function feedChatFromHelpdesk(hub: EventHub, deps: ChatAgentDeps): () => 
   return hub.subscribeAll(({ tenantId, event }) => {
     if (event.type === 'agenda.settings_changed') switches.delete(tenantId);
     if (event.type !== 'message.created' || event.data.direction !== 'inbound' || event.data.isNote) return;
-    feed(tenantId, event.data.messageId).catch((error: unknown) => deps.logger.error({ err: error, tenantId, messageId: event.data.messageId }, 'chat agent failed on a helpdesk message'));
+    feed(tenantId, event.data.messageId).catch((error: unknown) =>
+      deps.logger.error({ err: error, tenantId, messageId: event.data.messageId }, 'chat agent failed on a helpdesk message'),
+    );
   });
 }

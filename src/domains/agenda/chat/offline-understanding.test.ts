@@ -93,7 +93,10 @@ describe('understandOffline: booking requests', () => {
   });
 
   it('lets a greeting precede the request', () => {
-    expect(booking('Boa tarde! 😊 Queria agendar uma manicure com a Ana Paula')).toMatchObject({ serviceId: 'svc-manicure', professionalId: 'pro-ana' });
+    expect(booking('Boa tarde! 😊 Queria agendar uma manicure com a Ana Paula')).toMatchObject({
+      serviceId: 'svc-manicure',
+      professionalId: 'pro-ana',
+    });
   });
 
   it('understands squeeze-ins and rescheduling', () => {
@@ -255,12 +258,18 @@ describe('understandOffline: other intents', () => {
 });
 
 describe('understandOffline: opt-out', () => {
-  it.each(['PARAR', 'Sair', 'stop', 'Parar de mandar', 'CANCELAR MENSAGENS', 'não quero mais receber mensagens', 'me tira da lista', 'quero me descadastrar'])(
-    '"%s" is an opt-out',
-    (message) => {
-      expect(understand(message)).toMatchObject({ optOut: true, intent: 'unknown' });
-    },
-  );
+  it.each([
+    'PARAR',
+    'Sair',
+    'stop',
+    'Parar de mandar',
+    'CANCELAR MENSAGENS',
+    'não quero mais receber mensagens',
+    'me tira da lista',
+    'quero me descadastrar',
+  ])('"%s" is an opt-out', (message) => {
+    expect(understand(message)).toMatchObject({ optOut: true, intent: 'unknown' });
+  });
 
   it('is not an opt-out when "sair" belongs to a booking sentence', () => {
     expect(understand('Sair do trabalho às 18h, tem horário depois?')).toMatchObject({ optOut: false, intent: 'booking' });
@@ -274,7 +283,11 @@ describe('chatUnderstandingSchema', () => {
   });
 
   it('rejects an invalid time', () => {
-    const invalid = { intent: 'booking', optOut: false, booking: { serviceId: null, professionalId: null, date: null, time: '24:00', period: null } };
+    const invalid = {
+      intent: 'booking',
+      optOut: false,
+      booking: { serviceId: null, professionalId: null, date: null, time: '24:00', period: null },
+    };
     expect(chatUnderstandingSchema.safeParse(invalid).success).toBe(false);
   });
 });

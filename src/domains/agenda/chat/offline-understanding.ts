@@ -38,7 +38,13 @@ export function understandOffline(message: string, context: UnderstandingContext
     optOut,
     booking:
       intent === 'booking'
-        ? { serviceId: service.id, professionalId: professional?.id ?? null, date: schedule.date, time: schedule.time, period: schedule.period }
+        ? {
+            serviceId: service.id,
+            professionalId: professional?.id ?? null,
+            date: schedule.date,
+            time: schedule.time,
+            period: schedule.period,
+          }
         : null,
   };
 }
@@ -67,57 +73,164 @@ function anyOf(alternatives: string[]): RegExp {
   return new RegExp(`\\b(?:${alternatives.join('|')})\\b`);
 }
 
-const COMPLAINT = anyOf(
-  [
-    'reclam\\w*', 'pessim\\w*', 'horrive(?:l|is)', 'terrive(?:l|is)', 'lixo', 'vergonha\\w*', 'absurdo', 'descaso', 'desrespeit\\w*',
-    'falta de respeito', 'insatisfeit\\w*', 'decepcion\\w*', 'nao gostei', 'odiei', 'detestei', 'estrag(?:ou|aram|ado|ada)', 'queim(?:ou|aram)',
-    'atras(?:ou|aram|am)', 'sempre atrasad\\w*', 'muito atraso', 'que atraso', 'esperei', 'fiquei esperando',
-    'esperando (?:ha|faz|mais de|muito|ate agora|\\d+ ?min\\w*|\\d+ ?horas?)', 'demor(?:ou|aram)', 'muita demora', 'que demora',
-    'cobr\\w* (?:errad[oa]|a mais|mais caro|duas vezes|dobrado|indevid\\w*)', 'cobranca (?:errada|indevida|a mais)', 'mal atendid\\w*',
-    'mal? educad\\w*', 'grosseir\\w*', 'ninguem (?:me )?(?:atende|atendeu|responde|respondeu)', 'nao (?:me )?(?:atenderam|responderam|respondem)',
-    'procon', 'pior (?:atendimento|servico|experiencia|lugar|salao)', '(?:muito|ficou|atendimento|servico|trabalho) ruim',
-  ]);
+const COMPLAINT = anyOf([
+  'reclam\\w*',
+  'pessim\\w*',
+  'horrive(?:l|is)',
+  'terrive(?:l|is)',
+  'lixo',
+  'vergonha\\w*',
+  'absurdo',
+  'descaso',
+  'desrespeit\\w*',
+  'falta de respeito',
+  'insatisfeit\\w*',
+  'decepcion\\w*',
+  'nao gostei',
+  'odiei',
+  'detestei',
+  'estrag(?:ou|aram|ado|ada)',
+  'queim(?:ou|aram)',
+  'atras(?:ou|aram|am)',
+  'sempre atrasad\\w*',
+  'muito atraso',
+  'que atraso',
+  'esperei',
+  'fiquei esperando',
+  'esperando (?:ha|faz|mais de|muito|ate agora|\\d+ ?min\\w*|\\d+ ?horas?)',
+  'demor(?:ou|aram)',
+  'muita demora',
+  'que demora',
+  'cobr\\w* (?:errad[oa]|a mais|mais caro|duas vezes|dobrado|indevid\\w*)',
+  'cobranca (?:errada|indevida|a mais)',
+  'mal atendid\\w*',
+  'mal? educad\\w*',
+  'grosseir\\w*',
+  'ninguem (?:me )?(?:atende|atendeu|responde|respondeu)',
+  'nao (?:me )?(?:atenderam|responderam|respondem)',
+  'procon',
+  'pior (?:atendimento|servico|experiencia|lugar|salao)',
+  '(?:muito|ficou|atendimento|servico|trabalho) ruim',
+]);
 
-const STRONG_BOOKING = anyOf(
-  [
-    'agend\\w*', 'reagend\\w*', 'remarc\\w*', 'marcar', 'marco', 'marque', 'marquei', 'marcamos', 'marcacao', '(?:me )?marca (?:um|uma|pra|para|pro|ai|amanha|hoje)',
-    'reserv\\w*', 'encaix\\w*', 'tem (?:um )?(?:horario|hora|vaga)s?', '(?:um|algum|outro|proximo) horario', 'horarios? (?:livres?|vagos?|disponive\\w*|pra|para|com|hoje|amanha|no|na)',
-    'vagas?', 'disponibilidade', 'disponive\\w*', 'tem como (?:fazer|ir|atender|encaixar|marcar)', 'me atende(?:m|r|ria)?', 'consigo (?:ir|fazer|horario|vaga|marcar)',
-    'da pra (?:ir|fazer|atender|marcar|encaixar)',
-  ]);
+const STRONG_BOOKING = anyOf([
+  'agend\\w*',
+  'reagend\\w*',
+  'remarc\\w*',
+  'marcar',
+  'marco',
+  'marque',
+  'marquei',
+  'marcamos',
+  'marcacao',
+  '(?:me )?marca (?:um|uma|pra|para|pro|ai|amanha|hoje)',
+  'reserv\\w*',
+  'encaix\\w*',
+  'tem (?:um )?(?:horario|hora|vaga)s?',
+  '(?:um|algum|outro|proximo) horario',
+  'horarios? (?:livres?|vagos?|disponive\\w*|pra|para|com|hoje|amanha|no|na)',
+  'vagas?',
+  'disponibilidade',
+  'disponive\\w*',
+  'tem como (?:fazer|ir|atender|encaixar|marcar)',
+  'me atende(?:m|r|ria)?',
+  'consigo (?:ir|fazer|horario|vaga|marcar)',
+  'da pra (?:ir|fazer|atender|marcar|encaixar)',
+]);
 
-const OPENING_HOURS = /\b(?:abre|abrem|aberto|abertos|aberta|fecha|fecham|funciona|funcionam|funcionamento|horarios? de (?:atendimento|funcionamento|voces))\b/;
+const OPENING_HOURS =
+  /\b(?:abre|abrem|aberto|abertos|aberta|fecha|fecham|funciona|funcionam|funcionamento|horarios? de (?:atendimento|funcionamento|voces))\b/;
 
-const INQUIRY = anyOf(
-  [
-    'precos?', 'qto', 'qnto', 'quanto (?:custa|custam|e|eh|fica|ficam|sai|saem|ta|esta|cobra|cobram|vale)', 'custa', 'custam', 'valor(?:es)?', 'tabela', 'orcamento',
-    'endereco', 'onde (?:fica|ficam|e|eh|voces|esta|estao)', 'localizacao', 'como (?:chego|chegar|faco pra chegar)', 'estacionamento', 'ponto de referencia',
-    'abre', 'abrem', 'aberto', 'abertos', 'aberta', 'fecha', 'fecham', 'funciona', 'funcionam', 'funcionamento', 'horarios? de (?:atendimento|funcionamento|voces)',
-    'atendem (?:aos|no|nos|de|em|sabado|domingo|feriado)', 'servicos?', 'o que voces fazem', 'voces fazem', 'fazem', 'trabalham com',
-    'aceita\\w*', 'cartao', 'pix', 'credito', 'debito', 'dinheiro', 'parcel\\w*', 'pagamento', 'boleto',
-    'quanto tempo', 'quanto demora', 'demora quanto', 'duracao', 'informac\\w*', 'duvida',
-  ]);
+const INQUIRY = anyOf([
+  'precos?',
+  'qto',
+  'qnto',
+  'quanto (?:custa|custam|e|eh|fica|ficam|sai|saem|ta|esta|cobra|cobram|vale)',
+  'custa',
+  'custam',
+  'valor(?:es)?',
+  'tabela',
+  'orcamento',
+  'endereco',
+  'onde (?:fica|ficam|e|eh|voces|esta|estao)',
+  'localizacao',
+  'como (?:chego|chegar|faco pra chegar)',
+  'estacionamento',
+  'ponto de referencia',
+  'abre',
+  'abrem',
+  'aberto',
+  'abertos',
+  'aberta',
+  'fecha',
+  'fecham',
+  'funciona',
+  'funcionam',
+  'funcionamento',
+  'horarios? de (?:atendimento|funcionamento|voces)',
+  'atendem (?:aos|no|nos|de|em|sabado|domingo|feriado)',
+  'servicos?',
+  'o que voces fazem',
+  'voces fazem',
+  'fazem',
+  'trabalham com',
+  'aceita\\w*',
+  'cartao',
+  'pix',
+  'credito',
+  'debito',
+  'dinheiro',
+  'parcel\\w*',
+  'pagamento',
+  'boleto',
+  'quanto tempo',
+  'quanto demora',
+  'demora quanto',
+  'duracao',
+  'informac\\w*',
+  'duvida',
+]);
 
-const HELLO = /\b(?:oi+e?|ola+|opa|bom dia|boa tarde|boa noite|e ai|eai|eae|tudo bem|tudo bom|td bem|tudo certo|tudo joia|hey|hello|salve|alo)\b/;
-const WANTS = /\b(?:quero|queria|quer|gostaria|preciso|precisava|posso|podia|poderia|pode|da pra|dava pra|tem como|consigo|conseguiria|vou querer|fazer|faco|fazia)\b/;
+const HELLO =
+  /\b(?:oi+e?|ola+|opa|bom dia|boa tarde|boa noite|e ai|eai|eae|tudo bem|tudo bom|td bem|tudo certo|tudo joia|hey|hello|salve|alo)\b/;
+const WANTS =
+  /\b(?:quero|queria|quer|gostaria|preciso|precisava|posso|podia|poderia|pode|da pra|dava pra|tem como|consigo|conseguiria|vou querer|fazer|faco|fazia)\b/;
 const THANKS = /\b(?:obrigad[oa]|valeu|agradec\w*)\b/;
 
-const OPT_OUT_ANYWHERE = anyOf(
-  [
-    'descadastr\\w*', 'unsubscribe', 'cancelar (?:as |o |os )?(?:mensagens|mensagem|envios?|inscricao|notificac\\w*)',
-    '(?:me )?(?:tira|tirem|tire|tirar|remove|remova|removam|remover|exclui|exclua|excluam|excluir)(?: me| o meu numero| meu numero| meu contato)? d(?:a|essa|esta) lista',
-    'sair da lista', 'nao (?:quero|desejo|gostaria de) (?:mais )?receber', 'nao (?:me )?(?:mande|mandem|envie|enviem|manda) mais',
-    '(?:para|pare|parem|parar) de (?:me )?(?:mandar|enviar|mandarem)', 'chega de mensage\\w*',
-  ]);
+const OPT_OUT_ANYWHERE = anyOf([
+  'descadastr\\w*',
+  'unsubscribe',
+  'cancelar (?:as |o |os )?(?:mensagens|mensagem|envios?|inscricao|notificac\\w*)',
+  '(?:me )?(?:tira|tirem|tire|tirar|remove|remova|removam|remover|exclui|exclua|excluam|excluir)(?: me| o meu numero| meu numero| meu contato)? d(?:a|essa|esta) lista',
+  'sair da lista',
+  'nao (?:quero|desejo|gostaria de) (?:mais )?receber',
+  'nao (?:me )?(?:mande|mandem|envie|enviem|manda) mais',
+  '(?:para|pare|parem|parar) de (?:me )?(?:mandar|enviar|mandarem)',
+  'chega de mensage\\w*',
+]);
 /** "PARAR", "Sair!", "stop por favor": the whole message is the opt-out keyword. */
-const OPT_OUT_WHOLE_MESSAGE = /^(?:parar|pare|para|sair|stop|chega|descadastrar|remover)(?: (?:por favor|pfv|pf|pfvr|obrigad[oa]|ja|agora))*$/;
+const OPT_OUT_WHOLE_MESSAGE =
+  /^(?:parar|pare|para|sair|stop|chega|descadastrar|remover)(?: (?:por favor|pfv|pf|pfvr|obrigad[oa]|ja|agora))*$/;
 /** "Parar de receber isso": the keyword opens the message; only counts when nothing in it is booking-like. */
 const OPT_OUT_FIRST_WORD = /^(?:parar|pare|sair|stop)\b/;
 
 // ---------------------------------------------------------------------------------------------
 // Folding the message into clauses.
 
-const NUMBER_WORDS: Readonly<Record<string, number>> = { uma: 1, duas: 2, tres: 3, quatro: 4, cinco: 5, seis: 6, sete: 7, oito: 8, nove: 9, dez: 10, onze: 11, doze: 12 };
+const NUMBER_WORDS: Readonly<Record<string, number>> = {
+  uma: 1,
+  duas: 2,
+  tres: 3,
+  quatro: 4,
+  cinco: 5,
+  seis: 6,
+  sete: 7,
+  oito: 8,
+  nove: 9,
+  dez: 10,
+  onze: 11,
+  doze: 12,
+};
 const NUMBER_WORD = Object.keys(NUMBER_WORDS).join('|');
 /** "às duas" is an hour only when what follows cannot be a noun ("as duas mãos" is not 14:00). */
 const SPOKEN_HOUR_AFTER_PREPOSITION = new RegExp(
@@ -135,7 +248,9 @@ function withoutAccents(text: string): string {
 
 /** Lowercase ASCII words separated by single spaces: "Ana Paula Souza" → "ana paula souza". */
 function foldText(text: string): string {
-  return withoutAccents(text).replace(/[^a-z0-9]+/g, ' ').trim();
+  return withoutAccents(text)
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 }
 
 /** Folded clauses of a message, keeping '10:30' and '15/12' intact and spelling spoken hours as digits. */
@@ -164,11 +279,51 @@ function wordCount(text: string): number {
 // ---------------------------------------------------------------------------------------------
 // Catalogue matching.
 
-const NAME_STOPWORDS = new Set(['de', 'do', 'da', 'dos', 'das', 'e', 'com', 'a', 'o', 'as', 'os', 'em', 'no', 'na', 'para', 'pra', 'por', 'ou', 'um', 'uma']);
+const NAME_STOPWORDS = new Set([
+  'de',
+  'do',
+  'da',
+  'dos',
+  'das',
+  'e',
+  'com',
+  'a',
+  'o',
+  'as',
+  'os',
+  'em',
+  'no',
+  'na',
+  'para',
+  'pra',
+  'por',
+  'ou',
+  'um',
+  'uma',
+]);
 /** Words that qualify a service but cannot pick one alone: "cabelo" must not choose "Corte de cabelo" for "hidratar o cabelo". */
 const GENERIC_WORDS = new Set([
-  'cabelo', 'fio', 'pele', 'rosto', 'corpo', 'feminino', 'feminina', 'masculino', 'masculina', 'infantil', 'kid', 'adulto',
-  'simples', 'completo', 'completa', 'tradicional', 'basico', 'basica', 'tratamento', 'sessao', 'servico',
+  'cabelo',
+  'fio',
+  'pele',
+  'rosto',
+  'corpo',
+  'feminino',
+  'feminina',
+  'masculino',
+  'masculina',
+  'infantil',
+  'kid',
+  'adulto',
+  'simples',
+  'completo',
+  'completa',
+  'tradicional',
+  'basico',
+  'basica',
+  'tratamento',
+  'sessao',
+  'servico',
 ]);
 /** Names of the business itself, which look like services by their stems ("barbearia" ~ "barba"). */
 const BUSINESS_WORDS = new Set(['barbearia', 'barbeiro', 'salao', 'clinica', 'studio', 'estudio', 'espaco']);
@@ -213,15 +368,28 @@ function wordsMatch(messageWord: string, nameWord: string): boolean {
 }
 
 /** The best-matching service; `mentioned` stays true on a tie, which still means the client talked about a service. */
-function findService(text: string, professionalWords: string[], services: ChatCatalogue['services']): { id: string | null; mentioned: boolean } {
+function findService(
+  text: string,
+  professionalWords: string[],
+  services: ChatCatalogue['services'],
+): { id: string | null; mentioned: boolean } {
   const messageWords = text
     .split(' ')
-    .filter((word) => /^[a-z]{2,}$/.test(word) && !NAME_STOPWORDS.has(word) && !BUSINESS_WORDS.has(word) && !professionalWords.includes(word))
+    .filter(
+      (word) => /^[a-z]{2,}$/.test(word) && !NAME_STOPWORDS.has(word) && !BUSINESS_WORDS.has(word) && !professionalWords.includes(word),
+    )
     .map(singular);
   let best: { id: string; matched: number; coverage: number } | null = null;
   let tied = false;
   for (const service of services) {
-    const nameWords = [...new Set(foldText(service.name).split(' ').filter((word) => word.length > 0 && !NAME_STOPWORDS.has(word)).map(singular))];
+    const nameWords = [
+      ...new Set(
+        foldText(service.name)
+          .split(' ')
+          .filter((word) => word.length > 0 && !NAME_STOPWORDS.has(word))
+          .map(singular),
+      ),
+    ];
     const matched = nameWords.filter((nameWord) => messageWords.some((messageWord) => wordsMatch(messageWord, nameWord)));
     const hasSpecificWord = nameWords.some((word) => !GENERIC_WORDS.has(word));
     if (matched.length === 0 || (hasSpecificWord && matched.every((word) => GENERIC_WORDS.has(word)))) continue;
@@ -241,13 +409,18 @@ function findService(text: string, professionalWords: string[], services: ChatCa
  * The professional named in the message: the longest leading part of their name ("Ana Paula" beats "Ana"),
  * else a nickname that starts their first name ("Carol" for "Carolina"); "com a <name>" breaks ties.
  */
-function findProfessional(text: string, professionals: ChatCatalogue['professionals']): { id: string; words: string[]; afterCom: boolean } | null {
+function findProfessional(
+  text: string,
+  professionals: ChatCatalogue['professionals'],
+): { id: string; words: string[]; afterCom: boolean } | null {
   const padded = ` ${text} `;
   const messageWords = text.split(' ');
   let best: { id: string; words: string[]; afterCom: boolean; score: number } | null = null;
   let tied = false;
   for (const professional of professionals) {
-    const nameWords = foldText(professional.name).split(' ').filter((word) => word.length > 0);
+    const nameWords = foldText(professional.name)
+      .split(' ')
+      .filter((word) => word.length > 0);
     const firstName = nameWords[0];
     if (!firstName) continue;
     let words: string[] = [];
@@ -259,7 +432,8 @@ function findProfessional(text: string, professionals: ChatCatalogue['profession
         score = length * 2;
       }
     }
-    const nickname = score === 0 ? messageWords.find((word) => word.length >= 4 && word !== firstName && firstName.startsWith(word)) : undefined;
+    const nickname =
+      score === 0 ? messageWords.find((word) => word.length >= 4 && word !== firstName && firstName.startsWith(word)) : undefined;
     if (nickname) {
       words = [nickname];
       score = 1;

@@ -135,7 +135,10 @@ describe('booking flow replies', () => {
   });
 
   it('offers at most three alternatives when the slot is taken', () => {
-    const alternatives = [0, 1, 2, 3].map((hour) => ({ start: new Date(friday10.getTime() + hour * 3_600_000), professionalName: hour === 0 ? 'Bruno' : null }));
+    const alternatives = [0, 1, 2, 3].map((hour) => ({
+      start: new Date(friday10.getTime() + hour * 3_600_000),
+      professionalName: hour === 0 ? 'Bruno' : null,
+    }));
     const reply = slotTakenReply({ alternatives, timeZone });
     expect(reply).toContain('1) sexta-feira, 11/12 às 10:00 com Bruno');
     expect(reply).toContain('2) sexta-feira, 11/12 às 11:00\n');
@@ -152,7 +155,13 @@ describe('booking flow replies', () => {
 
 describe('system notifications', () => {
   it('confirms an approved booking', () => {
-    const message = bookingApprovedMessage({ clientName: 'Ana', serviceName: 'Escova', professionalName: 'Carol', start: friday10, timeZone });
+    const message = bookingApprovedMessage({
+      clientName: 'Ana',
+      serviceName: 'Escova',
+      professionalName: 'Carol',
+      start: friday10,
+      timeZone,
+    });
     expect(message).toBe('Oi Ana! Seu horário está confirmado: Escova com Carol na sexta-feira, 11/12 às 10:00. Até lá!');
   });
 
@@ -192,7 +201,13 @@ describe('campaign offers', () => {
   });
 
   it('leaves the offer out without a discount, and still ends with the hint', () => {
-    const message = encherAgendaOffer({ clientName: 'Bia', serviceName: null, slot: { start: friday10, professionalName: 'Bruno' }, timeZone, discount: null });
+    const message = encherAgendaOffer({
+      clientName: 'Bia',
+      serviceName: null,
+      slot: { start: friday10, professionalName: 'Bruno' },
+      timeZone,
+      discount: null,
+    });
     expect(message).not.toContain('desconto');
     expect(message).toContain('na sexta-feira, 11/12 às 10:00 com Bruno.');
     expect(message.endsWith(OPT_OUT_HINT)).toBe(true);

@@ -91,7 +91,9 @@ export function greetingReply(input: { clientName: string | null; businessName: 
 /** Answer to an inquiry: every service with its price and duration. */
 export function servicesReply(input: { services: PricedService[] }): string {
   if (input.services.length === 0) return 'No momento não tenho a lista de serviços por aqui. Alguém da equipe vai te responder em breve.';
-  const lines = input.services.map((service) => `• ${service.name}: ${formatPrice(service.priceCents)} (${formatDuration(service.durationMin)})`);
+  const lines = input.services.map(
+    (service) => `• ${service.name}: ${formatPrice(service.priceCents)} (${formatDuration(service.durationMin)})`,
+  );
   return ['Nossos serviços:', ...lines, 'Quer agendar? É só me dizer o serviço, o dia e o horário.'].join('\n');
 }
 
@@ -140,9 +142,15 @@ export function proposalPendingReply(input: {
 export function slotTakenReply(input: { alternatives: OfferedSlot[]; timeZone: string }): string {
   const options = input.alternatives.slice(0, 3);
   if (options.length === 0) return 'Esse horário não está disponível e não encontrei outro perto dele. Quer tentar outro dia?';
-  const lines = options.map((slot, index) => `${index + 1}) ${formatSlotTime(slot.start, input.timeZone)}${withProfessional(slot.professionalName)}`);
-  const intro = options.length === 1 ? 'Esse horário não está disponível. Tenho esta opção:' : 'Esse horário não está disponível. Tenho estas opções:';
-  const question = options.length === 1 ? 'Serve para você? Ou me diga outro horário.' : 'Qual fica melhor? Responda com o número ou me diga outro horário.';
+  const lines = options.map(
+    (slot, index) => `${index + 1}) ${formatSlotTime(slot.start, input.timeZone)}${withProfessional(slot.professionalName)}`,
+  );
+  const intro =
+    options.length === 1 ? 'Esse horário não está disponível. Tenho esta opção:' : 'Esse horário não está disponível. Tenho estas opções:';
+  const question =
+    options.length === 1
+      ? 'Serve para você? Ou me diga outro horário.'
+      : 'Qual fica melhor? Responda com o número ou me diga outro horário.';
   return [intro, ...lines, question].join('\n');
 }
 

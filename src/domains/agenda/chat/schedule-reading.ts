@@ -26,8 +26,30 @@ export interface Schedule {
 }
 
 const MONTHS: Readonly<Record<string, number>> = {
-  janeiro: 1, jan: 1, fevereiro: 2, fev: 2, marco: 3, mar: 3, abril: 4, abr: 4, maio: 5, mai: 5, junho: 6, jun: 6,
-  julho: 7, jul: 7, agosto: 8, ago: 8, setembro: 9, set: 9, outubro: 10, out: 10, novembro: 11, nov: 11, dezembro: 12, dez: 12,
+  janeiro: 1,
+  jan: 1,
+  fevereiro: 2,
+  fev: 2,
+  marco: 3,
+  mar: 3,
+  abril: 4,
+  abr: 4,
+  maio: 5,
+  mai: 5,
+  junho: 6,
+  jun: 6,
+  julho: 7,
+  jul: 7,
+  agosto: 8,
+  ago: 8,
+  setembro: 9,
+  set: 9,
+  outubro: 10,
+  out: 10,
+  novembro: 11,
+  nov: 11,
+  dezembro: 12,
+  dez: 12,
 };
 /** Luxon weekdays: 1 = Monday … 7 = Sunday. */
 const WEEKDAYS: Readonly<Record<string, number>> = { segunda: 1, terca: 2, quarta: 3, quinta: 4, sexta: 5, sabado: 6, domingo: 7 };
@@ -62,7 +84,8 @@ const PERIODS: ReadonlyArray<readonly [DayPeriod, RegExp]> = [
 ];
 
 /** A clause that refuses what it names: "hoje não posso", "não dá às 10". */
-const REFUSAL = /\b(?:nao|nem) (?:posso|consigo|da|dara|vai dar|vou poder|vou conseguir|rola|vai rolar|tenho como|vou estar|estou|estarei|poderei|conseguirei|serve|quero)\b|\bimpossivel\b|\bfica dificil\b/;
+const REFUSAL =
+  /\b(?:nao|nem) (?:posso|consigo|da|dara|vai dar|vou poder|vou conseguir|rola|vai rolar|tenho como|vou estar|estou|estarei|poderei|conseguirei|serve|quero)\b|\bimpossivel\b|\bfica dificil\b/;
 const RESCHEDULE = /\b(?:remarc|reagend|mudar|muda|trocar|troca|transferir)\w*/;
 /** Words before a time that describe the client's own day ("saio do trabalho às 18h"), not the slot they want. */
 const OWN_ROUTINE = /\b(?:sair|saio|saindo|saida|largo|largar|trabalho|trabalhar|trabalhando|aula|expediente|busco|buscar|reuniao)\b/;
@@ -76,7 +99,9 @@ export function readSchedule(clauses: string[], today: DateTime): Schedule {
 
   const dates = [
     ...takeAll(masked, NUMERIC_DATE, (match) => iso(resolveDayMonth(Number(match[1]), Number(match[2]), yearOf(match[3]), today))),
-    ...takeAll(masked, NAMED_MONTH_DATE, (match) => iso(resolveDayMonth(Number(match[1]), MONTHS[match[2] ?? ''] ?? 0, yearOf(match[3]), today))),
+    ...takeAll(masked, NAMED_MONTH_DATE, (match) =>
+      iso(resolveDayMonth(Number(match[1]), MONTHS[match[2] ?? ''] ?? 0, yearOf(match[3]), today)),
+    ),
     ...takeAll(masked, DAY_OF_MONTH, (match) => iso(resolveDayOfMonth(Number(match[1]), today))),
     ...takeAll(masked, DAY_AFTER_TOMORROW, () => iso(today.plus({ days: 2 }))),
     ...takeAll(masked, TOMORROW, () => iso(today.plus({ days: 1 }))),

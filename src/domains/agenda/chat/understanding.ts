@@ -20,9 +20,15 @@ export const chatUnderstandingSchema = z.object({
       /** One of the catalogue's professional ids, or null. */
       professionalId: z.string().nullable(),
       /** Local date in the tenant's zone, 'YYYY-MM-DD'. */
-      date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+      date: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/)
+        .nullable(),
       /** Local wall-clock time, 'HH:MM' (24 h). */
-      time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).nullable(),
+      time: z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
+        .nullable(),
       period: z.enum(DAY_PERIODS).nullable(),
     })
     .nullable(),

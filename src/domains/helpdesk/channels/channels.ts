@@ -9,7 +9,6 @@ import { appendEvent } from '../../../platform/events/outbox';
 import { ensureHelpdeskSettings } from '../settings';
 import type { ChannelStatus, ChannelType } from './provider';
 
-
 export type CreateChannelInput =
   | { type: 'n8n'; name: string; outboundUrl: string }
   | { type: 'whatsapp_cloud'; name: string; phoneNumberId: string; accessToken: string; appSecret: string };
@@ -81,7 +80,11 @@ export async function createChannel(
   const config: ChannelConfig =
     input.type === 'n8n'
       ? { outboundUrl: input.outboundUrl }
-      : { phoneNumberId: input.phoneNumberId, accessTokenSealed: secrets.seal(input.accessToken), appSecretSealed: secrets.seal(input.appSecret) };
+      : {
+          phoneNumberId: input.phoneNumberId,
+          accessTokenSealed: secrets.seal(input.accessToken),
+          appSecretSealed: secrets.seal(input.appSecret),
+        };
   const channel = await trx
     .insertInto('helpdesk_channels')
     .values({
@@ -96,13 +99,26 @@ export async function createChannel(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await trx.insertInto('helpdesk_channel_status_events').values({ tenant_id: tenantOf(trx), channel_id: channel.id, status: channel.status, reason: 'Canal criado' }).execute();
-  await recordAudit(trx, audit, { action: 'helpdesk.channel.created', entity: 'helpdesk_channel', entityId: channel.id, after: { type: input.type, name: input.name, outboundUrl: config.outboundUrl, phoneNumberId: config.phoneNumberId } });
+  await trx
+    .insertInto('helpdesk_channel_status_events')
+    .values({ tenant_id: tenantOf(trx), channel_id: channel.id, status: channel.status, reason: 'Canal criado' })
+    .execute();
+  await recordAudit(trx, audit, {
+    action: 'helpdesk.channel.created',
+    entity: 'helpdesk_channel',
+    entityId: channel.id,
+    after: { type: input.type, name: input.name, outboundUrl: config.outboundUrl, phoneNumberId: config.phoneNumberId },
+  });
   return { ...toChannelView(channel, publicUrl), webhookSecret };
 }
 
 export async function findChannel(trx: TenantTransaction, id: string): Promise<HelpdeskChannel> {
-  const channel = await trx.selectFrom('helpdesk_channels').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+  const channel = await trx
+    .selectFrom('helpdesk_channels')
+    .selectAll()
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   if (!channel) throw notFound('Canal');
   return channel;
 }
@@ -138,7 +154,12 @@ export async function updateChannel(
 }
 
 /** A new webhook secret; the old one stops working at once. */
-export async function rotateWebhookSecret(trx: TenantTransaction, audit: AuditContext, secrets: SecretBox, id: string): Promise<{ webhookSecret: string }> {
+export async function rotateWebhookSecret(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  secrets: SecretBox,
+  id: string,
+): Promise<{ webhookSecret: string }> {
   const channel = await findChannel(trx, id);
   const webhookSecret = newWebhookSecret();
   await trx
@@ -154,7 +175,12 @@ export async function rotateWebhookSecret(trx: TenantTransaction, audit: AuditCo
  * Moves a channel to a status, records it in the channel's history and tells the dashboard.
  * Repeating the current status changes nothing, so providers may report it as often as they like.
  */
-export async function setChannelStatus(trx: TenantTransaction, channel: HelpdeskChannel, status: ChannelStatus, reason: string | null): Promise<boolean> {
+export async function setChannelStatus(
+  trx: TenantTransaction,
+  channel: HelpdeskChannel,
+  status: ChannelStatus,
+  reason: string | null,
+): Promise<boolean> {
   if (channel.status === status && channel.status_reason === reason) return false;
   const changed = await trx
     .updateTable('helpdesk_channels')
@@ -163,7 +189,10 @@ export async function setChannelStatus(trx: TenantTransaction, channel: Helpdesk
     .where((eb) => eb.or([eb('status', '!=', status), eb('status_reason', 'is distinct from', reason)]))
     .executeTakeFirst();
   if (Number(changed.numUpdatedRows) === 0) return false;
-  await trx.insertInto('helpdesk_channel_status_events').values({ tenant_id: tenantOf(trx), channel_id: channel.id, status, reason }).execute();
+  await trx
+    .insertInto('helpdesk_channel_status_events')
+    .values({ tenant_id: tenantOf(trx), channel_id: channel.id, status, reason })
+    .execute();
   await appendEvent(trx, 'channel.status_changed', { channelId: channel.id, name: channel.name, status, reason });
   return true;
 }
@@ -180,7 +209,11 @@ export async function channelStatusHistory(trx: TenantTransaction, id: string) {
 }
 
 /** The channel a provider's webhook names, across tenants (the URL carries no tenant). */
-export async function channelForWebhook(db: Kysely<DB>, channelId: string, type: ChannelType): Promise<(HelpdeskChannel & { helpdeskEnabled: boolean }) | undefined> {
+export async function channelForWebhook(
+  db: Kysely<DB>,
+  channelId: string,
+  type: ChannelType,
+): Promise<(HelpdeskChannel & { helpdeskEnabled: boolean }) | undefined> {
   const found = await db
     .selectFrom('helpdesk_channels')
     .innerJoin('tenants', 'tenants.id', 'helpdesk_channels.tenant_id')
@@ -204,12 +237,19 @@ export function isAuthenticWebhook(
 }
 
 /** The sealed provider credentials of a WhatsApp Cloud channel, opened for one call. */
-export function whatsappCredentials(channel: HelpdeskChannel, secrets: SecretBox): { phoneNumberId: string; accessToken: string; appSecret: string } {
+export function whatsappCredentials(
+  channel: HelpdeskChannel,
+  secrets: SecretBox,
+): { phoneNumberId: string; accessToken: string; appSecret: string } {
   const config = configOf(channel);
   if (channel.type !== 'whatsapp_cloud' || !config.phoneNumberId || !config.accessTokenSealed || !config.appSecretSealed) {
     throw new Error(`channel ${channel.id} has no WhatsApp Cloud credentials`);
   }
-  return { phoneNumberId: config.phoneNumberId, accessToken: secrets.open(config.accessTokenSealed), appSecret: secrets.open(config.appSecretSealed) };
+  return {
+    phoneNumberId: config.phoneNumberId,
+    accessToken: secrets.open(config.accessTokenSealed),
+    appSecret: secrets.open(config.appSecretSealed),
+  };
 }
 
 export function outboundUrlOf(channel: HelpdeskChannel): string | undefined {
@@ -226,7 +266,11 @@ export async function markChannelWorking(trx: TenantTransaction, channel: Helpde
 /** Refuses to send through a channel an operator has disconnected. */
 export function assertChannelSends(channel: HelpdeskChannel): void {
   if (isPaused(channel)) {
-    throw new DomainError('CONFLICT', 'CHANNEL_DISCONNECTED', `O canal ${channel.name} está desconectado`, { channelId: channel.id, status: channel.status, retry: true });
+    throw new DomainError('CONFLICT', 'CHANNEL_DISCONNECTED', `O canal ${channel.name} está desconectado`, {
+      channelId: channel.id,
+      status: channel.status,
+      retry: true,
+    });
   }
 }
 
@@ -252,5 +296,9 @@ export async function unpauseChannel(trx: TenantTransaction, audit: AuditContext
 async function setPaused(trx: TenantTransaction, channel: HelpdeskChannel, pausedAt: string | undefined): Promise<void> {
   const { pausedAt: _previous, ...rest } = configOf(channel);
   const config: ChannelConfig = pausedAt ? { ...rest, pausedAt } : rest;
-  await trx.updateTable('helpdesk_channels').set({ config: JSON.stringify(config), updated_at: new Date() }).where('id', '=', channel.id).execute();
+  await trx
+    .updateTable('helpdesk_channels')
+    .set({ config: JSON.stringify(config), updated_at: new Date() })
+    .where('id', '=', channel.id)
+    .execute();
 }

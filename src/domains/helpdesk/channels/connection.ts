@@ -1,7 +1,16 @@
 import type { TenantTransaction } from '../../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../../platform/audit/audit-log';
 import type { Services } from '../../../services';
-import { createChannel, findChannel, setChannelStatus, toChannelView, unpauseChannel, whatsappCredentials, type ChannelView, type CreateChannelInput } from './channels';
+import {
+  createChannel,
+  findChannel,
+  setChannelStatus,
+  toChannelView,
+  unpauseChannel,
+  whatsappCredentials,
+  type ChannelView,
+  type CreateChannelInput,
+} from './channels';
 import { whatsappClient } from './whatsapp-outbound';
 
 /** What the channel procedures give the connection logic: the Graph API is called between two tenant transactions, never inside one. */
@@ -11,7 +20,8 @@ export interface ChannelCallContext {
   withTenant: <T>(work: (trx: TenantTransaction) => Promise<T>) => Promise<T>;
 }
 
-export type ConnectionCheck = { ok: true; displayPhoneNumber: string; verifiedName: string; qualityRating: string | null } | { ok: false; reason: string };
+export type ConnectionCheck =
+  { ok: true; displayPhoneNumber: string; verifiedName: string; qualityRating: string | null } | { ok: false; reason: string };
 
 export interface ConnectionCheckResult {
   channel: ChannelView;
@@ -29,20 +39,35 @@ export async function checkChannelConnection(ctx: ChannelCallContext, id: string
   const channel = await ctx.withTenant((trx) => findChannel(trx, id));
   if (channel.type !== 'whatsapp_cloud') return { channel: toChannelView(channel, publicUrl), check: null };
 
-  const answer = await whatsappClient(whatsappCredentials(channel, ctx.services.secrets), { baseUrl: whatsappGraphBaseUrl }).checkConnection();
+  const answer = await whatsappClient(whatsappCredentials(channel, ctx.services.secrets), {
+    baseUrl: whatsappGraphBaseUrl,
+  }).checkConnection();
   const check: ConnectionCheck = answer.ok
-    ? { ok: true, displayPhoneNumber: answer.displayPhoneNumber, verifiedName: answer.verifiedName, qualityRating: answer.qualityRating ?? null }
+    ? {
+        ok: true,
+        displayPhoneNumber: answer.displayPhoneNumber,
+        verifiedName: answer.verifiedName,
+        qualityRating: answer.qualityRating ?? null,
+      }
     : { ok: false, reason: answer.reason.slice(0, 500) };
   const checked = await ctx.withTenant(async (trx) => {
     await setChannelStatus(trx, await findChannel(trx, id), check.ok ? 'connected' : 'error', check.ok ? null : check.reason);
-    await recordAudit(trx, ctx.audit, { action: 'helpdesk.channel.connection_checked', entity: 'helpdesk_channel', entityId: id, details: { ok: check.ok } });
+    await recordAudit(trx, ctx.audit, {
+      action: 'helpdesk.channel.connection_checked',
+      entity: 'helpdesk_channel',
+      entityId: id,
+      details: { ok: check.ok },
+    });
     return findChannel(trx, id);
   });
   return { channel: toChannelView(checked, publicUrl), check };
 }
 
 /** Creates a channel; a WhatsApp Cloud one is checked at once, best effort: the channel exists whatever the check says. */
-export async function createCheckedChannel(ctx: ChannelCallContext, input: CreateChannelInput): Promise<ChannelView & { webhookSecret: string }> {
+export async function createCheckedChannel(
+  ctx: ChannelCallContext,
+  input: CreateChannelInput,
+): Promise<ChannelView & { webhookSecret: string }> {
   const created = await ctx.withTenant((trx) => createChannel(trx, ctx.audit, ctx.services.secrets, ctx.services.config.publicUrl, input));
   if (created.type !== 'whatsapp_cloud') return created;
   try {

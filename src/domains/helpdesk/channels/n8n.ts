@@ -11,7 +11,11 @@ import type { InboundMessage, InboundStatus, MessageKind } from './provider';
 
 /** Unix seconds, unix milliseconds or an ISO date, as n8n workflows send them. */
 const timestamp = z.union([
-  z.number().int().nonnegative().transform((value) => new Date(value < 1e12 ? value * 1000 : value)),
+  z
+    .number()
+    .int()
+    .nonnegative()
+    .transform((value) => new Date(value < 1e12 ? value * 1000 : value)),
   z.iso.datetime({ offset: true }).transform((value) => new Date(value)),
   z
     .string()
@@ -43,14 +47,24 @@ export const n8nInboundMessage = z
     messageId: text({ min: 1, max: 200 }),
     from: text({ min: 1, max: 40 }),
     name: text({ max: 200 }).optional(),
-    body: z.string().max(65_536).refine((value) => !value.includes('\u0000'), 'Caractere nulo não é permitido').optional(),
-    mediaUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    body: z
+      .string()
+      .max(65_536)
+      .refine((value) => !value.includes('\u0000'), 'Caractere nulo não é permitido')
+      .optional(),
+    mediaUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .optional(),
     mediaType: mediaType.optional(),
     quotedMessageId: text({ min: 1, max: 200 }).optional(),
     timestamp,
   })
   .strict()
-  .refine((message) => (message.body ?? '').trim() !== '' || message.mediaUrl !== undefined, { message: 'Envie body ou mediaUrl', path: ['body'] });
+  .refine((message) => (message.body ?? '').trim() !== '' || message.mediaUrl !== undefined, {
+    message: 'Envie body ou mediaUrl',
+    path: ['body'],
+  });
 
 export const n8nInboundStatus = z
   .object({
@@ -69,14 +83,21 @@ export function toInboundMessage(payload: z.infer<typeof n8nInboundMessage>): In
     ...(payload.name ? { contactName: payload.name } : {}),
     kind,
     ...(payload.body !== undefined ? { body: payload.body } : {}),
-    ...(payload.mediaUrl ? { media: { url: payload.mediaUrl, ...(payload.mediaType?.mimeType ? { mimeType: payload.mediaType.mimeType } : {}) } } : {}),
+    ...(payload.mediaUrl
+      ? { media: { url: payload.mediaUrl, ...(payload.mediaType?.mimeType ? { mimeType: payload.mediaType.mimeType } : {}) } }
+      : {}),
     ...(payload.quotedMessageId ? { quotedExternalId: payload.quotedMessageId } : {}),
     sentAt: payload.timestamp,
   };
 }
 
 export function toInboundStatus(payload: z.infer<typeof n8nInboundStatus>): InboundStatus {
-  return { messageRef: payload.messageId, status: payload.status, at: payload.timestamp, ...(payload.error ? { error: payload.error } : {}) };
+  return {
+    messageRef: payload.messageId,
+    status: payload.status,
+    at: payload.timestamp,
+    ...(payload.error ? { error: payload.error } : {}),
+  };
 }
 
 /** What Balcão posts to a channel's n8n outbound URL (the contract n8n workflows are built on). */
@@ -93,10 +114,18 @@ const N8N_OUTBOUND_KIND = 'helpdesk.n8n.outbound_message';
 
 const n8nSendReceipt = z.object({ externalId: z.string().min(1).max(200) }).loose();
 
-async function outboundMessageOf(trx: TenantTransaction, payload: N8nOutboundPayload): Promise<{ message: HelpdeskMessage; channel: HelpdeskChannel } | undefined> {
+async function outboundMessageOf(
+  trx: TenantTransaction,
+  payload: N8nOutboundPayload,
+): Promise<{ message: HelpdeskMessage; channel: HelpdeskChannel } | undefined> {
   const message = await trx.selectFrom('helpdesk_messages').selectAll().where('id', '=', payload.messageId).executeTakeFirst();
   if (!message) return undefined;
-  const channel = await trx.selectFrom('helpdesk_channels').selectAll().where('id', '=', message.channel_id).where('deleted_at', 'is', null).executeTakeFirst();
+  const channel = await trx
+    .selectFrom('helpdesk_channels')
+    .selectAll()
+    .where('id', '=', message.channel_id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   return channel ? { message, channel } : undefined;
 }
 
@@ -135,6 +164,13 @@ export async function queueN8nMessage(trx: TenantTransaction, message: HelpdeskM
     kind: { name: N8N_OUTBOUND_KIND },
     eventId,
     orderingKey: message.ticket_id,
-    payload: { eventId, messageId: message.id, ticketId: message.ticket_id, to, body: message.body, ...(message.media_url ? { mediaUrl: message.media_url } : {}) },
+    payload: {
+      eventId,
+      messageId: message.id,
+      ticketId: message.ticket_id,
+      to,
+      body: message.body,
+      ...(message.media_url ? { mediaUrl: message.media_url } : {}),
+    },
   });
 }

@@ -23,7 +23,10 @@ export function messagesChange(value: { phoneNumberId?: string; contacts?: Json[
   return {
     value: {
       messaging_product: 'whatsapp',
-      metadata: { display_phone_number: phoneNumberId === PHONE_NUMBER_ID ? '551130001000' : '551130002000', phone_number_id: phoneNumberId },
+      metadata: {
+        display_phone_number: phoneNumberId === PHONE_NUMBER_ID ? '551130001000' : '551130002000',
+        phone_number_id: phoneNumberId,
+      },
       ...(value.contacts ? { contacts: value.contacts } : {}),
       ...(value.messages ? { messages: value.messages } : {}),
       ...(value.statuses ? { statuses: value.statuses } : {}),
@@ -57,17 +60,32 @@ export const messages = {
   image: {
     id: wamid('IMG001'),
     type: 'image',
-    image: { caption: 'Foto do comprovante', mime_type: 'image/jpeg', sha256: 'n2d8aN1ZSNXrQDNk3K5bXoBhMoJ6oWZu3zJ4Xh7vWUg=', id: '1234567890123456' },
+    image: {
+      caption: 'Foto do comprovante',
+      mime_type: 'image/jpeg',
+      sha256: 'n2d8aN1ZSNXrQDNk3K5bXoBhMoJ6oWZu3zJ4Xh7vWUg=',
+      id: '1234567890123456',
+    },
   },
   audio: {
     id: wamid('AUD001'),
     type: 'audio',
-    audio: { mime_type: 'audio/ogg; codecs=opus', sha256: 'fA2bR2yN0pL5Q3k7m8n9o0p1q2r3s4t5u6v7w8x9y0z=', id: '2345678901234567', voice: true },
+    audio: {
+      mime_type: 'audio/ogg; codecs=opus',
+      sha256: 'fA2bR2yN0pL5Q3k7m8n9o0p1q2r3s4t5u6v7w8x9y0z=',
+      id: '2345678901234567',
+      voice: true,
+    },
   },
   video: {
     id: wamid('VID001'),
     type: 'video',
-    video: { caption: 'Olha o barulho no motor', mime_type: 'video/mp4', sha256: 'c2hhMjU2LXZpZGVvLWhhc2gtZXhhbXBsZS12YWx1ZQ==', id: '3456789012345678' },
+    video: {
+      caption: 'Olha o barulho no motor',
+      mime_type: 'video/mp4',
+      sha256: 'c2hhMjU2LXZpZGVvLWhhc2gtZXhhbXBsZS12YWx1ZQ==',
+      id: '3456789012345678',
+    },
   },
   document: {
     id: wamid('DOC001'),
@@ -88,7 +106,13 @@ export const messages = {
   location: {
     id: wamid('LOC001'),
     type: 'location',
-    location: { latitude: -23.561414, longitude: -46.655881, name: 'Clínica Bem Estar', address: 'Av. Paulista, 1000 - São Paulo', url: 'https://example.com' },
+    location: {
+      latitude: -23.561414,
+      longitude: -46.655881,
+      name: 'Clínica Bem Estar',
+      address: 'Av. Paulista, 1000 - São Paulo',
+      url: 'https://example.com',
+    },
   },
   locationPin: { id: wamid('LOC002'), type: 'location', location: { latitude: -22.9068, longitude: -43.1729 } },
   contacts: {
@@ -125,7 +149,14 @@ export const messages = {
   unknown: {
     id: wamid('UNK001'),
     type: 'unsupported',
-    errors: [{ code: 131051, title: 'Message type unknown', message: 'Message type unknown', error_data: { details: 'Message type is currently not supported.' } }],
+    errors: [
+      {
+        code: 131051,
+        title: 'Message type unknown',
+        message: 'Message type unknown',
+        error_data: { details: 'Message type is currently not supported.' },
+      },
+    ],
     unsupported: { type: 'edit' },
   },
   order: { id: wamid('ORD001'), type: 'order', order: { catalog_id: '123', product_items: [] } },
@@ -148,7 +179,9 @@ export const failedStatusErrors = [
     code: 131047,
     title: 'Re-engagement message',
     message: 'Re-engagement message',
-    error_data: { details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' },
+    error_data: {
+      details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+    },
     href: 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/',
   },
 ];
@@ -167,7 +200,10 @@ export function multiEntryWebhook(): Json {
           }),
           messagesChange({ statuses: [status(wamid('OUT010'), 'delivered'), status(wamid('OUT011'), 'read')] }),
           // Another subscribed field with a different value shape: skipped, not refused.
-          { field: 'message_template_status_update', value: { event: 'APPROVED', message_template_id: 1234, message_template_name: 'lembrete' } },
+          {
+            field: 'message_template_status_update',
+            value: { event: 'APPROVED', message_template_id: 1234, message_template_name: 'lembrete' },
+          },
         ],
       },
       {

@@ -5,16 +5,10 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from './provider';
 import { WhatsappApiError, WhatsappCloudClient } from './whatsapp-graph';
-import {
-  CUSTOMER_WA_ID,
-  messages,
-  PHONE_NUMBER_ID,
-  wamid,
-} from './whatsapp-cloud.fixtures';
+import { CUSTOMER_WA_ID, messages, PHONE_NUMBER_ID, wamid } from './whatsapp-cloud.fixtures';
 
 const GRAPH = 'https://graph.facebook.com/v21.0';
 const ACCESS_TOKEN = 'EAAGm0PX4ZCpsBAKZAtestAccessToken0123456789abcdef';
-
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -23,15 +17,25 @@ afterAll(() => server.close());
 
 function client(options: Partial<ConstructorParameters<typeof WhatsappCloudClient>[0]> = {}) {
   return new WhatsappCloudClient({ phoneNumberId: PHONE_NUMBER_ID, accessToken: ACCESS_TOKEN, ...options });
-
 }
 
 /** Registers a send handler that records what Meta would have received. */
-function captureSend(reply: () => Response = () => HttpResponse.json({ messaging_product: 'whatsapp', contacts: [{ input: '5511987654321', wa_id: CUSTOMER_WA_ID }], messages: [{ id: wamid('SENT01') }] })) {
+function captureSend(
+  reply: () => Response = () =>
+    HttpResponse.json({
+      messaging_product: 'whatsapp',
+      contacts: [{ input: '5511987654321', wa_id: CUSTOMER_WA_ID }],
+      messages: [{ id: wamid('SENT01') }],
+    }),
+) {
   const received: { body: unknown; authorization: string | null; contentType: string | null }[] = [];
   server.use(
     http.post(`${GRAPH}/${PHONE_NUMBER_ID}/messages`, async ({ request }) => {
-      received.push({ body: await request.json(), authorization: request.headers.get('authorization'), contentType: request.headers.get('content-type') });
+      received.push({
+        body: await request.json(),
+        authorization: request.headers.get('authorization'),
+        contentType: request.headers.get('content-type'),
+      });
       return reply();
     }),
   );
@@ -87,7 +91,12 @@ describe('WhatsappCloudClient.send', () => {
 
   it('sends an image by link with the body as caption', async () => {
     const received = captureSend();
-    await client().send(outbound({ body: 'Seu comprovante', media: { kind: 'image', url: 'https://files.balcao.example/t/abc/recibo.jpg', mimeType: 'image/jpeg' } }));
+    await client().send(
+      outbound({
+        body: 'Seu comprovante',
+        media: { kind: 'image', url: 'https://files.balcao.example/t/abc/recibo.jpg', mimeType: 'image/jpeg' },
+      }),
+    );
     expect(received[0]!.body).toEqual({
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
@@ -100,7 +109,15 @@ describe('WhatsappCloudClient.send', () => {
   it('sends a document with its file name and caption', async () => {
     const received = captureSend();
     await client().send(
-      outbound({ body: 'Orçamento atualizado', media: { kind: 'document', url: 'https://files.balcao.example/t/abc/9f8e7d', fileName: 'Orçamento 2025-06.pdf', mimeType: 'application/pdf' } }),
+      outbound({
+        body: 'Orçamento atualizado',
+        media: {
+          kind: 'document',
+          url: 'https://files.balcao.example/t/abc/9f8e7d',
+          fileName: 'Orçamento 2025-06.pdf',
+          mimeType: 'application/pdf',
+        },
+      }),
     );
     expect(received[0]!.body).toEqual({
       messaging_product: 'whatsapp',
@@ -113,7 +130,9 @@ describe('WhatsappCloudClient.send', () => {
 
   it('names a document after its URL when no file name is given, and sends audio and video by link', async () => {
     const received = captureSend();
-    await client().send(outbound({ body: undefined, media: { kind: 'document', url: 'https://files.balcao.example/docs/contrato%20final.pdf' } }));
+    await client().send(
+      outbound({ body: undefined, media: { kind: 'document', url: 'https://files.balcao.example/docs/contrato%20final.pdf' } }),
+    );
     await client().send(outbound({ body: undefined, media: { kind: 'audio', url: 'https://files.balcao.example/a/recado.ogg' } }));
     await client().send(outbound({ body: 'Como aplicar', media: { kind: 'video', url: 'https://files.balcao.example/v/tutorial.mp4' } }));
     expect(received.map((item) => item.body)).toMatchObject([
@@ -175,7 +194,14 @@ describe('WhatsappCloudClient errors', () => {
   it('429 is retryable, with Retry-After', async () => {
     captureSend(graphError(429, { message: '(#130429) Rate limit hit', type: 'OAuthException', code: 130429 }, { 'Retry-After': '30' }));
     const error = await sendError(client().send(outbound()));
-    expect(error).toMatchObject({ kind: 'http', status: 429, code: 130429, retryable: true, retryAfterSeconds: 30, fbtraceId: 'AbCdEfGhIjKlMnOp' });
+    expect(error).toMatchObject({
+      kind: 'http',
+      status: 429,
+      code: 130429,
+      retryable: true,
+      retryAfterSeconds: 30,
+      fbtraceId: 'AbCdEfGhIjKlMnOp',
+    });
     expect(error.message).toContain('Rate limit hit');
   });
 
@@ -188,7 +214,12 @@ describe('WhatsappCloudClient errors', () => {
 
   it('code 190 (expired token) is not retryable and says why', async () => {
     captureSend(
-      graphError(401, { message: 'Error validating access token: Session has expired on Friday, 06-Jun-25 10:00:00 PDT.', type: 'OAuthException', code: 190, error_subcode: 463 }),
+      graphError(401, {
+        message: 'Error validating access token: Session has expired on Friday, 06-Jun-25 10:00:00 PDT.',
+        type: 'OAuthException',
+        code: 190,
+        error_subcode: 463,
+      }),
     );
     const error = await sendError(client().send(outbound()));
     expect(error).toMatchObject({ kind: 'http', status: 401, code: 190, subcode: 463, type: 'OAuthException', retryable: false });
@@ -198,19 +229,30 @@ describe('WhatsappCloudClient errors', () => {
 
   it('permanent recipient and parameter errors are not retryable', async () => {
     for (const code of [100, 131026, 131047]) {
-      captureSend(graphError(400, { message: `(#${code}) refused`, type: 'OAuthException', code, error_data: { messaging_product: 'whatsapp', details: 'details here' } }));
+      captureSend(
+        graphError(400, {
+          message: `(#${code}) refused`,
+          type: 'OAuthException',
+          code,
+          error_data: { messaging_product: 'whatsapp', details: 'details here' },
+        }),
+      );
       const error = await sendError(client().send(outbound()));
       expect(error, String(code)).toMatchObject({ code, retryable: false, details: 'details here' });
     }
     // Code 3 (capability) comes with HTTP 500, and retrying will not help.
-    captureSend(graphError(500, { message: '(#3) Application does not have the capability to make this API call.', type: 'OAuthException', code: 3 }));
+    captureSend(
+      graphError(500, { message: '(#3) Application does not have the capability to make this API call.', type: 'OAuthException', code: 3 }),
+    );
     expect(await sendError(client().send(outbound()))).toMatchObject({ status: 500, code: 3, retryable: false });
   });
 
   it('500 is retryable, with or without a Graph error body', async () => {
     captureSend(graphError(500, { message: 'An unknown error occurred', type: 'OAuthException', code: 1 }));
     expect(await sendError(client().send(outbound()))).toMatchObject({ status: 500, code: 1, retryable: true });
-    captureSend(() => new HttpResponse('<html><body>502 Bad Gateway</body></html>', { status: 502, headers: { 'Content-Type': 'text/html' } }));
+    captureSend(
+      () => new HttpResponse('<html><body>502 Bad Gateway</body></html>', { status: 502, headers: { 'Content-Type': 'text/html' } }),
+    );
     const gateway = await sendError(client().send(outbound()));
     expect(gateway).toMatchObject({ kind: 'http', status: 502, code: undefined, retryable: true });
     expect(gateway.message).toContain('502');
@@ -235,15 +277,17 @@ describe('WhatsappCloudClient errors', () => {
 
   it('never puts the access token in an error, even when Meta echoes it', async () => {
     const failures: (() => Response)[] = [
-      graphError(400, { message: `Malformed access token ${ACCESS_TOKEN}`, type: 'OAuthException', code: 190, error_data: { details: `token ${ACCESS_TOKEN} rejected` } }),
+      graphError(400, {
+        message: `Malformed access token ${ACCESS_TOKEN}`,
+        type: 'OAuthException',
+        code: 190,
+        error_data: { details: `token ${ACCESS_TOKEN} rejected` },
+      }),
       () => new HttpResponse(`upstream said: Authorization: Bearer ${ACCESS_TOKEN}`, { status: 503 }),
       () => HttpResponse.error(),
     ];
     for (const failure of failures) {
-      server.use(
-        http.post(`${GRAPH}/${PHONE_NUMBER_ID}/messages`, failure),
-        http.get(`${GRAPH}/${PHONE_NUMBER_ID}`, failure),
-      );
+      server.use(http.post(`${GRAPH}/${PHONE_NUMBER_ID}/messages`, failure), http.get(`${GRAPH}/${PHONE_NUMBER_ID}`, failure));
       const error = await sendError(client().send(outbound()));
       for (const text of [error.message, error.details ?? '', error.stack ?? '', inspect(error, { depth: 5 }), JSON.stringify(error)]) {
         expect(text).not.toContain(ACCESS_TOKEN);
@@ -266,7 +310,15 @@ describe('WhatsappCloudClient media', () => {
     server.use(
       http.get(`${GRAPH}/${MEDIA_ID}`, ({ request }) => {
         expect(request.headers.get('authorization')).toBe(`Bearer ${ACCESS_TOKEN}`);
-        return HttpResponse.json({ messaging_product: 'whatsapp', url: LOOKASIDE, mime_type: 'application/pdf', sha256: createHash('sha256').update(file).digest('hex'), file_size: file.length, id: MEDIA_ID, ...info });
+        return HttpResponse.json({
+          messaging_product: 'whatsapp',
+          url: LOOKASIDE,
+          mime_type: 'application/pdf',
+          sha256: createHash('sha256').update(file).digest('hex'),
+          file_size: file.length,
+          id: MEDIA_ID,
+          ...info,
+        });
       }),
       http.get('https://lookaside.fbsbx.com/whatsapp_business/attachments/', ({ request }) => {
         downloads.push(request.headers.get('authorization'));
@@ -278,14 +330,23 @@ describe('WhatsappCloudClient media', () => {
 
   it('resolves a media id to its download URL', async () => {
     serveMedia(bytes, { file_size: String(bytes.length) });
-    expect(await client().mediaUrl(MEDIA_ID)).toEqual({ url: LOOKASIDE, mimeType: 'application/pdf', sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length });
+    expect(await client().mediaUrl(MEDIA_ID)).toEqual({
+      url: LOOKASIDE,
+      mimeType: 'application/pdf',
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      sizeBytes: bytes.length,
+    });
   });
 
   it('downloads the file with the bearer token', async () => {
     const downloads = serveMedia(bytes);
     const media = await client().downloadMedia(MEDIA_ID, { maxBytes: 1024 });
     expect(media.data.equals(bytes)).toBe(true);
-    expect(media).toMatchObject({ mimeType: 'application/pdf', sizeBytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    expect(media).toMatchObject({
+      mimeType: 'application/pdf',
+      sizeBytes: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    });
     expect(downloads).toEqual([`Bearer ${ACCESS_TOKEN}`]);
   });
 
@@ -316,12 +377,29 @@ describe('WhatsappCloudClient media', () => {
   it('refuses a download whose Content-Length is over maxBytes', async () => {
     // Graph API does not tell the size here; the download's header does.
     serveMedia(Buffer.alloc(4096, 1), { file_size: undefined });
-    expect(await sendError(client().downloadMedia(MEDIA_ID, { maxBytes: 1024 }))).toMatchObject({ kind: 'too_large', message: expect.stringContaining('4096') });
+    expect(await sendError(client().downloadMedia(MEDIA_ID, { maxBytes: 1024 }))).toMatchObject({
+      kind: 'too_large',
+      message: expect.stringContaining('4096'),
+    });
   });
 
   it('reports an expired or unknown media id as a Graph error', async () => {
-    server.use(http.get(`${GRAPH}/${MEDIA_ID}`, graphError(400, { message: 'Unsupported get request. Object does not exist', type: 'GraphMethodException', code: 100, error_subcode: 33 })));
-    expect(await sendError(client().downloadMedia(MEDIA_ID, { maxBytes: 1024 }))).toMatchObject({ kind: 'http', code: 100, retryable: false });
+    server.use(
+      http.get(
+        `${GRAPH}/${MEDIA_ID}`,
+        graphError(400, {
+          message: 'Unsupported get request. Object does not exist',
+          type: 'GraphMethodException',
+          code: 100,
+          error_subcode: 33,
+        }),
+      ),
+    );
+    expect(await sendError(client().downloadMedia(MEDIA_ID, { maxBytes: 1024 }))).toMatchObject({
+      kind: 'http',
+      code: 100,
+      retryable: false,
+    });
   });
 });
 
@@ -332,16 +410,36 @@ describe('WhatsappCloudClient.checkConnection', () => {
       http.get(`${GRAPH}/${PHONE_NUMBER_ID}`, ({ request }) => {
         query = new URL(request.url).searchParams.get('fields') ?? '';
         expect(request.headers.get('authorization')).toBe(`Bearer ${ACCESS_TOKEN}`);
-        return HttpResponse.json({ verified_name: 'Clínica Bem Estar', code_verification_status: 'VERIFIED', display_phone_number: '+55 11 3000-1000', quality_rating: 'GREEN', id: PHONE_NUMBER_ID });
+        return HttpResponse.json({
+          verified_name: 'Clínica Bem Estar',
+          code_verification_status: 'VERIFIED',
+          display_phone_number: '+55 11 3000-1000',
+          quality_rating: 'GREEN',
+          id: PHONE_NUMBER_ID,
+        });
       }),
     );
-    expect(await client().checkConnection()).toEqual({ ok: true, displayPhoneNumber: '+55 11 3000-1000', verifiedName: 'Clínica Bem Estar', qualityRating: 'GREEN' });
+    expect(await client().checkConnection()).toEqual({
+      ok: true,
+      displayPhoneNumber: '+55 11 3000-1000',
+      verifiedName: 'Clínica Bem Estar',
+      qualityRating: 'GREEN',
+    });
     expect(query).toBe('display_phone_number,verified_name,quality_rating');
   });
 
   it('reports an invalid token as not ok and not retryable', async () => {
-    server.use(http.get(`${GRAPH}/${PHONE_NUMBER_ID}`, graphError(401, { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190 })));
-    expect(await client().checkConnection()).toEqual({ ok: false, reason: expect.stringContaining('Invalid OAuth access token'), retryable: false });
+    server.use(
+      http.get(
+        `${GRAPH}/${PHONE_NUMBER_ID}`,
+        graphError(401, { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190 }),
+      ),
+    );
+    expect(await client().checkConnection()).toEqual({
+      ok: false,
+      reason: expect.stringContaining('Invalid OAuth access token'),
+      retryable: false,
+    });
   });
 
   it('reports an outage as not ok and retryable', async () => {

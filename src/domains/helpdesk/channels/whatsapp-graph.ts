@@ -218,7 +218,8 @@ export function buildWhatsappSendBody(message: OutboundMessage): WhatsappSendBod
   const media = message.media;
   if (!media) {
     if (!body) throw invalidRequest('Mensagem vazia: nada para enviar');
-    if (body.length > TEXT_MAX_LENGTH) throw invalidRequest(`Texto com ${body.length} caracteres; o WhatsApp aceita até ${TEXT_MAX_LENGTH}`);
+    if (body.length > TEXT_MAX_LENGTH)
+      throw invalidRequest(`Texto com ${body.length} caracteres; o WhatsApp aceita até ${TEXT_MAX_LENGTH}`);
     return { ...base, type: 'text', text: { body, preview_url: URL_IN_TEXT.test(body) } };
   }
 
@@ -229,7 +230,8 @@ export function buildWhatsappSendBody(message: OutboundMessage): WhatsappSendBod
     throw invalidRequest('Endereço da mídia inválido');
   }
   if (link.protocol !== 'https:' && link.protocol !== 'http:') throw invalidRequest('A mídia precisa de um endereço http(s) público');
-  if (body && body.length > CAPTION_MAX_LENGTH) throw invalidRequest(`Legenda com ${body.length} caracteres; o WhatsApp aceita até ${CAPTION_MAX_LENGTH}`);
+  if (body && body.length > CAPTION_MAX_LENGTH)
+    throw invalidRequest(`Legenda com ${body.length} caracteres; o WhatsApp aceita até ${CAPTION_MAX_LENGTH}`);
   const caption = body ? { caption: body } : {};
   switch (media.kind) {
     case 'image':
@@ -286,7 +288,12 @@ export class WhatsappCloudClient {
     if (!providerMediaId) throw invalidRequest('Identificador de mídia vazio');
     const response = await this.#request(this.#graphUrl(encodeURIComponent(providerMediaId)), { method: 'GET', what: 'localizar a mídia' });
     const parsed = mediaInfoSchema.safeParse(await response.json().catch(() => undefined));
-    if (!parsed.success) throw new WhatsappApiError('Resposta inesperada da WhatsApp Cloud API ao localizar a mídia', { kind: 'invalid_response', retryable: false, status: response.status });
+    if (!parsed.success)
+      throw new WhatsappApiError('Resposta inesperada da WhatsApp Cloud API ao localizar a mídia', {
+        kind: 'invalid_response',
+        retryable: false,
+        status: response.status,
+      });
     const info: WhatsappMediaInfo = { url: parsed.data.url };
     if (parsed.data.mime_type) info.mimeType = parsed.data.mime_type;
     if (parsed.data.sha256) info.sha256 = parsed.data.sha256;
@@ -304,11 +311,17 @@ export class WhatsappCloudClient {
     try {
       url = new URL(info.url);
     } catch {
-      throw new WhatsappApiError('A WhatsApp Cloud API devolveu um endereço de mídia inválido', { kind: 'invalid_response', retryable: false });
+      throw new WhatsappApiError('A WhatsApp Cloud API devolveu um endereço de mídia inválido', {
+        kind: 'invalid_response',
+        retryable: false,
+      });
     }
     // The bearer token goes along: never over plain http unless the client itself talks http (tests, proxies).
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.baseUrl.startsWith('http:'))) {
-      throw new WhatsappApiError('A WhatsApp Cloud API devolveu um endereço de mídia sem https', { kind: 'invalid_response', retryable: false });
+      throw new WhatsappApiError('A WhatsApp Cloud API devolveu um endereço de mídia sem https', {
+        kind: 'invalid_response',
+        retryable: false,
+      });
     }
     const response = await this.#request(url.href, { method: 'GET', what: 'baixar a mídia', timeoutMs: options.timeoutMs });
     const declared = Number(response.headers.get('content-length') ?? Number.NaN);
@@ -334,8 +347,13 @@ export class WhatsappCloudClient {
       const url = `${this.#graphUrl(encodeURIComponent(this.phoneNumberId))}?fields=display_phone_number,verified_name,quality_rating`;
       const response = await this.#request(url, { method: 'GET', what: 'consultar o número' });
       const parsed = phoneNumberSchema.safeParse(await response.json().catch(() => undefined));
-      if (!parsed.success) return { ok: false, reason: 'Resposta inesperada da WhatsApp Cloud API ao consultar o número', retryable: false };
-      const result: WhatsappConnectionCheck = { ok: true, displayPhoneNumber: parsed.data.display_phone_number, verifiedName: parsed.data.verified_name };
+      if (!parsed.success)
+        return { ok: false, reason: 'Resposta inesperada da WhatsApp Cloud API ao consultar o número', retryable: false };
+      const result: WhatsappConnectionCheck = {
+        ok: true,
+        displayPhoneNumber: parsed.data.display_phone_number,
+        verifiedName: parsed.data.verified_name,
+      };
       if (parsed.data.quality_rating) result.qualityRating = parsed.data.quality_rating;
       return result;
     } catch (error) {
@@ -350,10 +368,16 @@ export class WhatsappCloudClient {
 
   /** Meta sometimes echoes a malformed token back in its message: strip it from anything we repeat. */
   #redact(text: string): string {
-    return text.split(this.#accessToken).join('[token]').replace(/\bEAA[A-Za-z0-9]{16,}/g, '[token]');
+    return text
+      .split(this.#accessToken)
+      .join('[token]')
+      .replace(/\bEAA[A-Za-z0-9]{16,}/g, '[token]');
   }
 
-  async #request(url: string, init: { method: 'GET' | 'POST'; body?: string; what: string; timeoutMs?: number | undefined }): Promise<Response> {
+  async #request(
+    url: string,
+    init: { method: 'GET' | 'POST'; body?: string; what: string; timeoutMs?: number | undefined },
+  ): Promise<Response> {
     const timeoutMs = init.timeoutMs ?? this.timeoutMs;
     const headers: Record<string, string> = { Authorization: `Bearer ${this.#accessToken}` };
     if (init.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -372,8 +396,12 @@ export class WhatsappCloudClient {
     if (name === 'TimeoutError' || name === 'AbortError') {
       return new WhatsappApiError(`WhatsApp Cloud API não respondeu em ${timeoutMs} ms ao ${what}`, { kind: 'timeout', retryable: true });
     }
-    const reason = error instanceof Error ? (error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message) : String(error);
-    return new WhatsappApiError(`Falha de rede ao ${what} na WhatsApp Cloud API: ${this.#redact(reason)}`, { kind: 'network', retryable: true });
+    const reason =
+      error instanceof Error ? (error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message) : String(error);
+    return new WhatsappApiError(`Falha de rede ao ${what} na WhatsApp Cloud API: ${this.#redact(reason)}`, {
+      kind: 'network',
+      retryable: true,
+    });
   }
 
   async #httpError(response: Response, what: string): Promise<WhatsappApiError> {
@@ -398,21 +426,31 @@ export class WhatsappCloudClient {
     }
     const error = parsed.data.error;
     const details = error.error_data?.details ?? error.error_user_msg;
-    const summary = [error.message, details && details !== error.message ? details : undefined].filter(Boolean).join(' — ') || 'erro sem descrição';
-    const codes = [`HTTP ${response.status}`, error.code !== undefined ? `código ${error.code}` : undefined, error.error_subcode !== undefined ? `subcódigo ${error.error_subcode}` : undefined]
+    const summary =
+      [error.message, details && details !== error.message ? details : undefined].filter(Boolean).join(' — ') || 'erro sem descrição';
+    const codes = [
+      `HTTP ${response.status}`,
+      error.code !== undefined ? `código ${error.code}` : undefined,
+      error.error_subcode !== undefined ? `subcódigo ${error.error_subcode}` : undefined,
+    ]
       .filter(Boolean)
       .join(', ');
-    return new WhatsappApiError(this.#redact(`Erro da WhatsApp Cloud API ao ${what}: ${summary} (${codes}${error.fbtrace_id ? `, fbtrace_id ${error.fbtrace_id}` : ''})`), {
-      kind: 'http',
-      retryable: isRetryable(response.status, error.code),
-      status: response.status,
-      code: error.code,
-      subcode: error.error_subcode,
-      type: error.type,
-      details: details === undefined ? undefined : this.#redact(details),
-      fbtraceId: error.fbtrace_id,
-      retryAfterSeconds,
-    });
+    return new WhatsappApiError(
+      this.#redact(
+        `Erro da WhatsApp Cloud API ao ${what}: ${summary} (${codes}${error.fbtrace_id ? `, fbtrace_id ${error.fbtrace_id}` : ''})`,
+      ),
+      {
+        kind: 'http',
+        retryable: isRetryable(response.status, error.code),
+        status: response.status,
+        code: error.code,
+        subcode: error.error_subcode,
+        type: error.type,
+        details: details === undefined ? undefined : this.#redact(details),
+        fbtraceId: error.fbtrace_id,
+        retryAfterSeconds,
+      },
+    );
   }
 }
 

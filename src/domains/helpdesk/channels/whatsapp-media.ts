@@ -42,33 +42,66 @@ async function inboundMessageOf(trx: TenantTransaction, messageId: string) {
     .executeTakeFirst();
 }
 
-export function whatsappInboundMedia(secrets: SecretBox, graph: WhatsappGraphSettings, publicUrl: string): TransportDeliveryKind<WhatsappMediaPayload, WhatsappMediaTarget> {
+export function whatsappInboundMedia(
+  secrets: SecretBox,
+  graph: WhatsappGraphSettings,
+  publicUrl: string,
+): TransportDeliveryKind<WhatsappMediaPayload, WhatsappMediaTarget> {
   return {
     name: WHATSAPP_MEDIA_KIND,
     async resolveTarget(trx, delivery) {
       const found = await inboundMessageOf(trx, delivery.payload.messageId);
       if (!found || found.media_url) return null;
       const { phoneNumberId, accessToken } = whatsappCredentials(found, secrets);
-      return { url: `${graph.baseUrl}/${GRAPH_VERSION}/${encodeURIComponent(delivery.payload.providerMediaId)}`, credentials: { phoneNumberId, accessToken }, providerMediaId: delivery.payload.providerMediaId };
+      return {
+        url: `${graph.baseUrl}/${GRAPH_VERSION}/${encodeURIComponent(delivery.payload.providerMediaId)}`,
+        credentials: { phoneNumberId, accessToken },
+        providerMediaId: delivery.payload.providerMediaId,
+      };
     },
     async send(_delivery, target, context): Promise<DeliverySendResult> {
       try {
-        const media = await whatsappClient(target.credentials, graph, context.timeoutMs).downloadMedia(target.providerMediaId, { maxBytes: MAX_INBOUND_MEDIA_BYTES, timeoutMs: context.timeoutMs });
-        const file: DownloadedFile = { data: media.data, mimeType: (media.mimeType ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase() };
-        return { statusCode: 200, error: null, responseBody: file, responseExcerpt: JSON.stringify({ mimeType: file.mimeType, sizeBytes: media.sizeBytes }) };
+        const media = await whatsappClient(target.credentials, graph, context.timeoutMs).downloadMedia(target.providerMediaId, {
+          maxBytes: MAX_INBOUND_MEDIA_BYTES,
+          timeoutMs: context.timeoutMs,
+        });
+        const file: DownloadedFile = {
+          data: media.data,
+          mimeType: (media.mimeType ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase(),
+        };
+        return {
+          statusCode: 200,
+          error: null,
+          responseBody: file,
+          responseExcerpt: JSON.stringify({ mimeType: file.mimeType, sizeBytes: media.sizeBytes }),
+        };
       } catch (error) {
         if (!(error instanceof WhatsappApiError)) throw error;
-        return { statusCode: error.status ?? null, error: error.message, permanent: !error.retryable, responseExcerpt: JSON.stringify({ kind: error.kind, code: error.code ?? null }) };
+        return {
+          statusCode: error.status ?? null,
+          error: error.message,
+          permanent: !error.retryable,
+          responseExcerpt: JSON.stringify({ kind: error.kind, code: error.code ?? null }),
+        };
       }
     },
     async onDelivered(trx, delivery, response) {
       const found = await inboundMessageOf(trx, delivery.payload.messageId);
       const file = response.body as DownloadedFile | undefined;
       if (!found || found.media_url || !file) return;
-      const stored = await keepMedia(trx, publicUrl, { content: file.data, mimeType: file.mimeType, fileName: providerMediaFileName(found.message_id, file.mimeType, found.media_file_name) });
+      const stored = await keepMedia(trx, publicUrl, {
+        content: file.data,
+        mimeType: file.mimeType,
+        fileName: providerMediaFileName(found.message_id, file.mimeType, found.media_file_name),
+      });
       await trx
         .updateTable('helpdesk_messages')
-        .set({ media_url: stored.url, media_mime_type: stored.mimeType, media_size_bytes: stored.sizeBytes, media_file_name: stored.fileName })
+        .set({
+          media_url: stored.url,
+          media_mime_type: stored.mimeType,
+          media_size_bytes: stored.sizeBytes,
+          media_file_name: stored.fileName,
+        })
         .where('id', '=', found.message_id)
         .execute();
     },

@@ -28,8 +28,17 @@ export interface WhatsappGraphSettings {
 /** Pinned here, so moving to a newer Graph version is a deliberate change. */
 export const GRAPH_VERSION = 'v21.0';
 
-export function whatsappClient(credentials: { phoneNumberId: string; accessToken: string }, graph: WhatsappGraphSettings, timeoutMs?: number): WhatsappCloudClient {
-  return new WhatsappCloudClient({ ...credentials, baseUrl: graph.baseUrl, graphVersion: GRAPH_VERSION, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+export function whatsappClient(
+  credentials: { phoneNumberId: string; accessToken: string },
+  graph: WhatsappGraphSettings,
+  timeoutMs?: number,
+): WhatsappCloudClient {
+  return new WhatsappCloudClient({
+    ...credentials,
+    baseUrl: graph.baseUrl,
+    graphVersion: GRAPH_VERSION,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  });
 }
 
 /** One try's request, resolved in the tenant; the token lives in memory for the try only. */
@@ -74,7 +83,10 @@ function concernsOnlyTheMessage(failure: WhatsappSendFailure | undefined): boole
   return failure.kind === 'invalid_request' || (failure.code !== null && MESSAGE_SCOPED_CODES.has(failure.code));
 }
 
-async function sentMessageOf(trx: TenantTransaction, messageId: string): Promise<{ message: HelpdeskMessage; channel: HelpdeskChannel | undefined } | undefined> {
+async function sentMessageOf(
+  trx: TenantTransaction,
+  messageId: string,
+): Promise<{ message: HelpdeskMessage; channel: HelpdeskChannel | undefined } | undefined> {
   const message = await trx.selectFrom('helpdesk_messages').selectAll().where('id', '=', messageId).executeTakeFirst();
   if (!message) return undefined;
   const channel = await trx
@@ -96,7 +108,11 @@ async function outboundMessageOf(trx: TenantTransaction, message: HelpdeskMessag
     : undefined;
   const media: OutboundMedia | undefined =
     message.media_url && MEDIA_KINDS.has(message.kind)
-      ? { url: message.media_url, kind: message.kind as OutboundMedia['kind'], ...(message.media_file_name ? { fileName: message.media_file_name } : {}) }
+      ? {
+          url: message.media_url,
+          kind: message.kind as OutboundMedia['kind'],
+          ...(message.media_file_name ? { fileName: message.media_file_name } : {}),
+        }
       : undefined;
   return {
     messageId: message.id,
@@ -114,7 +130,10 @@ async function outboundMessageOf(trx: TenantTransaction, message: HelpdeskMessag
  * recipient not on WhatsApp) is dead at once, others are retried. A dead delivery fails the
  * message and, unless the failure concerns only that message, puts the channel in error.
  */
-export function whatsappOutboundMessages(secrets: SecretBox, graph: WhatsappGraphSettings): TransportDeliveryKind<WhatsappOutboundPayload, WhatsappSendTarget> {
+export function whatsappOutboundMessages(
+  secrets: SecretBox,
+  graph: WhatsappGraphSettings,
+): TransportDeliveryKind<WhatsappOutboundPayload, WhatsappSendTarget> {
   return {
     name: WHATSAPP_OUTBOUND_KIND,
     async resolveTarget(trx, delivery) {
@@ -123,16 +142,36 @@ export function whatsappOutboundMessages(secrets: SecretBox, graph: WhatsappGrap
       const message = await outboundMessageOf(trx, found.message);
       if (!message) return null;
       const { phoneNumberId, accessToken } = whatsappCredentials(found.channel, secrets);
-      return { url: `${graph.baseUrl}/${GRAPH_VERSION}/${encodeURIComponent(phoneNumberId)}/messages`, message, credentials: { phoneNumberId, accessToken } };
+      return {
+        url: `${graph.baseUrl}/${GRAPH_VERSION}/${encodeURIComponent(phoneNumberId)}/messages`,
+        message,
+        credentials: { phoneNumberId, accessToken },
+      };
     },
     async send(_delivery, target, context): Promise<DeliverySendResult> {
       try {
         const receipt = await whatsappClient(target.credentials, graph, context.timeoutMs).send(target.message);
-        return { statusCode: 200, error: null, responseBody: receipt, responseExcerpt: JSON.stringify({ externalId: receipt.externalId ?? null }) };
+        return {
+          statusCode: 200,
+          error: null,
+          responseBody: receipt,
+          responseExcerpt: JSON.stringify({ externalId: receipt.externalId ?? null }),
+        };
       } catch (error) {
         if (!(error instanceof WhatsappApiError)) throw error;
-        const failure: WhatsappSendFailure = { kind: error.kind, code: error.code ?? null, subcode: error.subcode ?? null, fbtraceId: error.fbtraceId ?? null };
-        return { statusCode: error.status ?? null, error: error.message, permanent: !error.retryable, responseBody: failure, responseExcerpt: JSON.stringify(failure) };
+        const failure: WhatsappSendFailure = {
+          kind: error.kind,
+          code: error.code ?? null,
+          subcode: error.subcode ?? null,
+          fbtraceId: error.fbtraceId ?? null,
+        };
+        return {
+          statusCode: error.status ?? null,
+          error: error.message,
+          permanent: !error.retryable,
+          responseBody: failure,
+          responseExcerpt: JSON.stringify(failure),
+        };
       }
     },
     async onDelivered(trx, delivery, response) {

@@ -48,10 +48,20 @@ describe('verifyWebhookSubscription', () => {
 
   it('refuses a wrong token, a wrong mode, a missing challenge or an unconfigured token', () => {
     expect(verifyWebhookSubscription(query, 'outro-token')).toMatchObject({ ok: false, reason: expect.stringContaining('verify_token') });
-    expect(verifyWebhookSubscription({ ...query, 'hub.verify_token': 'meu-token' }, 'meu-token-de-verificacao')).toMatchObject({ ok: false });
-    expect(verifyWebhookSubscription({ ...query, 'hub.mode': 'unsubscribe' }, 'meu-token-de-verificacao')).toMatchObject({ ok: false, reason: expect.stringContaining('hub.mode') });
-    expect(verifyWebhookSubscription({ ...query, 'hub.mode': ['subscribe', 'subscribe'] }, 'meu-token-de-verificacao')).toMatchObject({ ok: false });
-    expect(verifyWebhookSubscription({ ...query, 'hub.challenge': undefined }, 'meu-token-de-verificacao')).toMatchObject({ ok: false, reason: expect.stringContaining('challenge') });
+    expect(verifyWebhookSubscription({ ...query, 'hub.verify_token': 'meu-token' }, 'meu-token-de-verificacao')).toMatchObject({
+      ok: false,
+    });
+    expect(verifyWebhookSubscription({ ...query, 'hub.mode': 'unsubscribe' }, 'meu-token-de-verificacao')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('hub.mode'),
+    });
+    expect(verifyWebhookSubscription({ ...query, 'hub.mode': ['subscribe', 'subscribe'] }, 'meu-token-de-verificacao')).toMatchObject({
+      ok: false,
+    });
+    expect(verifyWebhookSubscription({ ...query, 'hub.challenge': undefined }, 'meu-token-de-verificacao')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('challenge'),
+    });
     expect(verifyWebhookSubscription({ ...query, 'hub.verify_token': '' }, '')).toMatchObject({ ok: false });
   });
 });
@@ -72,7 +82,16 @@ describe('verifyWhatsappSignature', () => {
 
   it('refuses a missing or malformed header and an empty secret', () => {
     const hex = sign(rawBody).slice('sha256='.length);
-    for (const header of [undefined, '', hex, `sha1=${hex}`, `sha256=${hex.slice(0, 63)}`, `sha256=${hex}00`, `sha256=${'z'.repeat(64)}`, 'sha256=']) {
+    for (const header of [
+      undefined,
+      '',
+      hex,
+      `sha1=${hex}`,
+      `sha256=${hex.slice(0, 63)}`,
+      `sha256=${hex}00`,
+      `sha256=${'z'.repeat(64)}`,
+      'sha256=',
+    ]) {
       expect(verifyWhatsappSignature(rawBody, header, APP_SECRET), String(header)).toBe(false);
     }
     expect(verifyWhatsappSignature(rawBody, sign(rawBody, ''), '')).toBe(false);
@@ -100,7 +119,11 @@ describe('parseWhatsappWebhook', () => {
   });
 
   it('keeps the quoted message id from context.id', () => {
-    expect(onlyMessage(inboundWebhook(messages.quotedText))).toMatchObject({ kind: 'text', body: 'Pode ser às 15h', quotedExternalId: wamid('OUT001') });
+    expect(onlyMessage(inboundWebhook(messages.quotedText))).toMatchObject({
+      kind: 'text',
+      body: 'Pode ser às 15h',
+      quotedExternalId: wamid('OUT001'),
+    });
   });
 
   it('maps image, video and document with caption as body and the media reference', () => {
@@ -117,7 +140,12 @@ describe('parseWhatsappWebhook', () => {
     expect(onlyMessage(inboundWebhook(messages.document))).toMatchObject({
       kind: 'document',
       body: 'Segue a nota fiscal',
-      media: { providerMediaId: '4567890123456789', mimeType: 'application/pdf', fileName: 'NF-2025-0042.pdf', sha256: messages.document.document.sha256 },
+      media: {
+        providerMediaId: '4567890123456789',
+        mimeType: 'application/pdf',
+        fileName: 'NF-2025-0042.pdf',
+        sha256: messages.document.document.sha256,
+      },
     });
   });
 
@@ -148,13 +176,25 @@ describe('parseWhatsappWebhook', () => {
   });
 
   it('reads interactive button and list replies, and template quick replies, as the chosen title', () => {
-    expect(onlyMessage(inboundWebhook(messages.buttonReply))).toMatchObject({ kind: 'text', body: 'Confirmar horário', quotedExternalId: wamid('OUT002') });
-    expect(onlyMessage(inboundWebhook(messages.listReply))).toMatchObject({ kind: 'text', body: 'Corte feminino', quotedExternalId: wamid('OUT003') });
+    expect(onlyMessage(inboundWebhook(messages.buttonReply))).toMatchObject({
+      kind: 'text',
+      body: 'Confirmar horário',
+      quotedExternalId: wamid('OUT002'),
+    });
+    expect(onlyMessage(inboundWebhook(messages.listReply))).toMatchObject({
+      kind: 'text',
+      body: 'Corte feminino',
+      quotedExternalId: wamid('OUT003'),
+    });
     expect(onlyMessage(inboundWebhook(messages.templateButton))).toMatchObject({ kind: 'text', body: 'Remarcar' });
   });
 
   it('keeps reactions and unknown types as unsupported with a short body', () => {
-    expect(onlyMessage(inboundWebhook(messages.reaction))).toMatchObject({ kind: 'unsupported', body: '[Reagiu com 👍]', quotedExternalId: wamid('OUT005') });
+    expect(onlyMessage(inboundWebhook(messages.reaction))).toMatchObject({
+      kind: 'unsupported',
+      body: '[Reagiu com 👍]',
+      quotedExternalId: wamid('OUT005'),
+    });
     expect(onlyMessage(inboundWebhook(messages.reactionRemoved))).toMatchObject({ kind: 'unsupported', body: '[Removeu a reação]' });
     const unknown = onlyMessage(inboundWebhook(messages.unknown));
     expect(unknown).toMatchObject({ kind: 'unsupported', externalId: messages.unknown.id, from: CUSTOMER_WA_ID });
@@ -182,7 +222,13 @@ describe('parseWhatsappWebhook', () => {
       { messageRef: wamid('OUT001'), status: 'sent', at: TIMESTAMP_DATE, phoneNumberId: PHONE_NUMBER_ID },
       { messageRef: wamid('OUT001'), status: 'delivered', at: TIMESTAMP_DATE, phoneNumberId: PHONE_NUMBER_ID },
       { messageRef: wamid('OUT001'), status: 'read', at: TIMESTAMP_DATE, phoneNumberId: PHONE_NUMBER_ID },
-      { messageRef: wamid('OUT002'), status: 'failed', at: TIMESTAMP_DATE, phoneNumberId: PHONE_NUMBER_ID, error: expect.stringContaining('Re-engagement message') },
+      {
+        messageRef: wamid('OUT002'),
+        status: 'failed',
+        at: TIMESTAMP_DATE,
+        phoneNumberId: PHONE_NUMBER_ID,
+        error: expect.stringContaining('Re-engagement message'),
+      },
       // A played voice note has been heard, so it has been read; 'deleted' is not tracked.
       { messageRef: wamid('OUT003'), status: 'read', at: TIMESTAMP_DATE, phoneNumberId: PHONE_NUMBER_ID },
     ]);
@@ -222,7 +268,16 @@ describe('parseWhatsappWebhook', () => {
       {
         ...messagesChange({
           contacts: [contact(CUSTOMER_WA_ID, 'Maria\u0000 Souza')],
-          messages: [{ from: CUSTOMER_WA_ID, timestamp: TIMESTAMP, ...messages.text, text: { body: 'oi\u0000!' }, referral: { source_type: 'ad' }, from_user_id: 'BR.123' }],
+          messages: [
+            {
+              from: CUSTOMER_WA_ID,
+              timestamp: TIMESTAMP,
+              ...messages.text,
+              text: { body: 'oi\u0000!' },
+              referral: { source_type: 'ad' },
+              from_user_id: 'BR.123',
+            },
+          ],
         }),
         brand_new_field: { anything: true },
       },
@@ -253,7 +308,10 @@ describe('parseWhatsappWebhook', () => {
     });
 
     const textWithoutText = inboundWebhook({ id: wamid('BAD001'), type: 'text' });
-    expect(parseWhatsappWebhook(textWithoutText)).toMatchObject({ ok: false, issues: [{ path: 'entry.0.changes.0.value.messages.0.text' }] });
+    expect(parseWhatsappWebhook(textWithoutText)).toMatchObject({
+      ok: false,
+      issues: [{ path: 'entry.0.changes.0.value.messages.0.text' }],
+    });
 
     const badStatus = webhook([messagesChange({ statuses: [{ ...status(wamid('OUT001'), 'sent'), id: 42 }] })]);
     expect(parseWhatsappWebhook(badStatus)).toMatchObject({ ok: false, issues: [{ path: 'entry.0.changes.0.value.statuses.0.id' }] });
@@ -264,6 +322,9 @@ describe('parseWhatsappWebhook', () => {
     const noMetadata = webhook([{ field: 'messages', value: { messaging_product: 'whatsapp', messages: [] } }]);
     expect(parseWhatsappWebhook(noMetadata)).toMatchObject({ ok: false, issues: [{ path: 'entry.0.changes.0.value.metadata' }] });
 
-    expect(parseWhatsappWebhook({ object: 'whatsapp_business_account', entry: {} })).toMatchObject({ ok: false, issues: [{ path: 'entry' }] });
+    expect(parseWhatsappWebhook({ object: 'whatsapp_business_account', entry: {} })).toMatchObject({
+      ok: false,
+      issues: [{ path: 'entry' }],
+    });
   });
 });

@@ -7,7 +7,6 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { InboundBatch, InboundMedia, InboundMessage, InboundStatus, MessageKind } from './provider';
 
-
 // ---------------------------------------------------------------------------------------------
 // Webhook subscription (GET) and signature (POST)
 // ---------------------------------------------------------------------------------------------
@@ -83,7 +82,19 @@ const contactCardSchema = z.object({
 const replyChoiceSchema = z.object({ id: z.string(), title: z.string(), description: z.string().optional() });
 
 /** The message types we map to a kind of their own; each must carry its same-named object. */
-const TYPED_MESSAGE_FIELDS = ['text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'interactive', 'button', 'reaction'] as const;
+const TYPED_MESSAGE_FIELDS = [
+  'text',
+  'image',
+  'audio',
+  'video',
+  'document',
+  'sticker',
+  'location',
+  'contacts',
+  'interactive',
+  'button',
+  'reaction',
+] as const;
 
 export const whatsappInboundMessageSchema = z
   .object({
@@ -99,20 +110,24 @@ export const whatsappInboundMessageSchema = z
     video: mediaObjectSchema.optional(),
     document: mediaObjectSchema.extend({ filename: z.string().optional() }).optional(),
     sticker: mediaObjectSchema.extend({ animated: z.boolean().optional() }).optional(),
-    location: z.object({
-      latitude: z.number(),
-      longitude: z.number(),
-      name: z.string().optional(),
-      address: z.string().optional(),
-      url: z.string().optional(),
-    }).optional(),
+    location: z
+      .object({
+        latitude: z.number(),
+        longitude: z.number(),
+        name: z.string().optional(),
+        address: z.string().optional(),
+        url: z.string().optional(),
+      })
+      .optional(),
     contacts: z.array(contactCardSchema).optional(),
-    interactive: z.object({
-      type: z.string(),
-      button_reply: replyChoiceSchema.optional(),
-      list_reply: replyChoiceSchema.optional(),
-      nfm_reply: z.object({ body: z.string().optional(), name: z.string().optional() }).optional(),
-    }).optional(),
+    interactive: z
+      .object({
+        type: z.string(),
+        button_reply: replyChoiceSchema.optional(),
+        list_reply: replyChoiceSchema.optional(),
+        nfm_reply: z.object({ body: z.string().optional(), name: z.string().optional() }).optional(),
+      })
+      .optional(),
     button: z.object({ text: z.string(), payload: z.string().optional() }).optional(),
     reaction: z.object({ message_id: z.string(), emoji: z.string().optional() }).optional(),
     system: z.object({ body: z.string().optional(), type: z.string().optional() }).optional(),
@@ -246,7 +261,9 @@ function contentOf(message: WhatsappInboundMessagePayload): MappedContent {
     case 'sticker':
       return message.sticker ? { kind: 'sticker', media: mediaOf(message.sticker) } : unsupported(message);
     case 'document':
-      return message.document ? { kind: 'document', body: message.document.caption, media: mediaOf(message.document) } : unsupported(message);
+      return message.document
+        ? { kind: 'document', body: message.document.caption, media: mediaOf(message.document) }
+        : unsupported(message);
     case 'location':
       return message.location ? { kind: 'location', body: describeLocation(message.location) } : unsupported(message);
     case 'contacts':
@@ -256,7 +273,8 @@ function contentOf(message: WhatsappInboundMessagePayload): MappedContent {
     case 'interactive': {
       const choice = message.interactive?.button_reply ?? message.interactive?.list_reply;
       if (choice) return { kind: 'text', body: choice.title };
-      if (message.interactive?.nfm_reply) return { kind: 'unsupported', body: message.interactive.nfm_reply.body ?? '[Formulário respondido]' };
+      if (message.interactive?.nfm_reply)
+        return { kind: 'unsupported', body: message.interactive.nfm_reply.body ?? '[Formulário respondido]' };
       return unsupported(message);
     }
     case 'reaction': {
@@ -297,10 +315,15 @@ function mapMessage(message: WhatsappInboundMessagePayload, names: Map<string, s
   return mapped;
 }
 
-const TRACKED_STATUSES = { sent: 'sent', delivered: 'delivered', read: 'read', failed: 'failed', played: 'read' } as const satisfies Record<string, InboundStatus['status']>;
+const TRACKED_STATUSES = { sent: 'sent', delivered: 'delivered', read: 'read', failed: 'failed', played: 'read' } as const satisfies Record<
+  string,
+  InboundStatus['status']
+>;
 
 function mapStatus(status: WhatsappStatusPayload, phoneNumberId: string): WhatsappInboundStatus | undefined {
-  const tracked = Object.hasOwn(TRACKED_STATUSES, status.status) ? TRACKED_STATUSES[status.status as keyof typeof TRACKED_STATUSES] : undefined;
+  const tracked = Object.hasOwn(TRACKED_STATUSES, status.status)
+    ? TRACKED_STATUSES[status.status as keyof typeof TRACKED_STATUSES]
+    : undefined;
   if (!tracked) return undefined;
   const mapped: WhatsappInboundStatus = { messageRef: status.id, status: tracked, at: fromUnixSeconds(status.timestamp), phoneNumberId };
   if (tracked === 'failed') mapped.error = describeError(status.errors?.[0]);

@@ -26,7 +26,15 @@ export function useEventStream(): EventStreamValue {
  * and token renewals are handled by the wsLink (it resubscribes with the last event id); this
  * only restarts the subscription when the server ends it.
  */
-export function EventStreamProvider({ enabled, currentUserId, children }: { enabled: boolean; currentUserId: string; children: ReactNode }) {
+export function EventStreamProvider({
+  enabled,
+  currentUserId,
+  children,
+}: {
+  enabled: boolean;
+  currentUserId: string;
+  children: ReactNode;
+}) {
   const utils = trpc.useUtils();
   const session = useSession();
   const [events, setEvents] = useState<AppEvent[]>([]);

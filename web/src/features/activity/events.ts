@@ -32,7 +32,13 @@ export const EVENT_LABELS: Record<EventType, string> = {
 };
 
 const AUTH_REQUEST_OUTCOMES = { approved: 'aprovada', rejected: 'rejeitada', expired: 'expirada' } as const;
-const APPOINTMENT_CHANGES = { rescheduled: 'remarcado', cancelled: 'cancelado', completed: 'concluído', no_show: 'falta', confirmed: 'confirmado' } as const;
+const APPOINTMENT_CHANGES = {
+  rescheduled: 'remarcado',
+  cancelled: 'cancelado',
+  completed: 'concluído',
+  no_show: 'falta',
+  confirmed: 'confirmado',
+} as const;
 const AGENTS = { prazo_certo: 'Prazo Certo', encher_agenda: 'Encher Agenda', chat: 'Chat', manual: 'Manual' } as const;
 const CATALOGUE_ENTITIES = { client: 'cliente', service: 'serviço', professional: 'profissional' } as const;
 const when = (iso: string) => new Date(iso).toLocaleString('pt-BR', { dateStyle: 'short', timeStyle: 'short' });
@@ -113,7 +119,9 @@ export function summarizeEvent(event: AppEvent, names: KnownNames = NO_NAMES): s
     case 'agenda.catalogue_changed':
       return CATALOGUE_ENTITIES[event.data.entity];
     case 'agenda.settings_changed':
-      return event.data.chatFromHelpdesk ? 'chat pelo Atendimento ligado' : `avisos por ${event.data.notificationRoute === 'helpdesk' ? 'Atendimento' : 'n8n'}`;
+      return event.data.chatFromHelpdesk
+        ? 'chat pelo Atendimento ligado'
+        : `avisos por ${event.data.notificationRoute === 'helpdesk' ? 'Atendimento' : 'n8n'}`;
   }
 }
 

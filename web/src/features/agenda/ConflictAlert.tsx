@@ -18,7 +18,13 @@ export function ConflictAlert({ problem, professionals, onChoose, onDismiss }: C
   const timeZone = useTenantTimeZone();
   const describe = (alternative: Alternative) => {
     const who = professionals.find((professional) => professional.id === alternative.professionalId)?.name;
-    const when = formatInZone(alternative.startsAt, timeZone, { weekday: 'short', day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' });
+    const when = formatInZone(alternative.startsAt, timeZone, {
+      weekday: 'short',
+      day: '2-digit',
+      month: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
     return who ? `${when} com ${who}` : when;
   };
   return (

@@ -22,7 +22,8 @@ export const APPOINTMENT_STATUSES: Record<AppointmentStatus, { label: string; to
 };
 
 /** Still on the calendar's books: these can be moved, cancelled or given an outcome. */
-export const isActive = (appointment: Pick<Appointment, 'status'>) => appointment.status === 'confirmed' || appointment.status === 'pending_approval';
+export const isActive = (appointment: Pick<Appointment, 'status'>) =>
+  appointment.status === 'confirmed' || appointment.status === 'pending_approval';
 
 export const APPOINTMENT_SOURCES: Record<Appointment['source'], string> = {
   manual: 'Marcado no painel',

@@ -17,5 +17,7 @@ export function summarizeWeek(intervals: readonly WeeklyInterval[]): string | nu
     if (run && day.hours && days[index - 1]?.hours === day.hours) run.last = day.short;
     else if (day.hours) runs.push({ first: day.short, last: day.short, hours: day.hours });
   });
-  return runs.length > 0 ? runs.map((run) => `${run.first === run.last ? run.first : `${run.first}–${run.last}`} ${run.hours}`).join(' · ') : null;
+  return runs.length > 0
+    ? runs.map((run) => `${run.first === run.last ? run.first : `${run.first}–${run.last}`} ${run.hours}`).join(' · ')
+    : null;
 }

@@ -20,12 +20,28 @@ const partFormatters = new Map<string, Intl.DateTimeFormat>();
 function partsIn(instantMs: number, timeZone: string) {
   let formatter = partFormatters.get(timeZone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
     partFormatters.set(timeZone, formatter);
   }
   const parts: Record<string, string> = {};
   for (const part of formatter.formatToParts(instantMs)) parts[part.type] = part.value;
-  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour), minute: Number(parts.minute), second: Number(parts.second) };
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    second: Number(parts.second),
+  };
 }
 
 const pad = (value: number) => String(value).padStart(2, '0');
@@ -111,6 +127,10 @@ export function formatDate(date: string, options: Intl.DateTimeFormatOptions): s
 }
 
 /** An instant on the zone's clocks: "10/03/2026, 10:00". */
-export function formatInZone(instant: string | Date, timeZone: string, options: Intl.DateTimeFormatOptions = { dateStyle: 'short', timeStyle: 'short' }): string {
+export function formatInZone(
+  instant: string | Date,
+  timeZone: string,
+  options: Intl.DateTimeFormatOptions = { dateStyle: 'short', timeStyle: 'short' },
+): string {
   return new Intl.DateTimeFormat('pt-BR', { ...options, timeZone }).format(new Date(instant));
 }

@@ -46,10 +46,17 @@ export function ApiTokensPage() {
     },
     {
       header: 'Escopos',
-      cell: (token) => <span className="font-mono text-xs" title={token.scopes.join('\n')}>{token.scopes.length === 1 ? token.scopes[0] : `${token.scopes.length} escopos`}</span>,
+      cell: (token) => (
+        <span className="font-mono text-xs" title={token.scopes.join('\n')}>
+          {token.scopes.length === 1 ? token.scopes[0] : `${token.scopes.length} escopos`}
+        </span>
+      ),
     },
     { header: 'Último uso', cell: (token) => <span className="whitespace-nowrap">{formatRelative(token.lastUsedAt)}</span> },
-    { header: 'Validade', cell: (token) => <span className="whitespace-nowrap">{token.expiresAt ? formatDateTime(token.expiresAt) : 'sem validade'}</span> },
+    {
+      header: 'Validade',
+      cell: (token) => <span className="whitespace-nowrap">{token.expiresAt ? formatDateTime(token.expiresAt) : 'sem validade'}</span>,
+    },
     {
       header: 'Ações',
       className: 'text-right',

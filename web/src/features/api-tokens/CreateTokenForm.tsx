@@ -30,7 +30,15 @@ export function CreateTokenForm({ onCreated }: { onCreated: (token: RouterOutput
   };
   const held = new Set(me.user.permissions);
   return (
-    <FormCard title="Novo token" description="O token recebe só os escopos marcados." submitLabel="Criar token" busy={create.isPending} error={formErrorOf(create.error, FIELDS)} onSubmit={submit} testId="create-token-form">
+    <FormCard
+      title="Novo token"
+      description="O token recebe só os escopos marcados."
+      submitLabel="Criar token"
+      busy={create.isPending}
+      error={formErrorOf(create.error, FIELDS)}
+      onSubmit={submit}
+      testId="create-token-form"
+    >
       <TextField label="Nome" placeholder="Integração ERP" autoComplete="off" {...form.bind('name')} error={errors.name} />
       <CheckboxGroup
         legend="Escopos"
@@ -39,7 +47,13 @@ export function CreateTokenForm({ onCreated }: { onCreated: (token: RouterOutput
         onChange={(next) => form.set('scopes', next)}
         error={errors.scopes}
       />
-      <TextField label="Válido até (opcional)" type="date" {...form.bind('expiresOn')} error={errors.expiresAt} hint="Sem data, vale até ser revogado." />
+      <TextField
+        label="Válido até (opcional)"
+        type="date"
+        {...form.bind('expiresOn')}
+        error={errors.expiresAt}
+        hint="Sem data, vale até ser revogado."
+      />
     </FormCard>
   );
 }

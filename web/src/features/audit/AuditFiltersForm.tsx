@@ -14,7 +14,10 @@ export function AuditFiltersForm({ applied, onApply }: { applied: AuditFilterVal
     draft.replace(NO_FILTERS);
     onApply(NO_FILTERS);
   };
-  const actors = [{ value: '', label: 'Qualquer pessoa' }, ...(users.data ?? []).map((user) => ({ value: user.id, label: `${user.name} (${user.email})` }))];
+  const actors = [
+    { value: '', label: 'Qualquer pessoa' },
+    ...(users.data ?? []).map((user) => ({ value: user.id, label: `${user.name} (${user.email})` })),
+  ];
   return (
     <form
       aria-label="Filtros da auditoria"
@@ -26,7 +29,11 @@ export function AuditFiltersForm({ applied, onApply }: { applied: AuditFilterVal
     >
       <TextField label="Ação" placeholder="user.create ou user." {...draft.bind('action')} />
       <TextField label="Entidade" placeholder="user, role, api_token" {...draft.bind('entity')} />
-      {canListUsers ? <SelectField label="Quem" options={actors} {...draft.bind('actorId')} /> : <TextField label="Quem (id)" {...draft.bind('actorId')} />}
+      {canListUsers ? (
+        <SelectField label="Quem" options={actors} {...draft.bind('actorId')} />
+      ) : (
+        <TextField label="Quem (id)" {...draft.bind('actorId')} />
+      )}
       <TextField label="De" type="date" {...draft.bind('fromDay')} />
       <TextField label="Até" type="date" {...draft.bind('toDay')} />
       <div className="flex items-end gap-2">

@@ -28,7 +28,10 @@ const columns: Column<AuditItem>[] = [
       </div>
     ),
   },
-  { header: 'Ação', cell: (item) => <Badge tone={item.action.includes('fail') || item.action.includes('reuse') ? 'red' : 'zinc'}>{item.action}</Badge> },
+  {
+    header: 'Ação',
+    cell: (item) => <Badge tone={item.action.includes('fail') || item.action.includes('reuse') ? 'red' : 'zinc'}>{item.action}</Badge>,
+  },
   {
     header: 'Entidade',
     cell: (item) => (
@@ -38,7 +41,11 @@ const columns: Column<AuditItem>[] = [
       </span>
     ),
   },
-  { header: 'Alterações', cell: (item) => <span className="text-xs break-words text-zinc-600">{summarizeRecord(item.diff)}</span>, className: 'max-w-md' },
+  {
+    header: 'Alterações',
+    cell: (item) => <span className="text-xs break-words text-zinc-600">{summarizeRecord(item.diff)}</span>,
+    className: 'max-w-md',
+  },
   { header: 'Origem', cell: (item) => <span className="font-mono text-xs text-zinc-500">{item.ip ?? '—'}</span> },
 ];
 
@@ -50,7 +57,9 @@ export function AuditPage() {
   const [exporting, setExporting] = useState<ExportFormat | null>(null);
   const query = useMemo(() => toAuditQuery(filters), [filters]);
   const { client } = trpc.useUtils();
-  const audit = useCursorPages(getQueryKey(trpc.audit.list, query, 'infinite'), (cursor) => client.audit.list.query({ ...query, limit: 50, ...(cursor ? { cursor } : {}) }));
+  const audit = useCursorPages(getQueryKey(trpc.audit.list, query, 'infinite'), (cursor) =>
+    client.audit.list.query({ ...query, limit: 50, ...(cursor ? { cursor } : {}) }),
+  );
 
   const exportAs = async (format: ExportFormat) => {
     setExporting(format);
@@ -89,7 +98,12 @@ export function AuditPage() {
         rows={audit.items}
         rowKey={(item) => item.id}
         loading={audit.isPending}
-        empty={<EmptyState title={audit.isError ? errorMessage(audit.error) : 'Nenhum registro encontrado'} hint={audit.isError ? undefined : 'Ajuste os filtros ou aguarde novas alterações.'} />}
+        empty={
+          <EmptyState
+            title={audit.isError ? errorMessage(audit.error) : 'Nenhum registro encontrado'}
+            hint={audit.isError ? undefined : 'Ajuste os filtros ou aguarde novas alterações.'}
+          />
+        }
       />
       {audit.hasNextPage && (
         <div className="flex justify-center">

@@ -7,7 +7,10 @@ async function fetchExport(session: Session, url: string): Promise<Response> {
   const send = () => fetch(url, { headers: { authorization: `Bearer ${session.accessToken ?? ''}` } });
   const response = await send();
   if (response.status !== 401) return response;
-  const body = (await response.clone().json().catch(() => null)) as { error?: string } | null;
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => null)) as { error?: string } | null;
   // The REST surface says ERR_TOKEN_EXPIRED where tRPC says TOKEN_EXPIRED: renew once and retry.
   if (body?.error === 'ERR_TOKEN_EXPIRED' && (await session.refresh())) return send();
   return response;

@@ -37,8 +37,26 @@ export function LoginPage({ notice }: { notice: string | null }) {
       <form onSubmit={(event) => void submit(event)} className={AUTH_CARD} aria-label="Entrar">
         {notice && !error && <Banner tone="info">{notice}</Banner>}
         {formError && <Banner>{formError}</Banner>}
-        <TextField label="Empresa" name="tenant" autoComplete="organization" placeholder="minha-empresa" required value={tenant} onChange={(e) => setTenant(e.target.value)} error={fields.tenant} />
-        <TextField label="E-mail" name="email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} error={fields.email} />
+        <TextField
+          label="Empresa"
+          name="tenant"
+          autoComplete="organization"
+          placeholder="minha-empresa"
+          required
+          value={tenant}
+          onChange={(e) => setTenant(e.target.value)}
+          error={fields.tenant}
+        />
+        <TextField
+          label="E-mail"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={fields.email}
+        />
         <TextField
           label="Senha"
           name="password"

@@ -5,7 +5,6 @@ import { Button } from '../../ui/Button';
 export type BusinessHours = NonNullable<NonNullable<RouterInputs['helpdesk']['settings']['update']>['businessHours']>;
 type Interval = BusinessHours['intervals'][number];
 
-
 const NEW_INTERVAL = { start: '09:00', end: '18:00' };
 
 /** What switching hours on starts from: Monday to Friday, nine to six. */
@@ -40,7 +39,12 @@ export function BusinessHoursEditor({ legend, enableLabel, value, onChange, erro
     <fieldset className="space-y-2">
       <legend className="text-sm font-medium text-zinc-700">{legend}</legend>
       <label className="flex cursor-pointer items-center gap-2 text-sm text-zinc-700">
-        <input type="checkbox" className="size-4 accent-zinc-900" checked={value !== null} onChange={(event) => onChange(event.target.checked ? OFFICE_HOURS : null)} />
+        <input
+          type="checkbox"
+          className="size-4 accent-zinc-900"
+          checked={value !== null}
+          onChange={(event) => onChange(event.target.checked ? OFFICE_HOURS : null)}
+        />
         {enableLabel}
       </label>
       {value && (
@@ -48,20 +52,47 @@ export function BusinessHoursEditor({ legend, enableLabel, value, onChange, erro
           {WEEKDAYS.map(({ weekday, label }) => {
             const ofDay = intervals.map((interval, index) => ({ interval, index })).filter(({ interval }) => interval.weekday === weekday);
             return (
-              <div key={weekday} role="group" aria-label={label} className="flex flex-wrap items-center gap-x-2 gap-y-1 px-2.5 py-1.5 text-sm">
+              <div
+                key={weekday}
+                role="group"
+                aria-label={label}
+                className="flex flex-wrap items-center gap-x-2 gap-y-1 px-2.5 py-1.5 text-sm"
+              >
                 <span className="w-16 text-zinc-700">{label}</span>
                 {ofDay.length === 0 && <span className="text-xs text-zinc-400">Fechado</span>}
                 {ofDay.map(({ interval, index }) => (
                   <span key={index} className="inline-flex items-center gap-1">
-                    <input type="time" aria-label={`${label}: abre às`} className={timeInput} value={interval.start} onChange={(event) => replace(intervals.with(index, { ...interval, start: event.target.value }))} />
+                    <input
+                      type="time"
+                      aria-label={`${label}: abre às`}
+                      className={timeInput}
+                      value={interval.start}
+                      onChange={(event) => replace(intervals.with(index, { ...interval, start: event.target.value }))}
+                    />
                     –
-                    <input type="time" aria-label={`${label}: fecha às`} className={timeInput} value={interval.end} onChange={(event) => replace(intervals.with(index, { ...interval, end: event.target.value }))} />
-                    <button type="button" aria-label={`Remover horário de ${label}`} className="px-1 text-zinc-400 hover:text-red-600" onClick={() => replace(intervals.filter((_, other) => other !== index))}>
+                    <input
+                      type="time"
+                      aria-label={`${label}: fecha às`}
+                      className={timeInput}
+                      value={interval.end}
+                      onChange={(event) => replace(intervals.with(index, { ...interval, end: event.target.value }))}
+                    />
+                    <button
+                      type="button"
+                      aria-label={`Remover horário de ${label}`}
+                      className="px-1 text-zinc-400 hover:text-red-600"
+                      onClick={() => replace(intervals.filter((_, other) => other !== index))}
+                    >
                       ×
                     </button>
                   </span>
                 ))}
-                <Button size="sm" tone="ghost" aria-label={`Adicionar horário: ${label}`} onClick={() => replace([...intervals, { weekday, ...NEW_INTERVAL }])}>
+                <Button
+                  size="sm"
+                  tone="ghost"
+                  aria-label={`Adicionar horário: ${label}`}
+                  onClick={() => replace([...intervals, { weekday, ...NEW_INTERVAL }])}
+                >
                   + horário
                 </Button>
               </div>
@@ -69,7 +100,11 @@ export function BusinessHoursEditor({ legend, enableLabel, value, onChange, erro
           })}
         </div>
       )}
-      {error && <p className="text-xs text-red-600" data-testid="field-error">{error}</p>}
+      {error && (
+        <p className="text-xs text-red-600" data-testid="field-error">
+          {error}
+        </p>
+      )}
     </fieldset>
   );
 }

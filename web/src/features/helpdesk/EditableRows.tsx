@@ -36,7 +36,13 @@ export function EditDeleteButtons({ name, confirmTitle, confirmMessage, deleted,
       <Button size="sm" aria-label={`Editar ${name}`} onClick={onEdit}>
         Editar
       </Button>
-      <ConfirmButton label="Excluir" title={confirmTitle} message={confirmMessage} confirmLabel="Excluir" onConfirm={() => feedback(onDelete, deleted)} />
+      <ConfirmButton
+        label="Excluir"
+        title={confirmTitle}
+        message={confirmMessage}
+        confirmLabel="Excluir"
+        onConfirm={() => feedback(onDelete, deleted)}
+      />
     </>
   );
 }

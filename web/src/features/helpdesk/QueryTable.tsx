@@ -17,6 +17,16 @@ interface QueryTableProps<Row> {
 
 /** A page's main list: the rows of a list query in a titled table (loading, empty or failed in its frame), with its form beside it. */
 export function QueryTable<Row>({ title, testId, query, columns, rowKey, empty, form }: QueryTableProps<Row>) {
-  const table = <DataTable label={title} testId={testId} columns={columns} rows={query.data} rowKey={rowKey} loading={query.isPending} empty={<EmptyOrError query={query} {...empty} />} />;
+  const table = (
+    <DataTable
+      label={title}
+      testId={testId}
+      columns={columns}
+      rows={query.data}
+      rowKey={rowKey}
+      loading={query.isPending}
+      empty={<EmptyOrError query={query} {...empty} />}
+    />
+  );
   return <WithSideColumn main={<Panel title={title}>{table}</Panel>} side={form} />;
 }

@@ -2,7 +2,14 @@ import type { ReactNode, TextareaHTMLAttributes } from 'react';
 import { FieldShell } from '../../ui/Field';
 
 /** A multi-line TextField: replies, notes, greetings. */
-export function TextAreaField({ label, error, hint, className = '', rows = 3, ...textarea }: TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; error?: string | undefined; hint?: ReactNode }) {
+export function TextAreaField({
+  label,
+  error,
+  hint,
+  className = '',
+  rows = 3,
+  ...textarea
+}: TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; error?: string | undefined; hint?: ReactNode }) {
   return (
     <FieldShell label={label} error={error} hint={hint}>
       {({ id, describedBy, invalid }) => (

@@ -23,17 +23,30 @@ const columns: Column<JobRun>[] = [
   { header: 'Disparo', cell: (run) => TRIGGERS[run.trigger] ?? run.trigger },
   { header: 'Horário previsto', cell: (run) => <span className="whitespace-nowrap">{formatDateTime(run.slot)}</span> },
   { header: 'Duração', cell: (run) => <span className="whitespace-nowrap">{formatDuration(run.durationMs)}</span> },
-  { header: 'Resultado', cell: (run) => <span className="text-xs text-zinc-600">{summarizeRecord(run.stats)}</span>, className: 'max-w-xs' },
-  { header: 'Erro', cell: (run) => (run.error ? <span className="text-xs break-words text-red-700">{run.error}</span> : '—'), className: 'max-w-xs' },
+  {
+    header: 'Resultado',
+    cell: (run) => <span className="text-xs text-zinc-600">{summarizeRecord(run.stats)}</span>,
+    className: 'max-w-xs',
+  },
+  {
+    header: 'Erro',
+    cell: (run) => (run.error ? <span className="text-xs break-words text-red-700">{run.error}</span> : '—'),
+    className: 'max-w-xs',
+  },
 ];
 
 export function JobsPage() {
   const definitions = trpc.jobs.definitions.useQuery();
   const { client } = trpc.useUtils();
-  const runs = useCursorPages(getQueryKey(trpc.jobs.runs, undefined, 'infinite'), (cursor) => client.jobs.runs.query({ limit: 50, ...(cursor ? { cursor } : {}) }));
+  const runs = useCursorPages(getQueryKey(trpc.jobs.runs, undefined, 'infinite'), (cursor) =>
+    client.jobs.runs.query({ limit: 50, ...(cursor ? { cursor } : {}) }),
+  );
   return (
     <>
-      <PageHeader title="Execuções de tarefas" description="As tarefas agendadas e cada vez que rodaram: quando, quanto demoraram e o que fizeram." />
+      <PageHeader
+        title="Execuções de tarefas"
+        description="As tarefas agendadas e cada vez que rodaram: quando, quanto demoraram e o que fizeram."
+      />
       <Panel title="Tarefas agendadas">
         {definitions.data && definitions.data.length === 0 && <EmptyState title="Nenhuma tarefa agendada nesta instalação" />}
         <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" data-testid="job-definitions">

@@ -16,7 +16,10 @@ export function UsersPage() {
   return (
     <>
       <PageHeader title="Usuários e papéis" description="Quem entra no painel da sua empresa e o que cada papel pode fazer." />
-      <WithSideColumn main={<UsersPanel onInvited={setInvitation} />} side={canWriteUsers && canReadRoles && <CreateUserForm onInvited={setInvitation} />} />
+      <WithSideColumn
+        main={<UsersPanel onInvited={setInvitation} />}
+        side={canWriteUsers && canReadRoles && <CreateUserForm onInvited={setInvitation} />}
+      />
       {canReadRoles && <WithSideColumn main={<RolesPanel />} side={canWriteRoles && <CreateRoleForm />} />}
       {invitation && <InvitationDialog issued={invitation} onClose={() => setInvitation(null)} />}
     </>

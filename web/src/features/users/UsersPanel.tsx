@@ -25,7 +25,8 @@ export function UsersPanel({ onInvited }: { onInvited: (invitation: IssuedInvita
   const roleOf = (key: string) => roles.data?.find((role) => role.key === key);
   const roleName = (key: string) => roleOf(key)?.name ?? key;
   // Users whose role holds more than mine are out of my reach (the server refuses to change them).
-  const canManage = (user: User) => canWrite && user.id !== me.user.id && canGrant(roleOf(user.role) ?? { permissions: [] }, me.user.permissions);
+  const canManage = (user: User) =>
+    canWrite && user.id !== me.user.id && canGrant(roleOf(user.role) ?? { permissions: [] }, me.user.permissions);
 
   const changeRole = (user: User, role: string) =>
     feedback(() => update.mutateAsync({ id: user.id, role }), `${user.name} agora é ${roleName(role)}`).catch(() => undefined);
@@ -93,7 +94,11 @@ export function UsersPanel({ onInvited }: { onInvited: (invitation: IssuedInvita
               <ConfirmButton
                 label="Reativar"
                 title={`Reativar ${user.name}?`}
-                message={user.invitationPending ? 'O convite volta a valer, se ainda estiver no prazo.' : 'A pessoa volta a poder entrar com a senha que já tinha.'}
+                message={
+                  user.invitationPending
+                    ? 'O convite volta a valer, se ainda estiver no prazo.'
+                    : 'A pessoa volta a poder entrar com a senha que já tinha.'
+                }
                 confirmLabel="Reativar"
                 tone="primary"
                 onConfirm={() => feedback(() => reactivate.mutateAsync({ id: user.id }), `${user.name} foi reativado(a)`)}

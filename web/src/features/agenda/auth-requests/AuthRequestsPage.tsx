@@ -42,7 +42,12 @@ function useApprove() {
     approve: (request: AuthRequest) =>
       approve.mutate(
         { id: request.id, decision: 'approve' },
-        { onSuccess: (result) => toast.success(`Autorização de ${request.clientName} aprovada: agendamento confirmado${result.clientNotificationSent ? ' e cliente avisado' : ''}`) },
+        {
+          onSuccess: (result) =>
+            toast.success(
+              `Autorização de ${request.clientName} aprovada: agendamento confirmado${result.clientNotificationSent ? ' e cliente avisado' : ''}`,
+            ),
+        },
       ),
     approving: (request: AuthRequest) => approve.isPending && approve.variables?.id === request.id,
     refused,
@@ -64,7 +69,8 @@ export function AuthRequestsPage() {
   const [rejecting, setRejecting] = useState<AuthRequest | null>(null);
   const requests = trpc.agenda.authRequests.list.useQuery({ status });
   const decisions = useApprove();
-  const when = (iso: string) => formatInZone(iso, timeZone, { weekday: 'short', day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' });
+  const when = (iso: string) =>
+    formatInZone(iso, timeZone, { weekday: 'short', day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' });
 
   const columns: Column<AuthRequest>[] = [
     {
@@ -87,7 +93,15 @@ export function AuthRequestsPage() {
     },
     { header: 'Profissional', cell: (request) => request.professionalName },
     { header: 'Data e hora', cell: (request) => <span className="whitespace-nowrap tabular-nums">{when(request.startsAt)}</span> },
-    { header: 'Oferta', cell: (request) => (request.offer.type === 'none' ? <span className="text-zinc-400">{describeOffer(request.offer)}</span> : <Badge tone="green">{describeOffer(request.offer)}</Badge>) },
+    {
+      header: 'Oferta',
+      cell: (request) =>
+        request.offer.type === 'none' ? (
+          <span className="text-zinc-400">{describeOffer(request.offer)}</span>
+        ) : (
+          <Badge tone="green">{describeOffer(request.offer)}</Badge>
+        ),
+    },
     { header: 'Origem', cell: (request) => <Badge tone="blue">{AGENT_LABELS[request.createdByAgent]}</Badge> },
     status === 'approved' || status === 'rejected'
       ? {
@@ -100,13 +114,22 @@ export function AuthRequestsPage() {
             </div>
           ),
         }
-      : { header: status === 'pending' ? 'Expira' : 'Expirou', cell: (request) => <span className="whitespace-nowrap text-xs tabular-nums">{when(request.expiresAt)}</span> },
+      : {
+          header: status === 'pending' ? 'Expira' : 'Expirou',
+          cell: (request) => <span className="whitespace-nowrap text-xs tabular-nums">{when(request.expiresAt)}</span>,
+        },
   ];
   if (status === 'pending' && canDecide) {
     columns.push(
       actionsColumn((request) => (
         <>
-          <Button size="sm" tone="primary" aria-label={`Aprovar a autorização de ${request.clientName}`} busy={decisions.approving(request)} onClick={() => decisions.approve(request)}>
+          <Button
+            size="sm"
+            tone="primary"
+            aria-label={`Aprovar a autorização de ${request.clientName}`}
+            busy={decisions.approving(request)}
+            onClick={() => decisions.approve(request)}
+          >
             Aprovar
           </Button>
           <Button size="sm" aria-label={`Rejeitar a autorização de ${request.clientName}`} onClick={() => setRejecting(request)}>
@@ -119,7 +142,11 @@ export function AuthRequestsPage() {
 
   return (
     <>
-      <PageHeader title="Autorizações pendentes" description="Agendamentos propostos pelos agentes e pela equipe, à espera da sua decisão. A lista se atualiza sozinha." actions={<ConnectionIndicator />} />
+      <PageHeader
+        title="Autorizações pendentes"
+        description="Agendamentos propostos pelos agentes e pela equipe, à espera da sua decisão. A lista se atualiza sozinha."
+        actions={<ConnectionIndicator />}
+      />
       {decisions.refused && <ConflictAlert problem={decisions.refused} professionals={professionals} onDismiss={decisions.dismiss} />}
       <section aria-label="Autorizações" className="space-y-3">
         <AuthRequestTabs current={status} onChange={setStatus} />
@@ -130,7 +157,13 @@ export function AuthRequestsPage() {
           rows={requests.data}
           rowKey={(request) => request.id}
           loading={requests.isPending}
-          empty={<EmptyOrError query={requests} title={EMPTY[status]} hint={status === 'pending' ? 'Novas propostas aparecem aqui sem recarregar a página.' : undefined} />}
+          empty={
+            <EmptyOrError
+              query={requests}
+              title={EMPTY[status]}
+              hint={status === 'pending' ? 'Novas propostas aparecem aqui sem recarregar a página.' : undefined}
+            />
+          }
         />
       </section>
       {rejecting && <RejectDialog key={rejecting.id} request={rejecting} onClose={() => setRejecting(null)} />}

@@ -28,7 +28,13 @@ export function RejectDialog({ request, onClose }: { request: AuthRequest; onClo
       onClose={onClose}
       testId="reject-dialog"
     >
-      <TextAreaField label="Observações (opcional)" rows={3} value={notes} onChange={(event) => setNotes(event.target.value)} error={fieldErrorsOf(reject.error).notes} />
+      <TextAreaField
+        label="Observações (opcional)"
+        rows={3}
+        value={notes}
+        onChange={(event) => setNotes(event.target.value)}
+        error={fieldErrorsOf(reject.error).notes}
+      />
     </FormDialog>
   );
 }

@@ -47,10 +47,19 @@ export function AppointmentDialog({ appointment, onClose, onReschedule }: Appoin
           <Button tone="danger" disabled={busy} onClick={() => setCancelling(true)}>
             Cancelar agendamento
           </Button>
-          <Button busy={busy && setOutcome.variables?.outcome === 'no_show'} disabled={busy} onClick={() => setOutcome.mutate({ id: appointment.id, outcome: 'no_show' })}>
+          <Button
+            busy={busy && setOutcome.variables?.outcome === 'no_show'}
+            disabled={busy}
+            onClick={() => setOutcome.mutate({ id: appointment.id, outcome: 'no_show' })}
+          >
             Faltou
           </Button>
-          <Button tone="primary" busy={busy && setOutcome.variables?.outcome === 'completed'} disabled={busy} onClick={() => setOutcome.mutate({ id: appointment.id, outcome: 'completed' })}>
+          <Button
+            tone="primary"
+            busy={busy && setOutcome.variables?.outcome === 'completed'}
+            disabled={busy}
+            onClick={() => setOutcome.mutate({ id: appointment.id, outcome: 'completed' })}
+          >
             Concluído
           </Button>
         </>
@@ -61,8 +70,14 @@ export function AppointmentDialog({ appointment, onClose, onReschedule }: Appoin
     <Dialog title={`${appointment.clientName} · ${appointment.serviceName}`} onClose={onClose} footer={footer} testId="appointment-dialog">
       <dl className="grid grid-cols-[7rem_1fr] gap-x-3 gap-y-1.5">
         <Detail term="Quando">
-          {formatInZone(appointment.startsAt, timeZone, { weekday: 'long', day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' })} às{' '}
-          {formatInZone(appointment.endsAt, timeZone, { hour: '2-digit', minute: '2-digit' })}
+          {formatInZone(appointment.startsAt, timeZone, {
+            weekday: 'long',
+            day: '2-digit',
+            month: '2-digit',
+            hour: '2-digit',
+            minute: '2-digit',
+          })}{' '}
+          às {formatInZone(appointment.endsAt, timeZone, { hour: '2-digit', minute: '2-digit' })}
         </Detail>
         <Detail term="Profissional">{appointment.professionalName}</Detail>
         <Detail term="Situação">
@@ -98,7 +113,10 @@ function Detail({ term, children }: { term: string; children: ReactNode }) {
 function RescheduleForm({ appointment, onSubmit }: { appointment: Appointment; onSubmit: (target: MoveTarget) => void }) {
   const timeZone = useTenantTimeZone();
   const { professionals } = useCatalogue();
-  const [target, setTarget] = useState<MoveTarget>(() => ({ ...wallTimeOf(appointment.startsAt, timeZone), professionalId: appointment.professionalId }));
+  const [target, setTarget] = useState<MoveTarget>(() => ({
+    ...wallTimeOf(appointment.startsAt, timeZone),
+    professionalId: appointment.professionalId,
+  }));
   return (
     <form
       aria-label="Remarcar"
@@ -110,8 +128,21 @@ function RescheduleForm({ appointment, onSubmit }: { appointment: Appointment; o
     >
       <p className="text-sm font-medium text-zinc-900">Remarcar</p>
       <div className="grid grid-cols-2 gap-3">
-        <TextField label="Nova data" type="date" required value={target.date} onChange={(event) => setTarget({ ...target, date: event.target.value })} />
-        <TextField label="Novo horário" type="time" required step={60 * 15} value={target.time} onChange={(event) => setTarget({ ...target, time: event.target.value })} />
+        <TextField
+          label="Nova data"
+          type="date"
+          required
+          value={target.date}
+          onChange={(event) => setTarget({ ...target, date: event.target.value })}
+        />
+        <TextField
+          label="Novo horário"
+          type="time"
+          required
+          step={60 * 15}
+          value={target.time}
+          onChange={(event) => setTarget({ ...target, time: event.target.value })}
+        />
       </div>
       <SelectField
         label="Profissional do novo horário"

@@ -36,7 +36,20 @@ interface CalendarColumnViewProps {
 }
 
 /** One column of 15-minute cells with its appointments on top; a drop anywhere in it moves the dragged block to the row under the pointer. */
-export function CalendarColumnView({ column, hours, placed, workers, timeZone, showProfessional, pendingId, dragging, onDragChange, onOpen, onCreate, onMove }: CalendarColumnViewProps) {
+export function CalendarColumnView({
+  column,
+  hours,
+  placed,
+  workers,
+  timeZone,
+  showProfessional,
+  pendingId,
+  dragging,
+  onDragChange,
+  onOpen,
+  onCreate,
+  onMove,
+}: CalendarColumnViewProps) {
   const [dropRow, setDropRow] = useState<number | null>(null);
   const rows = (hours.end - hours.start) / SLOT_MINUTES;
   const working = workingTimeOf(workers, column.date, timeZone);
@@ -57,13 +70,19 @@ export function CalendarColumnView({ column, hours, placed, workers, timeZone, s
     if (!dragging || !onMove) return;
     event.preventDefault();
     const time = timeOfMinutes(hours.start + rowUnder(event, dragging.grabbedRows) * SLOT_MINUTES);
-    onMove(dragging.appointment, { date: column.date, time, professionalId: column.professional?.id ?? dragging.appointment.professionalId });
+    onMove(dragging.appointment, {
+      date: column.date,
+      time,
+      professionalId: column.professional?.id ?? dragging.appointment.professionalId,
+    });
     onDragChange(null);
   };
   const leave = (event: DragEvent<HTMLDivElement>) => {
     if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDropRow(null);
   };
-  const draggedRows = dragging ? Math.max(1, Math.round((Date.parse(dragging.appointment.endsAt) - Date.parse(dragging.appointment.startsAt)) / 60_000 / SLOT_MINUTES)) : 1;
+  const draggedRows = dragging
+    ? Math.max(1, Math.round((Date.parse(dragging.appointment.endsAt) - Date.parse(dragging.appointment.startsAt)) / 60_000 / SLOT_MINUTES))
+    : 1;
   return (
     <div
       className="relative border-l border-zinc-200"
@@ -108,7 +127,9 @@ export function CalendarColumnView({ column, hours, placed, workers, timeZone, s
           showProfessional={showProfessional}
           moving={item.appointment.id === pendingId}
           onOpen={() => onOpen(item.appointment)}
-          onDragStart={onMove && isActive(item.appointment) ? (grabbedRows) => onDragChange({ appointment: item.appointment, grabbedRows }) : undefined}
+          onDragStart={
+            onMove && isActive(item.appointment) ? (grabbedRows) => onDragChange({ appointment: item.appointment, grabbedRows }) : undefined
+          }
           onDragEnd={() => onDragChange(null)}
         />
       ))}

@@ -57,11 +57,16 @@ export function CalendarGrid({ columns, hours, placed, workers, timeZone, today,
 function ColumnHeading({ column, byDay, today }: { column: CalendarColumn; byDay: boolean; today: string }) {
   const isToday = column.date === today;
   return (
-    <div data-testid="calendar-column-heading" className={`border-b border-l border-zinc-200 px-2 py-2 text-center text-xs ${isToday ? 'bg-sky-50 font-semibold text-sky-800' : 'text-zinc-600'}`}>
+    <div
+      data-testid="calendar-column-heading"
+      className={`border-b border-l border-zinc-200 px-2 py-2 text-center text-xs ${isToday ? 'bg-sky-50 font-semibold text-sky-800' : 'text-zinc-600'}`}
+    >
       {byDay ? (
         <>
           <span className="block capitalize">{formatDate(column.date, { weekday: 'short' }).replace('.', '')}</span>
-          <span className="block text-sm font-semibold text-zinc-900 tabular-nums">{formatDate(column.date, { day: '2-digit', month: '2-digit' })}</span>
+          <span className="block text-sm font-semibold text-zinc-900 tabular-nums">
+            {formatDate(column.date, { day: '2-digit', month: '2-digit' })}
+          </span>
         </>
       ) : (
         <span className="block truncate text-sm font-semibold text-zinc-900">{column.professional?.name}</span>
@@ -75,7 +80,11 @@ function HoursAxis({ hours }: { hours: HoursRange }) {
   return (
     <div aria-hidden className="relative" style={{ height: ((hours.end - hours.start) / SLOT_MINUTES) * ROW_PX }}>
       {fullHours.map((minute) => (
-        <span key={minute} className="absolute right-2 -translate-y-1/2 text-[11px] text-zinc-400 tabular-nums first:translate-y-0.5" style={{ top: ((minute - hours.start) / SLOT_MINUTES) * ROW_PX }}>
+        <span
+          key={minute}
+          className="absolute right-2 -translate-y-1/2 text-[11px] text-zinc-400 tabular-nums first:translate-y-0.5"
+          style={{ top: ((minute - hours.start) / SLOT_MINUTES) * ROW_PX }}
+        >
           {timeOfMinutes(minute)}
         </span>
       ))}

@@ -41,8 +41,12 @@ export function CalendarPage() {
   const canWrite = useCan('agenda.appointments.write');
   const calendar = useCalendarView(timeZone);
   const { professionals } = useCatalogue();
-  const selected = calendar.selection === EVERYONE ? null : (professionals.find((professional) => professional.id === calendar.selection) ?? null);
-  const appointments = trpc.agenda.appointments.list.useQuery({ ...calendar.range, ...(selected ? { professionalId: selected.id } : {}) }, { placeholderData: keepPreviousData });
+  const selected =
+    calendar.selection === EVERYONE ? null : (professionals.find((professional) => professional.id === calendar.selection) ?? null);
+  const appointments = trpc.agenda.appointments.list.useQuery(
+    { ...calendar.range, ...(selected ? { professionalId: selected.id } : {}) },
+    { placeholderData: keepPreviousData },
+  );
   const reschedule = useReschedule();
   const [creating, setCreating] = useState<CalendarSlot | null>(null);
   const [openedId, setOpenedId] = useState<string | null>(null);
@@ -57,12 +61,21 @@ export function CalendarPage() {
 
   return (
     <>
-      <PageHeader title="Agenda" description="Clique num horário livre para agendar; arraste um agendamento para remarcá-lo. Horários no fuso da empresa." actions={<ConnectionIndicator />} />
+      <PageHeader
+        title="Agenda"
+        description="Clique num horário livre para agendar; arraste um agendamento para remarcá-lo. Horários no fuso da empresa."
+        actions={<ConnectionIndicator />}
+      />
       <CalendarToolbar calendar={calendar} professionals={professionals} />
       {reschedule.refused && (
         // Over the page at the bottom, as a snackbar: seen wherever the drop was, without pushing the calendar down.
         <div className="fixed bottom-4 left-1/2 z-30 w-[min(42rem,calc(100vw-2rem))] -translate-x-1/2 shadow-lg">
-          <ConflictAlert problem={reschedule.refused.problem} professionals={professionals} onChoose={reschedule.moveToAlternative} onDismiss={reschedule.dismiss} />
+          <ConflictAlert
+            problem={reschedule.refused.problem}
+            professionals={professionals}
+            onChoose={reschedule.moveToAlternative}
+            onDismiss={reschedule.dismiss}
+          />
         </div>
       )}
       {appointments.isError && <Banner>{errorMessage(appointments.error)}</Banner>}
@@ -86,7 +99,14 @@ export function CalendarPage() {
         />
       </div>
       {creating && <NewAppointmentDialog key={`${creating.date}T${creating.time}`} slot={creating} onClose={() => setCreating(null)} />}
-      {opened && <AppointmentDialog key={opened.id} appointment={opened} onClose={() => setOpenedId(null)} onReschedule={(target) => void reschedule.move(opened, target)} />}
+      {opened && (
+        <AppointmentDialog
+          key={opened.id}
+          appointment={opened}
+          onClose={() => setOpenedId(null)}
+          onReschedule={(target) => void reschedule.move(opened, target)}
+        />
+      )}
     </>
   );
 }

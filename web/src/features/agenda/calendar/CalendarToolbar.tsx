@@ -16,7 +16,10 @@ export function CalendarToolbar({ calendar, professionals }: { calendar: Calenda
   const everyone = calendar.view === 'day' ? 'Todos, lado a lado' : 'Todos os profissionais';
   const options = [
     { value: EVERYONE, label: everyone },
-    ...professionals.map((professional) => ({ value: professional.id, label: professional.active ? professional.name : `${professional.name} (inativo)` })),
+    ...professionals.map((professional) => ({
+      value: professional.id,
+      label: professional.active ? professional.name : `${professional.name} (inativo)`,
+    })),
   ];
   return (
     <section aria-label="Controles da agenda" className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4 shadow-xs">
@@ -49,7 +52,12 @@ export function CalendarToolbar({ calendar, professionals }: { calendar: Calenda
       </div>
       <div className="grid items-end gap-3 sm:grid-cols-[10rem_minmax(0,16rem)_auto]">
         <TextField label="Data" type="date" value={calendar.anchor} onChange={(event) => calendar.goTo(event.target.value)} />
-        <SelectField label="Profissional" options={options} value={calendar.selection} onChange={(event) => calendar.setSelection(event.target.value)} />
+        <SelectField
+          label="Profissional"
+          options={options}
+          value={calendar.selection}
+          onChange={(event) => calendar.setSelection(event.target.value)}
+        />
         <div className="pb-2">
           <CheckboxField label="Mostrar cancelados" checked={calendar.showCancelled} onChange={calendar.setShowCancelled} />
         </div>

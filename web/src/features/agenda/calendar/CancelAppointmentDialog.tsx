@@ -28,7 +28,13 @@ export function CancelAppointmentDialog({ appointment, onClose }: { appointment:
       onClose={onClose}
       testId="cancel-appointment-dialog"
     >
-      <TextAreaField label="Motivo (opcional)" rows={2} value={reason} onChange={(event) => setReason(event.target.value)} error={fieldErrorsOf(cancel.error).reason} />
+      <TextAreaField
+        label="Motivo (opcional)"
+        rows={2}
+        value={reason}
+        onChange={(event) => setReason(event.target.value)}
+        error={fieldErrorsOf(cancel.error).reason}
+      />
     </FormDialog>
   );
 }

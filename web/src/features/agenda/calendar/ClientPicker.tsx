@@ -10,7 +10,15 @@ const SHOWN = 50;
 const describe = (client: Client) => `${client.name} · ${client.phone}`;
 
 /** Finds a client by name or phone and picks one; the one picked stays in the list while the search changes. */
-export function ClientPicker({ value, onChange, error }: { value: string; onChange: (client: Client | null) => void; error?: string | undefined }) {
+export function ClientPicker({
+  value,
+  onChange,
+  error,
+}: {
+  value: string;
+  onChange: (client: Client | null) => void;
+  error?: string | undefined;
+}) {
   const [search, setSearch] = useState('');
   const [picked, setPicked] = useState<Client | null>(null);
   const settled = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
@@ -24,7 +32,14 @@ export function ClientPicker({ value, onChange, error }: { value: string; onChan
   };
   return (
     <div className="space-y-2">
-      <TextField label="Buscar cliente" type="search" placeholder="Nome ou telefone" autoComplete="off" value={search} onChange={(event) => setSearch(event.target.value)} />
+      <TextField
+        label="Buscar cliente"
+        type="search"
+        placeholder="Nome ou telefone"
+        autoComplete="off"
+        value={search}
+        onChange={(event) => setSearch(event.target.value)}
+      />
       <SelectField
         label="Cliente"
         options={[{ value: '', label: placeholder }, ...clients.map((client) => ({ value: client.id, label: describe(client) }))]}

@@ -20,11 +20,21 @@ export function NewAppointmentDialog({ slot, onClose }: { slot: CalendarSlot; on
   const toast = useToast();
   const utils = trpc.useUtils();
   const catalogue = useCatalogue();
-  const form = useFormValues({ clientId: '', clientName: '', serviceId: '', professionalId: slot.professionalId ?? '', date: slot.date, time: slot.time, notes: '' });
+  const form = useFormValues({
+    clientId: '',
+    clientName: '',
+    serviceId: '',
+    professionalId: slot.professionalId ?? '',
+    date: slot.date,
+    time: slot.time,
+    notes: '',
+  });
   const { clientId, clientName, serviceId, professionalId, date, time, notes } = form.values;
   const create = trpc.agenda.appointments.create.useMutation({
     onSuccess: (created) => {
-      toast.success(`Agendamento de ${clientName} marcado para ${formatInZone(created.startsAt, timeZone, { weekday: 'short', day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' })}`);
+      toast.success(
+        `Agendamento de ${clientName} marcado para ${formatInZone(created.startsAt, timeZone, { weekday: 'short', day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' })}`,
+      );
       void utils.agenda.appointments.list.invalidate();
       onClose();
     },
@@ -32,7 +42,14 @@ export function NewAppointmentDialog({ slot, onClose }: { slot: CalendarSlot; on
   const conflict = alternativesOf(create.error).length > 0 ? bookingProblemOf(create.error) : null;
   const errors = fieldErrorsOf(create.error);
   const professional = catalogue.professionals.find((each) => each.id === professionalId);
-  const submit = () => create.mutate({ clientId, serviceId, professionalId, startsAt: localDateTime({ date, time }), ...(notes.trim() ? { notes: notes.trim() } : {}) });
+  const submit = () =>
+    create.mutate({
+      clientId,
+      serviceId,
+      professionalId,
+      startsAt: localDateTime({ date, time }),
+      ...(notes.trim() ? { notes: notes.trim() } : {}),
+    });
   return (
     <FormDialog
       title="Novo agendamento"
@@ -49,7 +66,11 @@ export function NewAppointmentDialog({ slot, onClose }: { slot: CalendarSlot; on
           professionals={catalogue.professionals}
           onChoose={(alternative) => {
             create.reset();
-            form.replace((values) => ({ ...values, ...wallTimeOf(alternative.startsAt, timeZone), professionalId: alternative.professionalId }));
+            form.replace((values) => ({
+              ...values,
+              ...wallTimeOf(alternative.startsAt, timeZone),
+              professionalId: alternative.professionalId,
+            }));
           }}
         />
       )}
@@ -58,13 +79,29 @@ export function NewAppointmentDialog({ slot, onClose }: { slot: CalendarSlot; on
         onChange={(client) => form.replace((values) => ({ ...values, clientId: client?.id ?? '', clientName: client?.name ?? '' }))}
         error={errors.clientId}
       />
-      <SelectField label="Profissional" options={professionalOptions(catalogue.professionals, serviceId)} {...form.bind('professionalId')} error={errors.professionalId} />
-      <SelectField label="Serviço" options={serviceOptions(catalogue.services, professional)} {...form.bind('serviceId')} error={errors.serviceId} />
+      <SelectField
+        label="Profissional"
+        options={professionalOptions(catalogue.professionals, serviceId)}
+        {...form.bind('professionalId')}
+        error={errors.professionalId}
+      />
+      <SelectField
+        label="Serviço"
+        options={serviceOptions(catalogue.services, professional)}
+        {...form.bind('serviceId')}
+        error={errors.serviceId}
+      />
       <div className="grid grid-cols-2 gap-3">
         <TextField label="Data" type="date" {...form.bind('date')} error={errors.startsAt} />
         <TextField label="Horário" type="time" step={60 * 15} {...form.bind('time')} hint={`Fuso ${timeZone}`} />
       </div>
-      <TextAreaField label="Observações" rows={2} value={notes} onChange={(event) => form.set('notes', event.target.value)} error={errors.notes} />
+      <TextAreaField
+        label="Observações"
+        rows={2}
+        value={notes}
+        onChange={(event) => form.set('notes', event.target.value)}
+        error={errors.notes}
+      />
     </FormDialog>
   );
 }

@@ -32,7 +32,11 @@ export interface CalendarColumn {
 }
 
 /** A day per column (a week, or one day of one professional or of everyone), or a professional per column (one day, side by side). */
-export function calendarColumns(days: readonly string[], professional: Professional | null, sideBySide: readonly Professional[] | null): CalendarColumn[] {
+export function calendarColumns(
+  days: readonly string[],
+  professional: Professional | null,
+  sideBySide: readonly Professional[] | null,
+): CalendarColumn[] {
   const [day] = days;
   if (sideBySide && day) return sideBySide.map((each) => ({ key: `${day}:${each.id}`, date: day, professional: each }));
   return days.map((date) => ({ key: date, date, professional }));
@@ -48,12 +52,19 @@ export interface PlacedAppointment {
 }
 
 /** The appointments of each column, in lanes, on the zone's clocks (one that runs past midnight is cut there). */
-export function placeAppointments(appointments: readonly Appointment[], columns: readonly CalendarColumn[], timeZone: string): Map<string, PlacedAppointment[]> {
+export function placeAppointments(
+  appointments: readonly Appointment[],
+  columns: readonly CalendarColumn[],
+  timeZone: string,
+): Map<string, PlacedAppointment[]> {
   const byColumn = new Map<string, Omit<PlacedAppointment, 'lane' | 'lanes'>[]>();
   for (const appointment of appointments) {
     const starts = wallTimeOf(appointment.startsAt, timeZone);
     const ends = wallTimeOf(appointment.endsAt, timeZone);
-    const column = columns.find((candidate) => candidate.date === starts.date && (!candidate.professional || candidate.professional.id === appointment.professionalId));
+    const column = columns.find(
+      (candidate) =>
+        candidate.date === starts.date && (!candidate.professional || candidate.professional.id === appointment.professionalId),
+    );
     if (!column) continue;
     const start = minutesOf(starts.time);
     const end = ends.date === starts.date ? minutesOf(ends.time) : DAY_MINUTES;
@@ -113,7 +124,10 @@ interface MinuteSpan {
   end: number;
 }
 
-const spanOf = (interval: { start: string; end: string }): MinuteSpan => ({ start: minutesOf(interval.start), end: minutesOf(interval.end) });
+const spanOf = (interval: { start: string; end: string }): MinuteSpan => ({
+  start: minutesOf(interval.start),
+  end: minutesOf(interval.end),
+});
 
 /** The part of an instant range that falls on a local date, in minutes of that date; null when none does. */
 function spanOnDate(range: { startsAt: string; endsAt: string }, date: string, timeZone: string): MinuteSpan | null {
@@ -132,7 +146,10 @@ export function workingTimeOf(workers: readonly Worker[], date: string, timeZone
   const weekday = weekdayOf(date);
   const days = workers.map(({ professional, exceptions }) => {
     const override = exceptions?.overrides.filter((each) => each.date === date);
-    const hours = override && override.length > 0 ? override.flatMap((each) => each.intervals) : professional.hours.filter((interval) => interval.weekday === weekday);
+    const hours =
+      override && override.length > 0
+        ? override.flatMap((each) => each.intervals)
+        : professional.hours.filter((interval) => interval.weekday === weekday);
     return {
       hours: hours.map(spanOf),
       away: [

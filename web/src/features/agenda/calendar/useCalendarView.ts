@@ -33,7 +33,10 @@ export function useCalendarView(timeZone: string) {
     setShowCancelled,
     days,
     /** The instants the shown days begin and end at, in the tenant's zone. */
-    range: { from: instantOf({ date: first, time: '00:00' }, timeZone).toISOString(), to: instantOf({ date: addDays(last, 1), time: '00:00' }, timeZone).toISOString() },
+    range: {
+      from: instantOf({ date: first, time: '00:00' }, timeZone).toISOString(),
+      to: instantOf({ date: addDays(last, 1), time: '00:00' }, timeZone).toISOString(),
+    },
     title: view === 'week' ? rangeTitle.formatRange(utcDate(first), utcDate(last)) : formatDate(anchor, { dateStyle: 'full' }),
   };
 }

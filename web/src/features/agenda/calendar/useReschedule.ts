@@ -34,7 +34,11 @@ export function useReschedule() {
     setPending({ appointmentId: appointment.id, ...target });
     try {
       const changesProfessional = target.professionalId !== appointment.professionalId;
-      await reschedule.mutateAsync({ id: appointment.id, startsAt: localDateTime(target), ...(changesProfessional ? { professionalId: target.professionalId } : {}) });
+      await reschedule.mutateAsync({
+        id: appointment.id,
+        startsAt: localDateTime(target),
+        ...(changesProfessional ? { professionalId: target.professionalId } : {}),
+      });
     } catch (error) {
       setPending(null);
       setRefused({ appointment, problem: bookingProblemOf(error) });
@@ -43,7 +47,9 @@ export function useReschedule() {
     // Keep the block at its new place until the list has it there.
     await utils.agenda.appointments.list.invalidate();
     setPending(null);
-    toast.success(`Agendamento de ${appointment.clientName} remarcado para ${formatDate(target.date, { weekday: 'short', day: '2-digit', month: '2-digit' })} às ${target.time}`);
+    toast.success(
+      `Agendamento de ${appointment.clientName} remarcado para ${formatDate(target.date, { weekday: 'short', day: '2-digit', month: '2-digit' })} às ${target.time}`,
+    );
   };
 
   return {
@@ -51,7 +57,8 @@ export function useReschedule() {
     refused,
     move,
     moveToAlternative: (alternative: Alternative) => {
-      if (refused) void move(refused.appointment, { ...wallTimeOf(alternative.startsAt, timeZone), professionalId: alternative.professionalId });
+      if (refused)
+        void move(refused.appointment, { ...wallTimeOf(alternative.startsAt, timeZone), professionalId: alternative.professionalId });
     },
     dismiss: () => setRefused(null),
   };

@@ -30,14 +30,21 @@ function RunNowButton({ campaign }: { campaign: Campaign }) {
   const run = trpc.agenda.campaigns.run.useMutation({
     onSuccess: (finished) => {
       const { stats } = finished;
-      toast.success(`${CAMPAIGN_COPY[campaign.type].title}: ${stats.total_clients_found} cliente(s) encontrado(s), ${stats.suggestions_created} sugestão(ões), ${stats.notifications_sent} mensagem(ns)`);
+      toast.success(
+        `${CAMPAIGN_COPY[campaign.type].title}: ${stats.total_clients_found} cliente(s) encontrado(s), ${stats.suggestions_created} sugestão(ões), ${stats.notifications_sent} mensagem(ns)`,
+      );
       void utils.agenda.campaigns.runs.invalidate();
       void utils.agenda.authRequests.list.invalidate();
     },
     onError: (error) => toast.error(error.message),
   });
   return (
-    <Button tone="primary" busy={run.isPending} onClick={() => run.mutate({ type: campaign.type })} aria-label={`Rodar ${CAMPAIGN_COPY[campaign.type].title} agora`}>
+    <Button
+      tone="primary"
+      busy={run.isPending}
+      onClick={() => run.mutate({ type: campaign.type })}
+      aria-label={`Rodar ${CAMPAIGN_COPY[campaign.type].title} agora`}
+    >
       Rodar agora
     </Button>
   );
@@ -65,10 +72,20 @@ export function CampaignsPage() {
   ];
   return (
     <>
-      <PageHeader title="Campanhas" description="Os agentes que enchem a agenda: cada sugestão vira uma autorização para você aprovar." actions={<ConnectionIndicator />} />
+      <PageHeader
+        title="Campanhas"
+        description="Os agentes que enchem a agenda: cada sugestão vira uma autorização para você aprovar."
+        actions={<ConnectionIndicator />}
+      />
       <div className="grid gap-4 lg:grid-cols-2">
         {campaigns.data?.map((campaign) => (
-          <Panel key={campaign.type} title={CAMPAIGN_COPY[campaign.type].title} description={CAMPAIGN_COPY[campaign.type].description} actions={canWrite ? <RunNowButton campaign={campaign} /> : undefined} testId={`campaign-${campaign.type}`}>
+          <Panel
+            key={campaign.type}
+            title={CAMPAIGN_COPY[campaign.type].title}
+            description={CAMPAIGN_COPY[campaign.type].description}
+            actions={canWrite ? <RunNowButton campaign={campaign} /> : undefined}
+            testId={`campaign-${campaign.type}`}
+          >
             {canWrite ? <CampaignForm campaign={campaign} /> : <p className="text-sm text-zinc-600">Agenda: {campaign.schedule}</p>}
           </Panel>
         ))}

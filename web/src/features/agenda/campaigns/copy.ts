@@ -6,7 +6,8 @@ type CampaignRun = RouterOutputs['agenda']['campaigns']['runs'][number];
 export const CAMPAIGN_COPY: Record<CampaignRun['type'], { title: string; description: string }> = {
   prazo_certo: {
     title: 'Prazo Certo',
-    description: 'Chama de volta quem está na hora de voltar: último atendimento + ciclo de retorno do serviço, com o profissional de sempre.',
+    description:
+      'Chama de volta quem está na hora de voltar: último atendimento + ciclo de retorno do serviço, com o profissional de sempre.',
   },
   encher_agenda: {
     title: 'Encher Agenda',

@@ -33,7 +33,17 @@ function useChatLiveQueries(): void {
   });
 }
 
-function ConversationList({ conversations, selectedId, onSelect, timeZone }: { conversations: Conversation[]; selectedId: string | undefined; onSelect: (id: string) => void; timeZone: string }) {
+function ConversationList({
+  conversations,
+  selectedId,
+  onSelect,
+  timeZone,
+}: {
+  conversations: Conversation[];
+  selectedId: string | undefined;
+  onSelect: (id: string) => void;
+  timeZone: string;
+}) {
   return (
     <ul aria-label="Conversas" className="divide-y divide-zinc-100">
       {conversations.map((conversation) => (
@@ -62,7 +72,10 @@ function MessageBubble({ message, timeZone }: { message: ChatMessage; timeZone: 
   const fromAgent = message.role === 'agent';
   return (
     <li className={`flex ${fromAgent ? 'justify-end' : 'justify-start'}`}>
-      <div className={`max-w-[80%] rounded-lg px-3 py-2 text-sm ${fromAgent ? 'bg-emerald-50 text-emerald-950' : 'bg-zinc-100 text-zinc-900'}`} aria-label={fromAgent ? 'Resposta do agente' : 'Mensagem do cliente'}>
+      <div
+        className={`max-w-[80%] rounded-lg px-3 py-2 text-sm ${fromAgent ? 'bg-emerald-50 text-emerald-950' : 'bg-zinc-100 text-zinc-900'}`}
+        aria-label={fromAgent ? 'Resposta do agente' : 'Mensagem do cliente'}
+      >
         <p className="whitespace-pre-wrap">{message.body}</p>
         <p className="mt-1 flex flex-wrap items-center gap-1.5 text-xs text-zinc-500">
           <span className="tabular-nums">{formatInZone(message.createdAt, timeZone, { timeStyle: 'short' })}</span>
@@ -95,9 +108,16 @@ export function ChatPage() {
   const selectedId = chosenId ?? conversations.data?.[0]?.id;
   return (
     <>
-      <PageHeader title="Conversas" description="O agente lê as mensagens que chegam pelo n8n, responde e propõe agendamentos para você aprovar." actions={<ConnectionIndicator />} />
+      <PageHeader
+        title="Conversas"
+        description="O agente lê as mensagens que chegam pelo n8n, responde e propõe agendamentos para você aprovar."
+        actions={<ConnectionIndicator />}
+      />
       {conversations.data && conversations.data.length === 0 ? (
-        <EmptyState title="Nenhuma conversa ainda" hint="As mensagens enviadas ao webhook message-received aparecem aqui, com as respostas do agente." />
+        <EmptyState
+          title="Nenhuma conversa ainda"
+          hint="As mensagens enviadas ao webhook message-received aparecem aqui, com as respostas do agente."
+        />
       ) : (
         <div className="grid gap-4 lg:grid-cols-[18rem_1fr]">
           <Panel title="Clientes">

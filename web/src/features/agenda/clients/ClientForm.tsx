@@ -47,7 +47,14 @@ export function ClientForm({ client, onDone }: { client: Client | null; onDone: 
       testId="client-form"
     >
       <TextField label="Nome" autoComplete="off" {...form.bind('name')} error={errors.name} />
-      <TextField label="Telefone" type="tel" placeholder="11 98765-4321" {...form.bind('phone')} error={errors.phone} hint="Com DDD; vira +55… ao salvar." />
+      <TextField
+        label="Telefone"
+        type="tel"
+        placeholder="11 98765-4321"
+        {...form.bind('phone')}
+        error={errors.phone}
+        hint="Com DDD; vira +55… ao salvar."
+      />
       <TextField label="E-mail" type="email" {...form.bind('email')} error={errors.email} />
       <TextField label="Aniversário" type="date" {...form.bind('birthday')} error={errors.birthday} />
       <TextAreaField label="Observações" value={notes} onChange={(event) => form.set('notes', event.target.value)} error={errors.notes} />

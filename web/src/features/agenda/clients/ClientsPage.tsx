@@ -28,9 +28,19 @@ export function ClientsPage() {
     { header: 'Nome', cell: (client) => <span className="font-medium text-zinc-900">{client.name}</span> },
     { header: 'Telefone', cell: (client) => <span className="whitespace-nowrap tabular-nums">{client.phone}</span> },
     { header: 'E-mail', cell: (client) => <span className="wrap-anywhere">{client.email ?? '—'}</span> },
-    { header: 'Aniversário', cell: (client) => (client.birthday ? formatDate(client.birthday, { day: '2-digit', month: '2-digit' }) : '—') },
-    { header: 'Observações', cell: (client) => <span className="line-clamp-2 text-xs text-zinc-600">{client.notes || '—'}</span>, className: 'max-w-xs' },
-    { header: 'Mensagens', cell: (client) => (client.optedOut ? <Badge tone="red">Não recebe</Badge> : <Badge tone="green">Recebe</Badge>) },
+    {
+      header: 'Aniversário',
+      cell: (client) => (client.birthday ? formatDate(client.birthday, { day: '2-digit', month: '2-digit' }) : '—'),
+    },
+    {
+      header: 'Observações',
+      cell: (client) => <span className="line-clamp-2 text-xs text-zinc-600">{client.notes || '—'}</span>,
+      className: 'max-w-xs',
+    },
+    {
+      header: 'Mensagens',
+      cell: (client) => (client.optedOut ? <Badge tone="red">Não recebe</Badge> : <Badge tone="green">Recebe</Badge>),
+    },
     ...(canWrite ? [editColumn<Client>(setEditing)] : []),
   ];
 
@@ -38,7 +48,13 @@ export function ClientsPage() {
     <>
       <PageHeader title="Clientes" description="Quem a agenda atende. Os agentes e o n8n cadastram novos clientes pelo telefone." />
       <div role="search" aria-label="Pesquisa de clientes" className="rounded-lg border border-zinc-200 bg-white p-4 shadow-xs">
-        <TextField label="Buscar cliente" type="search" placeholder="Nome ou telefone" value={search} onChange={(event) => setSearch(event.target.value)} />
+        <TextField
+          label="Buscar cliente"
+          type="search"
+          placeholder="Nome ou telefone"
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+        />
       </div>
       <QueryTable
         title="Clientes"

@@ -20,7 +20,9 @@ export function DateOverrideForm({ professional, onSaved }: { professional: Prof
   const [intervals, setIntervals] = useState<TimeInterval[]>([NEW_INTERVAL]);
   const save = trpc.agenda.professionals.setDateOverride.useMutation({
     onSuccess: (_, input) => {
-      toast.success(`${formatDate(input.date, { day: '2-digit', month: '2-digit', year: 'numeric' })}: ${input.intervals.length === 0 ? 'fechado' : 'horário especial salvo'}`);
+      toast.success(
+        `${formatDate(input.date, { day: '2-digit', month: '2-digit', year: 'numeric' })}: ${input.intervals.length === 0 ? 'fechado' : 'horário especial salvo'}`,
+      );
       setDate('');
       onSaved();
     },

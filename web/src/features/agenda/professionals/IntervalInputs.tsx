@@ -6,12 +6,34 @@ export interface TimeInterval {
 }
 
 /** One 'HH:MM'–'HH:MM' interval, named for screen readers ("Segunda: início"), with its remove button. */
-export function IntervalInputs({ label, interval, onChange, onRemove }: { label: string; interval: TimeInterval; onChange: (next: TimeInterval) => void; onRemove: () => void }) {
+export function IntervalInputs({
+  label,
+  interval,
+  onChange,
+  onRemove,
+}: {
+  label: string;
+  interval: TimeInterval;
+  onChange: (next: TimeInterval) => void;
+  onRemove: () => void;
+}) {
   return (
     <span className="inline-flex items-center gap-1">
-      <input type="time" aria-label={`${label}: início`} className={timeInput} value={interval.start} onChange={(event) => onChange({ ...interval, start: event.target.value })} />
+      <input
+        type="time"
+        aria-label={`${label}: início`}
+        className={timeInput}
+        value={interval.start}
+        onChange={(event) => onChange({ ...interval, start: event.target.value })}
+      />
       –
-      <input type="time" aria-label={`${label}: fim`} className={timeInput} value={interval.end} onChange={(event) => onChange({ ...interval, end: event.target.value })} />
+      <input
+        type="time"
+        aria-label={`${label}: fim`}
+        className={timeInput}
+        value={interval.end}
+        onChange={(event) => onChange({ ...interval, end: event.target.value })}
+      />
       <button type="button" aria-label={`Remover intervalo: ${label}`} className="px-1 text-zinc-400 hover:text-red-600" onClick={onRemove}>
         ×
       </button>

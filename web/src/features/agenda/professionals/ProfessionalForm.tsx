@@ -25,7 +25,15 @@ const valuesOf = (professional: Professional | null) => ({
 });
 
 /** Creates a professional, or edits the one picked in the table: the services they do, their week and its breaks. */
-export function ProfessionalForm({ professional, services, onDone }: { professional: Professional | null; services: readonly Service[]; onDone: () => void }) {
+export function ProfessionalForm({
+  professional,
+  services,
+  onDone,
+}: {
+  professional: Professional | null;
+  services: readonly Service[];
+  onDone: () => void;
+}) {
   const toast = useToast();
   const utils = trpc.useUtils();
   const form = useFormValues(valuesOf(professional));
@@ -54,14 +62,39 @@ export function ProfessionalForm({ professional, services, onDone }: { professio
       <TextField label="Nome" autoComplete="off" {...form.bind('name')} error={errors.name} />
       <CheckboxGroup
         legend="Serviços que faz"
-        options={services.map((service) => ({ value: service.id, label: service.name, description: service.active ? undefined : 'Inativo' }))}
+        options={services.map((service) => ({
+          value: service.id,
+          label: service.name,
+          description: service.active ? undefined : 'Inativo',
+        }))}
         selected={serviceIds}
         onChange={(next) => form.set('serviceIds', next)}
         error={errors.serviceIds}
       />
-      <WeeklyIntervalsEditor legend="Horário de trabalho" value={hours} onChange={(next) => form.set('hours', next)} newInterval={{ start: '09:00', end: '18:00' }} emptyDay="Folga" error={errors.hours} />
-      <WeeklyIntervalsEditor legend="Pausas" value={breaks} onChange={(next) => form.set('breaks', next)} newInterval={{ start: '12:00', end: '13:00' }} emptyDay="Sem pausa" error={errors.breaks} />
-      {professional && <CheckboxField label="Ativo" description="Desativado, não recebe agendamentos." checked={active} onChange={(checked) => form.set('active', checked)} />}
+      <WeeklyIntervalsEditor
+        legend="Horário de trabalho"
+        value={hours}
+        onChange={(next) => form.set('hours', next)}
+        newInterval={{ start: '09:00', end: '18:00' }}
+        emptyDay="Folga"
+        error={errors.hours}
+      />
+      <WeeklyIntervalsEditor
+        legend="Pausas"
+        value={breaks}
+        onChange={(next) => form.set('breaks', next)}
+        newInterval={{ start: '12:00', end: '13:00' }}
+        emptyDay="Sem pausa"
+        error={errors.breaks}
+      />
+      {professional && (
+        <CheckboxField
+          label="Ativo"
+          description="Desativado, não recebe agendamentos."
+          checked={active}
+          onChange={(checked) => form.set('active', checked)}
+        />
+      )}
       {professional && (
         <Button tone="ghost" onClick={onDone}>
           Cancelar edição

@@ -40,10 +40,22 @@ export function ProfessionalsPage() {
     },
     {
       header: 'Serviços',
-      cell: (professional) => services.filter((service) => professional.serviceIds.includes(service.id)).map((service) => service.name).join(', ') || <span className="text-zinc-400">Nenhum</span>,
+      cell: (professional) =>
+        services
+          .filter((service) => professional.serviceIds.includes(service.id))
+          .map((service) => service.name)
+          .join(', ') || <span className="text-zinc-400">Nenhum</span>,
     },
-    { header: 'Horário', className: 'max-w-xs', cell: (professional) => <span className="text-xs text-zinc-600">{summarizeWeek(professional.hours) ?? 'Sem horário'}</span> },
-    { header: 'Pausas', className: 'max-w-xs', cell: (professional) => <span className="text-xs text-zinc-600">{summarizeWeek(professional.breaks) ?? '—'}</span> },
+    {
+      header: 'Horário',
+      className: 'max-w-xs',
+      cell: (professional) => <span className="text-xs text-zinc-600">{summarizeWeek(professional.hours) ?? 'Sem horário'}</span>,
+    },
+    {
+      header: 'Pausas',
+      className: 'max-w-xs',
+      cell: (professional) => <span className="text-xs text-zinc-600">{summarizeWeek(professional.breaks) ?? '—'}</span>,
+    },
     canWrite ? editColumn<Professional>(setEditing, exceptionsButton) : actionsColumn(exceptionsButton),
   ];
 
@@ -57,7 +69,11 @@ export function ProfessionalsPage() {
         columns={columns}
         rowKey={(professional) => professional.id}
         empty={{ title: 'Nenhum profissional cadastrado', hint: 'Cadastre os serviços primeiro, depois quem os faz.' }}
-        form={canWrite && <ProfessionalForm key={editing?.id ?? 'new'} professional={editing} services={services} onDone={() => setEditing(null)} />}
+        form={
+          canWrite && (
+            <ProfessionalForm key={editing?.id ?? 'new'} professional={editing} services={services} onDone={() => setEditing(null)} />
+          )
+        }
       />
       {exceptionsOf && <ScheduleExceptions key={exceptionsOf.id} professional={exceptionsOf} onClose={() => setExceptionsOf(null)} />}
     </>

@@ -21,7 +21,8 @@ export function ScheduleExceptions({ professional, onClose }: { professional: Pr
   const refresh = () => void utils.agenda.professionals.exceptions.invalidate({ id: professional.id });
   const clearOverride = trpc.agenda.professionals.clearDateOverride.useMutation({ onSettled: refresh });
   const removeTimeOff = trpc.agenda.professionals.removeTimeOff.useMutation({ onSettled: refresh });
-  const when = (iso: string) => formatInZone(iso, timeZone, { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const when = (iso: string) =>
+    formatInZone(iso, timeZone, { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
   const overrides = exceptions.data?.overrides;
   const timeOff = exceptions.data?.timeOff;
 
@@ -43,7 +44,10 @@ export function ScheduleExceptions({ professional, onClose }: { professional: Pr
           <ExceptionList label="Datas especiais">
             {overrides?.map((override) => {
               const day = formatDate(override.date, { weekday: 'short', day: '2-digit', month: '2-digit', year: 'numeric' });
-              const hours = override.intervals.length === 0 ? 'Fechado' : override.intervals.map((interval) => `${interval.start}–${interval.end}`).join(', ');
+              const hours =
+                override.intervals.length === 0
+                  ? 'Fechado'
+                  : override.intervals.map((interval) => `${interval.start}–${interval.end}`).join(', ');
               return (
                 <ExceptionItem key={override.date} text={`${day}: ${hours}`}>
                   {canWrite && (
@@ -52,7 +56,12 @@ export function ScheduleExceptions({ professional, onClose }: { professional: Pr
                       title={`Remover a data ${day}?`}
                       message="Nesta data volta a valer o horário da semana."
                       confirmLabel="Remover"
-                      onConfirm={() => feedback(() => clearOverride.mutateAsync({ professionalId: professional.id, date: override.date }), `Data ${day} removida`)}
+                      onConfirm={() =>
+                        feedback(
+                          () => clearOverride.mutateAsync({ professionalId: professional.id, date: override.date }),
+                          `Data ${day} removida`,
+                        )
+                      }
                     />
                   )}
                 </ExceptionItem>

@@ -31,7 +31,14 @@ export function TimeOffForm({ professional, onSaved }: { professional: Professio
       submitLabel="Adicionar folga"
       mutation={add}
       fields={['startsAt', 'endsAt', 'reason']}
-      onSubmit={() => add.mutate({ professionalId: professional.id, startsAt: instant(startsAt), endsAt: instant(endsAt), ...(reason.trim() ? { reason: reason.trim() } : {}) })}
+      onSubmit={() =>
+        add.mutate({
+          professionalId: professional.id,
+          startsAt: instant(startsAt),
+          endsAt: instant(endsAt),
+          ...(reason.trim() ? { reason: reason.trim() } : {}),
+        })
+      }
       testId="time-off-form"
     >
       <TextField label="Início" type="datetime-local" {...form.bind('startsAt')} error={errors.startsAt} />

@@ -23,7 +23,12 @@ export function WeeklyIntervalsEditor({ legend, value, onChange, newInterval, em
         {WEEKDAYS.map(({ weekday, label }) => {
           const ofDay = value.map((interval, index) => ({ interval, index })).filter(({ interval }) => interval.weekday === weekday);
           return (
-            <div key={weekday} role="group" aria-label={`${legend}: ${label}`} className="flex flex-wrap items-center gap-x-2 gap-y-1 px-2.5 py-1.5 text-sm">
+            <div
+              key={weekday}
+              role="group"
+              aria-label={`${legend}: ${label}`}
+              className="flex flex-wrap items-center gap-x-2 gap-y-1 px-2.5 py-1.5 text-sm"
+            >
               <span className="w-16 text-zinc-700">{label}</span>
               {ofDay.length === 0 && <span className="text-xs text-zinc-400">{emptyDay}</span>}
               {ofDay.map(({ interval, index }) => (
@@ -35,7 +40,12 @@ export function WeeklyIntervalsEditor({ legend, value, onChange, newInterval, em
                   onRemove={() => onChange(value.filter((_, other) => other !== index))}
                 />
               ))}
-              <Button size="sm" tone="ghost" aria-label={`Adicionar intervalo: ${label}`} onClick={() => onChange([...value, { weekday, ...newInterval }])}>
+              <Button
+                size="sm"
+                tone="ghost"
+                aria-label={`Adicionar intervalo: ${label}`}
+                onClick={() => onChange([...value, { weekday, ...newInterval }])}
+              >
                 + intervalo
               </Button>
             </div>

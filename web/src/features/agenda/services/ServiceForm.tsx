@@ -63,10 +63,32 @@ export function ServiceForm({ service, onDone }: { service: Service | null; onDo
     >
       <TextField label="Nome" placeholder="Corte de cabelo" autoComplete="off" {...form.bind('name')} error={errors.name} />
       <div className="grid grid-cols-2 gap-3">
-        <TextField label="Duração (min)" type="number" min={5} step={5} inputMode="numeric" {...form.bind('durationMin')} error={errors.durationMin} />
+        <TextField
+          label="Duração (min)"
+          type="number"
+          min={5}
+          step={5}
+          inputMode="numeric"
+          {...form.bind('durationMin')}
+          error={errors.durationMin}
+        />
         <TextField label="Preço (R$)" inputMode="decimal" placeholder="60,00" {...form.bind('price')} error={errors.priceCents} />
-        <TextField label="Intervalo antes (min)" type="number" min={0} inputMode="numeric" {...form.bind('bufferBeforeMin')} error={errors.bufferBeforeMin} />
-        <TextField label="Intervalo depois (min)" type="number" min={0} inputMode="numeric" {...form.bind('bufferAfterMin')} error={errors.bufferAfterMin} />
+        <TextField
+          label="Intervalo antes (min)"
+          type="number"
+          min={0}
+          inputMode="numeric"
+          {...form.bind('bufferBeforeMin')}
+          error={errors.bufferBeforeMin}
+        />
+        <TextField
+          label="Intervalo depois (min)"
+          type="number"
+          min={0}
+          inputMode="numeric"
+          {...form.bind('bufferAfterMin')}
+          error={errors.bufferAfterMin}
+        />
       </div>
       <TextField
         label="Ciclo de retorno (dias)"
@@ -77,7 +99,14 @@ export function ServiceForm({ service, onDone }: { service: Service | null; onDo
         error={errors.returnCycleDays}
         hint="Quando o cliente costuma voltar; o Prazo Certo o lembra. Em branco, sem ciclo."
       />
-      {service && <CheckboxField label="Ativo" description="Desativado, não pode ser agendado." checked={active} onChange={(checked) => form.set('active', checked)} />}
+      {service && (
+        <CheckboxField
+          label="Ativo"
+          description="Desativado, não pode ser agendado."
+          checked={active}
+          onChange={(checked) => form.set('active', checked)}
+        />
+      )}
       {service && (
         <Button tone="ghost" onClick={onDone}>
           Cancelar edição

@@ -10,7 +10,8 @@ import { useAgendaLiveQueries } from '../liveEvents';
 import { formatCents } from '../money';
 import { ServiceForm } from './ServiceForm';
 
-const buffers = (service: Service) => (service.bufferBeforeMin || service.bufferAfterMin ? `${service.bufferBeforeMin} min antes · ${service.bufferAfterMin} min depois` : '—');
+const buffers = (service: Service) =>
+  service.bufferBeforeMin || service.bufferAfterMin ? `${service.bufferBeforeMin} min antes · ${service.bufferAfterMin} min depois` : '—';
 
 /** What the company offers: how long each service takes, its price, the pauses around it and when clients come back. */
 export function ServicesPage() {
@@ -38,7 +39,10 @@ export function ServicesPage() {
 
   return (
     <>
-      <PageHeader title="Serviços" description="O que a empresa oferece: duração, preço, intervalos antes e depois, e o ciclo de retorno." />
+      <PageHeader
+        title="Serviços"
+        description="O que a empresa oferece: duração, preço, intervalos antes e depois, e o ciclo de retorno."
+      />
       <QueryTable
         title="Serviços"
         testId="services-table"

@@ -9,7 +9,15 @@ import { MutationFormCard } from '../../helpdesk/MutationFormCard';
 import { useNumberChecks, wholeNumber } from '../numbers';
 import type { AgendaSettings } from './AgendaSettingsPage';
 
-const FIELDS = ['n8nOutboundUrl', 'notificationRoute', 'helpdeskChannelId', 'chatFromHelpdesk', 'authRequestTtlHours', 'minNoticeMinutes', 'slotStepMinutes'];
+const FIELDS = [
+  'n8nOutboundUrl',
+  'notificationRoute',
+  'helpdeskChannelId',
+  'chatFromHelpdesk',
+  'authRequestTtlHours',
+  'minNoticeMinutes',
+  'slotStepMinutes',
+];
 
 type Route = AgendaSettings['notificationRoute'];
 
@@ -63,7 +71,9 @@ export function AgendaSettingsForm({ settings }: { settings: AgendaSettings }) {
     {
       value: 'helpdesk' as Route,
       label: 'Por um canal do Atendimento',
-      description: helpdesk.available ? 'Enviado pelo canal escolhido, como uma mensagem do atendimento.' : 'Disponível com o módulo Atendimento ligado.',
+      description: helpdesk.available
+        ? 'Enviado pelo canal escolhido, como uma mensagem do atendimento.'
+        : 'Disponível com o módulo Atendimento ligado.',
       disabled: !helpdesk.available,
     },
   ];
@@ -85,11 +95,19 @@ export function AgendaSettingsForm({ settings }: { settings: AgendaSettings }) {
         error={errors.n8nOutboundUrl}
         hint="Onde a agenda entrega os avisos aos clientes (confirmações, lembretes, ofertas)."
       />
-      <RadioGroup legend="Avisos aos clientes" options={routes} value={notificationRoute} onChange={(route) => form.set('notificationRoute', route)} />
+      <RadioGroup
+        legend="Avisos aos clientes"
+        options={routes}
+        value={notificationRoute}
+        onChange={(route) => form.set('notificationRoute', route)}
+      />
       {notificationRoute === 'helpdesk' && helpdesk.available && (
         <SelectField
           label="Canal do Atendimento"
-          options={[{ value: '', label: 'Escolha o canal' }, ...helpdesk.channels.map((channel) => ({ value: channel.id, label: channel.name }))]}
+          options={[
+            { value: '', label: 'Escolha o canal' },
+            ...helpdesk.channels.map((channel) => ({ value: channel.id, label: channel.name })),
+          ]}
           {...form.bind('helpdeskChannelId')}
           error={errors.helpdeskChannelId}
         />
@@ -103,12 +121,34 @@ export function AgendaSettingsForm({ settings }: { settings: AgendaSettings }) {
         />
       )}
       <div className="grid gap-3 sm:grid-cols-3">
-        <TextField label="Validade das autorizações (horas)" type="number" min={1} inputMode="numeric" {...form.bind('authRequestTtlHours')} error={errors.authRequestTtlHours} />
-        <TextField label="Antecedência mínima (minutos)" type="number" min={0} inputMode="numeric" {...form.bind('minNoticeMinutes')} error={errors.minNoticeMinutes} />
-        <TextField label="Intervalo entre horários (minutos)" type="number" min={5} inputMode="numeric" {...form.bind('slotStepMinutes')} error={errors.slotStepMinutes} />
+        <TextField
+          label="Validade das autorizações (horas)"
+          type="number"
+          min={1}
+          inputMode="numeric"
+          {...form.bind('authRequestTtlHours')}
+          error={errors.authRequestTtlHours}
+        />
+        <TextField
+          label="Antecedência mínima (minutos)"
+          type="number"
+          min={0}
+          inputMode="numeric"
+          {...form.bind('minNoticeMinutes')}
+          error={errors.minNoticeMinutes}
+        />
+        <TextField
+          label="Intervalo entre horários (minutos)"
+          type="number"
+          min={5}
+          inputMode="numeric"
+          {...form.bind('slotStepMinutes')}
+          error={errors.slotStepMinutes}
+        />
       </div>
       <p className="text-xs text-zinc-500">
-        Uma autorização não decidida expira após a validade (e nunca depois do horário proposto). Os agentes só oferecem horários com a antecedência mínima, de intervalo em intervalo.
+        Uma autorização não decidida expira após a validade (e nunca depois do horário proposto). Os agentes só oferecem horários com a
+        antecedência mínima, de intervalo em intervalo.
       </p>
     </MutationFormCard>
   );

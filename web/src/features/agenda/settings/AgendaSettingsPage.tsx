@@ -12,7 +12,10 @@ export function AgendaSettingsPage() {
   const settings = trpc.agenda.settings.get.useQuery();
   return (
     <>
-      <PageHeader title="Configurações da agenda" description="Como a agenda avisa os clientes, as regras de agendamento e a integração com o n8n." />
+      <PageHeader
+        title="Configurações da agenda"
+        description="Como a agenda avisa os clientes, as regras de agendamento e a integração com o n8n."
+      />
       {settings.isError && <Banner>{errorMessage(settings.error)}</Banner>}
       {settings.isPending && (
         <p className="inline-flex items-center gap-2 text-sm text-zinc-500">

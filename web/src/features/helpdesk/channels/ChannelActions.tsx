@@ -9,7 +9,8 @@ import type { IssuedSecret } from './ChannelSecretDialog';
 
 type ConnectionCheck = RouterOutputs['helpdesk']['channels']['checkConnection']['check'];
 
-const DISCONNECT_MESSAGE = 'Respostas e mensagens da API por este canal são recusadas até que ele seja conectado de novo. As mensagens dos contatos continuam chegando.';
+const DISCONNECT_MESSAGE =
+  'Respostas e mensagens da API por este canal são recusadas até que ele seja conectado de novo. As mensagens dos contatos continuam chegando.';
 
 interface ChannelActionsProps {
   channel: Channel;
@@ -34,8 +35,16 @@ export function ChannelActions({ channel, onHistory, onEdit, onIssued }: Channel
     else toast.success(check ? `${done}: ${check.verifiedName} (${check.displayPhoneNumber})` : done);
   };
   const onError = (error: unknown) => toast.error(errorMessage(error));
-  const checkConnection = trpc.helpdesk.channels.checkConnection.useMutation({ onSuccess: ({ check }) => report(check, `Conexão de ${channel.name} verificada`), onError, onSettled: refreshList });
-  const connect = trpc.helpdesk.channels.connect.useMutation({ onSuccess: ({ check }) => report(check, `Canal ${channel.name} conectado`), onError, onSettled: refreshList });
+  const checkConnection = trpc.helpdesk.channels.checkConnection.useMutation({
+    onSuccess: ({ check }) => report(check, `Conexão de ${channel.name} verificada`),
+    onError,
+    onSettled: refreshList,
+  });
+  const connect = trpc.helpdesk.channels.connect.useMutation({
+    onSuccess: ({ check }) => report(check, `Canal ${channel.name} conectado`),
+    onError,
+    onSettled: refreshList,
+  });
   const disconnect = trpc.helpdesk.channels.disconnect.useMutation({ onSettled: refreshList });
   const rotate = trpc.helpdesk.channels.rotateSecret.useMutation();
   const cloud = channel.type === 'whatsapp_cloud';

@@ -16,8 +16,8 @@ const SECRET_USES: Record<Channel['type'], { label: string; noun: string; setup:
     noun: 'o segredo',
     setup: (
       <>
-        No n8n, envie as mensagens e os status para estes endereços com o cabeçalho <code className="font-mono text-xs">X-Webhook-Secret</code>. As respostas do Balcão
-        chegam ao n8n assinadas com o mesmo segredo.
+        No n8n, envie as mensagens e os status para estes endereços com o cabeçalho{' '}
+        <code className="font-mono text-xs">X-Webhook-Secret</code>. As respostas do Balcão chegam ao n8n assinadas com o mesmo segredo.
       </>
     ),
   },
@@ -26,7 +26,8 @@ const SECRET_USES: Record<Channel['type'], { label: string; noun: string; setup:
     noun: 'o token de verificação',
     setup: (
       <>
-        No app da Meta (WhatsApp → Configuração), informe esta URL de callback e este token de verificação, e assine o campo <code className="font-mono text-xs">messages</code>.
+        No app da Meta (WhatsApp → Configuração), informe esta URL de callback e este token de verificação, e assine o campo{' '}
+        <code className="font-mono text-xs">messages</code>.
       </>
     ),
   },

@@ -68,7 +68,9 @@ export function ChannelsPage() {
         </dl>
       ),
     },
-    actionsColumn((channel) => <ChannelActions channel={channel} onHistory={() => setHistoryOf(channel)} onEdit={() => setEditing(channel)} onIssued={setIssued} />),
+    actionsColumn((channel) => (
+      <ChannelActions channel={channel} onHistory={() => setHistoryOf(channel)} onEdit={() => setEditing(channel)} onIssued={setIssued} />
+    )),
   ];
 
   return (
@@ -82,7 +84,11 @@ export function ChannelsPage() {
         columns={columns}
         rowKey={(channel) => channel.id}
         empty={{ title: 'Nenhum canal', hint: 'Crie um canal para começar a receber mensagens.' }}
-        form={canWrite && <CreateChannelForm onCreated={(channel) => setIssued({ channel, webhookSecret: channel.webhookSecret, rotated: false })} />}
+        form={
+          canWrite && (
+            <CreateChannelForm onCreated={(channel) => setIssued({ channel, webhookSecret: channel.webhookSecret, rotated: false })} />
+          )
+        }
       />
       {issued && <ChannelSecretDialog issued={issued} onClose={() => setIssued(null)} />}
       {historyOf && <StatusHistoryDialog channel={historyOf} onClose={() => setHistoryOf(null)} />}

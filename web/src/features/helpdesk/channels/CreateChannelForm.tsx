@@ -40,7 +40,11 @@ export function CreateChannelForm({ onCreated }: { onCreated: (channel: RouterOu
   return (
     <MutationFormCard
       title="Novo canal"
-      description={cloud ? 'O token de verificação do webhook aparece uma única vez, ao criar.' : 'O segredo do webhook aparece uma única vez, ao criar.'}
+      description={
+        cloud
+          ? 'O token de verificação do webhook aparece uma única vez, ao criar.'
+          : 'O segredo do webhook aparece uma única vez, ao criar.'
+      }
       submitLabel="Criar canal"
       mutation={create}
       fields={FIELDS}
@@ -51,12 +55,40 @@ export function CreateChannelForm({ onCreated }: { onCreated: (channel: RouterOu
       <TextField label="Nome" placeholder="WhatsApp loja" autoComplete="off" {...form.bind('name')} error={errors.name} />
       {cloud ? (
         <>
-          <TextField label="ID do número (phone number ID)" inputMode="numeric" autoComplete="off" {...form.bind('phoneNumberId')} error={errors.phoneNumberId} hint="No app da Meta: WhatsApp → Configuração da API." />
-          <TextField label="Token de acesso" type="password" autoComplete="off" {...form.bind('accessToken')} error={errors.accessToken} hint="De preferência, o token permanente de um usuário do sistema." />
-          <TextField label="Chave secreta do app (app secret)" type="password" autoComplete="off" {...form.bind('appSecret')} error={errors.appSecret} hint="Confere a assinatura das mensagens que a Meta envia." />
+          <TextField
+            label="ID do número (phone number ID)"
+            inputMode="numeric"
+            autoComplete="off"
+            {...form.bind('phoneNumberId')}
+            error={errors.phoneNumberId}
+            hint="No app da Meta: WhatsApp → Configuração da API."
+          />
+          <TextField
+            label="Token de acesso"
+            type="password"
+            autoComplete="off"
+            {...form.bind('accessToken')}
+            error={errors.accessToken}
+            hint="De preferência, o token permanente de um usuário do sistema."
+          />
+          <TextField
+            label="Chave secreta do app (app secret)"
+            type="password"
+            autoComplete="off"
+            {...form.bind('appSecret')}
+            error={errors.appSecret}
+            hint="Confere a assinatura das mensagens que a Meta envia."
+          />
         </>
       ) : (
-        <TextField label="URL de saída (n8n)" type="url" placeholder="https://n8n.suaempresa.com/webhook/balcao" {...form.bind('outboundUrl')} error={errors.outboundUrl} hint="Onde o Balcão entrega as respostas dos atendentes." />
+        <TextField
+          label="URL de saída (n8n)"
+          type="url"
+          placeholder="https://n8n.suaempresa.com/webhook/balcao"
+          {...form.bind('outboundUrl')}
+          error={errors.outboundUrl}
+          hint="Onde o Balcão entrega as respostas dos atendentes."
+        />
       )}
     </MutationFormCard>
   );

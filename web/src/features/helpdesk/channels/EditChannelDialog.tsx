@@ -32,7 +32,15 @@ export function EditChannelDialog({ channel, onClose }: { channel: Channel; onCl
       testId="edit-channel-dialog"
     >
       <TextField label="Nome" autoComplete="off" {...form.bind('name')} error={errors.name} />
-      {n8n && <TextField label="URL de saída (n8n)" type="url" {...form.bind('outboundUrl')} error={errors.outboundUrl} hint="Onde o Balcão entrega as respostas dos atendentes." />}
+      {n8n && (
+        <TextField
+          label="URL de saída (n8n)"
+          type="url"
+          {...form.bind('outboundUrl')}
+          error={errors.outboundUrl}
+          hint="Onde o Balcão entrega as respostas dos atendentes."
+        />
+      )}
     </FormDialog>
   );
 }

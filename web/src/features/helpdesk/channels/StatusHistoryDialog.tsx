@@ -10,7 +10,12 @@ import { ChannelStatusBadge } from './ChannelStatusBadge';
 export function StatusHistoryDialog({ channel, onClose }: { channel: Channel; onClose: () => void }) {
   const history = trpc.helpdesk.channels.statusHistory.useQuery({ id: channel.id });
   return (
-    <Dialog title={`Histórico de ${channel.name}`} onClose={onClose} testId="channel-history-dialog" footer={<Button onClick={onClose}>Fechar</Button>}>
+    <Dialog
+      title={`Histórico de ${channel.name}`}
+      onClose={onClose}
+      testId="channel-history-dialog"
+      footer={<Button onClick={onClose}>Fechar</Button>}
+    >
       <ListQueryStatus query={history} empty="Nenhuma mudança de situação desde a criação" />
       <ol aria-label="Mudanças de situação" className="max-h-80 space-y-2 overflow-y-auto">
         {history.data?.map((entry) => (

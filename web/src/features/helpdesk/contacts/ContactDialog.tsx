@@ -13,7 +13,13 @@ const FIELDS = ['name', 'phone', 'email', 'tags', 'notes'];
 export function ContactDialog({ contact, onClose }: { contact: Contact; onClose: () => void }) {
   const toast = useToast();
   const utils = trpc.useUtils();
-  const form = useFormValues({ name: contact.name, phone: contact.phone, email: contact.email ?? '', tags: contact.tags.join(', '), notes: contact.notes });
+  const form = useFormValues({
+    name: contact.name,
+    phone: contact.phone,
+    email: contact.email ?? '',
+    tags: contact.tags.join(', '),
+    notes: contact.notes,
+  });
   const update = trpc.helpdesk.contacts.update.useMutation({
     onSuccess: (saved) => {
       toast.success(`Contato ${saved.name} salvo`);
@@ -26,7 +32,15 @@ export function ContactDialog({ contact, onClose }: { contact: Contact; onClose:
   const { name, phone, email, tags, notes } = form.values;
   const submit = () => update.mutate({ id: contact.id, name, phone, email: email.trim() || null, tags: parseTags(tags), notes });
   return (
-    <FormDialog title={`Editar ${contact.name}`} submitLabel="Salvar contato" mutation={update} fields={FIELDS} onSubmit={submit} onClose={onClose} testId="contact-dialog">
+    <FormDialog
+      title={`Editar ${contact.name}`}
+      submitLabel="Salvar contato"
+      mutation={update}
+      fields={FIELDS}
+      onSubmit={submit}
+      onClose={onClose}
+      testId="contact-dialog"
+    >
       <TextField label="Nome" {...form.bind('name')} error={errors.name} />
       <TextField label="Telefone" type="tel" {...form.bind('phone')} error={errors.phone} hint="Com DDI e DDD; vira +55… ao salvar." />
       <TextField label="E-mail" type="email" {...form.bind('email')} error={errors.email} />

@@ -26,7 +26,9 @@ export function ContactsPage() {
   const [editing, setEditing] = useState<Contact | null>(null);
   const [merging, setMerging] = useState<Contact | null>(null);
   const query = search ? { search } : {};
-  const contacts = useCursorPages(getQueryKey(trpc.helpdesk.contacts.list, query, 'infinite'), (cursor) => client.helpdesk.contacts.list.query({ ...query, ...(cursor ? { cursor } : {}) }));
+  const contacts = useCursorPages(getQueryKey(trpc.helpdesk.contacts.list, query, 'infinite'), (cursor) =>
+    client.helpdesk.contacts.list.query({ ...query, ...(cursor ? { cursor } : {}) }),
+  );
 
   const columns: Column<Contact>[] = [
     { header: 'Nome', cell: (contact) => <span className="font-medium text-zinc-900">{contact.name}</span> },
@@ -40,7 +42,11 @@ export function ContactsPage() {
         </span>
       ),
     },
-    { header: 'Observações', cell: (contact) => <span className="line-clamp-2 text-xs text-zinc-600">{contact.notes || '—'}</span>, className: 'max-w-xs' },
+    {
+      header: 'Observações',
+      cell: (contact) => <span className="line-clamp-2 text-xs text-zinc-600">{contact.notes || '—'}</span>,
+      className: 'max-w-xs',
+    },
     actionsColumn(
       (contact) =>
         canWrite && (
@@ -69,7 +75,13 @@ export function ContactsPage() {
         }}
       >
         <div className="flex-1">
-          <TextField label="Buscar contato" type="search" placeholder="Nome ou telefone" value={draft} onChange={(event) => setDraft(event.target.value)} />
+          <TextField
+            label="Buscar contato"
+            type="search"
+            placeholder="Nome ou telefone"
+            value={draft}
+            onChange={(event) => setDraft(event.target.value)}
+          />
         </div>
         <Button type="submit" tone="primary">
           Buscar
@@ -82,7 +94,9 @@ export function ContactsPage() {
         rows={contacts.items}
         rowKey={(contact) => contact.id}
         loading={contacts.isPending}
-        empty={<EmptyOrError query={contacts} title="Nenhum contato encontrado" hint="Os contatos aparecem quando escrevem pela primeira vez." />}
+        empty={
+          <EmptyOrError query={contacts} title="Nenhum contato encontrado" hint="Os contatos aparecem quando escrevem pela primeira vez." />
+        }
       />
       <LoadMoreButton pages={contacts} />
       {editing && <ContactDialog key={editing.id} contact={editing} onClose={() => setEditing(null)} />}

@@ -26,9 +26,21 @@ function ChooseOtherContact({ contact, onChoose, onClose }: { contact: Contact; 
   const found = trpc.helpdesk.contacts.list.useQuery(settled ? { search: settled } : {});
   const candidates = found.data?.items.filter((candidate) => candidate.id !== contact.id);
   return (
-    <Dialog title={`Mesclar ${contact.name} com…`} onClose={onClose} testId="merge-contacts-dialog" footer={<Button onClick={onClose}>Cancelar</Button>}>
+    <Dialog
+      title={`Mesclar ${contact.name} com…`}
+      onClose={onClose}
+      testId="merge-contacts-dialog"
+      footer={<Button onClick={onClose}>Cancelar</Button>}
+    >
       <div className="space-y-3">
-        <TextField label="Buscar o outro contato" type="search" placeholder="Nome ou telefone" value={search} onChange={(event) => setSearch(event.target.value)} autoFocus />
+        <TextField
+          label="Buscar o outro contato"
+          type="search"
+          placeholder="Nome ou telefone"
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+          autoFocus
+        />
         <ListQueryStatus query={{ ...found, data: candidates }} empty="Nenhum outro contato encontrado" />
         <ul aria-label="Contatos encontrados" className="max-h-64 divide-y divide-zinc-100 overflow-y-auto">
           {candidates?.map((candidate) => (
@@ -85,8 +97,9 @@ function ConfirmMerge({ pair, onBack, onClose }: { pair: [Contact, Contact]; onB
         }}
       />
       <p data-testid="merge-summary">
-        Fica <strong className="text-zinc-900">{nameAndPhone(kept)}</strong>. <strong className="text-zinc-900">{nameAndPhone(merged)}</strong> deixa de aparecer: os tickets, as
-        mensagens, as etiquetas e as observações dele passam para {kept.name}. Não é possível desfazer.
+        Fica <strong className="text-zinc-900">{nameAndPhone(kept)}</strong>.{' '}
+        <strong className="text-zinc-900">{nameAndPhone(merged)}</strong> deixa de aparecer: os tickets, as mensagens, as etiquetas e as
+        observações dele passam para {kept.name}. Não é possível desfazer.
       </p>
       <Button size="sm" tone="ghost" onClick={onBack}>
         Escolher outro contato

@@ -45,9 +45,13 @@ export function AttachmentStatus({ attachment }: { attachment: Attachment }) {
   if (!attachment.data) return null;
   const { fileName, sizeBytes } = attachment.data;
   return (
-    <div data-testid="attachment" className="flex items-center justify-between gap-2 rounded-md border border-zinc-200 bg-zinc-50 px-3 py-1.5 text-sm">
+    <div
+      data-testid="attachment"
+      className="flex items-center justify-between gap-2 rounded-md border border-zinc-200 bg-zinc-50 px-3 py-1.5 text-sm"
+    >
       <span className="min-w-0 truncate">
-        📎 <span className="font-medium text-zinc-900">{fileName}</span> <span className="text-xs text-zinc-500">{formatFileSize(sizeBytes)}</span>
+        📎 <span className="font-medium text-zinc-900">{fileName}</span>{' '}
+        <span className="text-xs text-zinc-500">{formatFileSize(sizeBytes)}</span>
       </span>
       <Button size="sm" tone="ghost" aria-label={`Remover anexo ${fileName}`} onClick={() => attachment.reset()}>
         Remover

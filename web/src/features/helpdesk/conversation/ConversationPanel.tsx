@@ -28,7 +28,11 @@ export function ConversationPanel({ ticketId }: { ticketId: string }) {
     );
   }
   return (
-    <section aria-label={`Conversa do ticket #${ticket.data.number}`} data-testid="conversation" className="overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xs">
+    <section
+      aria-label={`Conversa do ticket #${ticket.data.number}`}
+      data-testid="conversation"
+      className="overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xs"
+    >
       <TicketHeader ticket={ticket.data} />
       <MessageHistory ticketId={ticketId} />
       <ReplyBox ticket={ticket.data} />

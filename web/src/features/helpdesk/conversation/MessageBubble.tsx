@@ -3,9 +3,20 @@ import type { Message } from '../labels';
 import { DeliveryTick } from './DeliveryTick';
 import { fileNameOfUrl } from './media';
 
-const SOURCES: Record<Message['source'], string | undefined> = { contact: undefined, dashboard: undefined, system: 'Mensagem automática', api: 'Enviada pela API' };
+const SOURCES: Record<Message['source'], string | undefined> = {
+  contact: undefined,
+  dashboard: undefined,
+  system: 'Mensagem automática',
+  api: 'Enviada pela API',
+};
 
-const MEDIA_LABELS: Record<string, string | undefined> = { image: 'Imagem', audio: 'Áudio', video: 'Vídeo', document: 'Documento', sticker: 'Figurinha' };
+const MEDIA_LABELS: Record<string, string | undefined> = {
+  image: 'Imagem',
+  audio: 'Áudio',
+  video: 'Vídeo',
+  document: 'Documento',
+  sticker: 'Figurinha',
+};
 const PICTURE_KINDS = new Set(['image', 'sticker']);
 
 interface MessageMediaProps {
@@ -21,7 +32,13 @@ function MessageMedia({ kind, url, fileName, mimeType }: MessageMediaProps) {
   if (PICTURE_KINDS.has(kind) || mimeType?.startsWith('image/')) {
     return (
       <a href={url} target="_blank" rel="noreferrer" className="mt-1 block">
-        <img src={url} alt={name} loading="lazy" data-testid="media-preview" className="max-h-60 max-w-full rounded-md bg-white ring-1 ring-zinc-200" />
+        <img
+          src={url}
+          alt={name}
+          loading="lazy"
+          data-testid="media-preview"
+          className="max-h-60 max-w-full rounded-md bg-white ring-1 ring-zinc-200"
+        />
       </a>
     );
   }
@@ -39,7 +56,9 @@ function bubbleStyle(message: Message): string {
 
 /** One message: the contact's on the left, ours on the right, internal notes in yellow; ours carry their delivery tick. */
 export function MessageBubble({ message, senderName }: { message: Message; senderName: string | undefined }) {
-  const byline = message.isNote ? `Nota interna${senderName ? ` · ${senderName}` : ''}` : (SOURCES[message.source] ?? (message.direction === 'outbound' ? senderName : undefined));
+  const byline = message.isNote
+    ? `Nota interna${senderName ? ` · ${senderName}` : ''}`
+    : (SOURCES[message.source] ?? (message.direction === 'outbound' ? senderName : undefined));
   return (
     <li
       data-testid="message"
@@ -50,12 +69,16 @@ export function MessageBubble({ message, senderName }: { message: Message; sende
     >
       {byline && <p className="mb-0.5 text-xs font-medium text-zinc-500">{byline}</p>}
       {message.body && <p className="break-words whitespace-pre-wrap text-zinc-900">{message.body}</p>}
-      {message.media?.url && <MessageMedia kind={message.kind} url={message.media.url} fileName={message.media.fileName} mimeType={message.media.mimeType} />}
+      {message.media?.url && (
+        <MessageMedia kind={message.kind} url={message.media.url} fileName={message.media.fileName} mimeType={message.media.mimeType} />
+      )}
       <p className="mt-1 flex items-center justify-end gap-1.5 text-[11px] text-zinc-500">
         <time dateTime={message.createdAt} title={formatDateTime(message.createdAt)}>
           {formatTime(message.createdAt)}
         </time>
-        {message.direction === 'outbound' && !message.isNote && message.status !== 'received' && <DeliveryTick status={message.status} failureReason={message.failureReason} />}
+        {message.direction === 'outbound' && !message.isNote && message.status !== 'received' && (
+          <DeliveryTick status={message.status} failureReason={message.failureReason} />
+        )}
       </p>
     </li>
   );

@@ -18,7 +18,9 @@ const BOTTOM_SLACK_PX = 48;
 export function MessageHistory({ ticketId }: { ticketId: string }) {
   const { client } = trpc.useUtils();
   const team = useTeam();
-  const pages = useCursorPages(getQueryKey(trpc.helpdesk.messages.list, { ticketId }, 'infinite'), (cursor) => client.helpdesk.messages.list.query({ ticketId, ...(cursor ? { cursor } : {}) }));
+  const pages = useCursorPages(getQueryKey(trpc.helpdesk.messages.list, { ticketId }, 'infinite'), (cursor) =>
+    client.helpdesk.messages.list.query({ ticketId, ...(cursor ? { cursor } : {}) }),
+  );
   const messages = [...(pages.items ?? [])].reverse();
   const oldestId = messages[0]?.id;
   const newestId = messages.at(-1)?.id;
@@ -55,7 +57,10 @@ export function MessageHistory({ ticketId }: { ticketId: string }) {
     const target = sentinel.current;
     const root = scroller.current;
     if (!target || !root || !pages.hasNextPage || pages.isFetchingNextPage) return;
-    const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && loadOlderOnSight(), { root, rootMargin: '120px 0px 0px 0px' });
+    const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && loadOlderOnSight(), {
+      root,
+      rootMargin: '120px 0px 0px 0px',
+    });
     observer.observe(target);
     return () => observer.disconnect();
   }, [pages.hasNextPage, pages.isFetchingNextPage]);

@@ -13,7 +13,10 @@ const MOST_SHOWN = 8;
 /** Replies whose shortcut has the typed part, those that start with it first. */
 function matchesOf(replies: readonly QuickReply[], term: string): QuickReply[] {
   const found = replies.filter((reply) => reply.shortcut.includes(term));
-  return [...found.filter((reply) => reply.shortcut.startsWith(term)), ...found.filter((reply) => !reply.shortcut.startsWith(term))].slice(0, MOST_SHOWN);
+  return [...found.filter((reply) => reply.shortcut.startsWith(term)), ...found.filter((reply) => !reply.shortcut.startsWith(term))].slice(
+    0,
+    MOST_SHOWN,
+  );
 }
 
 /**
@@ -95,7 +98,12 @@ export function QuickReplyMenu({ picker }: { picker: QuickReplyPicker }) {
       {picker.render.isError && <Banner>{errorMessage(picker.render.error)}</Banner>}
       <div className="rounded-md border border-zinc-200 bg-white shadow-lg" data-testid="quick-reply-picker">
         {picker.listed ? (
-          <ul role="listbox" id={picker.listboxId} aria-label="Respostas rápidas" className="max-h-56 divide-y divide-zinc-100 overflow-y-auto">
+          <ul
+            role="listbox"
+            id={picker.listboxId}
+            aria-label="Respostas rápidas"
+            className="max-h-56 divide-y divide-zinc-100 overflow-y-auto"
+          >
             {picker.matches.map((reply, index) => (
               <li
                 key={reply.id}

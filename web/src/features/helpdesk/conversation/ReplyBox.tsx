@@ -39,10 +39,20 @@ export function ReplyBox({ ticket }: { ticket: TicketDetail }) {
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
     if (attachment.isPending) return;
-    send.mutate({ ticketId: ticket.id, body, ...(attachment.data ? { mediaUrl: attachment.data.url } : {}), ...(isNote ? { isNote: true } : {}) });
+    send.mutate({
+      ticketId: ticket.id,
+      body,
+      ...(attachment.data ? { mediaUrl: attachment.data.url } : {}),
+      ...(isNote ? { isNote: true } : {}),
+    });
   };
   return (
-    <form aria-label="Responder" noValidate onSubmit={submit} className={`space-y-3 border-t border-zinc-200 px-4 py-3 ${isNote ? 'bg-amber-50/60' : ''}`}>
+    <form
+      aria-label="Responder"
+      noValidate
+      onSubmit={submit}
+      className={`space-y-3 border-t border-zinc-200 px-4 py-3 ${isNote ? 'bg-amber-50/60' : ''}`}
+    >
       {formError && <Banner>{formError}</Banner>}
       <TextAreaField
         label="Mensagem"
@@ -66,7 +76,12 @@ export function ReplyBox({ ticket }: { ticket: TicketDetail }) {
         </Button>
         <AttachmentPicker attachment={attachment} />
         <label className="inline-flex cursor-pointer items-center gap-2 text-sm text-zinc-700">
-          <input type="checkbox" className="size-4 accent-amber-600" checked={isNote} onChange={(event) => setIsNote(event.target.checked)} />
+          <input
+            type="checkbox"
+            className="size-4 accent-amber-600"
+            checked={isNote}
+            onChange={(event) => setIsNote(event.target.checked)}
+          />
           Nota interna
         </label>
       </div>

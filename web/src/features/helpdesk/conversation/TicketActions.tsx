@@ -81,11 +81,17 @@ function TransferDialog({ ticket, onClose }: { ticket: TicketDetail; onClose: ()
   );
   const { queueId, userId } = form.values;
   const errors = fieldErrorsOf(transfer.error);
-  const queueOptions = [{ value: '', label: ticket.queueName ? `Manter (${ticket.queueName})` : 'Sem fila' }, ...(queues.data ?? []).map((queue) => ({ value: queue.id, label: queue.name }))];
+  const queueOptions = [
+    { value: '', label: ticket.queueName ? `Manter (${ticket.queueName})` : 'Sem fila' },
+    ...(queues.data ?? []).map((queue) => ({ value: queue.id, label: queue.name })),
+  ];
   // The target queue's members first: they are who usually takes it there.
   const inTargetQueue = (agent: Agent) => (queueId ? agent.queueIds.includes(queueId) : true);
   const agents = [...team.members.filter(inTargetQueue), ...team.members.filter((agent) => !inTargetQueue(agent))];
-  const userOptions = [{ value: '', label: 'Ninguém: fica pendente na fila' }, ...agents.map((agent) => ({ value: agent.id, label: agent.name }))];
+  const userOptions = [
+    { value: '', label: 'Ninguém: fica pendente na fila' },
+    ...agents.map((agent) => ({ value: agent.id, label: agent.name })),
+  ];
   return (
     <FormDialog
       title={`Transferir o ticket #${ticket.number}`}
@@ -122,7 +128,12 @@ function CloseDialog({ ticket, onClose }: { ticket: TicketDetail; onClose: () =>
       onSubmit={() => close.mutate({ id: ticket.id, ...(reason.trim() ? { reason: reason.trim() } : {}) })}
       testId="close-dialog"
     >
-      <TextAreaField label="Motivo (opcional)" value={reason} onChange={(event) => setReason(event.target.value)} error={fieldErrorsOf(close.error).reason} />
+      <TextAreaField
+        label="Motivo (opcional)"
+        value={reason}
+        onChange={(event) => setReason(event.target.value)}
+        error={fieldErrorsOf(close.error).reason}
+      />
     </FormDialog>
   );
 }
@@ -142,7 +153,14 @@ function TagsDialog({ ticket, onClose }: { ticket: TicketDetail; onClose: () => 
       onSubmit={() => save.mutate({ id: ticket.id, tags: parseTags(tags) })}
       testId="tags-dialog"
     >
-      <TextField label="Etiquetas" placeholder="vip, troca" value={tags} onChange={(event) => setTags(event.target.value)} error={fieldErrorsOf(save.error).tags} hint="Separadas por vírgula." />
+      <TextField
+        label="Etiquetas"
+        placeholder="vip, troca"
+        value={tags}
+        onChange={(event) => setTags(event.target.value)}
+        error={fieldErrorsOf(save.error).tags}
+        hint="Separadas por vírgula."
+      />
     </FormDialog>
   );
 }

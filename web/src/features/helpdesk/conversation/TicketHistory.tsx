@@ -6,11 +6,18 @@ import { useTeam } from '../team';
 type HistoryEntry = TicketDetail['history'][number];
 
 /** What a step changed, from what the server recorded: where a transfer sent the ticket, the new tags. */
-function changeOf(entry: HistoryEntry, queueName: (id: string) => string | undefined, userName: (id: string) => string | undefined): string | null {
+function changeOf(
+  entry: HistoryEntry,
+  queueName: (id: string) => string | undefined,
+  userName: (id: string) => string | undefined,
+): string | null {
   const details = (entry.details ?? {}) as { queueId?: unknown; assigneeId?: unknown; to?: unknown };
   if (entry.action === 'tags') return Array.isArray(details.to) && details.to.length > 0 ? details.to.join(', ') : 'nenhuma';
   if (entry.action !== 'transfer') return null;
-  const targets = [typeof details.queueId === 'string' ? `fila ${queueName(details.queueId) ?? '?'}` : null, typeof details.assigneeId === 'string' ? (userName(details.assigneeId) ?? 'um atendente') : null];
+  const targets = [
+    typeof details.queueId === 'string' ? `fila ${queueName(details.queueId) ?? '?'}` : null,
+    typeof details.assigneeId === 'string' ? (userName(details.assigneeId) ?? 'um atendente') : null,
+  ];
   const named = targets.filter(Boolean);
   return named.length > 0 ? `para ${named.join(', ')}` : null;
 }

@@ -14,7 +14,10 @@ const MEDIA_UPLOAD_PATH = '/api/v1/helpdesk/media';
 
 /** The REST error body (`{ error, message, details }`), or null when the answer is not one. */
 async function restErrorOf(response: Response): Promise<{ error?: string; message?: string } | null> {
-  return (await response.clone().json().catch(() => null)) as { error?: string; message?: string } | null;
+  return (await response
+    .clone()
+    .json()
+    .catch(() => null)) as { error?: string; message?: string } | null;
 }
 
 /**
@@ -26,13 +29,18 @@ export async function uploadMedia(session: Session, file: File): Promise<Uploade
   const post = () =>
     fetch(MEDIA_UPLOAD_PATH, {
       method: 'POST',
-      headers: { authorization: `Bearer ${session.accessToken ?? ''}`, 'content-type': file.type, 'x-file-name': encodeURIComponent(file.name) },
+      headers: {
+        authorization: `Bearer ${session.accessToken ?? ''}`,
+        'content-type': file.type,
+        'x-file-name': encodeURIComponent(file.name),
+      },
       body: file,
     });
   let response: Response;
   try {
     response = await post();
-    if (response.status === 401 && (await restErrorOf(response))?.error === 'ERR_TOKEN_EXPIRED' && (await session.refresh())) response = await post();
+    if (response.status === 401 && (await restErrorOf(response))?.error === 'ERR_TOKEN_EXPIRED' && (await session.refresh()))
+      response = await post();
   } catch {
     throw new Error('Não foi possível enviar o arquivo; verifique a conexão.');
   }

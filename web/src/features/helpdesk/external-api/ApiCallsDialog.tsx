@@ -12,7 +12,12 @@ const statusTone = (statusCode: number) => (statusCode < 300 ? 'green' : statusC
 export function ApiCallsDialog({ config, onClose }: { config: ApiConfig; onClose: () => void }) {
   const calls = trpc.helpdesk.apiConfigs.calls.useQuery({ apiId: config.apiId });
   return (
-    <Dialog title={`Chamadas de ${config.name}`} onClose={onClose} testId="api-calls-dialog" footer={<Button onClick={onClose}>Fechar</Button>}>
+    <Dialog
+      title={`Chamadas de ${config.name}`}
+      onClose={onClose}
+      testId="api-calls-dialog"
+      footer={<Button onClick={onClose}>Fechar</Button>}
+    >
       <ListQueryStatus query={calls} empty="Nenhuma chamada ainda" />
       <ol aria-label="Chamadas recentes" className="max-h-96 divide-y divide-zinc-100 overflow-y-auto">
         {calls.data?.map((call) => (

@@ -8,7 +8,13 @@ import { MutationFormCard } from '../MutationFormCard';
 const EMPTY = { name: '', channelId: '', callbackUrl: '' };
 const FIELDS = Object.keys(EMPTY);
 
-export function CreateApiConfigForm({ channels, onCreated }: { channels: readonly Channel[]; onCreated: (config: RouterOutputs['helpdesk']['apiConfigs']['create']) => void }) {
+export function CreateApiConfigForm({
+  channels,
+  onCreated,
+}: {
+  channels: readonly Channel[];
+  onCreated: (config: RouterOutputs['helpdesk']['apiConfigs']['create']) => void;
+}) {
   const utils = trpc.useUtils();
   const form = useFormValues(EMPTY);
   const create = trpc.helpdesk.apiConfigs.create.useMutation({
@@ -20,7 +26,10 @@ export function CreateApiConfigForm({ channels, onCreated }: { channels: readonl
   });
   const errors = fieldErrorsOf(create.error);
   const { callbackUrl, ...required } = form.values;
-  const channelOptions = [{ value: '', label: 'Escolha um canal…' }, ...channels.map((channel) => ({ value: channel.id, label: channel.name }))];
+  const channelOptions = [
+    { value: '', label: 'Escolha um canal…' },
+    ...channels.map((channel) => ({ value: channel.id, label: channel.name })),
+  ];
   return (
     <MutationFormCard
       title="Nova integração"
@@ -33,7 +42,14 @@ export function CreateApiConfigForm({ channels, onCreated }: { channels: readonl
     >
       <TextField label="Nome" placeholder="ERP da loja" autoComplete="off" {...form.bind('name')} error={errors.name} />
       <SelectField label="Canal" options={channelOptions} {...form.bind('channelId')} error={errors.channelId} />
-      <TextField label="URL de callback (opcional)" type="url" placeholder="https://erp.suaempresa.com/balcao/status" {...form.bind('callbackUrl')} error={errors.callbackUrl} hint="Recebe os status de entrega das mensagens, assinados." />
+      <TextField
+        label="URL de callback (opcional)"
+        type="url"
+        placeholder="https://erp.suaempresa.com/balcao/status"
+        {...form.bind('callbackUrl')}
+        error={errors.callbackUrl}
+        hint="Recebe os status de entrega das mensagens, assinados."
+      />
     </MutationFormCard>
   );
 }

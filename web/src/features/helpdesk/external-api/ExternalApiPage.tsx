@@ -43,7 +43,11 @@ export function ExternalApiPage() {
       ),
     },
     { header: 'Canal', cell: (config) => channelName(config.channelId) },
-    { header: 'URL de callback', cell: (config) => <span className="font-mono text-xs break-all">{config.callbackUrl ?? '—'}</span>, className: 'max-w-xs' },
+    {
+      header: 'URL de callback',
+      cell: (config) => <span className="font-mono text-xs break-all">{config.callbackUrl ?? '—'}</span>,
+      className: 'max-w-xs',
+    },
     { header: 'Último uso', cell: (config) => <span className="whitespace-nowrap">{formatRelative(config.lastUsedAt)}</span> },
     { header: 'Situação', cell: (config) => (config.revokedAt ? <Badge tone="red">Revogada</Badge> : <Badge tone="green">Ativa</Badge>) },
     actionsColumn((config) => (
@@ -71,7 +75,10 @@ export function ExternalApiPage() {
 
   return (
     <>
-      <PageHeader title="API externa" description="Sistemas como ERP e CRM enviam mensagens de WhatsApp por um canal e recebem os status de entrega no callback." />
+      <PageHeader
+        title="API externa"
+        description="Sistemas como ERP e CRM enviam mensagens de WhatsApp por um canal e recebem os status de entrega no callback."
+      />
       <QueryTable
         title="Integrações"
         testId="api-configs-table"

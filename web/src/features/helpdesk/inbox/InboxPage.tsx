@@ -26,7 +26,11 @@ export function InboxPage() {
   const tickets = useTicketPages({ status, ...filters });
   return (
     <>
-      <PageHeader title="Atendimento" description="As conversas dos seus canais. Novas mensagens aparecem aqui sem recarregar a página." actions={<ConnectionIndicator />} />
+      <PageHeader
+        title="Atendimento"
+        description="As conversas dos seus canais. Novas mensagens aparecem aqui sem recarregar a página."
+        actions={<ConnectionIndicator />}
+      />
       <ChannelAlerts linkToChannels />
       <TicketFilters values={filterValues} onChange={setFilterValues} tags={tagsSeenIn(tickets.items)} />
       <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[22rem_minmax(0,1fr)] lg:items-start">

@@ -23,12 +23,19 @@ export function TicketFilters({ values, onChange, tags }: TicketFiltersProps) {
     value: values[key],
     onChange: (event: ChangeEvent<HTMLInputElement | HTMLSelectElement>) => onChange({ ...values, [key]: event.target.value }),
   });
-  const queueOptions = [{ value: '', label: 'Todas as filas' }, ...(queues.data ?? []).map((queue) => ({ value: queue.id, label: queue.name }))];
+  const queueOptions = [
+    { value: '', label: 'Todas as filas' },
+    ...(queues.data ?? []).map((queue) => ({ value: queue.id, label: queue.name })),
+  ];
   const others = team.members.filter((user) => user.id !== me.user.id).map((user) => ({ value: user.id, label: user.name }));
   const assigneeOptions = [{ value: '', label: 'Qualquer atendente' }, { value: me.user.id, label: 'Comigo' }, ...others];
   const filtering = Object.values(values).some((value) => value.trim() !== '');
   return (
-    <div role="search" aria-label="Filtros do atendimento" className="grid gap-3 rounded-lg border border-zinc-200 bg-white p-4 shadow-xs sm:grid-cols-2 lg:grid-cols-[repeat(4,minmax(0,1fr))_auto]">
+    <div
+      role="search"
+      aria-label="Filtros do atendimento"
+      className="grid gap-3 rounded-lg border border-zinc-200 bg-white p-4 shadow-xs sm:grid-cols-2 lg:grid-cols-[repeat(4,minmax(0,1fr))_auto]"
+    >
       <SelectField label="Fila" options={queueOptions} {...bind('queueId')} />
       <SelectField label="Atendente" options={assigneeOptions} {...bind('assigneeId')} />
       <TextField label="Etiqueta" placeholder="vip" list={tagListId} autoComplete="off" {...bind('tag')} />

@@ -13,7 +13,9 @@ import type { TicketQuery } from './filters';
 /** One status tab of the inbox with its filters, newest activity first, page by page. */
 export function useTicketPages(query: TicketQuery) {
   const { client } = trpc.useUtils();
-  return useCursorPages(getQueryKey(trpc.helpdesk.tickets.list, query, 'infinite'), (cursor) => client.helpdesk.tickets.list.query({ ...query, ...(cursor ? { cursor } : {}) }));
+  return useCursorPages(getQueryKey(trpc.helpdesk.tickets.list, query, 'infinite'), (cursor) =>
+    client.helpdesk.tickets.list.query({ ...query, ...(cursor ? { cursor } : {}) }),
+  );
 }
 
 export type TicketPages = ReturnType<typeof useTicketPages>;
@@ -36,7 +38,11 @@ export function TicketList({ tickets, selectedId }: { tickets: TicketPages; sele
   }
   return (
     <div className="space-y-3">
-      <ul aria-label="Tickets" data-testid="ticket-list" className="divide-y divide-zinc-100 overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xs">
+      <ul
+        aria-label="Tickets"
+        data-testid="ticket-list"
+        className="divide-y divide-zinc-100 overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xs"
+      >
         {tickets.items.map((ticket) => (
           <li key={ticket.id}>
             <TicketEntry ticket={ticket} selected={ticket.id === selectedId} />
@@ -58,7 +64,9 @@ function TicketEntry({ ticket, selected }: { ticket: TicketListItem; selected: b
       className={`block px-4 py-3 ${selected ? 'bg-zinc-100' : 'hover:bg-zinc-50'}`}
     >
       <div className="flex items-baseline justify-between gap-2">
-        <p className={`truncate text-sm ${ticket.unreadCount > 0 ? 'font-semibold text-zinc-900' : 'font-medium text-zinc-800'}`}>{ticket.contact.name}</p>
+        <p className={`truncate text-sm ${ticket.unreadCount > 0 ? 'font-semibold text-zinc-900' : 'font-medium text-zinc-800'}`}>
+          {ticket.contact.name}
+        </p>
         <time dateTime={ticket.lastMessageAt} title={formatDateTime(ticket.lastMessageAt)} className="shrink-0 text-xs text-zinc-500">
           {formatRelative(ticket.lastMessageAt)}
         </time>
@@ -68,7 +76,11 @@ function TicketEntry({ ticket, selected }: { ticket: TicketListItem; selected: b
           {ticket.lastMessagePreview || '—'}
         </p>
         {ticket.unreadCount > 0 && (
-          <span data-testid="unread-badge" aria-label={`${ticket.unreadCount} não lida(s)`} className="grid h-5 min-w-5 shrink-0 place-items-center rounded-full bg-emerald-600 px-1.5 text-xs font-semibold text-white tabular-nums">
+          <span
+            data-testid="unread-badge"
+            aria-label={`${ticket.unreadCount} não lida(s)`}
+            className="grid h-5 min-w-5 shrink-0 place-items-center rounded-full bg-emerald-600 px-1.5 text-xs font-semibold text-white tabular-nums"
+          >
             {ticket.unreadCount}
           </span>
         )}

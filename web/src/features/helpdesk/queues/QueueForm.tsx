@@ -53,7 +53,13 @@ export function QueueForm({ queue, onDone }: { queue: Queue | null; onDone: () =
     >
       <TextField label="Nome" placeholder="Financeiro" autoComplete="off" {...form.bind('name')} error={errors.name} />
       <TextField label="Cor" type="color" className="h-9 !p-1" {...form.bind('color')} error={errors.color} />
-      <TextAreaField label="Saudação" placeholder="Olá! Você está falando com o financeiro." value={form.values.greeting} onChange={(event) => form.set('greeting', event.target.value)} error={errors.greeting} />
+      <TextAreaField
+        label="Saudação"
+        placeholder="Olá! Você está falando com o financeiro."
+        value={form.values.greeting}
+        onChange={(event) => form.set('greeting', event.target.value)}
+        error={errors.greeting}
+      />
       <CheckboxGroup
         legend="Membros"
         options={team.members.map((agent) => ({ value: agent.id, label: agent.name }))}

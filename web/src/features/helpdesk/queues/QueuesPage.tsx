@@ -39,10 +39,23 @@ export function QueuesPage() {
     },
     {
       header: 'Membros',
-      cell: (queue) => (queue.memberIds.length === 0 ? <span className="text-zinc-400">Ninguém</span> : queue.memberIds.map((id) => team.nameOf(id) ?? 'Usuário').join(', ')),
+      cell: (queue) =>
+        queue.memberIds.length === 0 ? (
+          <span className="text-zinc-400">Ninguém</span>
+        ) : (
+          queue.memberIds.map((id) => team.nameOf(id) ?? 'Usuário').join(', ')
+        ),
     },
-    { header: 'Saudação', cell: (queue) => <span className="line-clamp-2 text-xs text-zinc-600">{queue.greeting || '—'}</span>, className: 'max-w-xs' },
-    { header: 'Horário', cell: (queue) => <span className="text-xs text-zinc-600">{summarizeBusinessHours(queue.businessHours) ?? 'O da empresa'}</span>, className: 'max-w-xs' },
+    {
+      header: 'Saudação',
+      cell: (queue) => <span className="line-clamp-2 text-xs text-zinc-600">{queue.greeting || '—'}</span>,
+      className: 'max-w-xs',
+    },
+    {
+      header: 'Horário',
+      cell: (queue) => <span className="text-xs text-zinc-600">{summarizeBusinessHours(queue.businessHours) ?? 'O da empresa'}</span>,
+      className: 'max-w-xs',
+    },
     actionsColumn((queue) => (
       <EditDeleteButtons
         name={queue.name}

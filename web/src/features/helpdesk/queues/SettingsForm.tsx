@@ -69,10 +69,17 @@ function LoadedSettingsForm({ settings }: { settings: Settings }) {
         hint="Uma mensagem do contato até este tempo depois do encerramento reabre o mesmo ticket; 0 abre sempre um novo."
       />
       <label className="flex cursor-pointer items-start gap-2.5 text-sm text-zinc-700">
-        <input type="checkbox" className="mt-0.5 size-4 accent-zinc-900" checked={queueMenu} onChange={(event) => form.set('queueMenu', event.target.checked)} />
+        <input
+          type="checkbox"
+          className="mt-0.5 size-4 accent-zinc-900"
+          checked={queueMenu}
+          onChange={(event) => form.set('queueMenu', event.target.checked)}
+        />
         <span>
           <span className="block font-medium text-zinc-900">Menu de filas</span>
-          <span className="block text-xs text-zinc-500">Um novo contato escolhe a fila por número (com uma só fila, vai direto a ela) e recebe a saudação da fila.</span>
+          <span className="block text-xs text-zinc-500">
+            Um novo contato escolhe a fila por número (com uma só fila, vai direto a ela) e recebe a saudação da fila.
+          </span>
         </span>
       </label>
       <BusinessHoursEditor

@@ -20,8 +20,15 @@ export function QuickRepliesPage() {
   const rows = useEditableRows<QuickReply>(remove.mutateAsync);
 
   const columns: Column<QuickReply>[] = [
-    { header: 'Atalho', cell: (reply) => <code className="font-mono text-sm font-medium whitespace-nowrap text-zinc-900">/{reply.shortcut}</code> },
-    { header: 'Texto', cell: (reply) => <span className="line-clamp-3 break-words whitespace-pre-wrap">{reply.text}</span>, className: 'max-w-lg' },
+    {
+      header: 'Atalho',
+      cell: (reply) => <code className="font-mono text-sm font-medium whitespace-nowrap text-zinc-900">/{reply.shortcut}</code>,
+    },
+    {
+      header: 'Texto',
+      cell: (reply) => <span className="line-clamp-3 break-words whitespace-pre-wrap">{reply.text}</span>,
+      className: 'max-w-lg',
+    },
   ];
   if (canWrite) {
     columns.push(
@@ -47,14 +54,20 @@ export function QuickRepliesPage() {
   );
   return (
     <>
-      <PageHeader title="Respostas rápidas" description="Textos prontos para a conversa: digite / e o atalho na resposta. As variáveis são trocadas pelos dados do contato e do ticket." />
+      <PageHeader
+        title="Respostas rápidas"
+        description="Textos prontos para a conversa: digite / e o atalho na resposta. As variáveis são trocadas pelos dados do contato e do ticket."
+      />
       <QueryTable
         title="Respostas rápidas"
         testId="quick-replies-table"
         query={replies}
         columns={columns}
         rowKey={(reply) => reply.id}
-        empty={{ title: 'Nenhuma resposta rápida', hint: canWrite ? 'Crie a primeira ao lado.' : 'Quem gerencia o atendimento pode criá-las.' }}
+        empty={{
+          title: 'Nenhuma resposta rápida',
+          hint: canWrite ? 'Crie a primeira ao lado.' : 'Quem gerencia o atendimento pode criá-las.',
+        }}
         form={side}
       />
     </>

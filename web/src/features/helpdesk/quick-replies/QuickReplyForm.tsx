@@ -29,7 +29,8 @@ export function QuickReplyForm({ reply, onDone }: { reply: QuickReply | null; on
   const { shortcut, text } = form.values;
   // Typed with or without the slash: the server keeps the word.
   const input = { shortcut: shortcut.trim().replace(/^\//, ''), text };
-  const appendToText = (placeholder: string) => form.set('text', text && !/\s$/.test(text) ? `${text} ${placeholder}` : `${text}${placeholder}`);
+  const appendToText = (placeholder: string) =>
+    form.set('text', text && !/\s$/.test(text) ? `${text} ${placeholder}` : `${text}${placeholder}`);
   return (
     <MutationFormCard
       title={reply ? `Editar /${reply.shortcut}` : 'Nova resposta rápida'}
@@ -40,8 +41,22 @@ export function QuickReplyForm({ reply, onDone }: { reply: QuickReply | null; on
       onSubmit={() => (reply ? update.mutate({ id: reply.id, ...input }) : create.mutate(input))}
       testId="quick-reply-form"
     >
-      <TextField label="Atalho" placeholder="saudacao" autoComplete="off" {...form.bind('shortcut')} error={errors.shortcut} hint="Letras minúsculas, números, _ e -." />
-      <TextAreaField label="Texto" rows={5} placeholder="Olá, {{contact.firstName}}! Aqui é {{agent.firstName}}." value={text} onChange={(event) => form.set('text', event.target.value)} error={errors.text} />
+      <TextField
+        label="Atalho"
+        placeholder="saudacao"
+        autoComplete="off"
+        {...form.bind('shortcut')}
+        error={errors.shortcut}
+        hint="Letras minúsculas, números, _ e -."
+      />
+      <TextAreaField
+        label="Texto"
+        rows={5}
+        placeholder="Olá, {{contact.firstName}}! Aqui é {{agent.firstName}}."
+        value={text}
+        onChange={(event) => form.set('text', event.target.value)}
+        error={errors.text}
+      />
       <QuickReplyVariables onInsert={appendToText} />
       {reply && (
         <Button tone="ghost" onClick={onDone}>

@@ -20,7 +20,12 @@ export function QuickReplyVariables({ onInsert }: { onInsert?: (placeholder: str
               <span className="block text-zinc-500">{QUICK_REPLY_VARIABLES[variable] ?? variable}</span>
             </span>
             {onInsert && (
-              <Button size="sm" tone="ghost" aria-label={`Inserir ${placeholderOf(variable)}`} onClick={() => onInsert(placeholderOf(variable))}>
+              <Button
+                size="sm"
+                tone="ghost"
+                aria-label={`Inserir ${placeholderOf(variable)}`}
+                onClick={() => onInsert(placeholderOf(variable))}
+              >
                 Inserir
               </Button>
             )}
