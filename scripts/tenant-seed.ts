@@ -5,6 +5,7 @@ import { loadConfig } from '../src/config';
 import { createDatabase } from '../src/db/database';
 import { migrateToLatest } from '../src/db/migrator';
 import { seedDemoData } from '../src/domains/demo-data';
+import { domainCatalogue } from '../src/domains/modules';
 import { SecretBox } from '../src/platform/auth/secret-box';
 import { email, moduleList, password, personName, tenantSlug, timezone } from '../src/domains/identity/schemas';
 import { createTenant, DEFAULT_TIMEZONE } from '../src/domains/identity/tenants';
@@ -111,7 +112,8 @@ try {
         : new SingleBar({ format: 'Dados de demonstração [{bar}] {value}/{total} {step}', hideCursor: true }, Presets.shades_classic);
       bar?.start(1, 0, { step: '' });
       const tenant = { id: created.tenantId, slug: created.slug, modules: input.modules ?? [] };
-      await seedDemoData(database.db, tenant, { secrets: new SecretBox(config.secretsKey), publicUrl: config.publicUrl }, (progress) => {
+      const deps = { secrets: new SecretBox(config.secretsKey), publicUrl: config.publicUrl, permissions: domainCatalogue.permissions };
+      await seedDemoData(database.db, tenant, deps, (progress) => {
         bar?.setTotal(progress.total);
         bar?.update(progress.done, { step: progress.step });
       });

@@ -5,10 +5,10 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { sql } from 'kysely';
 import { hasPendingMigrations } from './db/migrator';
 import type { RequestObserver } from './platform/observability/request-observer';
-import { EXTERNAL_API_BASE } from './domains/helpdesk/external-rest';
-import { createRestRouter } from './rest';
-import { createExternalApiRouter } from './rest/external-v1';
-import type { Services } from './services';
+import { domainModules } from './domains/modules';
+import { createRestSurface } from './rest';
+import { platformRestRoutes } from './rest/platform-routes';
+import type { Services } from './platform/services';
 
 export const webDistFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -49,8 +49,7 @@ export function createApp(services: Services, observeRequest: RequestObserver): 
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  app.use('/api/v1', createRestRouter(services));
-  app.use(EXTERNAL_API_BASE, createExternalApiRouter(services));
+  mountRestSurfaces(app, services);
   app.use('/api', (req, res) => {
     res
       .status(404)
@@ -58,6 +57,15 @@ export function createApp(services: Services, observeRequest: RequestObserver): 
   });
   mountDashboard(app);
   return app;
+}
+
+/** /api/v1 (the platform's routes, then each domain's) and any base path a domain's seed fixed, each with its 404 and error shape. */
+function mountRestSurfaces(app: express.Express, services: Services): void {
+  const routesByBase = new Map<string, express.Router[]>([['/api/v1', [platformRestRoutes(services)]]]);
+  for (const domain of domainModules) {
+    for (const mount of domain.rest ?? []) routesByBase.set(mount.base, [...(routesByBase.get(mount.base) ?? []), mount.routes(services)]);
+  }
+  for (const [base, routes] of routesByBase) app.use(base, createRestSurface(services, routes));
 }
 
 function routeLabel(req: Request): string {

@@ -62,7 +62,7 @@ async function ensureDemoTenant(services: Services): Promise<boolean> {
   await seedDemoData(
     services.db,
     { id: created.tenantId, slug: created.slug, modules: [...MODULES] },
-    { secrets: services.secrets, publicUrl: services.config.publicUrl },
+    { secrets: services.secrets, publicUrl: services.config.publicUrl, permissions: services.catalogue.permissions },
   );
   return true;
 }

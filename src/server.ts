@@ -4,7 +4,7 @@ import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import { createApp } from './app';
 import { createRequestObserver } from './platform/observability/request-observer';
-import type { Services } from './services';
+import type { Services } from './platform/services';
 import { appRouter } from './trpc/app-router';
 import { createWebSocketContext } from './trpc/context';
 import { createTrpcHttpHandler, isTrpcRequest } from './trpc/http-handler';

@@ -1,46 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Kysely } from 'kysely';
 import type { AppConfig } from './config';
 import { createDatabase, type Database } from './db/database';
-import type { DB } from './db/schema';
-import { IdentityDirectory } from './domains/identity/directory';
-import { feedChatFromHelpdesk } from './domains/agenda/chat/helpdesk-bridge';
-import { deliveryKinds, domainJobs, permissionCatalogue } from './domains/registry';
+import { authenticateMachineToken, authenticateMachineTokens, IdentityDirectory } from './domains/identity';
+import { domainCatalogue, domainModules } from './domains/modules';
 import { AccessTokenSigner } from './platform/auth/access-tokens';
 import { SecretBox } from './platform/auth/secret-box';
 import { DeliveryWorker } from './platform/deliveries/worker';
-import { createMemoryBus, createRedisBus, type MessageBus } from './platform/events/bus';
+import { createMemoryBus, createRedisBus } from './platform/events/bus';
 import { EventHub } from './platform/events/hub';
 import { JobScheduler } from './platform/jobs/scheduler';
-import { createLlmProvider, type LlmProvider } from './platform/llm';
+import { createLlmProvider } from './platform/llm';
+import type { Services } from './platform/services';
 import { createLogger, type Logger } from './platform/observability/logger';
-import { createMetrics, type Metrics } from './platform/observability/metrics';
+import { createMetrics } from './platform/observability/metrics';
 import { FallbackLimiter } from './platform/rate-limits/limiter';
 
-/** Everything a request, a job or a script needs, built once per process. */
-export interface Services {
-  config: AppConfig;
-  instanceId: string;
-  database: Database;
-  db: Kysely<DB>;
-  logger: Logger;
-  metrics: Metrics;
-  redis: Redis | undefined;
-  bus: MessageBus;
-  hub: EventHub;
-  directory: IdentityDirectory;
-  signer: AccessTokenSigner;
-  /** Seals and opens machine secrets stored in the database. */
-  secrets: SecretBox;
-  loginLimits: { perIp: FallbackLimiter; perAccount: FallbackLimiter };
-  scheduler: JobScheduler;
-  /** Sends queued outbound deliveries; started by bootstrap when DELIVERIES_ENABLED. */
-  deliveries: DeliveryWorker;
-  /** The configured language model; undefined when offline (the agents answer by rules). */
-  llm: LlmProvider | undefined;
-  close(): Promise<void>;
-}
+export type { Services };
 
 export interface ServiceOverrides {
   database?: Database;
@@ -56,7 +32,7 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
   const redis = config.redisUrl ? createRedisClient(config.redisUrl, logger) : undefined;
   const bus = config.redisUrl ? createRedisBus(config.redisUrl, logger) : createMemoryBus();
   const hub = new EventHub({ db, bus, logger, metrics, instanceId, pollIntervalMs: config.eventsPollIntervalMs });
-  const directory = new IdentityDirectory({ db, catalogue: permissionCatalogue });
+  const directory = new IdentityDirectory({ db, catalogue: domainCatalogue.permissions });
   directory.listenTo(hub);
   const { loginLimits: limits } = config;
   const loginLimits = {
@@ -72,19 +48,14 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
     ),
   };
   const llm = createLlmProvider(config.llm);
-  const scheduler = new JobScheduler({ db, logger, metrics, instanceId, jobs: domainJobs(config, llm) });
   const secrets = new SecretBox(config.secretsKey);
-  const stopChatFromHelpdesk = feedChatFromHelpdesk(hub, { db, logger, llm });
-  const deliveries = new DeliveryWorker({
-    db,
-    bus,
-    logger,
-    metrics,
-    instanceId,
-    kinds: deliveryKinds(secrets, config),
-    settings: config.deliveries,
-  });
-  return {
+  const build = { config, secrets, llm };
+  const jobs = domainModules.flatMap((domain) => domain.jobs?.(build) ?? []);
+  const scheduler = new JobScheduler({ db, logger, metrics, instanceId, jobs });
+  const kinds = domainModules.flatMap((domain) => domain.deliveryKinds?.(build) ?? []);
+  const deliveries = new DeliveryWorker({ db, bus, logger, metrics, instanceId, kinds, settings: config.deliveries });
+  const stopListeners: Array<() => void> = [];
+  const services: Services = {
     config,
     instanceId,
     database,
@@ -101,8 +72,13 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
     scheduler,
     deliveries,
     llm,
+    catalogue: domainCatalogue,
+    machineCredentials: {
+      authenticate: (presented) => authenticateMachineToken(db, presented),
+      authenticateMany: (presented) => authenticateMachineTokens(db, presented),
+    },
     close: async () => {
-      stopChatFromHelpdesk();
+      for (const stop of stopListeners) stop();
       await scheduler.stop();
       await deliveries.stop();
       await hub.stop();
@@ -115,6 +91,8 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
       await database.close();
     },
   };
+  for (const domain of domainModules) if (domain.start) stopListeners.push(domain.start(services));
+  return services;
 }
 
 function createRedisClient(url: string, logger: Logger): Redis {

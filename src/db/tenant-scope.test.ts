@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestServices, seedTenant, type TestTenant } from '../../test/support/app';
-import type { Services } from '../services';
+import type { Services } from '../platform/services';
 import { withTenant } from './tenant-scope';
 
 describe('withTenant (row-level security)', () => {

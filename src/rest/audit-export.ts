@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { withTenant } from '../db/tenant-scope';
 import { AUDIT_CSV_COLUMNS, auditItemToCsvRow, iterateAuditEntries } from '../platform/audit/audit-log';
 import { platformPermissions } from '../platform/platform-permissions';
-import type { Services } from '../services';
+import type { Services } from '../platform/services';
 import { auditFiltersInput } from '../trpc/routers/audit';
 import { authenticateRestRequest, requirePermission } from './authentication';
 

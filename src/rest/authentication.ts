@@ -1,10 +1,9 @@
 import type { Request } from 'express';
-import { authenticateMachineToken, API_TOKEN_KIND } from '../domains/identity/api-tokens';
-import { userActor, type UserAccess } from '../domains/identity/directory';
 import type { AuditContext } from '../platform/audit/audit-log';
 import { bearerToken } from '../platform/auth/access-tokens';
+import { MACHINE_TOKEN_PREFIX, userActor, type UserAccess } from '../platform/auth/principals';
 import { currentRequestContext } from '../platform/observability/request-context';
-import type { Services } from '../services';
+import type { Services } from '../platform/services';
 import { authenticateAccessToken } from '../trpc/context';
 import { RestError } from './errors';
 
@@ -28,8 +27,8 @@ export async function authenticateRestRequest(services: Services, req: Request):
   const requestId = context?.requestId ?? null;
   const ip = context?.ip ?? null;
   if (!presented) throw new RestError(401, 'ERR_UNAUTHORIZED', 'Envie Authorization: Bearer <token>');
-  if (presented.startsWith(`${API_TOKEN_KIND}_`)) {
-    const machine = await authenticateMachineToken(services.db, presented);
+  if (presented.startsWith(`${MACHINE_TOKEN_PREFIX}_`)) {
+    const machine = await services.machineCredentials.authenticate(presented);
     if (!machine || machine.kind !== 'api')
       throw new RestError(401, 'ERR_API_TOKEN_INVALID', 'Token de API inválido, revogado ou expirado');
     return {

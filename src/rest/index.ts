@@ -1,53 +1,23 @@
 import express from 'express';
-import { agendaRestRoutes } from '../domains/agenda/rest';
-import { helpdeskMediaRoutes } from '../domains/helpdesk/media-rest';
-import { helpdeskWebhooks } from '../domains/helpdesk/rest';
-import type { Services } from '../services';
-import { auditExportHandler } from './audit-export';
-import { authenticateRestRequest } from './authentication';
+import type { Services } from '../platform/services';
 import { restErrorHandler, sendRestError } from './errors';
-import { handleAsync as handle, keepRawBody } from './handlers';
+import { keepRawBody } from './handlers';
 
-/** The machine-to-machine surface under /api/v1. Domains add their rest.ts routers here. */
-export function createRestRouter(services: Services): express.Router {
-  const rest = express.Router();
-  rest.use(express.json({ limit: services.config.maxBodyBytes, strict: true, verify: keepRawBody }));
-
-  rest.get(
-    '/auth/whoami',
-    handle(async (req, res) => {
-      const principal = await authenticateRestRequest(services, req);
-      res.json(
-        principal.kind === 'api_token'
-          ? {
-              kind: principal.kind,
-              tenantId: principal.tenantId,
-              tokenId: principal.tokenId,
-              name: principal.name,
-              scopes: [...principal.scopes].sort(),
-            }
-          : {
-              kind: principal.kind,
-              tenantId: principal.tenantId,
-              userId: principal.user.userId,
-              email: principal.user.email,
-              role: principal.user.role.key,
-            },
-      );
-    }),
-  );
-  rest.get('/audit/export', handle(auditExportHandler(services)));
-  rest.use('/webhooks', helpdeskWebhooks(services));
-  rest.use(agendaRestRoutes(services));
-  rest.use(helpdeskMediaRoutes(services));
-
-  rest.use((req, res) =>
+/**
+ * One REST surface (a base path such as /api/v1): JSON bodies with their raw bytes kept for
+ * signatures, the given routes in order, then 404 and every error in `{ error, message, details }`.
+ */
+export function createRestSurface(services: Services, routes: readonly express.Router[]): express.Router {
+  const surface = express.Router();
+  surface.use(express.json({ limit: services.config.maxBodyBytes, strict: true, verify: keepRawBody }));
+  for (const router of routes) surface.use(router);
+  surface.use((req, res) =>
     sendRestError(res, 404, {
       error: 'ERR_NOT_FOUND',
       message: `Rota inexistente: ${req.method} ${req.originalUrl.split('?')[0]}`,
       details: {},
     }),
   );
-  rest.use(restErrorHandler(services.logger));
-  return rest;
+  surface.use(restErrorHandler(services.logger));
+  return surface;
 }

@@ -1,24 +1,18 @@
-import { agendaRouter } from '../domains/agenda/router';
-import { helpdeskRouter } from '../domains/helpdesk/router';
-import { apiTokensRouter, authRouter, rolesRouter, tenantRouter, usersRouter } from '../domains/identity/router';
+import { domainModules } from '../domains/modules';
+import { mergeModuleRouters } from '../platform/domain-module';
 import { router } from './init';
 import { auditRouter } from './routers/audit';
 import { deliveriesRouter } from './routers/deliveries';
 import { eventsRouter } from './routers/events';
 import { jobsRouter } from './routers/jobs';
 
+/** The platform's routers beside every domain's (from its manifest); the type stays fully inferred for the dashboard. */
 export const appRouter = router({
-  auth: authRouter,
-  users: usersRouter,
-  roles: rolesRouter,
-  apiTokens: apiTokensRouter,
-  tenant: tenantRouter,
   audit: auditRouter,
   jobs: jobsRouter,
   events: eventsRouter,
   deliveries: deliveriesRouter,
-  helpdesk: helpdeskRouter,
-  agenda: agendaRouter,
+  ...mergeModuleRouters(domainModules),
 });
 
 export type AppRouter = typeof appRouter;

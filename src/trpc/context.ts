@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AccessTokenError, bearerToken, type AccessClaims, type AccessTokenFailure } from '../platform/auth/access-tokens';
 import { clientIpOf } from '../platform/observability/client-ip';
 import { currentRequestContext, requestIdFrom } from '../platform/observability/request-context';
-import type { Services } from '../services';
+import type { Services } from '../platform/services';
 
 export type AuthState = { kind: 'anonymous' } | { kind: 'rejected'; reason: AccessTokenFailure } | { kind: 'user'; claims: AccessClaims };
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { TRPCError } from '@trpc/server';
 import { resolveResponse } from '@trpc/server/http';
-import type { Services } from '../services';
+import type { Services } from '../platform/services';
 import { appRouter } from './app-router';
 import { createHttpContext } from './context';
 

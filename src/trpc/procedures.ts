@@ -2,7 +2,7 @@ import { withTenant, type TenantTransaction } from '../db/tenant-scope';
 import type { AuditContext } from '../platform/audit/audit-log';
 import { DomainError } from '../platform/errors';
 import { MODULE_LABELS, type ModuleName } from '../platform/modules';
-import { userActor } from '../domains/identity/directory';
+import { userActor } from '../platform/auth/principals';
 import { baseProcedure } from './init';
 
 /** Every procedure: latency and errors per procedure; unexpected errors logged with their cause. */

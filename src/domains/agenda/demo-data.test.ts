@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestServices, seedTenant, type TestTenant } from '../../../test/support/app';
 import { ownerCaller, type Caller } from '../../../test/support/identity';
-import type { Services } from '../../services';
+import type { Services } from '../../platform/services';
 import { seedAgendaDemoData } from './demo-data';
 
 describe('agenda demo data', () => {

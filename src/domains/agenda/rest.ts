@@ -10,7 +10,7 @@ import { normalisePhone } from '../../platform/phones';
 import { text } from '../../platform/validation';
 import { RestError } from '../../rest/errors';
 import { handleAsync, rawBodyOf } from '../../rest/handlers';
-import type { Services } from '../../services';
+import type { Services } from '../../platform/services';
 import { authenticateMachineToken } from '../identity';
 import { runCampaign, type CampaignContext } from './campaigns';
 import { answerClientMessage, receiveClientMessage } from './chat/agent';
@@ -84,14 +84,12 @@ export function agendaRestRoutes(services: Services): express.Router {
           );
         });
       }
-      res
-        .status(202)
-        .json({
-          status: 'accepted',
-          message_id: received.chatMessageId,
-          conversation_id: received.conversationId,
-          duplicate: received.duplicate,
-        });
+      res.status(202).json({
+        status: 'accepted',
+        message_id: received.chatMessageId,
+        conversation_id: received.conversationId,
+        duplicate: received.duplicate,
+      });
     }),
   );
 

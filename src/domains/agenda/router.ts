@@ -180,15 +180,13 @@ const campaignsRouter = router({
     .input(updateCampaignInput)
     .mutation(async ({ ctx, input }) => toCampaignView(await ctx.withTenant((trx) => updateCampaign(trx, ctx.audit, input)))),
   /** "Rodar agora": a run of its own, whatever ran before (suggestions already made are not made again). */
-  run: campaignWrites
-    .input(runCampaignInput)
-    .mutation(({ ctx, input }) =>
-      runCampaign(ctx.services.db, ctx.tenant.id, input.type, {
-        trigger: 'manual',
-        slotKey: `manual:${randomUUID()}`,
-        ...(input.context ? { context: input.context } : {}),
-      }),
-    ),
+  run: campaignWrites.input(runCampaignInput).mutation(({ ctx, input }) =>
+    runCampaign(ctx.services.db, ctx.tenant.id, input.type, {
+      trigger: 'manual',
+      slotKey: `manual:${randomUUID()}`,
+      ...(input.context ? { context: input.context } : {}),
+    }),
+  ),
   runs: reads.input(listCampaignRunsInput).query(({ ctx, input }) => ctx.withTenant((trx) => listCampaignRuns(trx, input))),
 });
 

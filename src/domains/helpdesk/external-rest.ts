@@ -9,7 +9,7 @@ import { bearerToken } from '../../platform/auth/access-tokens';
 import { DomainError } from '../../platform/errors';
 import { RestError } from '../../rest/errors';
 import { handleAsync } from '../../rest/handlers';
-import type { Services } from '../../services';
+import type { Services } from '../../platform/services';
 import { authenticateMachineTokens, type MachinePrincipal } from '../identity';
 import { phoneOrFail } from './contacts';
 import {
@@ -22,6 +22,7 @@ import {
   type ApiAnswer,
   type ApiSend,
 } from './external-api';
+import { externalApiOpenApiDocument } from './external-openapi';
 import { mediaKindOfUrl } from './messages';
 import { queueOutboundMessage } from './outbound';
 
@@ -69,6 +70,11 @@ export function externalApiRoutes(services: Services): express.Router {
   const sends = new GroupCommit<ApiCall, ApiAnswer>({
     maxBatch: MAX_SENDS_PER_COMMIT,
     writeBatch: (_apiId, calls) => writeSends(services, calls),
+  });
+
+  const openApiDocument = externalApiOpenApiDocument(`${services.config.publicUrl}${EXTERNAL_API_BASE}`);
+  routes.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
   });
 
   routes.post(

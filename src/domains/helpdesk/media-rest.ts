@@ -3,7 +3,7 @@ import { isUuid, withTenant } from '../../db/tenant-scope';
 import { authenticateRestRequest, requirePermission } from '../../rest/authentication';
 import { RestError } from '../../rest/errors';
 import { handleAsync } from '../../rest/handlers';
-import type { Services } from '../../services';
+import type { Services } from '../../platform/services';
 import { ALLOWED_MEDIA, mediaForDownload, storeMedia } from './media';
 import { helpdeskPermissions as can } from './permissions';
 

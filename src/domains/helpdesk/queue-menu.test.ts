@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestServices, seedTenant, type TestTenant } from '../../../test/support/app';
 import { nextPhone, receiveMessage } from '../../../test/support/helpdesk';
 import { ownerCaller, type Caller } from '../../../test/support/identity';
-import type { Services } from '../../services';
+import type { Services } from '../../platform/services';
 import { queueMenuText } from './queue-menu';
 
 describe('helpdesk queue menu', () => {

@@ -4,7 +4,7 @@ import type { HelpdeskChannel } from '../../db/schema';
 import { isUuid, withTenant, type TenantTransaction } from '../../db/tenant-scope';
 import { RestError } from '../../rest/errors';
 import { handleAsync, rawBodyOf } from '../../rest/handlers';
-import type { Services } from '../../services';
+import type { Services } from '../../platform/services';
 import { DomainError } from '../../platform/errors';
 import { channelForWebhook, isAuthenticWebhook, whatsappCredentials } from './channels/channels';
 import { queueWhatsappMediaDownload } from './channels/whatsapp-media';

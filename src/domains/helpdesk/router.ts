@@ -20,7 +20,6 @@ import {
   renderQuickReplyFor,
   updateQuickReply,
 } from './quick-replies';
-import { machineScopes } from '../registry';
 import { listAgents } from './agents';
 import { EXTERNAL_API_BASE } from './external-rest';
 import { createApiConfig, listApiConfigs, recentApiCalls, revokeApiConfig, updateApiConfig } from './external-api';
@@ -236,8 +235,6 @@ const queuesRouter = router({
     ),
 });
 
-const declaredScopes = new Set(machineScopes.map((scope) => scope.key));
-
 /** Where the API config's client sends: the URL to paste into the ERP. */
 const withSendUrl = <T extends { apiId: string }>(ctx: { services: { config: { publicUrl: string } } }, config: T) => ({
   ...config,
@@ -251,7 +248,13 @@ const apiConfigsRouter = router({
       ctx.withTenant(async (trx) =>
         withSendUrl(
           ctx,
-          await createApiConfig(trx, ctx.audit, ctx.services.secrets, { permissions: ctx.user.permissions, declaredScopes }, input),
+          await createApiConfig(
+            trx,
+            ctx.audit,
+            ctx.services.secrets,
+            { permissions: ctx.user.permissions, declaredScopes: new Set(ctx.services.catalogue.machineScopes.map((scope) => scope.key)) },
+            input,
+          ),
         ),
       ),
     ),

@@ -3,7 +3,7 @@ import { callerFor, createTestServices, seedTenant, type TestTenant } from '../.
 import { receiveMessage, nextPhone } from '../../../test/support/helpdesk';
 import { addUser, expectTrpcError, ownerCaller, trpcError, type Caller, type TestUser } from '../../../test/support/identity';
 import { withTenant } from '../../db/tenant-scope';
-import type { Services } from '../../services';
+import type { Services } from '../../platform/services';
 import { findChannel } from './channels/channels';
 import { ingestInboundMessage } from './inbound';
 import { queueOutboundMessage } from './outbound';

@@ -3,8 +3,10 @@ import { callerFor, createTestServices, seedTenant, type TestTenant } from '../.
 import { addUser, expectTrpcError, ownerCaller, type Caller } from '../../../test/support/identity';
 import { withTenant } from '../../db/tenant-scope';
 import { digestSecret } from '../../platform/auth/opaque-tokens';
-import type { Services } from '../../services';
-import { machineScopes } from '../registry';
+import type { Services } from '../../platform/services';
+import { domainCatalogue } from '../modules';
+
+const { machineScopes } = domainCatalogue;
 import { authenticateMachineToken } from './api-tokens';
 
 const TOKEN_PATTERN = /^bal_([a-z2-9]{10})_([A-Za-z0-9_-]{40})$/;

@@ -3,10 +3,12 @@ import type { ApiToken, DB } from '../../db/schema';
 import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
 import { digestsMatch, issueMachineCredential, parseMachineCredential } from '../../platform/auth/opaque-tokens';
+import { MACHINE_TOKEN_PREFIX, type MachinePrincipal } from '../../platform/auth/principals';
 import { DomainError, notFound } from '../../platform/errors';
 import { appendEvent } from '../../platform/events/outbox';
 
-export const API_TOKEN_KIND = 'bal';
+export const API_TOKEN_KIND = MACHINE_TOKEN_PREFIX;
+export type { MachinePrincipal };
 
 export interface ApiTokenView {
   id: string;
@@ -121,16 +123,6 @@ export async function revokeApiToken(trx: TenantTransaction, audit: AuditContext
   });
   await appendEvent(trx, 'api_token.revoked', { tokenId: id, name: token.name });
   return toApiTokenView(revoked);
-}
-
-export interface MachinePrincipal {
-  tokenId: string;
-  tenantId: string;
-  name: string;
-  kind: string;
-  scopes: ReadonlySet<string>;
-  /** The modules the token's tenant has on. */
-  tenantModules: readonly string[];
 }
 
 const LAST_USED_RESOLUTION_MS = 60_000;

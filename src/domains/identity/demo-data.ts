@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withTenant } from '../../db/tenant-scope';
 import { systemAudit } from '../../platform/audit/audit-log';
-import { permissionCatalogue } from '../registry';
+import type { PermissionDefinition } from '../../platform/auth/permissions';
 import { createRole } from './roles';
 import { createUser } from './users';
 
@@ -15,20 +15,17 @@ const demoUsers = [
   { name: 'Leo Leitor', local: 'leitor', role: 'viewer' },
 ] as const;
 
-export interface DemoProgress {
-  total: number;
-  done: number;
-  step: string;
-}
+/** Parts `seedIdentityDemoData` reports: the custom role, then each user. */
+export const IDENTITY_DEMO_STEPS = demoUsers.length + 1;
 
 /** A custom role and one user per role, so every screen has something to show. */
 export async function seedIdentityDemoData(
   db: Kysely<DB>,
   tenant: { id: string; slug: string },
-  onProgress: (progress: DemoProgress) => void = () => undefined,
+  permissionCatalogue: readonly PermissionDefinition[],
+  onStep: (label: string) => void = () => undefined,
 ): Promise<{ users: number }> {
   const audit = systemAudit('tenant:seed --demo');
-  const total = demoUsers.length + 1;
   await withTenant(db, tenant.id, async (trx) => {
     const exists = await trx.selectFrom('roles').select('id').where('key', '=', 'recepcao').executeTakeFirst();
     if (!exists) {
@@ -40,16 +37,14 @@ export async function seedIdentityDemoData(
       });
     }
   });
-  onProgress({ total, done: 1, step: 'papel Recepção' });
-  let done = 1;
+  onStep('papel Recepção');
   for (const user of demoUsers) {
     const email = `${user.local}@${tenant.slug}.balcao.test`;
     await withTenant(db, tenant.id, async (trx) => {
       const existing = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
       if (!existing) await createUser(trx, audit, { email, name: user.name, password: DEMO_PASSWORD, role: user.role });
     });
-    done += 1;
-    onProgress({ total, done, step: user.name });
+    onStep(user.name);
   }
   return { users: demoUsers.length };
 }

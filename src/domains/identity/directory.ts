@@ -2,31 +2,11 @@ import { EventEmitter } from 'node:events';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { expandGrants, type PermissionDefinition } from '../../platform/auth/permissions';
-import type { Actor } from '../../platform/audit/audit-log';
+import type { UserAccess, UserDirectory } from '../../platform/auth/principals';
 import type { EventHub } from '../../platform/events/hub';
 import type { ModuleName } from '../../platform/modules';
 
-export interface TenantProfile {
-  id: string;
-  slug: string;
-  name: string;
-  timezone: string;
-  modules: ModuleName[];
-}
-
-/** What a request may do: the user as they are now, not as their token remembers them. */
-export interface UserAccess {
-  userId: string;
-  email: string;
-  name: string;
-  active: boolean;
-  role: { id: string; key: string; name: string };
-  permissions: ReadonlySet<string>;
-  tenant: TenantProfile;
-}
-
-/** A signed-in user as the actor of audited changes. */
-export const userActor = (user: UserAccess): Actor => ({ type: 'user', id: user.userId, label: user.email });
+export { userActor, type TenantProfile, type UserAccess } from '../../platform/auth/principals';
 
 interface CacheEntry {
   access: UserAccess | null;
@@ -41,7 +21,7 @@ const MAX_ENTRIES = 50_000;
  * events that change them (from any instance, through the event hub), on a local commit
  * that changes them, and after a short TTL as a backstop.
  */
-export class IdentityDirectory {
+export class IdentityDirectory implements UserDirectory {
   #entries = new Map<string, CacheEntry>();
   #revocations = new EventEmitter();
   #stopListening: (() => void) | undefined;

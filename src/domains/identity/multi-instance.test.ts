@@ -9,7 +9,7 @@ import {
   ownerCaller,
   trpcError,
 } from '../../../test/support/identity';
-import type { Services } from '../../services';
+import type { Services } from '../../platform/services';
 
 const redisUrl = process.env.TEST_REDIS_URL;
 if (!redisUrl)

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callerFor, createTestServices, seedTenant, type TestTenant } from '../../../test/support/app';
 import { addUser, expectTrpcError, ownerCaller, type Caller } from '../../../test/support/identity';
-import type { Services } from '../../services';
-import { permissionCatalogue } from '../registry';
+import type { Services } from '../../platform/services';
+import { domainCatalogue } from '../modules';
+
+const permissionCatalogue = domainCatalogue.permissions;
 
 describe('roles and permissions', () => {
   let services: Services;

@@ -1,6 +1,5 @@
 import { router } from '../../trpc/init';
 import { authedProcedure, permittedProcedure, publicProcedure } from '../../trpc/procedures';
-import { machineScopes, permissionCatalogue } from '../registry';
 import { createApiToken, listApiTokens, revokeApiToken } from './api-tokens';
 import type { UserAccess } from './directory';
 import { identityPermissions as can } from './permissions';
@@ -48,7 +47,7 @@ function presentedRefreshToken(ctx: InnerContext, input: { refreshToken?: string
   return input.refreshToken ?? ctx.sessionCookie?.read();
 }
 
-const declaredScopes = new Set(machineScopes.map((scope) => scope.key));
+const declaredScopes = (ctx: InnerContext) => new Set(ctx.services.catalogue.machineScopes.map((scope) => scope.key));
 
 /**
  * Runs tenant work that changes what users may do (roles, modules) and drops this instance's
@@ -61,7 +60,10 @@ async function changingAccess<T>(ctx: { tenant: { id: string }; services: InnerC
 }
 
 /** The signed-in user as a grantor: what they hold bounds the roles they hand out and the users they change. */
-const grantorOf = (ctx: { user: UserAccess }): Grantor => ({ permissions: ctx.user.permissions, catalogue: permissionCatalogue });
+const grantorOf = (ctx: { user: UserAccess; services: InnerContext['services'] }): Grantor => ({
+  permissions: ctx.user.permissions,
+  catalogue: ctx.services.catalogue.permissions,
+});
 
 export const authRouter = router({
   login: publicProcedure
@@ -129,14 +131,16 @@ export const usersRouter = router({
 });
 
 export const rolesRouter = router({
-  list: permittedProcedure(can['identity.roles.read']).query(({ ctx }) => ctx.withTenant((trx) => listRoles(trx, permissionCatalogue))),
-  permissions: permittedProcedure(can['identity.roles.read']).query(() => permissionCatalogue),
+  list: permittedProcedure(can['identity.roles.read']).query(({ ctx }) =>
+    ctx.withTenant((trx) => listRoles(trx, ctx.services.catalogue.permissions)),
+  ),
+  permissions: permittedProcedure(can['identity.roles.read']).query(({ ctx }) => ctx.services.catalogue.permissions),
   create: permittedProcedure(can['identity.roles.write'])
     .input(createRoleInput)
     .mutation(({ ctx, input }) =>
       changingAccess(
         ctx,
-        ctx.withTenant((trx) => createRole(trx, ctx.audit, permissionCatalogue, input, grantorOf(ctx))),
+        ctx.withTenant((trx) => createRole(trx, ctx.audit, ctx.services.catalogue.permissions, input, grantorOf(ctx))),
       ),
     ),
   update: permittedProcedure(can['identity.roles.write'])
@@ -144,7 +148,7 @@ export const rolesRouter = router({
     .mutation(({ ctx, input }) =>
       changingAccess(
         ctx,
-        ctx.withTenant((trx) => updateRole(trx, ctx.audit, permissionCatalogue, input, grantorOf(ctx))),
+        ctx.withTenant((trx) => updateRole(trx, ctx.audit, ctx.services.catalogue.permissions, input, grantorOf(ctx))),
       ),
     ),
   delete: permittedProcedure(can['identity.roles.write'])
@@ -160,11 +164,13 @@ export const rolesRouter = router({
 
 export const apiTokensRouter = router({
   list: permittedProcedure(can['identity.apiTokens.read']).query(({ ctx }) => ctx.withTenant((trx) => listApiTokens(trx))),
-  scopes: permittedProcedure(can['identity.apiTokens.read']).query(() => machineScopes),
+  scopes: permittedProcedure(can['identity.apiTokens.read']).query(({ ctx }) => ctx.services.catalogue.machineScopes),
   create: permittedProcedure(can['identity.apiTokens.write'])
     .input(createApiTokenInput)
     .mutation(({ ctx, input }) =>
-      ctx.withTenant((trx) => createApiToken(trx, ctx.audit, input, { declaredScopes, creatorPermissions: ctx.user.permissions })),
+      ctx.withTenant((trx) =>
+        createApiToken(trx, ctx.audit, input, { declaredScopes: declaredScopes(ctx), creatorPermissions: ctx.user.permissions }),
+      ),
     ),
   revoke: permittedProcedure(can['identity.apiTokens.write'])
     .input(byId)

@@ -13,7 +13,9 @@ import {
   type RawResponse,
 } from '../../../test/support/identity';
 import { withTenant } from '../../db/tenant-scope';
-import { permissionCatalogue } from '../registry';
+import { domainCatalogue } from '../modules';
+
+const permissionCatalogue = domainCatalogue.permissions;
 
 type RunningTestApp = Awaited<ReturnType<typeof startTestApp>>;
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callerFor, createTestServices, seedTenant, type TestTenant } from '../../../test/support/app';
 import { addUser, expectTrpcError, ownerCaller, storedEvents, type Caller } from '../../../test/support/identity';
-import type { Services } from '../../services';
+import type { Services } from '../../platform/services';
 import { createInnerContext } from '../../trpc/context';
 import { createCallerFactory, router } from '../../trpc/init';
 import { permittedProcedure, tenantProcedure } from '../../trpc/procedures';

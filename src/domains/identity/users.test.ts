@@ -9,7 +9,7 @@ import {
   type Caller,
   type TestUser,
 } from '../../../test/support/identity';
-import type { Services } from '../../services';
+import type { Services } from '../../platform/services';
 
 describe('users', () => {
   let services: Services;

@@ -5,7 +5,7 @@ import { digestSecret, randomSecret } from '../../platform/auth/opaque-tokens';
 import { hashPassword } from '../../platform/auth/passwords';
 import { DomainError, notFound } from '../../platform/errors';
 import { appendEvent } from '../../platform/events/outbox';
-import type { IdentityDirectory } from './directory';
+import type { UserDirectory } from '../../platform/auth/principals';
 import { assertGrantsHeld, findRoleByKey, type Grantor } from './roles';
 
 export interface UserView {
@@ -164,7 +164,7 @@ export interface UserChanges {
 export async function updateUser(
   trx: TenantTransaction,
   audit: AuditContext,
-  directory: IdentityDirectory,
+  directory: UserDirectory,
   changes: UserChanges,
   grantor?: Grantor,
 ): Promise<UserView> {

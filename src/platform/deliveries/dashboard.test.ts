@@ -3,7 +3,7 @@ import { callerFor, createTestServices, seedTenant, type TestTenant } from '../.
 import { addUser, expectTrpcError, ownerCaller, type Caller } from '../../../test/support/identity';
 import { freePort } from '../../../test/support/network';
 import { withTenant } from '../../db/tenant-scope';
-import type { Services } from '../../services';
+import type { Services } from '../services';
 import type { DeliveryKind } from './kinds';
 import { enqueueDelivery } from './queue';
 

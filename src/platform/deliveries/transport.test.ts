@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestServices, seedTenant, type TestTenant } from '../../../test/support/app';
 import { withTenant } from '../../db/tenant-scope';
-import type { Services } from '../../services';
+import type { Services } from '../services';
 import type { DeliveryFailure, DeliverySendResult, TransportDeliveryKind, TransportTarget } from './kinds';
 import { enqueueDelivery } from './queue';
 

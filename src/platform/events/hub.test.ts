@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestServices, seedTenant, type TestTenant } from '../../../test/support/app';
 import { createTestDatabase } from '../../../test/support/database';
 import { withTenant, type TenantTransaction } from '../../db/tenant-scope';
-import type { Services } from '../../services';
+import type { Services } from '../services';
 import type { AppEvent } from './catalog';
 import { appendEvent } from './outbox';
 import { streamTenantEvents } from './stream';

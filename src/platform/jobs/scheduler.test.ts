@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callerFor, createTestServices, seedTenant, silentLogger, type TestTenant } from '../../../test/support/app';
 import { housekeepingJob } from '../../domains/identity/jobs';
 import { withTenant } from '../../db/tenant-scope';
-import type { Services } from '../../services';
+import type { Services } from '../services';
 import { createMetrics } from '../observability/metrics';
 import { JobScheduler, previousSlot, type JobDefinition } from './scheduler';
 

@@ -1,6 +1,5 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import { eventAudience, eventTypes } from '../../domains/registry';
 import { DomainError } from '../../platform/errors';
 import type { EventType } from '../../platform/events/catalog';
 import { EventQueueOverflowError } from '../../platform/events/event-queue';
@@ -15,14 +14,21 @@ const streamInput = z
       .string()
       .regex(/^\d{1,19}$/, 'lastEventId inválido')
       .nullish(),
-    types: z
-      .array(
-        z.string().refine((type): type is EventType => (eventTypes as readonly string[]).includes(type), 'Tipo de evento desconhecido'),
-      )
-      .max(100)
-      .optional(),
+    types: z.array(z.string().min(1).max(100)).max(100).optional(),
   })
   .default({});
+
+/** The requested types, each one a type some domain declares; an unknown one is refused before the stream opens. */
+function knownEventTypes(declared: readonly EventType[], requested: readonly string[] | undefined): EventType[] | undefined {
+  if (!requested) return undefined;
+  const unknown = requested.filter((type) => !(declared as readonly string[]).includes(type));
+  if (unknown.length > 0) {
+    throw new DomainError('BAD_REQUEST', 'UNKNOWN_EVENT_TYPE', `Tipo de evento desconhecido: ${unknown.slice(0, 5).join(', ')}`, {
+      unknown,
+    });
+  }
+  return requested as EventType[];
+}
 
 export const eventsRouter = router({
   /**
@@ -33,6 +39,7 @@ export const eventsRouter = router({
   stream: permittedProcedure(can['events.read'])
     .input(streamInput)
     .subscription(async function* ({ ctx, input, signal }) {
+      const types = knownEventTypes(ctx.services.catalogue.eventTypes, input.types);
       const stop = new AbortController();
       let endedBy: DomainError | undefined;
       const end = (error: DomainError) => {
@@ -54,10 +61,10 @@ export const eventsRouter = router({
           hub: ctx.services.hub,
           tenantId: ctx.tenant.id,
           lastEventId: input.lastEventId ?? undefined,
-          types: input.types,
+          types,
           signal: stop.signal,
         });
-        const mayReceive = await eventAudience(ctx.services.db, {
+        const mayReceive = await ctx.services.catalogue.eventAudience(ctx.services.db, {
           tenantId: ctx.tenant.id,
           userId: ctx.user.userId,
           permissions: ctx.user.permissions,

@@ -1,6 +1,6 @@
 import type { TenantTransaction } from '../../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../../platform/audit/audit-log';
-import type { Services } from '../../../services';
+import type { Services } from '../../../platform/services';
 import {
   createChannel,
   findChannel,

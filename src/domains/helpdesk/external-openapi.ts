@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { externalMessageStatus, externalSendAnswer, externalSendBody } from '../domains/helpdesk/external-api';
-import { EXTERNAL_API_BASE } from '../domains/helpdesk/external-rest';
+import { externalMessageStatus, externalSendAnswer, externalSendBody } from './external-api';
 
 const restErrorBody = z.object({
   error: z.string().meta({ examples: ['ERR_INVALID_NUMBER'] }),
@@ -24,7 +23,7 @@ const apiIdParameter = {
 };
 
 /** The OpenAPI 3.1 document of the external API v1, generated from the same zod schemas that validate it. */
-export function externalApiOpenApiDocument(publicUrl: string) {
+export function externalApiOpenApiDocument(serverUrl: string) {
   return {
     openapi: '3.1.0',
     info: {
@@ -35,7 +34,7 @@ export function externalApiOpenApiDocument(publicUrl: string) {
         'Use `Idempotency-Key` (ou `externalKey`) para que uma nova tentativa devolva a primeira resposta. ' +
         'Mudanças de status são enviadas à URL de callback, assinadas (X-Balcao-Signature: v1=HMAC-SHA256(segredo, "<timestamp>.<corpo>")) e com X-Balcao-Event-Id.',
     },
-    servers: [{ url: `${publicUrl}${EXTERNAL_API_BASE}` }],
+    servers: [{ url: serverUrl }],
     security: [{ bearerAuth: [] }],
     paths: {
       '/external/{apiId}': {

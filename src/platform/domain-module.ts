@@ -1,0 +1,129 @@
+import type { AnyTRPCRouter } from '@trpc/server';
+import type { Router } from 'express';
+import type { Kysely } from 'kysely';
+import type { AppConfig } from '../config';
+import type { DB } from '../db/schema';
+import type { PermissionDefinition } from './auth/permissions';
+import type { SecretBox } from './auth/secret-box';
+import type { DeliveryKind } from './deliveries/kinds';
+import type { EventAudience, StreamViewer } from './events/audience';
+import type { EventType } from './events/catalog';
+import type { JobDefinition } from './jobs/scheduler';
+import type { LlmProvider } from './llm';
+import type { ModuleName } from './modules';
+import type { Services } from './services';
+
+/** What a domain's jobs and delivery kinds are built from, before the rest of the services exist. */
+export interface DomainBuildContext {
+  config: AppConfig;
+  secrets: SecretBox;
+  llm: LlmProvider | undefined;
+}
+
+/** REST routes a domain serves under one base path (`/api/v1`, or a path a seed fixed, such as `/v1/api`). */
+export interface RestMount {
+  base: `/${string}`;
+  routes(services: Services): Router;
+}
+
+export interface DemoTenant {
+  id: string;
+  slug: string;
+  modules: readonly string[];
+}
+
+export interface DemoProgress {
+  total: number;
+  done: number;
+  step: string;
+}
+
+export interface DemoDataDeps {
+  secrets: SecretBox;
+  publicUrl: string;
+  permissions: readonly PermissionDefinition[];
+}
+
+/** A domain's demo data: `steps` parts, each reported with `onStep(label)` once it is written. */
+export interface DemoDataSeeder {
+  steps: number;
+  seed(db: Kysely<DB>, tenant: DemoTenant, deps: DemoDataDeps, onStep: (label: string) => void): Promise<void>;
+}
+
+/**
+ * A domain as the process sees it: one manifest per domain (`src/domains/<name>/module.ts`). The
+ * app router, the REST adapter, the services and demo seeding loop over the manifests, so adding
+ * a domain means writing its folder and naming its manifest in `src/domains/modules.ts`.
+ */
+export interface DomainModule<Routers extends Record<string, AnyTRPCRouter> = Record<string, AnyTRPCRouter>> {
+  /** The domain's folder name. */
+  name: string;
+  /** The product module a tenant switches on for it; absent for domains that are always on. */
+  module?: ModuleName;
+  /** Merged at the top of the app router, under these keys. */
+  routers: Routers;
+  permissions: readonly PermissionDefinition[];
+  eventTypes: readonly EventType[];
+  /** Who may receive each of the domain's live events; a domain without one lets the platform's gates decide. */
+  eventAudience?(db: Kysely<DB>, viewer: StreamViewer): EventAudience | Promise<EventAudience>;
+  jobs?(context: DomainBuildContext): JobDefinition[];
+  deliveryKinds?(context: DomainBuildContext): DeliveryKind[];
+  rest?: readonly RestMount[];
+  demoData?: DemoDataSeeder;
+  /** Starts the domain's listeners (reactions to other domains' events); returns how to stop them. */
+  start?(services: Services): () => void;
+}
+
+/** The process-wide view of what the domains declared. */
+export interface DomainCatalogue {
+  permissions: readonly PermissionDefinition[];
+  /** Scopes a machine credential may carry: any declared permission. */
+  machineScopes: readonly PermissionDefinition[];
+  eventTypes: readonly EventType[];
+  eventAudience(db: Kysely<DB>, viewer: StreamViewer): Promise<EventAudience>;
+}
+
+export function buildDomainCatalogue(
+  modules: readonly DomainModule[],
+  platformPermissions: readonly PermissionDefinition[],
+): DomainCatalogue {
+  const permissions = [...platformPermissions, ...modules.flatMap((module) => module.permissions)];
+  return {
+    permissions,
+    machineScopes: permissions,
+    eventTypes: modules.flatMap((module) => module.eventTypes),
+    // Every domain's rule must accept an event.
+    eventAudience: async (db, viewer) => {
+      const audiences = await Promise.all(modules.flatMap((module) => (module.eventAudience ? [module.eventAudience(db, viewer)] : [])));
+      return async (event) => {
+        for (const accepts of audiences) if (!(await accepts(event))) return false;
+        return true;
+      };
+    },
+  };
+}
+
+type UnionToIntersection<Union> = (Union extends unknown ? (value: Union) => void : never) extends (value: infer Intersection) => void
+  ? Intersection
+  : never;
+
+/** Every module's routers in one record, typed as the intersection of theirs, so the app router stays fully inferred. */
+export type MergedRouters<Modules extends readonly DomainModule[]> = UnionToIntersection<Modules[number]['routers']>;
+
+export function mergeModuleRouters<const Modules extends readonly DomainModule[]>(modules: Modules): MergedRouters<Modules> {
+  const merged: Record<string, AnyTRPCRouter> = {};
+  for (const module of modules) {
+    for (const [key, router] of Object.entries(module.routers)) {
+      if (key in merged) throw new Error(`Two domains declare the router "${key}"`);
+      merged[key] = router;
+    }
+  }
+  return merged as MergedRouters<Modules>;
+}
+
+/** Declares a domain's manifest, keeping its routers' exact types. */
+export function defineDomainModule<const Routers extends Record<string, AnyTRPCRouter>>(
+  module: DomainModule<Routers>,
+): DomainModule<Routers> {
+  return module;
+}
