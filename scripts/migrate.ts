@@ -17,13 +17,13 @@ try {
   const database = await createDatabase(config.database);
   try {
     if (command === 'up') {
-      const applied = await migrateToLatest(database.db);
+      const applied = await migrateToLatest(database);
       console.log(applied.length > 0 ? `Aplicadas: ${applied.join(', ')}` : 'Nada a aplicar: o banco está atualizado.');
     } else if (command === 'down') {
-      const reverted = await migrateDown(database.db);
+      const reverted = await migrateDown(database);
       console.log(reverted.length > 0 ? `Revertida: ${reverted.join(', ')}` : 'Nenhuma migração para reverter.');
     } else {
-      for (const migration of await migrationStatus(database.db)) {
+      for (const migration of await migrationStatus(database)) {
         console.log(
           `${migration.executedAt ? `aplicada em ${migration.executedAt.toISOString()}` : 'pendente                        '}  ${migration.name}`,
         );

@@ -98,7 +98,7 @@ try {
   const config = loadConfig();
   const database = await createDatabase(config.database);
   try {
-    await migrateToLatest(database.db);
+    await migrateToLatest(database);
     const created = await createTenant(database.db, {
       slug: input.slug,
       name: input.name,

@@ -1,5 +1,6 @@
 import type { AppConfig } from './config';
 import { migrateToLatest } from './db/migrator';
+import { withSystem } from './db/system-scope';
 import { seedDemoData } from './domains/demo-data';
 import { DEMO_PASSWORD } from './domains/identity/demo-data';
 import { syncBuiltinRoles } from './domains/identity/roles';
@@ -22,7 +23,7 @@ export async function bootstrap(config: AppConfig, overrides: ServiceOverrides =
   const services = await createServices(config, overrides);
   const { logger } = services;
   try {
-    const applied = await migrateToLatest(services.db);
+    const applied = await migrateToLatest(services.database);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
     await syncBuiltinRoles(services.db);
     const demoCreated = config.demoTenant ? await ensureDemoTenant(services) : false;
@@ -51,7 +52,7 @@ export async function bootstrap(config: AppConfig, overrides: ServiceOverrides =
 }
 
 async function ensureDemoTenant(services: Services): Promise<boolean> {
-  const anyTenant = await services.db.selectFrom('tenants').select('id').limit(1).executeTakeFirst();
+  const anyTenant = await withSystem(services.db, (trx) => trx.selectFrom('tenants').select('id').limit(1).executeTakeFirst());
   if (anyTenant) return false;
   const created = await createTenant(services.db, {
     slug: DEMO_TENANT.slug,

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../src/db/database';
+import { withSystem } from '../src/db/system-scope';
 
 const root = path.resolve(import.meta.dirname, '..');
 const tsx = path.join(root, 'node_modules/.bin/tsx');
@@ -55,19 +56,31 @@ describe('operator CLI on the embedded database', () => {
 
     const database = await createDatabase({ kind: 'pglite', dataDir: path.join(dataDir, 'pglite') });
     try {
-      const tenant = await database.db.selectFrom('tenants').selectAll().where('slug', '=', 'acme').executeTakeFirstOrThrow();
+      const tenant = await withSystem(database.db, (trx) =>
+        trx.selectFrom('tenants').selectAll().where('slug', '=', 'acme').executeTakeFirstOrThrow(),
+      );
       expect(tenant).toMatchObject({ id: printed.tenantId, timezone: 'America/New_York', modules: ['helpdesk', 'agenda'] });
-      const roles = await database.db.selectFrom('roles').select('key').where('tenant_id', '=', tenant.id).execute();
+      const roles = await withSystem(database.db, (trx) =>
+        trx.selectFrom('roles').select('key').where('tenant_id', '=', tenant.id).execute(),
+      );
       expect(roles.map((role) => role.key)).toEqual(expect.arrayContaining(['owner', 'admin', 'manager', 'agent', 'viewer']));
-      const users = await database.db.selectFrom('users').select(['id', 'email']).where('tenant_id', '=', tenant.id).execute();
+      const users = await withSystem(database.db, (trx) =>
+        trx.selectFrom('users').select(['id', 'email']).where('tenant_id', '=', tenant.id).execute(),
+      );
       expect(users.find((user) => user.email === 'owner@acme.test')?.id).toBe(printed.ownerId);
       expect(users.length).toBeGreaterThan(1); // --demo added its users
-      const tickets = await database.db.selectFrom('helpdesk_tickets').select('status').where('tenant_id', '=', tenant.id).execute();
+      const tickets = await withSystem(database.db, (trx) =>
+        trx.selectFrom('helpdesk_tickets').select('status').where('tenant_id', '=', tenant.id).execute(),
+      );
       expect(tickets.length).toBeGreaterThan(0); // and, with the helpdesk on, conversations in its inbox
-      const visits = await database.db.selectFrom('agenda_appointments').select('status').where('tenant_id', '=', tenant.id).execute();
+      const visits = await withSystem(database.db, (trx) =>
+        trx.selectFrom('agenda_appointments').select('status').where('tenant_id', '=', tenant.id).execute(),
+      );
       expect(visits.filter((visit) => visit.status === 'completed').length).toBeGreaterThan(20); // and, with the agenda on, a history
       expect(visits.filter((visit) => visit.status === 'confirmed').length).toBeGreaterThan(0); // and bookings this week
-      const pending = await database.db.selectFrom('agenda_auth_requests').select('status').where('tenant_id', '=', tenant.id).execute();
+      const pending = await withSystem(database.db, (trx) =>
+        trx.selectFrom('agenda_auth_requests').select('status').where('tenant_id', '=', tenant.id).execute(),
+      );
       expect(pending.map((request) => request.status)).toEqual(['pending']);
     } finally {
       await database.close();
@@ -108,7 +121,9 @@ describe('operator CLI on the embedded database', () => {
     expect(existsSync(lockFile)).toBe(false);
     const database = await createDatabase({ kind: 'pglite', dataDir: path.join(dataDir, 'pglite') });
     try {
-      expect(await database.db.selectFrom('tenants').select('slug').where('slug', '=', 'other').executeTakeFirst()).toBeUndefined();
+      expect(
+        await withSystem(database.db, (trx) => trx.selectFrom('tenants').select('slug').where('slug', '=', 'other').executeTakeFirst()),
+      ).toBeUndefined();
     } finally {
       await database.close();
     }

@@ -98,7 +98,7 @@ runBench(async () => {
       trx,
     );
   });
-  await sql`analyze`.execute(services.db);
+  await services.database.asOwner((owner) => sql`analyze`.execute(owner));
   const seedSeconds = round((performance.now() - seedStarted) / 1000, 1);
   console.log(
     `seeded ${flags.clients} clients, ${flags.appointments} completed appointments, ${flags.professionals} professionals in ${seedSeconds} s`,

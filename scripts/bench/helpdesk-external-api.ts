@@ -22,6 +22,7 @@ import {
   seedBenchTenant,
   waitForQuietMachine,
   writeResult,
+  ownerPool,
 } from './support';
 
 const HELP = `Usage: npm run bench:external-api -- [--rate 500] [--duration 30] [--connections 50] [--rounds 2] [--warmup 3] [--numbers 100000000] [--pool 10] [--max] [--open-tickets] [--keep]
@@ -81,7 +82,7 @@ runBench(async () => {
   );
   onCleanup(() => app.stop());
   const { services } = app;
-  const pool = services.database.pool!;
+  const pool = ownerPool(services.config.database.kind === 'postgres' ? services.config.database.url : '');
   const tenant = await seedBenchTenant(services.db, 'bench-external-api', 0, ['helpdesk']);
   const owner = await callerAs(services, { tenantId: tenant.tenantId, userId: tenant.ownerId });
   const channel = await owner.helpdesk.channels.create({ type: 'n8n', name: 'WhatsApp ERP', outboundUrl: 'http://127.0.0.1:9/n8n' });

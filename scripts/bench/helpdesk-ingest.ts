@@ -20,6 +20,7 @@ import {
   seedBenchTenant,
   waitForQuietMachine,
   writeResult,
+  ownerPool,
 } from './support';
 import type { WebhookLoadConfig, WebhookLoadResult } from './webhook-load';
 
@@ -74,7 +75,7 @@ runBench(async () => {
   );
   onCleanup(() => app.stop());
   const { services } = app;
-  const pool = services.database.pool!;
+  const pool = ownerPool(services.config.database.kind === 'postgres' ? services.config.database.url : '');
   const tenant = await seedBenchTenant(services.db, 'bench-ingest', 0, ['helpdesk']);
   const owner = await callerAs(services, { tenantId: tenant.tenantId, userId: tenant.ownerId });
   const channel = await owner.helpdesk.channels.create({ type: 'n8n', name: 'WhatsApp bench', outboundUrl: 'http://127.0.0.1:9/n8n' });

@@ -22,6 +22,7 @@ import {
   seedBenchTenant,
   waitForQuietMachine,
   writeResult,
+  ownerPool,
 } from './support';
 
 const HELP = `Usage: npm run bench:http -- [--duration 10] [--connections 50] [--rounds 2] [--warmup 3] [--users 300] [--breakdown] [--keep]
@@ -94,8 +95,7 @@ runBench(async () => {
   const app = await bootstrap(loadConfig({ ...BENCH_APP_ENV, DATABASE_URL: databaseUrl, PORT: '0' }));
   onCleanup(() => app.stop());
   const { services } = app;
-  const pool = services.database.pool;
-  if (!pool) throw new Error('the app is not on Postgres');
+  const pool = ownerPool(databaseUrl);
 
   const [tenant] = await Promise.all([
     seedBenchTenant(services.db, 'bench-http-a', flags.users),

@@ -64,6 +64,16 @@ export async function recreateDatabase(name: string): Promise<string> {
   return databaseUrl(name);
 }
 
+/**
+ * A pool that reads as the tables' owner, for the benches' own checks across tenants: the app's
+ * pool runs as app_rls and sees no tenant row outside withTenant. Closed at exit.
+ */
+export function ownerPool(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  onCleanup(() => pool.end());
+  return pool;
+}
+
 export async function dropDatabase(name: string): Promise<void> {
   assertBenchName(name);
   await admin((client) => client.query(`drop database if exists ${name} with (force)`));

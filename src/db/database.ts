@@ -13,13 +13,22 @@ export type DatabaseTarget =
   | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob };
 
 export interface Database {
+  /**
+   * Runs as the role `app_rls`: it sees no tenant's rows until `withTenant` names one, and reaches
+   * across tenants only through `withSystem` (src/db/system-scope.ts).
+   */
   db: Kysely<DB>;
   kind: DatabaseTarget['kind'];
   /** The pg pool, when on Postgres (benchmarks compare against it). */
   pool?: pg.Pool;
   ping(): Promise<void>;
+  /** Runs `work` as the tables' owner: migrations and nothing else. */
+  asOwner<T>(work: (owner: Kysely<DB>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/** The role every application connection runs as: row-level security applies to it. */
+export const APPLICATION_ROLE = 'app_rls';
 
 export class EmbeddedDatabaseLockedError extends Error {
   constructor(dataDir: string, pid: number) {
@@ -42,16 +51,20 @@ export async function createDatabase(target: DatabaseTarget): Promise<Database> 
     : createEmbeddedDatabase(target.dataDir, target.loadDataDir);
 }
 
+const postgresTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === XID8_OID || oid === DATE_OID ? keepAsText : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
 function createPostgresDatabase(url: string, poolSize: number): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === XID8_OID || oid === DATE_OID ? keepAsText : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-    },
+    // Set at connection start, so no connection of the pool ever runs as the owner.
+    options: `-c role=${APPLICATION_ROLE}`,
+    types: postgresTypes,
   });
   // A broken idle connection must not crash the process; the next checkout reconnects.
   pool.on('error', () => undefined);
@@ -62,6 +75,16 @@ function createPostgresDatabase(url: string, poolSize: number): Database {
     pool,
     ping: async () => {
       await sql`select 1`.execute(db);
+    },
+    asOwner: async (work) => {
+      const owner = new Kysely<DB>({
+        dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1, types: postgresTypes }) }),
+      });
+      try {
+        return await work(owner);
+      } finally {
+        await owner.destroy();
+      }
     },
     close: () => db.destroy(),
   };
@@ -82,11 +105,24 @@ async function createEmbeddedDatabase(dataDir: string | undefined, loadDataDir: 
       extensions: PGLITE_EXTENSIONS,
     });
     const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+    // One session serves everything here: it runs as the application role, and as the owner only inside asOwner.
+    const becomeApplication = async () => {
+      await sql`select set_config('role', ${APPLICATION_ROLE}, false) from pg_roles where rolname = ${APPLICATION_ROLE}`.execute(db);
+    };
+    await becomeApplication();
     return {
       db,
       kind: 'pglite',
       ping: async () => {
         await sql`select 1`.execute(db);
+      },
+      asOwner: async (work) => {
+        await sql`reset role`.execute(db);
+        try {
+          return await work(db);
+        } finally {
+          await becomeApplication();
+        }
       },
       close: async () => {
         await db.destroy();

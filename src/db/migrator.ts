@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { Database } from './database';
 import type { DB } from './schema';
+import { withSystem } from './system-scope';
 import { Migrator, type MigrationResultSet } from 'kysely/migration';
 import { migrations } from '../../migrations';
 
@@ -26,12 +28,13 @@ function assertSucceeded({ error, results }: MigrationResultSet): string[] {
   return (results ?? []).map((result) => result.migrationName);
 }
 
-export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
-  return assertSucceeded(await createMigrator(db).migrateToLatest());
+/** Migrations run as the tables' owner. */
+export async function migrateToLatest(database: Pick<Database, 'asOwner'>): Promise<string[]> {
+  return database.asOwner(async (owner) => assertSucceeded(await createMigrator(owner).migrateToLatest()));
 }
 
-export async function migrateDown(db: Kysely<DB>): Promise<string[]> {
-  return assertSucceeded(await createMigrator(db).migrateDown());
+export async function migrateDown(database: Pick<Database, 'asOwner'>): Promise<string[]> {
+  return database.asOwner(async (owner) => assertSucceeded(await createMigrator(owner).migrateDown()));
 }
 
 export interface MigrationStatus {
@@ -39,11 +42,13 @@ export interface MigrationStatus {
   executedAt: Date | null;
 }
 
-export async function migrationStatus(db: Kysely<DB>): Promise<MigrationStatus[]> {
-  const migrations = await createMigrator(db).getMigrations();
+export async function migrationStatus(database: Pick<Database, 'asOwner'>): Promise<MigrationStatus[]> {
+  const migrations = await database.asOwner((owner) => createMigrator(owner).getMigrations());
   return migrations.map((migration) => ({ name: migration.name, executedAt: migration.executedAt ?? null }));
 }
 
+/** For the readiness check, through the system path: the application's role cannot run migrations. */
 export async function hasPendingMigrations(db: Kysely<DB>): Promise<boolean> {
-  return (await migrationStatus(db)).some((migration) => migration.executedAt === null);
+  const migrations = await withSystem(db, (trx) => createMigrator(trx).getMigrations());
+  return migrations.some((migration) => migration.executedAt === null);
 }

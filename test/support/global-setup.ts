@@ -36,7 +36,7 @@ export default async function setup(project: TestProject) {
     await admin.query(`create database ${TEMPLATE_DATABASE}`);
     await admin.end();
     const template = await createDatabase({ kind: 'postgres', url: postgresUrlFor(serverUrl, TEMPLATE_DATABASE), poolSize: 1 });
-    await migrateToLatest(template.db);
+    await migrateToLatest(template);
     await template.close();
     project.provide('postgresTemplateUrl', serverUrl);
     project.provide('pgliteDumpFile', null);
@@ -54,7 +54,7 @@ export default async function setup(project: TestProject) {
   }
   const pglite = await PGlite.create({ extensions: PGLITE_EXTENSIONS });
   const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
-  await migrateToLatest(db);
+  await migrateToLatest({ asOwner: (work) => work(db) });
   await sql`checkpoint`.execute(db);
   const dump = await pglite.dumpDataDir('none');
   await db.destroy();

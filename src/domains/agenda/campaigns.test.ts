@@ -157,17 +157,19 @@ describe('agenda campaigns: Prazo Certo and Encher Agenda', () => {
     await pastVisit(first, 35);
     await pastVisit(second, 36);
     // The process "dies" at the second offer: the database refuses it, the run's transaction rolls back.
-    await sql`
+    await app.services.database.asOwner(async (tableOwner) => {
+      await sql`
       create or replace function test_fail_second_offer() returns trigger language plpgsql as $$
       begin
         if new.kind = 'prazo_certo_offer' and (select count(*) from agenda_notifications where kind = 'prazo_certo_offer' and tenant_id = new.tenant_id and created_at > now() - interval '1 second') >= 1 then
           raise exception 'simulated crash';
         end if;
         return new;
-      end $$`.execute(app.services.db);
-    await sql`create trigger test_fail_second_offer before insert on agenda_notifications for each row execute function test_fail_second_offer()`.execute(
-      app.services.db,
-    );
+      end $$`.execute(tableOwner);
+      await sql`create trigger test_fail_second_offer before insert on agenda_notifications for each row execute function test_fail_second_offer()`.execute(
+        tableOwner,
+      );
+    });
     const slotKey = 'schedule:crash-test';
     await expect(runCampaign(app.services.db, tenant.tenantId, 'prazo_certo', { trigger: 'schedule', slotKey })).rejects.toThrow(
       'simulated crash',
@@ -179,8 +181,10 @@ describe('agenda campaigns: Prazo Certo and Encher Agenda', () => {
       status: 'failed',
       error: expect.stringContaining('simulated crash'),
     });
-    await sql`drop trigger test_fail_second_offer on agenda_notifications`.execute(app.services.db);
-    await sql`drop function test_fail_second_offer()`.execute(app.services.db);
+    await app.services.database.asOwner(async (tableOwner) => {
+      await sql`drop trigger test_fail_second_offer on agenda_notifications`.execute(tableOwner);
+      await sql`drop function test_fail_second_offer()`.execute(tableOwner);
+    });
 
     const rerun = await runCampaign(app.services.db, tenant.tenantId, 'prazo_certo', { trigger: 'schedule', slotKey });
     expect(rerun).toMatchObject({ status: 'completed', stats: { suggestions_created: 2, notifications_sent: 2 } });

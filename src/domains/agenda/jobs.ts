@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { withSystem } from '../../db/system-scope';
 import { withTenant } from '../../db/tenant-scope';
 import { previousSlot, type JobDefinition } from '../../platform/jobs/scheduler';
 import { expireAuthRequests } from './auth-requests';
@@ -21,13 +22,15 @@ export function authRequestExpiryJob(): JobDefinition {
     scope: 'global',
     graceMinutes: 5,
     run: async ({ db }) => {
-      const tenants = await db
-        .selectFrom('agenda_auth_requests')
-        .select('tenant_id')
-        .distinct()
-        .where('status', '=', 'pending')
-        .where('expires_at', '<=', new Date())
-        .execute();
+      const tenants = await withSystem(db, (trx) =>
+        trx
+          .selectFrom('agenda_auth_requests')
+          .select('tenant_id')
+          .distinct()
+          .where('status', '=', 'pending')
+          .where('expires_at', '<=', new Date())
+          .execute(),
+      );
       let expired = 0;
       for (const { tenant_id: tenantId } of tenants) expired += await withTenant(db, tenantId, (trx) => expireAuthRequests(trx));
       return { tenants: tenants.length, expired };
@@ -51,12 +54,14 @@ export function campaignDispatchJob(): JobDefinition {
     scope: 'global',
     graceMinutes: 5,
     run: async ({ db, slot, logger }) => {
-      const tenants = await db
-        .selectFrom('tenants')
-        .select(['id', 'timezone'])
-        .where(sql<boolean>`'agenda' = any(tenants.modules)`)
-        .execute();
-      const campaigns = await db.selectFrom('agenda_campaigns').select(['tenant_id', 'type', 'schedule', 'enabled']).execute();
+      const { tenants, campaigns } = await withSystem(db, async (trx) => ({
+        tenants: await trx
+          .selectFrom('tenants')
+          .select(['id', 'timezone'])
+          .where(sql<boolean>`'agenda' = any(tenants.modules)`)
+          .execute(),
+        campaigns: await trx.selectFrom('agenda_campaigns').select(['tenant_id', 'type', 'schedule', 'enabled']).execute(),
+      }));
       const configured = tenants.flatMap((tenant) =>
         CAMPAIGN_TYPES.map((type) => {
           const campaign = campaigns.find((row) => row.tenant_id === tenant.id && row.type === type);
@@ -75,12 +80,14 @@ export function campaignDispatchJob(): JobDefinition {
         return slot.getTime() - fired.getTime() <= CAMPAIGN_GRACE_MS ? [{ ...campaign, slotKey: `schedule:${fired.toISOString()}` }] : [];
       });
       if (due.length === 0) return { due: 0, ran: 0, failed: 0 };
-      const done = await db
-        .selectFrom('agenda_campaign_runs')
-        .select(['tenant_id', 'type', 'slot_key'])
-        .where('slot_key', 'in', [...new Set(due.map((campaign) => campaign.slotKey))])
-        .where('status', '<>', 'failed')
-        .execute();
+      const done = await withSystem(db, (trx) =>
+        trx
+          .selectFrom('agenda_campaign_runs')
+          .select(['tenant_id', 'type', 'slot_key'])
+          .where('slot_key', 'in', [...new Set(due.map((campaign) => campaign.slotKey))])
+          .where('status', '<>', 'failed')
+          .execute(),
+      );
       const pending = due.filter(
         (campaign) =>
           !done.some((run) => run.tenant_id === campaign.tenantId && run.type === campaign.type && run.slot_key === campaign.slotKey),
@@ -112,15 +119,17 @@ export function unansweredChatJob(llm: LlmProvider | undefined): JobDefinition {
     scope: 'global',
     graceMinutes: 5,
     run: async ({ db, logger }) => {
-      const unanswered = await db
-        .selectFrom('agenda_chat_messages')
-        .select(['tenant_id', 'id'])
-        .where('role', '=', 'client')
-        .where('replied_at', 'is', null)
-        .where('created_at', '<', new Date(Date.now() - UNANSWERED_AFTER_MS))
-        .orderBy('created_at')
-        .limit(SWEEP_BATCH)
-        .execute();
+      const unanswered = await withSystem(db, (trx) =>
+        trx
+          .selectFrom('agenda_chat_messages')
+          .select(['tenant_id', 'id'])
+          .where('role', '=', 'client')
+          .where('replied_at', 'is', null)
+          .where('created_at', '<', new Date(Date.now() - UNANSWERED_AFTER_MS))
+          .orderBy('created_at')
+          .limit(SWEEP_BATCH)
+          .execute(),
+      );
       let answered = 0;
       for (const message of unanswered) {
         const answer = await answerClientMessage({ db, logger, llm }, message.tenant_id, message.id).catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request } from 'express';
 import { z } from 'zod';
+import { withSystem } from '../../db/system-scope';
 import type { CampaignType } from '../../db/schema';
 import { isUuid, withTenant } from '../../db/tenant-scope';
 import { bearerToken } from '../../platform/auth/access-tokens';
@@ -158,20 +159,22 @@ const unauthorized = () =>
 
 /** The tenant's agenda settings as a webhook finds them (no tenant scope yet): its secret and whether the agenda is on. */
 async function agendaOfTenant(services: Services, where: { tenantId: string } | { secretDigest: string }) {
-  let query = services.db
-    .selectFrom('agenda_settings')
-    .innerJoin('tenants', 'tenants.id', 'agenda_settings.tenant_id')
-    .select([
-      'agenda_settings.tenant_id as tenantId',
-      'agenda_settings.inbound_secret_hash as digest',
-      'agenda_settings.inbound_secret_sealed as sealed',
-      'tenants.modules',
-    ]);
-  query =
-    'tenantId' in where
-      ? query.where('agenda_settings.tenant_id', '=', where.tenantId)
-      : query.where('agenda_settings.inbound_secret_hash', '=', where.secretDigest);
-  return query.executeTakeFirst();
+  return withSystem(services.db, (trx) => {
+    let query = trx
+      .selectFrom('agenda_settings')
+      .innerJoin('tenants', 'tenants.id', 'agenda_settings.tenant_id')
+      .select([
+        'agenda_settings.tenant_id as tenantId',
+        'agenda_settings.inbound_secret_hash as digest',
+        'agenda_settings.inbound_secret_sealed as sealed',
+        'tenants.modules',
+      ]);
+    query =
+      'tenantId' in where
+        ? query.where('agenda_settings.tenant_id', '=', where.tenantId)
+        : query.where('agenda_settings.inbound_secret_hash', '=', where.secretDigest);
+    return query.executeTakeFirst();
+  });
 }
 
 function assertAgendaOn(modules: readonly string[]): void {

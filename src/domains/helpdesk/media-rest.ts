@@ -22,11 +22,9 @@ export function helpdeskMediaRoutes(services: Services): express.Router {
     handleAsync(async (req, res) => {
       const principal = await authenticateRestRequest(services, req);
       requirePermission(principal, can['helpdesk.messages.send']);
-      const tenant = await services.db
-        .selectFrom('tenants')
-        .select('modules')
-        .where('id', '=', principal.tenantId)
-        .executeTakeFirstOrThrow();
+      const tenant = await withTenant(services.db, principal.tenantId, (trx) =>
+        trx.selectFrom('tenants').select('modules').executeTakeFirstOrThrow(),
+      );
       if (!tenant.modules.includes('helpdesk'))
         throw new RestError(403, 'ERR_MODULE_DISABLED', 'O módulo Atendimento não está ativo para esta empresa', { module: 'helpdesk' });
       const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);

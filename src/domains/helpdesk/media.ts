@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { withSystem } from '../../db/system-scope';
 import type { DB } from '../../db/schema';
 import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
@@ -176,9 +177,11 @@ export function providerMediaFileName(messageId: string, mimeType: string, fileN
 
 /** A stored file by its unguessable id, for providers and browsers following the link. */
 export async function mediaForDownload(db: Kysely<DB>, id: string) {
-  return db
-    .selectFrom('helpdesk_media')
-    .select(['file_name', 'mime_type', 'size_bytes', 'content', 'sha256'])
-    .where('id', '=', id)
-    .executeTakeFirst();
+  return withSystem(db, (trx) =>
+    trx
+      .selectFrom('helpdesk_media')
+      .select(['file_name', 'mime_type', 'size_bytes', 'content', 'sha256'])
+      .where('id', '=', id)
+      .executeTakeFirst(),
+  );
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ApiToken, DB } from '../../db/schema';
+import { withSystem } from '../../db/system-scope';
 import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
 import { digestsMatch, issueMachineCredential, parseMachineCredential } from '../../platform/auth/opaque-tokens';
@@ -141,39 +142,42 @@ export async function authenticateMachineTokens(db: Kysely<DB>, presented: reado
   const parsed = presented.map((credential) => parseMachineCredential(credential));
   const prefixes = [...new Set(parsed.flatMap((credential) => (credential ? [credential.prefix] : [])))];
   if (prefixes.length === 0) return parsed.map(() => null);
-  const rows = await db
-    .selectFrom('api_tokens')
-    .innerJoin('tenants', 'tenants.id', 'api_tokens.tenant_id')
-    .selectAll('api_tokens')
-    .select('tenants.modules')
-    .where('prefix', 'in', prefixes)
-    .execute();
-  const tokens = new Map(rows.map((token) => [token.prefix, token]));
-  const principals = parsed.map((credential) => {
-    const token = credential ? tokens.get(credential.prefix) : undefined;
-    if (!credential || !token || !digestsMatch(token.token_hash, credential.digest)) return null;
-    if (token.revoked_at || (token.expires_at && token.expires_at.getTime() <= Date.now())) return null;
-    return token;
-  });
-  // Coarse on purpose: one write a minute per token, not one per request.
-  const stale = [
-    ...new Set(
-      principals.flatMap((token) =>
-        token && (!token.last_used_at || Date.now() - token.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) ? [token.id] : [],
+  // System work: the tenant is what the credential will tell.
+  return withSystem(db, async (trx) => {
+    const rows = await trx
+      .selectFrom('api_tokens')
+      .innerJoin('tenants', 'tenants.id', 'api_tokens.tenant_id')
+      .selectAll('api_tokens')
+      .select('tenants.modules')
+      .where('prefix', 'in', prefixes)
+      .execute();
+    const tokens = new Map(rows.map((token) => [token.prefix, token]));
+    const principals = parsed.map((credential) => {
+      const token = credential ? tokens.get(credential.prefix) : undefined;
+      if (!credential || !token || !digestsMatch(token.token_hash, credential.digest)) return null;
+      if (token.revoked_at || (token.expires_at && token.expires_at.getTime() <= Date.now())) return null;
+      return token;
+    });
+    // Coarse on purpose: one write a minute per token, not one per request.
+    const stale = [
+      ...new Set(
+        principals.flatMap((token) =>
+          token && (!token.last_used_at || Date.now() - token.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) ? [token.id] : [],
+        ),
       ),
-    ),
-  ];
-  if (stale.length > 0) await db.updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', 'in', stale).execute();
-  return principals.map((token) =>
-    token
-      ? {
-          tokenId: token.id,
-          tenantId: token.tenant_id,
-          name: token.name,
-          kind: token.kind,
-          scopes: new Set(token.scopes),
-          tenantModules: token.modules,
-        }
-      : null,
-  );
+    ];
+    if (stale.length > 0) await trx.updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', 'in', stale).execute();
+    return principals.map((token) =>
+      token
+        ? {
+            tokenId: token.id,
+            tenantId: token.tenant_id,
+            name: token.name,
+            kind: token.kind,
+            scopes: new Set(token.scopes),
+            tenantModules: token.modules,
+          }
+        : null,
+    );
+  });
 }

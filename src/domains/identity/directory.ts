@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
+import { withTenant } from '../../db/tenant-scope';
 import { expandGrants, type PermissionDefinition } from '../../platform/auth/permissions';
 import type { UserAccess, UserDirectory } from '../../platform/auth/principals';
 import type { EventHub } from '../../platform/events/hub';
@@ -84,27 +85,29 @@ export class IdentityDirectory implements UserDirectory {
   }
 
   async #load(tenantId: string, userId: string): Promise<UserAccess | null> {
-    const row = await this.deps.db
-      .selectFrom('users as u')
-      .innerJoin('roles as r', 'r.id', 'u.role_id')
-      .innerJoin('tenants as t', 't.id', 'u.tenant_id')
-      .select([
-        'u.id as user_id',
-        'u.email',
-        'u.name',
-        'u.active',
-        'r.id as role_id',
-        'r.key as role_key',
-        'r.name as role_name',
-        'r.permissions as grants',
-        't.slug as tenant_slug',
-        't.name as tenant_name',
-        't.timezone',
-        't.modules',
-      ])
-      .where('u.id', '=', userId)
-      .where('u.tenant_id', '=', tenantId)
-      .executeTakeFirst();
+    const row = await withTenant(this.deps.db, tenantId, (trx) =>
+      trx
+        .selectFrom('users as u')
+        .innerJoin('roles as r', 'r.id', 'u.role_id')
+        .innerJoin('tenants as t', 't.id', 'u.tenant_id')
+        .select([
+          'u.id as user_id',
+          'u.email',
+          'u.name',
+          'u.active',
+          'r.id as role_id',
+          'r.key as role_key',
+          'r.name as role_name',
+          'r.permissions as grants',
+          't.slug as tenant_slug',
+          't.name as tenant_name',
+          't.timezone',
+          't.modules',
+        ])
+        .where('u.id', '=', userId)
+        .where('u.tenant_id', '=', tenantId)
+        .executeTakeFirst(),
+    );
     if (!row) return null;
     return {
       userId: row.user_id,

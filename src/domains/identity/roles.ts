@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB, Role } from '../../db/schema';
+import { withSystem } from '../../db/system-scope';
 import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
 import { expandGrants, isValidGrant, type PermissionDefinition } from '../../platform/auth/permissions';
@@ -95,14 +96,16 @@ export async function insertBuiltinRoles(trx: TenantTransaction): Promise<Map<Bu
 
 /** Brings every tenant's built-in roles in line with the code (system work at start). */
 export async function syncBuiltinRoles(db: Kysely<DB>): Promise<void> {
-  for (const role of BUILTIN_ROLES) {
-    await db
-      .updateTable('roles')
-      .set({ name: role.name, description: role.description, permissions: role.grants })
-      .where('builtin', '=', true)
-      .where('key', '=', role.key)
-      .execute();
-  }
+  await withSystem(db, async (trx) => {
+    for (const role of BUILTIN_ROLES) {
+      await trx
+        .updateTable('roles')
+        .set({ name: role.name, description: role.description, permissions: role.grants })
+        .where('builtin', '=', true)
+        .where('key', '=', role.key)
+        .execute();
+    }
+  });
 }
 
 export async function listRoles(trx: TenantTransaction, catalogue: readonly PermissionDefinition[]): Promise<RoleView[]> {

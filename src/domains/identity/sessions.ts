@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
+import { withSystem } from '../../db/system-scope';
 import { withTenant, type TenantTransaction } from '../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
 import type { AccessTokenSigner } from '../../platform/auth/access-tokens';
@@ -63,7 +64,9 @@ export async function login(
   const byAccount = await deps.loginLimits.perAccount.check(accountKey);
   if (!byAccount.allowed) throw tooManyAttempts(byAccount.retryAfterSeconds);
 
-  const tenant = await deps.db.selectFrom('tenants').select(['id']).where('slug', '=', input.tenant).executeTakeFirst();
+  const tenant = await withSystem(deps.db, (trx) =>
+    trx.selectFrom('tenants').select(['id']).where('slug', '=', input.tenant).executeTakeFirst(),
+  );
   const user = tenant
     ? await withTenant(deps.db, tenant.id, (trx) =>
         trx
@@ -141,7 +144,9 @@ type RotationOutcome = { kind: 'rotated'; session: IssuedSession } | { kind: 're
  */
 export async function refreshSession(deps: SessionDeps, refreshToken: string, client: ClientInfo): Promise<IssuedSession> {
   const digest = digestSecret(refreshToken);
-  const located = await deps.db.selectFrom('refresh_tokens').select(['tenant_id']).where('token_hash', '=', digest).executeTakeFirst();
+  const located = await withSystem(deps.db, (trx) =>
+    trx.selectFrom('refresh_tokens').select(['tenant_id']).where('token_hash', '=', digest).executeTakeFirst(),
+  );
   if (!located) throw invalidRefreshToken();
   const outcome = await withTenant(deps.db, located.tenant_id, async (trx): Promise<RotationOutcome> => {
     const current = await trx.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', digest).forUpdate().executeTakeFirst();
@@ -188,11 +193,9 @@ export async function refreshSession(deps: SessionDeps, refreshToken: string, cl
 /** Ends the session the refresh token belongs to (its whole family). Unknown tokens are ignored. */
 export async function logout(deps: SessionDeps, refreshToken: string, client: ClientInfo): Promise<void> {
   const digest = digestSecret(refreshToken);
-  const located = await deps.db
-    .selectFrom('refresh_tokens')
-    .select(['tenant_id', 'family_id', 'user_id'])
-    .where('token_hash', '=', digest)
-    .executeTakeFirst();
+  const located = await withSystem(deps.db, (trx) =>
+    trx.selectFrom('refresh_tokens').select(['tenant_id', 'family_id', 'user_id']).where('token_hash', '=', digest).executeTakeFirst(),
+  );
   if (!located) return;
   await withTenant(deps.db, located.tenant_id, async (trx) => {
     await trx
@@ -218,7 +221,9 @@ export async function acceptInvitation(
   const byIp = await deps.loginLimits.perIp.consume(client.ip ?? 'unknown');
   if (!byIp.allowed) throw tooManyAttempts(byIp.retryAfterSeconds);
   const digest = digestSecret(input.token);
-  const located = await deps.db.selectFrom('users').select(['tenant_id']).where('invite_token_hash', '=', digest).executeTakeFirst();
+  const located = await withSystem(deps.db, (trx) =>
+    trx.selectFrom('users').select(['tenant_id']).where('invite_token_hash', '=', digest).executeTakeFirst(),
+  );
   if (!located) throw invalidInvitation();
   const passwordHash = await hashPassword(input.password);
   const session = await withTenant(deps.db, located.tenant_id, async (trx) => {

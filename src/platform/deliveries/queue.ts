@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Insertable, type Kysely } from 'kysely';
+import { withSystem } from '../../db/system-scope';
 import type { DB, StoredDelivery } from '../../db/schema';
 import { createCommitSignal } from '../../db/commit-signals';
 import { beforeCommit, isUuid, tenantOf, type TenantTransaction } from '../../db/tenant-scope';
@@ -80,7 +81,8 @@ const queuedDeliveries = new WeakMap<TenantTransaction, QueuedDelivery[]>();
  * deliveries never overtake each other.
  */
 export async function claimDueDeliveries(db: Kysely<DB>, options: { limit: number; leaseMs: number }): Promise<StoredDelivery[]> {
-  const { rows } = await sql<StoredDelivery>`
+  const { rows } = await withSystem(db, (trx) =>
+    sql<StoredDelivery>`
     with claimable as (
       select candidate.id from deliveries candidate
       where candidate.status = 'pending'
@@ -100,7 +102,8 @@ export async function claimDueDeliveries(db: Kysely<DB>, options: { limit: numbe
     set lease_until = now() + make_interval(secs => ${options.leaseMs / 1000}), attempts = attempts + 1, updated_at = now()
     from claimable
     where deliveries.id = claimable.id
-    returning deliveries.*`.execute(db);
+    returning deliveries.*`.execute(trx),
+  );
   return rows;
 }
 

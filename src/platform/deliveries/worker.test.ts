@@ -12,6 +12,7 @@ import { claimDueDeliveries, enqueueDelivery, toDelivery } from './queue';
 import { DELIVERY_HEADERS, verifyDeliverySignature } from './signature';
 import { retryDelayMs } from './worker';
 import { postDelivery } from './webhook-request';
+import { withSystem } from '../../db/system-scope';
 
 interface TestPayload {
   label: string;
@@ -85,7 +86,9 @@ describe('delivery worker', () => {
   });
   afterEach(async () => {
     // Every test leaves the queue empty, so the next one sees only its own deliveries.
-    const pending = await services.db.selectFrom('deliveries').select('id').where('status', '=', 'pending').execute();
+    const pending = await withSystem(services.db, (trx) =>
+      trx.selectFrom('deliveries').select('id').where('status', '=', 'pending').execute(),
+    );
     expect(pending).toEqual([]);
   });
 
@@ -219,7 +222,7 @@ describe('delivery worker', () => {
       request.payload.label.startsWith('A') && labels(receiver.requests).filter((label) => label.startsWith('B')).length < 3
         ? { status: 503 }
         : { status: 204 };
-    const queued = [];
+    const queued: Awaited<ReturnType<typeof enqueue>>[] = [];
     for (const label of ['A1', 'B1', 'A2', 'A3', 'B2', 'A4', 'B3', 'A5'])
       queued.push(await enqueue({ label }, { orderingKey: `ticket-${label[0]}` }));
     queued.push(await enqueue({ label: 'C-other-tenant' }, { tenantId: other.tenantId, orderingKey: 'ticket-A' }));
@@ -236,16 +239,18 @@ describe('delivery worker', () => {
     // B, and another tenant's key of the same name, got through while A1 was still failing (its last try is its success).
     expect(received.indexOf('B3')).toBeLessThan(received.lastIndexOf('A1'));
     expect(received.indexOf('C-other-tenant')).toBeLessThan(received.lastIndexOf('A1'));
-    const statuses = await services.db
-      .selectFrom('deliveries')
-      .select('status')
-      .distinct()
-      .where(
-        'id',
-        'in',
-        queued.map((delivery) => delivery.id),
-      )
-      .execute();
+    const statuses = await withSystem(services.db, (trx) =>
+      trx
+        .selectFrom('deliveries')
+        .select('status')
+        .distinct()
+        .where(
+          'id',
+          'in',
+          queued.map((delivery) => delivery.id),
+        )
+        .execute(),
+    );
     expect(statuses).toEqual([{ status: 'delivered' }]);
   });
 
@@ -310,7 +315,9 @@ describe('delivery worker', () => {
     ).rejects.toThrow('the change failed');
     await services.deliveries.flush();
     expect(receiver.requests).toEqual([]);
-    expect(await services.db.selectFrom('deliveries').select('id').where('id', '=', queuedId).execute()).toEqual([]);
+    expect(await withSystem(services.db, (trx) => trx.selectFrom('deliveries').select('id').where('id', '=', queuedId).execute())).toEqual(
+      [],
+    );
   });
 
   it('records timeouts and refused connections as failed tries and retries them', async () => {
@@ -367,7 +374,7 @@ describe('delivery worker', () => {
     sibling.deliveries.register(webhook, threeTries);
     try {
       receiver.reply = () => ({ status: 200 });
-      const queued = [];
+      const queued: Awaited<ReturnType<typeof enqueue>>[] = [];
       for (let index = 0; index < 30; index += 1) {
         const orderingKey = index % 3 === 0 ? `key-${index % 2}` : undefined;
         queued.push(
@@ -381,15 +388,17 @@ describe('delivery worker', () => {
       const eventIds = receiver.requests.map((request) => request.headers[DELIVERY_HEADERS.eventId]);
       expect(eventIds).toHaveLength(30);
       expect(new Set(eventIds)).toEqual(new Set(queued.map((delivery) => delivery.eventId)));
-      const attempts = await services.db
-        .selectFrom('delivery_attempts')
-        .select('delivery_id')
-        .where(
-          'delivery_id',
-          'in',
-          queued.map((delivery) => delivery.id),
-        )
-        .execute();
+      const attempts = await withSystem(services.db, (trx) =>
+        trx
+          .selectFrom('delivery_attempts')
+          .select('delivery_id')
+          .where(
+            'delivery_id',
+            'in',
+            queued.map((delivery) => delivery.id),
+          )
+          .execute(),
+      );
       expect(attempts).toHaveLength(30);
     } finally {
       await sibling.close();

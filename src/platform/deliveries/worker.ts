@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB, StoredDelivery } from '../../db/schema';
+import { withSystem } from '../../db/system-scope';
 import { withTenant, type TenantTransaction } from '../../db/tenant-scope';
 import type { MessageBus } from '../events/bus';
 import type { Logger } from '../observability/logger';
@@ -338,11 +339,13 @@ export class DeliveryWorker {
 
   async #refreshQueueDepth(): Promise<void> {
     try {
-      const row = await this.deps.db
-        .selectFrom('deliveries')
-        .select((eb) => eb.fn.countAll<string>().as('pending'))
-        .where('status', '=', 'pending')
-        .executeTakeFirst();
+      const row = await withSystem(this.deps.db, (trx) =>
+        trx
+          .selectFrom('deliveries')
+          .select((eb) => eb.fn.countAll<string>().as('pending'))
+          .where('status', '=', 'pending')
+          .executeTakeFirst(),
+      );
       this.deps.metrics.deliveryQueueDepth.set(Number(row?.pending ?? 0));
     } catch (error) {
       this.deps.logger.warn({ err: (error as Error).message }, 'delivery queue depth unavailable');

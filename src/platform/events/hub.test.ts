@@ -6,6 +6,7 @@ import type { Services } from '../services';
 import type { AppEvent } from './catalog';
 import { appendEvent } from './outbox';
 import { streamTenantEvents } from './stream';
+import { withSystem } from '../../db/system-scope';
 
 /** Starts consuming at once (the stream subscribes on its first pull) and resolves with `count` events. */
 function collect(stream: AsyncGenerator<AppEvent>, count: number, timeoutMs = 5_000): Promise<AppEvent[]> {
@@ -94,10 +95,16 @@ describe('event hub and tenant streams', () => {
   it('still delivers an event whose commit was never announced (crash between commit and publish)', async () => {
     const events = collect(stream(acme), 1);
     // Written as a crashed process would leave it: committed, with no wake-up sent.
-    await services.db
-      .insertInto('events')
-      .values({ tenant_id: acme.tenantId, type: 'tenant.updated', data: JSON.stringify({ tenantId: acme.tenantId, changes: ['silent'] }) })
-      .execute();
+    await withSystem(services.db, (trx) =>
+      trx
+        .insertInto('events')
+        .values({
+          tenant_id: acme.tenantId,
+          type: 'tenant.updated',
+          data: JSON.stringify({ tenantId: acme.tenantId, changes: ['silent'] }),
+        })
+        .execute(),
+    );
     expect(labelsOf(await events)).toEqual(['silent']); // picked up by the hub's periodic poll
   });
 });
@@ -157,7 +164,7 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))('events committed out of 
     const released = new Promise<void>((resolve) => (release = resolve));
     let written!: () => void;
     const wasWritten = new Promise<void>((resolve) => (written = resolve));
-    const longTransaction = neighbour.db.transaction().execute(async (trx) => {
+    const longTransaction = withSystem(neighbour.db, async (trx) => {
       await trx.insertInto('tenants').values({ slug: 'neighbour', name: 'Neighbour' }).execute();
       written();
       await released;

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { withSystem } from '../../db/system-scope';
 import type { DB } from '../../db/schema';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
@@ -90,10 +91,12 @@ export class EventHub {
   }
 
   async start(): Promise<void> {
-    const { rows } = await sql<{ tx_id: string | null; id: string | null }>`
+    const { rows } = await withSystem(this.deps.db, (trx) =>
+      sql<{ tx_id: string | null; id: string | null }>`
       select tx_id::text, id::text from events
       where tx_id < ${deliveredBelow}
-      order by tx_id desc, id desc limit 1`.execute(this.deps.db);
+      order by tx_id desc, id desc limit 1`.execute(trx),
+    );
     const latest = rows[0];
     if (latest?.tx_id && latest.id) this.#cursor = { txId: BigInt(latest.tx_id), id: BigInt(latest.id) };
     this.#stopCommitSignal = onEventsCommitted(this.deps.db, () => {
@@ -153,8 +156,10 @@ export class EventHub {
    * Delivery may wait on a transaction still running elsewhere, hence the loop.
    */
   async flush(timeoutMs = 10_000): Promise<void> {
-    const { rows } = await sql<{ tx_id: string | null; id: string | null }>`
-      select tx_id::text, id::text from events order by tx_id desc, id desc limit 1`.execute(this.deps.db);
+    const { rows } = await withSystem(this.deps.db, (trx) =>
+      sql<{ tx_id: string | null; id: string | null }>`
+      select tx_id::text, id::text from events order by tx_id desc, id desc limit 1`.execute(trx),
+    );
     const latest = rows[0];
     const target: EventPosition = latest?.tx_id && latest.id ? { txId: BigInt(latest.tx_id), id: BigInt(latest.id) } : { txId: 0n, id: 0n };
     const deadline = Date.now() + timeoutMs;
@@ -180,12 +185,14 @@ export class EventHub {
 
   async #deliverNextBatch(): Promise<number> {
     const { txId, id } = this.#cursor;
-    const { rows } = await sql<EventRow>`
+    const { rows } = await withSystem(this.deps.db, (trx) =>
+      sql<EventRow>`
       select id::text, tenant_id, type, data, occurred_at, tx_id::text from events
       where (tx_id, id) > (${txId.toString()}::xid8, ${id.toString()}::bigint)
         and tx_id < ${deliveredBelow}
       order by tx_id, id
-      limit ${BATCH_SIZE}`.execute(this.deps.db);
+      limit ${BATCH_SIZE}`.execute(trx),
+    );
     const now = Date.now();
     for (const row of rows) {
       const delivered: DeliveredEvent = {
@@ -214,9 +221,11 @@ export class EventHub {
 
   /** Events waiting on unfinished transactions (a long-running transaction shows up here). */
   async backlog(): Promise<number> {
-    const { rows } = await sql<{ waiting: string }>`
+    const { rows } = await withSystem(this.deps.db, (trx) =>
+      sql<{ waiting: string }>`
       select count(*)::text as waiting from events
-      where (tx_id, id) > (${this.#cursor.txId.toString()}::xid8, ${this.#cursor.id.toString()}::bigint)`.execute(this.deps.db);
+      where (tx_id, id) > (${this.#cursor.txId.toString()}::xid8, ${this.#cursor.id.toString()}::bigint)`.execute(trx),
+    );
     return Number(rows[0]?.waiting ?? 0);
   }
 }

@@ -5,6 +5,7 @@ import { withTenant } from '../../db/tenant-scope';
 import type { Services } from '../services';
 import { createMetrics } from '../observability/metrics';
 import { JobScheduler, previousSlot, type JobDefinition } from './scheduler';
+import { withSystem } from '../../db/system-scope';
 
 function countingJob(
   name: string,
@@ -38,7 +39,9 @@ describe('job scheduler', () => {
     services = await createTestServices();
     saoPaulo = await seedTenant(services);
     tokyo = await seedTenant(services);
-    await services.db.updateTable('tenants').set({ timezone: 'Asia/Tokyo' }).where('id', '=', tokyo.tenantId).execute();
+    await withSystem(services.db, (trx) =>
+      trx.updateTable('tenants').set({ timezone: 'Asia/Tokyo' }).where('id', '=', tokyo.tenantId).execute(),
+    );
   });
   afterAll(() => services.close());
 
@@ -58,7 +61,7 @@ describe('job scheduler', () => {
     expect(statuses.filter((status) => status === 'succeeded')).toHaveLength(1);
     expect(statuses.filter((status) => status === 'skipped')).toHaveLength(1);
     expect(job.calls).toEqual([{ tenant: saoPaulo.slug, slot }]);
-    const runs = await services.db.selectFrom('job_runs').selectAll().where('job', '=', 'test.once').execute();
+    const runs = await withSystem(services.db, (trx) => trx.selectFrom('job_runs').selectAll().where('job', '=', 'test.once').execute());
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ tenant_id: saoPaulo.tenantId, status: 'succeeded', trigger: 'schedule', stats: { processed: 1 } });
     expect(runs[0]!.finished_at).toBeInstanceOf(Date);
@@ -79,7 +82,9 @@ describe('job scheduler', () => {
     expect(job.calls).toEqual([{ tenant: saoPaulo.slug, slot: new Date('2026-11-20T12:00:00Z') }]);
     const again = await schedulerFor([job], 'instance-b').catchUp(withinGrace);
     expect(again.map((outcome) => outcome.status)).toEqual(['skipped']);
-    const runs = await services.db.selectFrom('job_runs').select('trigger').where('job', '=', 'test.catchup').execute();
+    const runs = await withSystem(services.db, (trx) =>
+      trx.selectFrom('job_runs').select('trigger').where('job', '=', 'test.catchup').execute(),
+    );
     expect(runs).toEqual([{ trigger: 'catch_up' }]);
   });
 
@@ -91,7 +96,9 @@ describe('job scheduler', () => {
     });
     const [outcome] = await schedulerFor([job], 'instance-a').fire(job, 'America/Sao_Paulo', new Date('2026-11-21T12:00:00Z'));
     expect(outcome).toMatchObject({ status: 'failed', error: 'upstream timed out' });
-    const run = await services.db.selectFrom('job_runs').selectAll().where('job', '=', 'test.failing').executeTakeFirstOrThrow();
+    const run = await withSystem(services.db, (trx) =>
+      trx.selectFrom('job_runs').selectAll().where('job', '=', 'test.failing').executeTakeFirstOrThrow(),
+    );
     expect(run).toMatchObject({ status: 'failed', error: 'upstream timed out' });
   });
 

@@ -1,6 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { Kysely } from 'kysely';
 import cron, { type ScheduledTask } from 'node-cron';
+import { withSystem } from '../../db/system-scope';
 import type { DB } from '../../db/schema';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
@@ -105,20 +106,23 @@ export class JobScheduler {
 
   /** Claims and runs one slot; another instance's claim (or an earlier run) makes this a skip. */
   async runSlot(job: JobDefinition, tenant: JobTenant | undefined, slot: Date, trigger: JobTrigger): Promise<RunOutcome> {
-    const claimed = await this.deps.db
-      .insertInto('job_runs')
-      .values({
-        job: job.name,
-        tenant_id: tenant?.id ?? null,
-        slot,
-        trigger,
-        status: 'running',
-        stats: '{}',
-        instance_id: this.deps.instanceId,
-      })
-      .onConflict((conflict) => conflict.doNothing())
-      .returning('id')
-      .executeTakeFirst();
+    // Claims and run records span tenants (and global jobs have none): the system path.
+    const claimed = await withSystem(this.deps.db, (trx) =>
+      trx
+        .insertInto('job_runs')
+        .values({
+          job: job.name,
+          tenant_id: tenant?.id ?? null,
+          slot,
+          trigger,
+          status: 'running',
+          stats: '{}',
+          instance_id: this.deps.instanceId,
+        })
+        .onConflict((conflict) => conflict.doNothing())
+        .returning('id')
+        .executeTakeFirst(),
+    );
     if (!claimed) return { status: 'skipped' };
     const logger = this.deps.logger.child({ job: job.name, tenantId: tenant?.id, slot: slot.toISOString(), runId: claimed.id });
     const stopTimer = this.deps.metrics.jobDuration.startTimer({ job: job.name });
@@ -140,15 +144,17 @@ export class JobScheduler {
   }
 
   async #finish(runId: string, update: { status: 'succeeded' | 'failed'; stats?: string; error?: string }): Promise<void> {
-    await this.deps.db
-      .updateTable('job_runs')
-      .set({ ...update, finished_at: new Date() })
-      .where('id', '=', runId)
-      .execute();
+    await withSystem(this.deps.db, (trx) =>
+      trx
+        .updateTable('job_runs')
+        .set({ ...update, finished_at: new Date() })
+        .where('id', '=', runId)
+        .execute(),
+    );
   }
 
   async #tenants(): Promise<JobTenant[]> {
-    return this.deps.db.selectFrom('tenants').select(['id', 'slug', 'timezone']).orderBy('slug').execute();
+    return withSystem(this.deps.db, (trx) => trx.selectFrom('tenants').select(['id', 'slug', 'timezone']).orderBy('slug').execute());
   }
 
   /** One cron task per (job, time zone in use), so tenants share tasks and new zones are picked up. */

@@ -18,12 +18,13 @@ export function feedChatFromHelpdesk(hub: EventHub, deps: ChatAgentDeps): () => 
   const isOn = async (tenantId: string): Promise<boolean> => {
     const cached = switches.get(tenantId);
     if (cached && Date.now() - cached.readAt < SWITCH_CACHE_MS) return cached.on;
-    const row = await deps.db
-      .selectFrom('agenda_settings')
-      .innerJoin('tenants', 'tenants.id', 'agenda_settings.tenant_id')
-      .select(['agenda_settings.chat_from_helpdesk', 'tenants.modules'])
-      .where('agenda_settings.tenant_id', '=', tenantId)
-      .executeTakeFirst();
+    const row = await withTenant(deps.db, tenantId, (trx) =>
+      trx
+        .selectFrom('agenda_settings')
+        .innerJoin('tenants', 'tenants.id', 'agenda_settings.tenant_id')
+        .select(['agenda_settings.chat_from_helpdesk', 'tenants.modules'])
+        .executeTakeFirst(),
+    );
     const on = row !== undefined && row.chat_from_helpdesk && row.modules.includes('agenda') && row.modules.includes('helpdesk');
     switches.set(tenantId, { on, readAt: Date.now() });
     return on;

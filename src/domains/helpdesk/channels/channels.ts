@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { withSystem } from '../../../db/system-scope';
 import type { DB, HelpdeskChannel } from '../../../db/schema';
 import { tenantOf, type TenantTransaction } from '../../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../../platform/audit/audit-log';
@@ -214,16 +215,17 @@ export async function channelForWebhook(
   channelId: string,
   type: ChannelType,
 ): Promise<(HelpdeskChannel & { helpdeskEnabled: boolean }) | undefined> {
-  const found = await db
-    .selectFrom('helpdesk_channels')
-    .innerJoin('tenants', 'tenants.id', 'helpdesk_channels.tenant_id')
-    .selectAll('helpdesk_channels')
-    .select(sql<boolean>`'helpdesk' = any(tenants.modules)`.as('helpdeskEnabled'))
-    .where('helpdesk_channels.id', '=', channelId)
-    .where('helpdesk_channels.type', '=', type)
-    .where('helpdesk_channels.deleted_at', 'is', null)
-    .executeTakeFirst();
-  return found;
+  return withSystem(db, (trx) =>
+    trx
+      .selectFrom('helpdesk_channels')
+      .innerJoin('tenants', 'tenants.id', 'helpdesk_channels.tenant_id')
+      .selectAll('helpdesk_channels')
+      .select(sql<boolean>`'helpdesk' = any(tenants.modules)`.as('helpdeskEnabled'))
+      .where('helpdesk_channels.id', '=', channelId)
+      .where('helpdesk_channels.type', '=', type)
+      .where('helpdesk_channels.deleted_at', 'is', null)
+      .executeTakeFirst(),
+  );
 }
 
 /** A webhook call is genuine when it carries the channel's secret, or an HMAC of the body keyed with it. */
