@@ -16,6 +16,8 @@ export interface AgendaSettingsTable {
   notification_route: Generated<'n8n' | 'helpdesk'>;
   helpdesk_channel_id: string | null;
   chat_from_helpdesk: Generated<boolean>;
+  /** When chat_from_helpdesk was last switched on; null while it is off. */
+  chat_from_helpdesk_since: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   auth_request_ttl_hours: Generated<number>;
   min_notice_minutes: Generated<number>;
   slot_step_minutes: Generated<number>;

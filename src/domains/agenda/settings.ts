@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { AgendaSettings } from '../../db/schema';
 import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
@@ -81,7 +82,9 @@ export async function updateAgendaSettings(
       ...(change.n8nOutboundUrl !== undefined ? { n8n_outbound_url: change.n8nOutboundUrl } : {}),
       ...(change.notificationRoute !== undefined ? { notification_route: change.notificationRoute } : {}),
       ...(change.helpdeskChannelId !== undefined ? { helpdesk_channel_id: change.helpdeskChannelId } : {}),
-      ...(change.chatFromHelpdesk !== undefined ? { chat_from_helpdesk: change.chatFromHelpdesk } : {}),
+      ...(change.chatFromHelpdesk !== undefined && change.chatFromHelpdesk !== before.chat_from_helpdesk
+        ? { chat_from_helpdesk: change.chatFromHelpdesk, chat_from_helpdesk_since: change.chatFromHelpdesk ? sql<Date>`now()` : null }
+        : {}),
       ...(change.authRequestTtlHours !== undefined ? { auth_request_ttl_hours: change.authRequestTtlHours } : {}),
       ...(change.minNoticeMinutes !== undefined ? { min_notice_minutes: change.minNoticeMinutes } : {}),
       ...(change.slotStepMinutes !== undefined ? { slot_step_minutes: change.slotStepMinutes } : {}),

@@ -13,27 +13,48 @@ const SWITCH_CACHE_MS = 60_000;
  * reply goes back on the same channel. A message that arrives while no instance listens is not
  * replayed: the helpdesk inbox still has it.
  */
-export function feedChatFromHelpdesk(hub: EventHub, deps: ChatAgentDeps): () => void {
-  const switches = new Map<string, { on: boolean; readAt: number }>();
-  const isOn = async (tenantId: string): Promise<boolean> => {
+export function feedChatFromHelpdesk(hub: Pick<EventHub, 'subscribeAll'>, deps: ChatAgentDeps): () => void {
+  const chatFeed = helpdeskChatFeed(deps);
+  return hub.subscribeAll(({ tenantId, event }) => {
+    if (event.type === 'agenda.settings_changed') chatFeed.forgetSwitch(tenantId);
+    if (event.type !== 'message.created' || event.data.direction !== 'inbound' || event.data.isNote) return;
+    chatFeed
+      .feed(tenantId, event.data.messageId)
+      .catch((error: unknown) =>
+        deps.logger.error({ err: error, tenantId, messageId: event.data.messageId }, 'chat agent failed on a helpdesk message'),
+      );
+  });
+}
+
+/**
+ * Hands one helpdesk message to the chat agent when the tenant's switch was on at its arrival.
+ * The switch is cached for a while; `forgetSwitch` drops it when the settings change.
+ */
+export function helpdeskChatFeed(deps: ChatAgentDeps) {
+  const switches = new Map<string, { onSince: Date | null; readAt: number }>();
+  /** Since when the tenant's switch is on (with both modules on), or null while it is off. */
+  const switchedOnSince = async (tenantId: string): Promise<Date | null> => {
     const cached = switches.get(tenantId);
-    if (cached && Date.now() - cached.readAt < SWITCH_CACHE_MS) return cached.on;
+    if (cached && Date.now() - cached.readAt < SWITCH_CACHE_MS) return cached.onSince;
     const row = await withTenant(deps.db, tenantId, (trx) =>
       trx
         .selectFrom('agenda_settings')
         .innerJoin('tenants', 'tenants.id', 'agenda_settings.tenant_id')
-        .select(['agenda_settings.chat_from_helpdesk', 'tenants.modules'])
+        .select(['agenda_settings.chat_from_helpdesk', 'agenda_settings.chat_from_helpdesk_since', 'tenants.modules'])
         .executeTakeFirst(),
     );
     const on = row !== undefined && row.chat_from_helpdesk && row.modules.includes('agenda') && row.modules.includes('helpdesk');
-    switches.set(tenantId, { on, readAt: Date.now() });
-    return on;
+    const onSince = on ? (row.chat_from_helpdesk_since ?? new Date(0)) : null;
+    switches.set(tenantId, { onSince, readAt: Date.now() });
+    return onSince;
   };
   const feed = async (tenantId: string, messageId: string) => {
-    if (!(await isOn(tenantId))) return;
+    const onSince = await switchedOnSince(tenantId);
+    if (onSince === null) return;
     const received = await withTenant(deps.db, tenantId, async (trx) => {
       const inbound = await inboundMessageForOtherModules(trx, messageId);
-      if (!inbound || inbound.body.trim() === '') return undefined;
+      // Decided by the state at arrival: a message that came in before the switch was on stays the helpdesk's.
+      if (!inbound || inbound.body.trim() === '' || inbound.sentAt < onSince) return undefined;
       return receiveClientMessage(trx, {
         phone: inbound.phone,
         clientName: inbound.contactName,
@@ -45,11 +66,10 @@ export function feedChatFromHelpdesk(hub: EventHub, deps: ChatAgentDeps): () => 
     });
     if (received && !received.duplicate) await answerClientMessage(deps, tenantId, received.chatMessageId);
   };
-  return hub.subscribeAll(({ tenantId, event }) => {
-    if (event.type === 'agenda.settings_changed') switches.delete(tenantId);
-    if (event.type !== 'message.created' || event.data.direction !== 'inbound' || event.data.isNote) return;
-    feed(tenantId, event.data.messageId).catch((error: unknown) =>
-      deps.logger.error({ err: error, tenantId, messageId: event.data.messageId }, 'chat agent failed on a helpdesk message'),
-    );
-  });
+  return {
+    feed,
+    forgetSwitch: (tenantId: string) => {
+      switches.delete(tenantId);
+    },
+  };
 }
