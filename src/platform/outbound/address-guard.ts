@@ -211,8 +211,6 @@ export class OutboundGuard {
       if (!first) throw new Error(`${hostname} has no address`);
       return { url, address: { address: first.address, family: first.family === 6 ? 6 : 4 } };
     }
-    if (literal === 0 && (hostname === 'localhost' || hostname.endsWith('.localhost')))
-      throw new OutboundAddressRefused(`${hostname} is a loopback name and is not allowed`);
     const addresses = literal !== 0 ? [{ address: hostname, family: literal }] : await this.#resolve(hostname);
     if (addresses.length === 0) throw new Error(`${hostname} has no address`);
     for (const { address } of addresses) {
