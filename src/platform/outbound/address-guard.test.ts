@@ -147,8 +147,8 @@ describe('outbound guard', () => {
   it('at save time answers BAD_REQUEST URL_NOT_ALLOWED, and leaves names that do not resolve to the send-time check', async () => {
     const guard = blocking('', table({}));
     const refused = await expectTrpcError(guard.checkUrl('http://169.254.169.254/', 'callbackUrl'), 'BAD_REQUEST', 'URL_NOT_ALLOWED');
-    expect(refused.message).toMatch(/callbackUrl: 169\.254\.169\.254 is a link-local address/);
-    expect(refused.details).toEqual({ field: 'callbackUrl' });
+    expect(refused.message).toBe('callbackUrl: 169.254.169.254 é um endereço link-local, que não é permitido (rede interna do servidor)');
+    expect(refused.details).toEqual({ field: 'callbackUrl', reason: '169.254.169.254 is a link-local address and is not allowed' });
     await expect(guard.checkUrl('https://not-yet.example/hook', 'callbackUrl')).resolves.toBeUndefined();
   });
 });

@@ -143,13 +143,25 @@ function parseAllowEntry(raw: string): AllowEntry | null {
   return { kind: 'host', host: text.replace(/\.$/, ''), port };
 }
 
-/** Why a URL was refused; `message` is safe to show to the tenant. */
+/** Why a URL was refused: `message` (English) is what a delivery records, `explanation` (pt-BR) what the tenant is told. */
 export class OutboundAddressRefused extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly explanation: string,
+  ) {
     super(message);
     this.name = 'OutboundAddressRefused';
   }
 }
+
+const CATEGORY_PT: Record<AddressCategory, string> = {
+  loopback: 'de loopback',
+  private: 'de rede privada',
+  'link-local': 'link-local',
+  multicast: 'multicast',
+  unspecified: 'não especificado',
+  reserved: 'reservado',
+};
 
 /** Where a checked request may connect: the host's address that passed, or null when no pinning is needed (blocking off). */
 export interface CheckedTarget {
@@ -160,6 +172,8 @@ export interface CheckedTarget {
 export type Resolver = (hostname: string) => Promise<Array<{ address: string; family: number }>>;
 
 const systemResolver: Resolver = (hostname) => lookup(hostname, { all: true, verbatim: true });
+
+const SAVE_TIME_DNS_WAIT_MS = 5_000;
 
 export class OutboundGuard {
   readonly #settings: OutboundSettings;
@@ -180,13 +194,18 @@ export class OutboundGuard {
    * accepted: it is checked again at every send.
    */
   async checkUrl(url: string, field: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    // A resolver that does not answer in time leaves the decision to the send-time check too.
+    const slowDns = new Promise<void>((resolve) => (timer = setTimeout(resolve, SAVE_TIME_DNS_WAIT_MS)));
     try {
-      await this.resolve(url);
+      await Promise.race([this.resolve(url), slowDns]);
     } catch (error) {
       if (error instanceof OutboundAddressRefused)
-        throw new DomainError('BAD_REQUEST', 'URL_NOT_ALLOWED', `${field}: ${error.message}`, { field });
+        throw new DomainError('BAD_REQUEST', 'URL_NOT_ALLOWED', `${field}: ${error.explanation}`, { field, reason: error.message });
       if (error instanceof TypeError) throw new DomainError('BAD_REQUEST', 'URL_NOT_ALLOWED', `${field}: URL inválida`, { field });
       // DNS failures: the send-time check decides.
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -197,7 +216,8 @@ export class OutboundGuard {
    */
   async resolve(urlText: string): Promise<CheckedTarget> {
     const url = new URL(urlText);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OutboundAddressRefused(`only http(s) URLs are allowed`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new OutboundAddressRefused('only http(s) URLs are allowed', 'só URLs http(s) são aceitas');
     if (!this.#settings.blockPrivate) return { url, address: null };
     const hostname = url.hostname
       .replace(/^\[|\]$/g, '')
@@ -217,7 +237,10 @@ export class OutboundGuard {
       const category = classifyAddress(address);
       if (category === null || this.#addressAllowed(address, port)) continue;
       const shown = literal !== 0 ? address : `${hostname} (${address})`;
-      throw new OutboundAddressRefused(`${shown} is a ${category} address and is not allowed`);
+      throw new OutboundAddressRefused(
+        `${shown} is a ${category} address and is not allowed`,
+        `${shown} é um endereço ${CATEGORY_PT[category]}, que não é permitido (rede interna do servidor)`,
+      );
     }
     const [first] = addresses;
     return { url, address: { address: first!.address, family: first!.family === 6 ? 6 : 4 } };
