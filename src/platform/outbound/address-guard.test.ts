@@ -40,6 +40,7 @@ describe('address classification', () => {
     ['fd12:3456::1', 'private'],
     ['fe80::1', 'link-local'],
     ['febf::1', 'link-local'],
+    ['fe80::1%eth0', 'link-local'],
     ['::ffff:10.1.2.3', 'private'],
     ['64:ff9b::7f00:1', 'loopback'],
     ['2002:a9fe:a9fe::1', 'link-local'],

@@ -87,7 +87,7 @@ function expandIpv6(address: string): number[] {
 
 /** The category of a non-public IP address, or null when it is public. Not an IP address: throws. */
 export function classifyAddress(address: string): AddressCategory | null {
-  const bare = address.replace(/^\[|\]$/g, '');
+  const bare = address.replace(/^\[|\]$/g, '').split('%')[0]!; // without an IPv6 zone (fe80::1%eth0)
   const family = isIP(bare);
   if (family === 0) throw new Error(`not an IP address: ${address}`);
   const inner = embeddedIpv4(bare);
