@@ -184,10 +184,6 @@ export class OutboundGuard {
     this.#resolve = resolve;
   }
 
-  get blocking(): boolean {
-    return this.#settings.blockPrivate;
-  }
-
   /**
    * The check when a tenant saves a URL: a DomainError (BAD_REQUEST, URL_NOT_ALLOWED) when its host
    * is, or resolves to, an address that is not allowed. A name that does not resolve now is
