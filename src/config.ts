@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { DeliverySettings } from './platform/deliveries/worker';
+import { parseAllowedHosts, type OutboundSettings } from './platform/outbound/address-guard';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -47,6 +48,12 @@ const environmentSchema = z.object({
   DELIVERIES_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
   DELIVERIES_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
   DELIVERIES_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
+  // Empty means the default for NODE_ENV (docker-compose passes unset variables as empty).
+  OUTBOUND_BLOCK_PRIVATE: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? undefined : value === 'true' || value === '1' || value === 'yes')),
+  OUTBOUND_ALLOWED_HOSTS: z.string().default(''),
   WHATSAPP_GRAPH_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://graph.facebook.com'),
   LLM_PROVIDER: z.enum(['auto', 'offline', 'gemini', 'openai_compatible']).default('auto'),
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(8000),
@@ -85,6 +92,8 @@ export interface AppConfig {
   eventsRetentionDays: number;
   eventsPollIntervalMs: number;
   deliveries: DeliverySettings & { enabled: boolean };
+  /** Which addresses tenant-set URLs (n8n, callbacks) may reach (src/platform/outbound). */
+  outbound: OutboundSettings;
   /** The Meta Graph API that WhatsApp Cloud channels talk to (a stand-in in tests). */
   whatsappGraphBaseUrl: string;
   /** Where structured LLM answers come from (src/platform/llm); offline: no model is called. */
@@ -111,6 +120,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   // Resolved before any secret file is written, so a bad LLM setting leaves nothing behind.
   const llm = llmSettings(env);
+  const outbound = outboundSettings(env);
   return {
     env: env.NODE_ENV,
     port: env.PORT,
@@ -146,9 +156,22 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       timeoutMs: env.DELIVERIES_TIMEOUT_MS,
       concurrency: env.DELIVERIES_CONCURRENCY,
     },
+    outbound,
     whatsappGraphBaseUrl: env.WHATSAPP_GRAPH_BASE_URL.replace(/\/+$/, ''),
     llm,
   };
+}
+
+/** Blocking defaults to on in production only, so a local n8n on 127.0.0.1 keeps working in development. */
+function outboundSettings(env: Environment): OutboundSettings {
+  try {
+    return {
+      blockPrivate: env.OUTBOUND_BLOCK_PRIVATE ?? env.NODE_ENV === 'production',
+      allowedHosts: parseAllowedHosts(env.OUTBOUND_ALLOWED_HOSTS),
+    };
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: ${(error as Error).message}`);
+  }
 }
 
 /** LLM_PROVIDER=auto picks the first provider configured: Gemini, then an OpenAI-compatible endpoint, else offline. */

@@ -15,6 +15,7 @@ import type { Services } from './platform/services';
 import { createLogger, type Logger } from './platform/observability/logger';
 import { createMetrics } from './platform/observability/metrics';
 import { FallbackLimiter } from './platform/rate-limits/limiter';
+import { OutboundGuard } from './platform/outbound/address-guard';
 
 export type { Services };
 
@@ -53,7 +54,8 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
   const jobs = domainModules.flatMap((domain) => domain.jobs?.(build) ?? []);
   const scheduler = new JobScheduler({ db, logger, metrics, instanceId, jobs });
   const kinds = domainModules.flatMap((domain) => domain.deliveryKinds?.(build) ?? []);
-  const deliveries = new DeliveryWorker({ db, bus, logger, metrics, instanceId, kinds, settings: config.deliveries });
+  const outboundGuard = new OutboundGuard(config.outbound);
+  const deliveries = new DeliveryWorker({ db, bus, logger, metrics, instanceId, kinds, settings: config.deliveries, outboundGuard });
   const stopListeners: Array<() => void> = [];
   const services: Services = {
     config,
@@ -71,6 +73,7 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
     loginLimits,
     scheduler,
     deliveries,
+    outboundGuard,
     llm,
     catalogue: domainCatalogue,
     machineCredentials: {

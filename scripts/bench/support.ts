@@ -23,6 +23,8 @@ export const BENCH_PASSWORD = 'bench password 123';
 /** The app's environment in both benches (plus DATABASE_URL, PORT and, for several instances, REDIS_URL). */
 export const BENCH_APP_ENV = {
   NODE_ENV: 'production',
+  // The benches' n8n and callback URLs point at 127.0.0.1, which production refuses otherwise.
+  OUTBOUND_ALLOWED_HOSTS: '127.0.0.1',
   HOST: '127.0.0.1',
   LOG_LEVEL: 'warn',
   JOBS_ENABLED: 'false',

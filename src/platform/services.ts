@@ -14,6 +14,7 @@ import type { JobScheduler } from './jobs/scheduler';
 import type { LlmProvider } from './llm';
 import type { Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
+import type { OutboundGuard } from './outbound/address-guard';
 import type { FallbackLimiter } from './rate-limits/limiter';
 
 /** Everything a request, a job or a script needs, built once per process (src/services.ts builds it). */
@@ -38,6 +39,8 @@ export interface Services {
   scheduler: JobScheduler;
   /** Sends queued outbound deliveries; started by bootstrap when DELIVERIES_ENABLED. */
   deliveries: DeliveryWorker;
+  /** Checks the addresses tenant-set URLs point to (at save time here, at send time in the delivery worker). */
+  outboundGuard: OutboundGuard;
   /** The configured language model; undefined when offline (the agents answer by rules). */
   llm: LlmProvider | undefined;
   /** What the domains declared: permissions, scopes, event types and who may receive each event. */

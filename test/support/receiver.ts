@@ -9,7 +9,7 @@ export interface ReceivedRequest<Payload = unknown> {
   payload: Payload;
 }
 
-export type Reply = { status: number; json?: unknown } | 'hang';
+export type Reply = { status: number; json?: unknown; headers?: Record<string, string> } | 'hang';
 
 /** A real HTTP receiver on 127.0.0.1 (standing in for n8n or a tenant's webhook) that records what it gets and answers as the test says. */
 export class TestReceiver<Payload = unknown> {
@@ -33,7 +33,7 @@ export class TestReceiver<Payload = unknown> {
         this.requests.push(request);
         const reply = await this.reply(request);
         if (reply === 'hang') return;
-        res.writeHead(reply.status, reply.json === undefined ? {} : { 'content-type': 'application/json' });
+        res.writeHead(reply.status, { ...reply.headers, ...(reply.json === undefined ? {} : { 'content-type': 'application/json' }) });
         res.end(reply.json === undefined ? undefined : JSON.stringify(reply.json));
       });
     });

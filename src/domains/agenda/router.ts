@@ -69,17 +69,16 @@ const settingsRouter = router({
       toSettingsView(await agendaSettingsRow(trx, ctx.services.secrets), ctx.services.secrets, ctx.services.config.publicUrl),
     ),
   ),
-  update: settingsWrites
-    .input(updateSettingsInput)
-    .mutation(({ ctx, input }) =>
-      ctx.withTenant(async (trx) =>
-        toSettingsView(
-          await updateAgendaSettings(trx, ctx.audit, ctx.services.secrets, input),
-          ctx.services.secrets,
-          ctx.services.config.publicUrl,
-        ),
+  update: settingsWrites.input(updateSettingsInput).mutation(async ({ ctx, input }) => {
+    if (input.n8nOutboundUrl) await ctx.services.outboundGuard.checkUrl(input.n8nOutboundUrl, 'n8nOutboundUrl');
+    return ctx.withTenant(async (trx) =>
+      toSettingsView(
+        await updateAgendaSettings(trx, ctx.audit, ctx.services.secrets, input),
+        ctx.services.secrets,
+        ctx.services.config.publicUrl,
       ),
-    ),
+    );
+  }),
   rotateSecret: settingsWrites.mutation(({ ctx }) => ctx.withTenant((trx) => rotateInboundSecret(trx, ctx.audit, ctx.services.secrets))),
 });
 

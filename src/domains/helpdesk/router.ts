@@ -94,9 +94,10 @@ const channelsRouter = router({
     ),
   update: helpdesk(can['helpdesk.channels.write'])
     .input(updateChannelInput)
-    .mutation(async ({ ctx, input }) =>
-      toChannelView(await ctx.withTenant((trx) => updateChannel(trx, ctx.audit, input)), ctx.services.config.publicUrl),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      if (input.outboundUrl !== undefined) await ctx.services.outboundGuard.checkUrl(input.outboundUrl, 'outboundUrl');
+      return toChannelView(await ctx.withTenant((trx) => updateChannel(trx, ctx.audit, input)), ctx.services.config.publicUrl);
+    }),
   rotateSecret: helpdesk(can['helpdesk.channels.write'])
     .input(byId)
     .mutation(({ ctx, input }) => ctx.withTenant((trx) => rotateWebhookSecret(trx, ctx.audit, ctx.services.secrets, input.id))),
@@ -244,8 +245,9 @@ const withSendUrl = <T extends { apiId: string }>(ctx: { services: { config: { p
 const apiConfigsRouter = router({
   create: helpdesk(can['helpdesk.apiConfigs.write'])
     .input(createApiConfigInput)
-    .mutation(({ ctx, input }) =>
-      ctx.withTenant(async (trx) =>
+    .mutation(async ({ ctx, input }) => {
+      if (input.callbackUrl !== undefined) await ctx.services.outboundGuard.checkUrl(input.callbackUrl, 'callbackUrl');
+      return ctx.withTenant(async (trx) =>
         withSendUrl(
           ctx,
           await createApiConfig(
@@ -256,14 +258,17 @@ const apiConfigsRouter = router({
             input,
           ),
         ),
-      ),
-    ),
+      );
+    }),
   list: helpdesk(can['helpdesk.apiConfigs.read']).query(({ ctx }) =>
     ctx.withTenant(async (trx) => (await listApiConfigs(trx)).map((config) => withSendUrl(ctx, config))),
   ),
   update: helpdesk(can['helpdesk.apiConfigs.write'])
     .input(updateApiConfigInput)
-    .mutation(({ ctx, input }) => ctx.withTenant((trx) => updateApiConfig(trx, ctx.audit, input))),
+    .mutation(async ({ ctx, input }) => {
+      if (input.callbackUrl) await ctx.services.outboundGuard.checkUrl(input.callbackUrl, 'callbackUrl');
+      return ctx.withTenant((trx) => updateApiConfig(trx, ctx.audit, input));
+    }),
   revoke: helpdesk(can['helpdesk.apiConfigs.write'])
     .input(byApiId)
     .mutation(({ ctx, input }) => ctx.withTenant((trx) => revokeApiConfig(trx, ctx.audit, input.apiId))),

@@ -1,3 +1,5 @@
+import { OutboundAddressRefused, type OutboundGuard } from '../outbound/address-guard';
+import { outboundRequest } from '../outbound/outbound-request';
 import type { Delivery, DeliveryTarget } from './kinds';
 import { DELIVERY_HEADERS, signDeliveryBody } from './signature';
 
@@ -20,8 +22,16 @@ export const responseExcerptOf = (text: string): string => storable(text.slice(0
 /** Larger answers are not read (nor parsed for onDelivered): a receiver must not fill our memory. */
 const MAX_RESPONSE_BYTES = 256 * 1024;
 
-/** Posts the delivery's payload, signed, to its target; never throws. */
-export async function postDelivery(delivery: Delivery, target: DeliveryTarget, options: { timeoutMs: number }): Promise<AttemptResult> {
+/**
+ * Posts the delivery's payload, signed, to its target; never throws. The guard checks the target's
+ * addresses at this moment and pins the connection to the one it checked; a refused address is a
+ * permanent failure, recorded with its reason and no response.
+ */
+export async function postDelivery(
+  delivery: Delivery,
+  target: DeliveryTarget,
+  options: { timeoutMs: number; guard: OutboundGuard },
+): Promise<AttemptResult> {
   const startedAt = performance.now();
   const elapsed = () => Math.round(performance.now() - startedAt);
   const body = JSON.stringify(delivery.payload);
@@ -37,49 +47,34 @@ export async function postDelivery(delivery: Delivery, target: DeliveryTarget, o
   try {
     if (!/^https?:\/\//i.test(target.url)) throw new Error(`unsupported target URL: ${target.url.slice(0, 200)}`);
     // Redirects are not followed: a signed body goes only where the kind said.
-    const response = await fetch(target.url, {
+    const response = await outboundRequest(options.guard, {
+      url: target.url,
       method: 'POST',
       headers,
       body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs),
+      timeoutMs: options.timeoutMs,
+      maxResponseBytes: MAX_RESPONSE_BYTES,
     });
-    const text = await readAtMost(response, MAX_RESPONSE_BYTES);
+    const ok = response.status >= 200 && response.status < 300;
+    const text = response.body;
     return {
       statusCode: response.status,
-      error: response.ok ? null : `HTTP ${response.status}`,
+      error: ok ? null : `HTTP ${response.status}`,
       durationMs: elapsed(),
       responseExcerpt: text === undefined ? null : responseExcerptOf(text),
-      responseBody: text === undefined ? undefined : parseBody(text, response.headers.get('content-type')),
+      responseBody: text === undefined ? undefined : parseBody(text, response.contentType),
     };
   } catch (error) {
+    const refused = error instanceof OutboundAddressRefused;
     return {
       statusCode: null,
-      error: storable(describeFailure(error, options.timeoutMs)),
+      error: storable(refused ? `target refused: ${error.message}` : describeFailure(error, options.timeoutMs)),
       durationMs: elapsed(),
       responseExcerpt: null,
       responseBody: undefined,
+      ...(refused ? { permanent: true } : {}),
     };
   }
-}
-
-/** The body as text, or undefined when it is larger than `maxBytes`. */
-async function readAtMost(response: Response, maxBytes: number): Promise<string | undefined> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseBody(text: string, contentType: string | null): unknown {

@@ -354,7 +354,11 @@ describe('delivery worker', () => {
     const [claimed, ...more] = await claimDueDeliveries(services.db, { limit: 10, leaseMs: 600 });
     expect(more).toEqual([]);
     expect(claimed!.id).toBe(id);
-    await postDelivery(toDelivery(claimed!), { url: `${target.url}/hooks/crashed`, secret: target.secret }, { timeoutMs: 1000 });
+    await postDelivery(
+      toDelivery(claimed!),
+      { url: `${target.url}/hooks/crashed`, secret: target.secret },
+      { timeoutMs: 1000, guard: services.outboundGuard },
+    );
 
     await services.deliveries.flush();
     expect(receiver.requests).toHaveLength(1); // the lease still holds: nobody else sends it

@@ -5,6 +5,7 @@ import { withTenant, type TenantTransaction } from '../../db/tenant-scope';
 import type { MessageBus } from '../events/bus';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
+import type { OutboundGuard } from '../outbound/address-guard';
 import type { Delivery, DeliveryKind } from './kinds';
 import { claimDueDeliveries, onDeliveriesQueued, toDelivery } from './queue';
 import { sendThroughTransport } from './transport';
@@ -46,12 +47,12 @@ async function prepareAttempt(
   kind: DeliveryKind,
   trx: TenantTransaction,
   delivery: Delivery,
-  options: { timeoutMs: number },
+  options: { timeoutMs: number; guard: OutboundGuard },
 ): Promise<PreparedAttempt | null> {
   if (kind.send) {
     const transport = kind;
     const target = await transport.resolveTarget(trx, delivery);
-    return target && { url: target.url, send: () => sendThroughTransport(transport, delivery, target, options) };
+    return target && { url: target.url, send: () => sendThroughTransport(transport, delivery, target, { timeoutMs: options.timeoutMs }) };
   }
   const target = await kind.resolveTarget(trx, delivery);
   return target && { url: target.url, send: () => postDelivery(delivery, target, options) };
@@ -91,6 +92,8 @@ export class DeliveryWorker {
       /** The domains' kinds; more can be registered later (see register). */
       kinds: readonly DeliveryKind[];
       settings: DeliverySettings;
+      /** Checks (and pins) the address of every URL a webhook kind resolves, at send time. */
+      outboundGuard: OutboundGuard;
     },
   ) {
     this.#kinds = [...deps.kinds];
@@ -204,7 +207,10 @@ export class DeliveryWorker {
     try {
       if (!kind) throw new Error(`delivery kind ${claimed.kind} is not registered in this process`);
       prepared = await withTenant(this.deps.db, claimed.tenant_id, async (trx) => {
-        const resolved = await prepareAttempt(kind, trx, toDelivery(claimed), { timeoutMs: this.deps.settings.timeoutMs });
+        const resolved = await prepareAttempt(kind, trx, toDelivery(claimed), {
+          timeoutMs: this.deps.settings.timeoutMs,
+          guard: this.deps.outboundGuard,
+        });
         if (!resolved) await this.#cancel(trx, claimed);
         return resolved;
       });

@@ -15,7 +15,7 @@ import { whatsappClient } from './whatsapp-outbound';
 
 /** What the channel procedures give the connection logic: the Graph API is called between two tenant transactions, never inside one. */
 export interface ChannelCallContext {
-  services: Pick<Services, 'secrets' | 'logger' | 'config'>;
+  services: Pick<Services, 'secrets' | 'logger' | 'config' | 'outboundGuard'>;
   audit: AuditContext;
   withTenant: <T>(work: (trx: TenantTransaction) => Promise<T>) => Promise<T>;
 }
@@ -68,6 +68,7 @@ export async function createCheckedChannel(
   ctx: ChannelCallContext,
   input: CreateChannelInput,
 ): Promise<ChannelView & { webhookSecret: string }> {
+  if (input.type === 'n8n') await ctx.services.outboundGuard.checkUrl(input.outboundUrl, 'outboundUrl');
   const created = await ctx.withTenant((trx) => createChannel(trx, ctx.audit, ctx.services.secrets, ctx.services.config.publicUrl, input));
   if (created.type !== 'whatsapp_cloud') return created;
   try {
