@@ -3,7 +3,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../db/tenant-scope';
-import { callerFor, seedTenant, startTestApp, type TestTenant } from '../../../test/support/app';
+import { callerFor, login, seedTenant, startTestApp, type TestTenant } from '../../../test/support/app';
 import { addUser, expectTrpcError, ownerCaller, storedEvents, trpcError, type Caller } from '../../../test/support/identity';
 import { WHATSAPP_OUTBOUND_KIND } from './channels/whatsapp-outbound';
 import {
@@ -481,7 +481,9 @@ describe('helpdesk: WhatsApp Cloud channels end to end', () => {
       media_mime_type: 'image/jpeg',
       media_size_bytes: photo.length,
     });
-    const served = await fetch(stored.media_url!.replace(app.services.config.publicUrl, app.url));
+    const storedId = /\/api\/v1\/media\/([0-9a-f-]{36})\//.exec(stored.media_url!)![1]!;
+    const { accessToken } = await login(app.url, tenant);
+    const served = await fetch(`${app.url}/api/v1/helpdesk/media/${storedId}`, { headers: { authorization: `Bearer ${accessToken}` } });
     expect(Buffer.from(await served.arrayBuffer())).toEqual(photo);
   });
 });
