@@ -275,6 +275,25 @@ describe('helpdesk: WhatsApp Cloud channels end to end', () => {
       expect(JSON.stringify([delivery, attempts])).not.toContain(ACCESS_TOKEN);
     });
 
+    it('an attached image goes to Meta as a signed link that serves the file, never the plain one', async () => {
+      const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 3)]);
+      const { accessToken } = await login(app.url, tenant);
+      const uploaded = await fetch(`${app.url}/api/v1/helpdesk/media`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'image/png', 'x-file-name': 'cupom.png' },
+        body: png,
+      });
+      const { url } = (await uploaded.json()) as { url: string };
+      const { ticketId } = await openTicket();
+      await owner.helpdesk.messages.send({ ticketId, body: 'Seu cupom', mediaUrl: url });
+      await app.services.deliveries.flush();
+      const link = (graphSends[0]!.body.image as { link: string }).link;
+      expect(link.startsWith(`${url}?expires=`)).toBe(true);
+      const fetched = await fetch(link.replace(app.services.config.publicUrl, app.url));
+      expect(Buffer.from(await fetched.arrayBuffer())).toEqual(png);
+      expect((await fetch(url.replace(app.services.config.publicUrl, app.url))).status).toBe(403);
+    });
+
     it('quotes the customer\u2019s message by its wamid', async () => {
       const { ticketId } = await openTicket();
       const [inbound] = (await owner.helpdesk.messages.list({ ticketId })).items;
