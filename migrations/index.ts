@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely/migration';
 import * as agenda from './2026-12-04T1200_agenda';
 import * as helpdesk from './2026-11-30T1300_helpdesk';
+import * as helpdeskMediaRetention from './2026-12-06T1900_helpdesk_media_retention';
 import * as platformIdentity from './2026-11-23T1200_platform_identity';
 import * as platformDeliveries from './2026-11-30T1200_platform_deliveries';
 import * as systemRole from './2026-12-06T1300_system_role';
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T1200_agenda': agenda,
   '2026-12-06T1300_system_role': systemRole,
   '2026-12-06T1410_agenda_chat_switch_time': agendaChatSwitchTime,
+  '2026-12-06T1900_helpdesk_media_retention': helpdeskMediaRetention,
 };

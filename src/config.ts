@@ -40,6 +40,7 @@ const environmentSchema = z.object({
   DEMO_TENANT: booleanFlag.optional(),
   JOBS_ENABLED: booleanFlag.default(true),
   EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  MEDIA_LINK_TTL_SECONDS: z.coerce.number().int().min(60).max(604_800).default(3600),
   EVENTS_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
   DELIVERIES_ENABLED: booleanFlag.default(true),
   DELIVERIES_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
@@ -91,6 +92,8 @@ export interface AppConfig {
   jobsEnabled: boolean;
   eventsRetentionDays: number;
   eventsPollIntervalMs: number;
+  /** How long a signed media link handed to a provider (n8n, Meta) works. */
+  mediaLinkTtlSeconds: number;
   deliveries: DeliverySettings & { enabled: boolean };
   /** Which addresses tenant-set URLs (n8n, callbacks) may reach (src/platform/outbound). */
   outbound: OutboundSettings;
@@ -147,6 +150,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     jobsEnabled: env.JOBS_ENABLED,
     eventsRetentionDays: env.EVENTS_RETENTION_DAYS,
     eventsPollIntervalMs: env.EVENTS_POLL_INTERVAL_MS,
+    mediaLinkTtlSeconds: env.MEDIA_LINK_TTL_SECONDS,
     deliveries: {
       enabled: env.DELIVERIES_ENABLED,
       pollIntervalMs: env.DELIVERIES_POLL_INTERVAL_MS,

@@ -6,6 +6,7 @@ import { authenticateMachineToken, authenticateMachineTokens, IdentityDirectory 
 import { domainCatalogue, domainModules } from './domains/modules';
 import { AccessTokenSigner } from './platform/auth/access-tokens';
 import { SecretBox } from './platform/auth/secret-box';
+import { LinkSigner } from './platform/auth/signed-links';
 import { DeliveryWorker } from './platform/deliveries/worker';
 import { createMemoryBus, createRedisBus } from './platform/events/bus';
 import { EventHub } from './platform/events/hub';
@@ -50,7 +51,8 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
   };
   const llm = createLlmProvider(config.llm);
   const secrets = new SecretBox(config.secretsKey);
-  const build = { config, secrets, llm };
+  const links = new LinkSigner(config.secretsKey, config.mediaLinkTtlSeconds);
+  const build = { config, secrets, links, llm };
   const jobs = domainModules.flatMap((domain) => domain.jobs?.(build) ?? []);
   const scheduler = new JobScheduler({ db, logger, metrics, instanceId, jobs });
   const kinds = domainModules.flatMap((domain) => domain.deliveryKinds?.(build) ?? []);
@@ -70,6 +72,7 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
     directory,
     signer: new AccessTokenSigner(config.jwtSecret, config.accessTokenTtlSeconds),
     secrets,
+    links,
     loginLimits,
     scheduler,
     deliveries,

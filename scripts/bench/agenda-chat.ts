@@ -64,7 +64,8 @@ runBench(async () => {
     serviceIds.push((await owner.agenda.services.create({ name, durationMin, priceCents: 5000 })).id);
   for (let index = 1; index <= 8; index += 1)
     await owner.agenda.professionals.create({ name: `Profissional ${index}`, serviceIds, hours: EVERY_DAY });
-  const { inboundSecret } = await owner.agenda.settings.update({ n8nOutboundUrl: 'http://127.0.0.1:9/n8n' });
+  await owner.agenda.settings.update({ n8nOutboundUrl: 'http://127.0.0.1:9/n8n' });
+  const { inboundSecret } = await owner.agenda.settings.rotateSecret();
 
   // Latency ends when the hub hands the ai_response to a subscriber, as it would to a dashboard.
   const sentAt = new Map<string, number>();

@@ -5,6 +5,7 @@ import type { AppConfig } from '../config';
 import type { DB } from '../db/schema';
 import type { PermissionDefinition } from './auth/permissions';
 import type { SecretBox } from './auth/secret-box';
+import type { LinkSigner } from './auth/signed-links';
 import type { DeliveryKind } from './deliveries/kinds';
 import type { EventAudience, StreamViewer } from './events/audience';
 import type { EventType } from './events/catalog';
@@ -17,6 +18,7 @@ import type { Services } from './services';
 export interface DomainBuildContext {
   config: AppConfig;
   secrets: SecretBox;
+  links: LinkSigner;
   llm: LlmProvider | undefined;
 }
 

@@ -6,6 +6,7 @@ import type { DB } from '../db/schema';
 import type { AccessTokenSigner } from './auth/access-tokens';
 import type { MachineCredentials, UserDirectory } from './auth/principals';
 import type { SecretBox } from './auth/secret-box';
+import type { LinkSigner } from './auth/signed-links';
 import type { DeliveryWorker } from './deliveries/worker';
 import type { DomainCatalogue } from './domain-module';
 import type { MessageBus } from './events/bus';
@@ -35,6 +36,8 @@ export interface Services {
   signer: AccessTokenSigner;
   /** Seals and opens machine secrets stored in the database. */
   secrets: SecretBox;
+  /** Signs the expiring links that providers fetch media by. */
+  links: LinkSigner;
   loginLimits: { perIp: FallbackLimiter; perAccount: FallbackLimiter };
   scheduler: JobScheduler;
   /** Sends queued outbound deliveries; started by bootstrap when DELIVERIES_ENABLED. */

@@ -36,7 +36,8 @@ describe('dashboard: a WhatsApp message becomes an AI reply and an authorization
     owner = await dashboard.ownerCaller();
     const corte = await owner.agenda.services.create({ name: 'Corte de cabelo', durationMin: 30, priceCents: 6000 });
     await owner.agenda.professionals.create({ name: 'Carol Souza', serviceIds: [corte.id], hours: EVERY_DAY });
-    secret = (await owner.agenda.settings.update({ n8nOutboundUrl: `${n8nUrl}/agenda` })).inboundSecret;
+    await owner.agenda.settings.update({ n8nOutboundUrl: `${n8nUrl}/agenda` });
+    secret = (await owner.agenda.settings.rotateSecret()).inboundSecret;
   });
   afterAll(async () => {
     await dashboard?.close();

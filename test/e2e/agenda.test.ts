@@ -295,22 +295,30 @@ describe('dashboard: agenda calendar, drag to reschedule, and authorizations liv
     });
   });
 
-  it('keeps the inbound secret masked until shown, and replaces it after a confirmation', async () => {
+  it('names the inbound secret in use by its hint, and shows a new one once, in a dialog', async () => {
     await openSection(page, 'Configurações');
-    const secret = page.getByTestId('agenda-inbound-secret');
-    expect(await secret.getAttribute('type')).toBe('password');
-    await page.getByRole('button', { name: 'Mostrar' }).click();
-    const shown = await page.getByTestId('agenda-inbound-secret').inputValue();
-    expect(shown).toBe((await owner.agenda.settings.get()).inboundSecret);
+    const hint = page.getByTestId('agenda-inbound-secret-hint');
+    const before = (await owner.agenda.settings.get()).inboundSecretHint;
+    expect(await hint.textContent()).toBe(before);
+    expect(await page.getByTestId('agenda-inbound-secret').count()).toBe(0);
     expect(new URL(await page.getByTestId('agenda-webhook-messageReceived').inputValue()).pathname).toBe(
       '/api/v1/webhooks/n8n/message-received',
     );
 
     await page.getByRole('button', { name: 'Gerar novo segredo' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Gerar segredo' }).click();
-    await page.getByRole('status').filter({ hasText: 'Novo segredo gerado' }).waitFor();
-    const rotated = (await owner.agenda.settings.get()).inboundSecret;
-    expect(rotated).not.toBe(shown);
-    expect(await page.getByTestId('agenda-inbound-secret').inputValue()).toBe(rotated);
+    const dialog = page.getByTestId('agenda-secret-dialog');
+    await dialog.waitFor();
+    const shown = await dialog.getByTestId('agenda-inbound-secret').inputValue();
+    expect(shown).toMatch(/^whsec_/);
+    const after = (await owner.agenda.settings.get()).inboundSecretHint;
+    expect(after).not.toBe(before);
+    expect(after).toBe(`…${shown.slice(-4)}`);
+    await dialog.getByRole('button', { name: 'Já copiei, fechar' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByTestId('agenda-inbound-secret-hint').filter({ hasText: after }).waitFor();
+    // Once closed, the page never shows the secret again.
+    expect(await page.getByTestId('agenda-inbound-secret').count()).toBe(0);
+    expect(await page.content()).not.toContain(shown);
   });
 });

@@ -211,13 +211,22 @@ describe('dashboard: helpdesk tools (quick replies, attachments, contact merge, 
     await attachment.waitFor({ state: 'detached' });
 
     const { payload } = await n8n.deliveryOf('Segue a foto');
-    expect(payload.mediaUrl).toMatch(/\/api\/v1\/media\/[0-9a-f-]{36}\/foto-do-pedido\.png$/);
-    const served = await fetch(`${dashboard.running.url}${new URL(payload.mediaUrl!).pathname}`);
+    // n8n gets a signed link that expires; the plain path serves nothing.
+    expect(payload.mediaUrl).toMatch(/\/api\/v1\/media\/[0-9a-f-]{36}\/foto-do-pedido\.png\?expires=\d+&signature=[\w-]+$/);
+    const link = new URL(payload.mediaUrl!);
+    const served = await fetch(`${dashboard.running.url}${link.pathname}${link.search}`);
     expect(served.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await served.arrayBuffer()).equals(PNG)).toBe(true);
+    expect((await fetch(`${dashboard.running.url}${link.pathname}`)).status).toBe(403);
 
+    // The dashboard shows it from the bytes it read with the session.
     const sent = conversation().getByTestId('message').filter({ hasText: 'Segue a foto' });
-    expect(await sent.getByRole('img', { name: 'foto-do-pedido.png' }).getAttribute('src')).toBe(payload.mediaUrl);
+    const picture = sent.getByRole('img', { name: 'foto-do-pedido.png' });
+    await picture.waitFor();
+    expect(await picture.getAttribute('src')).toMatch(/^blob:/);
+    await expect
+      .poll(() => picture.evaluate((element) => (element as unknown as { complete: boolean; naturalWidth: number }).naturalWidth))
+      .toBe(1);
     await screenshot(page, 'helpdesk-attachment-sent');
   });
 

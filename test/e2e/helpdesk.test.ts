@@ -195,9 +195,14 @@ describe('dashboard: helpdesk channels, inbox and conversation with a real n8n s
     await openSection(page, 'Filas');
     const settings = page.getByRole('form', { name: 'Configurações do atendimento' });
     await settings.getByLabel('Janela de reabertura (minutos)').fill('0');
+    // Media retention: out of range is refused beside the field; blank keeps files for good.
+    await settings.getByLabel('Guardar arquivos por (dias)').fill('0');
+    await settings.getByRole('button', { name: 'Salvar configurações' }).click();
+    await settings.getByText('Guarde os arquivos por pelo menos 1 dia').waitFor();
+    await settings.getByLabel('Guardar arquivos por (dias)').fill('90');
     await settings.getByRole('button', { name: 'Salvar configurações' }).click();
     await page.getByRole('status').filter({ hasText: 'Configurações do atendimento salvas' }).waitFor();
-    expect((await (await ownerCaller()).helpdesk.settings.get()).reopenWindowMinutes).toBe(0);
+    expect(await (await ownerCaller()).helpdesk.settings.get()).toMatchObject({ reopenWindowMinutes: 0, mediaRetentionDays: 90 });
 
     await openSection(page, 'Atendimento');
     await contactWrites('Agora é outro assunto');

@@ -8,6 +8,8 @@ export interface HelpdeskSettingsTable {
   business_hours: Json<unknown> | null;
   out_of_hours_message: string | null;
   queue_menu_enabled: Generated<boolean>;
+  /** Stored media older than this many days is deleted each night; null keeps it for good. */
+  media_retention_days: number | null;
   updated_at: DefaultedTimestamp;
 }
 

@@ -45,8 +45,8 @@ describe('agenda auth requests: proposals hold their slot, the owner decides onc
     owner = await ownerCaller(app.services, tenant);
     secondOwner = await callerFor(app.services, await addUser(app.services, tenant, 'admin'));
     salon = await seedSalon(owner);
-    const settings = await owner.agenda.settings.update({ n8nOutboundUrl: `${n8nUrl}/agenda` });
-    inboundSecret = settings.inboundSecret;
+    await owner.agenda.settings.update({ n8nOutboundUrl: `${n8nUrl}/agenda` });
+    inboundSecret = (await owner.agenda.settings.rotateSecret()).inboundSecret;
   });
   // What earlier tests queued lands before the receiver starts counting.
   beforeEach(async () => {
@@ -282,12 +282,18 @@ describe('agenda auth requests: proposals hold their slot, the owner decides onc
     expect(ticket!.contact.phone).toBe((await bothOwner.agenda.clients.get({ id: bothSalon.ana.id })).phone);
   });
 
-  it('settings: the inbound secret rotates, and bad settings are refused', async () => {
+  it('settings: the inbound secret rotates, is shown only then, and bad settings are refused', async () => {
     const before = await owner.agenda.settings.get();
     expect(before.webhookUrls.messageReceived).toMatch(/\/api\/v1\/webhooks\/n8n\/message-received$/);
+    expect(before.inboundSecretHint).toBe(`…${inboundSecret.slice(-4)}`);
     const { inboundSecret: rotated } = await owner.agenda.settings.rotateSecret();
-    expect(rotated).not.toBe(before.inboundSecret);
-    expect((await owner.agenda.settings.get()).inboundSecret).toBe(rotated);
+    expect(rotated).not.toBe(inboundSecret);
+    const after = await owner.agenda.settings.get();
+    expect(after.inboundSecretHint).toBe(`…${rotated.slice(-4)}`);
+    // Neither read nor save gives the secret back.
+    expect(JSON.stringify(after)).not.toContain(rotated);
+    expect(JSON.stringify(await owner.agenda.settings.update({ minNoticeMinutes: after.minNoticeMinutes }))).not.toContain(rotated);
+    expect(after).not.toHaveProperty('inboundSecret');
     inboundSecret = rotated;
     await expectTrpcError(owner.agenda.settings.update({ n8nOutboundUrl: 'ftp://n8n.local/x' }), 'BAD_REQUEST', 'INVALID_INPUT');
     await expectTrpcError(owner.agenda.settings.update({ notificationRoute: 'helpdesk' }), 'BAD_REQUEST', 'HELPDESK_CHANNEL_REQUIRED');

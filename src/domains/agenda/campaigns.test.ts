@@ -67,7 +67,8 @@ describe('agenda campaigns: Prazo Certo and Encher Agenda', () => {
     salon = await seedSalon(owner);
     await owner.agenda.professionals.update({ id: salon.carol.id, hours: EVERY_DAY, breaks: [] });
     await owner.agenda.professionals.update({ id: salon.bruno.id, hours: EVERY_DAY, breaks: [] });
-    secret = (await owner.agenda.settings.update({ n8nOutboundUrl: `${n8nUrl}/agenda` })).inboundSecret;
+    await owner.agenda.settings.update({ n8nOutboundUrl: `${n8nUrl}/agenda` });
+    secret = (await owner.agenda.settings.rotateSecret()).inboundSecret;
     await noQuietHours('prazo_certo');
     await noQuietHours('encher_agenda');
   });

@@ -88,15 +88,16 @@ export const crossTenantSuite = defineCrossTenantSuite<AgendaFixture>({
     const range = () => ({ from: `${a.agenda.date}T00:00:00Z`, to: `${a.agenda.date}T23:59:00Z` });
     return {
       'agenda.settings.get': async () =>
-        expect((await b.owner.agenda.settings.get()).inboundSecret).not.toBe((await a.owner.agenda.settings.get()).inboundSecret),
+        expect((await b.owner.agenda.settings.get()).inboundSecretHint).not.toBe((await a.owner.agenda.settings.get()).inboundSecretHint),
       'agenda.settings.update': async () =>
         expect(await b.owner.agenda.settings.update({ n8nOutboundUrl: 'http://127.0.0.1:9/b' })).toMatchObject({
           n8nOutboundUrl: 'http://127.0.0.1:9/b',
         }),
       'agenda.settings.rotateSecret': async () => {
-        const aSecret = (await a.owner.agenda.settings.get()).inboundSecret;
-        await b.owner.agenda.settings.rotateSecret();
-        expect((await a.owner.agenda.settings.get()).inboundSecret).toBe(aSecret);
+        const aHint = (await a.owner.agenda.settings.get()).inboundSecretHint;
+        const { inboundSecret } = await b.owner.agenda.settings.rotateSecret();
+        expect((await b.owner.agenda.settings.get()).inboundSecretHint).toBe(`…${inboundSecret.slice(-4)}`);
+        expect((await a.owner.agenda.settings.get()).inboundSecretHint).toBe(aHint);
       },
       'agenda.services.list': async () =>
         onlyB(
@@ -325,7 +326,8 @@ export const crossTenantSuite = defineCrossTenantSuite<AgendaFixture>({
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify(body),
       });
-    const bSecret = async () => (await b.owner.agenda.settings.get()).inboundSecret;
+    // The secret is shown only when made: B takes a fresh one for each call.
+    const bSecret = async () => (await b.owner.agenda.settings.rotateSecret()).inboundSecret;
     return {
       'POST /api/v1/webhooks/n8n/message-received': async () => {
         const message = {

@@ -63,7 +63,7 @@ const catalogueWrites = agenda(can['agenda.catalogue.write']);
 const settingsWrites = agenda(can['agenda.settings.write']);
 
 const settingsRouter = router({
-  // Shows the inbound secret, so it takes the permission that can change it.
+  // The integration's configuration (where client notifications go) is for who may change it.
   get: settingsWrites.query(({ ctx }) =>
     ctx.withTenant(async (trx) =>
       toSettingsView(await agendaSettingsRow(trx, ctx.services.secrets), ctx.services.secrets, ctx.services.config.publicUrl),

@@ -12,8 +12,11 @@ import type { updateSettingsInput } from './schemas';
 export interface AgendaSettingsView {
   /** Where notifications to clients are posted, for n8n to send them on WhatsApp. */
   n8nOutboundUrl: string | null;
-  /** What n8n sends in `X-Webhook-Secret` (or keys its HMAC with) when it calls the agenda. */
-  inboundSecret: string;
+  /**
+   * The last characters of what n8n sends in `X-Webhook-Secret` (or keys its HMAC with), to tell
+   * which secret is in use: the secret itself is shown once, by rotateInboundSecret.
+   */
+  inboundSecretHint: string;
   notificationRoute: 'n8n' | 'helpdesk';
   helpdeskChannelId: string | null;
   chatFromHelpdesk: boolean;
@@ -39,7 +42,7 @@ export async function agendaSettingsRow(trx: TenantTransaction, secrets: SecretB
 export function toSettingsView(row: AgendaSettings, secrets: SecretBox, publicUrl: string): AgendaSettingsView {
   return {
     n8nOutboundUrl: row.n8n_outbound_url,
-    inboundSecret: secrets.open(row.inbound_secret_sealed),
+    inboundSecretHint: secretHint(secrets.open(row.inbound_secret_sealed)),
     notificationRoute: row.notification_route,
     helpdeskChannelId: row.helpdesk_channel_id,
     chatFromHelpdesk: row.chat_from_helpdesk,
@@ -52,6 +55,11 @@ export function toSettingsView(row: AgendaSettings, secrets: SecretBox, publicUr
       encherAgenda: `${publicUrl}/api/v1/automations/encher-agenda/execute`,
     },
   };
+}
+
+/** Enough of a secret to recognise it, never enough to use it. */
+export function secretHint(secret: string): string {
+  return `…${secret.slice(-4)}`;
 }
 
 type SettingsChange = z.output<typeof updateSettingsInput>;
@@ -109,7 +117,7 @@ export async function updateAgendaSettings(
   return after;
 }
 
-/** A new inbound secret; the old one stops working at once. */
+/** A new inbound secret, answered this once (reads show only its hint); the old one stops working at once. */
 export async function rotateInboundSecret(
   trx: TenantTransaction,
   audit: AuditContext,

@@ -1,9 +1,11 @@
 import { expect } from 'vitest';
+import { withTenant } from '../../db/tenant-scope';
 import { login } from '../../../test/support/app';
 import { defineCrossTenantSuite } from '../../../test/support/cross-tenant';
 import { receiveMessage } from '../../../test/support/helpdesk';
 import { expectTrpcError, rawRequest, type RawResponse } from '../../../test/support/identity';
 import { freePort } from '../../../test/support/network';
+import { keepMedia, mediaLinkResource } from './media';
 
 interface HelpdeskFixture {
   helpdesk: {
@@ -16,6 +18,7 @@ interface HelpdeskFixture {
     apiId: string;
     apiToken: string;
     quickReplyId: string;
+    media: { id: string; url: string; fileName: string };
   };
 }
 
@@ -31,7 +34,6 @@ export const crossTenantSuite = defineCrossTenantSuite<HelpdeskFixture>({
   tenantAgnostic: {
     'helpdesk.quickReplies.variables': 'the variable names, declared in code',
     'GET /v1/api/openapi.json': 'the OpenAPI document of the external API, the same for everyone',
-    'GET /api/v1/media/:id/:fileName': 'a file by its unguessable id, the link a reply carries (src/domains/helpdesk/media.test.ts)',
   },
   async prepare(services, { tenant, owner, user }) {
     const outboundUrl = `http://127.0.0.1:${await freePort()}/hook`;
@@ -44,6 +46,10 @@ export const crossTenantSuite = defineCrossTenantSuite<HelpdeskFixture>({
     const queueId = (await owner.helpdesk.queues.create({ name: `Fila ${tenant.slug}`, memberIds: [user.userId] })).id;
     const { apiId, token: apiToken } = await owner.helpdesk.apiConfigs.create({ name: 'ERP', channelId: channel.id });
     const quickReplyId = (await owner.helpdesk.quickReplies.create({ shortcut: 'ola', text: 'Olá {{contact.name}}' })).id;
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+    const media = await withTenant(services.db, tenant.tenantId, (trx) =>
+      keepMedia(trx, services.config.publicUrl, { content: png, mimeType: 'image/png', fileName: `${tenant.slug}.png` }),
+    );
     return {
       helpdesk: {
         channelId: channel.id,
@@ -55,6 +61,7 @@ export const crossTenantSuite = defineCrossTenantSuite<HelpdeskFixture>({
         apiId,
         apiToken,
         quickReplyId,
+        media: { id: media.id, url: media.url, fileName: media.fileName },
       },
     };
   },
@@ -331,6 +338,25 @@ export const crossTenantSuite = defineCrossTenantSuite<HelpdeskFixture>({
           body: png,
         });
         expect(uploaded.status).toBe(201);
+      },
+      'GET /api/v1/helpdesk/media/:id': async () => {
+        const { accessToken } = await login(world.app.url, b.tenant);
+        const read = (id: string) => rawRequest(`${world.app.url}/api/v1/helpdesk/media/${id}`, { token: accessToken });
+        const theirs = await read(a.helpdesk.media.id);
+        expect(theirs.status).toBe(404);
+        expectRefused(theirs);
+        expect((await read(b.helpdesk.media.id)).status).toBe(200);
+      },
+      'GET /api/v1/media/:id/:fileName': async () => {
+        const { id, fileName } = a.helpdesk.media;
+        const path = `/api/v1/media/${id}/${fileName}`;
+        // A's file by its plain link, or under a signature B made for its own file, is refused.
+        expectRefused(await rawRequest(`${world.app.url}${path}`, {}));
+        const bSigned = new URL(
+          world.app.services.links.sign(b.helpdesk.media.url, mediaLinkResource(b.helpdesk.media.id, b.helpdesk.media.fileName)),
+        );
+        expectRefused(await rawRequest(`${world.app.url}${path}${bSigned.search}`, {}));
+        expect((await rawRequest(`${world.app.url}${bSigned.pathname}${bSigned.search}`, {})).status).toBe(200);
       },
       'POST /v1/api/external/:apiId': async () => {
         const send = { number: '5511933332222', body: 'de B' };

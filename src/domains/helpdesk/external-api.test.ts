@@ -178,6 +178,17 @@ describe('helpdesk external API v1', () => {
     await expectTrpcError(otherOwner.helpdesk.apiConfigs.revoke({ apiId: config.apiId }), 'NOT_FOUND');
   });
 
+  it('an apiId reads only the messages sent through it, not those of another apiId on the same channel', async () => {
+    const sibling = await owner.helpdesk.apiConfigs.create({ name: 'CRM', channelId });
+    const mine = (await (await send({ number: '5511977770006', body: 'do ERP' })).json()) as { messageId: string };
+    const read = (apiId: string, token: string) =>
+      fetch(`${app.url}/v1/api/external/${apiId}/messages/${mine.messageId}`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await read(config.apiId, config.token)).status).toBe(200);
+    const crossRead = await read(sibling.apiId, sibling.token);
+    expect(crossRead.status).toBe(404);
+    expect(((await crossRead.json()) as { error: string }).error).toBe('ERR_MESSAGE_NOT_FOUND');
+  });
+
   it('agents cannot create API configs (the scope is beyond them)', async () => {
     const agent = await callerFor(app.services, await addUser(app.services, tenant, 'agent'));
     await expectTrpcError(agent.helpdesk.apiConfigs.create({ name: 'X', channelId }), 'FORBIDDEN', 'PERMISSION_DENIED');

@@ -416,6 +416,8 @@ export async function apiMessageStatus(trx: TenantTransaction, config: HelpdeskA
     .where('id', '=', messageId)
     .where('channel_id', '=', config.channel_id)
     .where('source', '=', 'api')
+    // Another apiId of the same channel is another integration: it does not see these messages.
+    .where('api_config_id', '=', config.id)
     .executeTakeFirst();
   if (!message) throw new DomainError('NOT_FOUND', 'MESSAGE_NOT_FOUND', 'Mensagem inexistente nesta API');
   return {

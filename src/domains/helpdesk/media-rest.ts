@@ -1,32 +1,68 @@
 import express from 'express';
 import { isUuid, withTenant } from '../../db/tenant-scope';
-import { authenticateRestRequest, requirePermission } from '../../rest/authentication';
+import { authenticateRestRequest, requirePermission, type RestPrincipal } from '../../rest/authentication';
 import { RestError } from '../../rest/errors';
 import { handleAsync } from '../../rest/handlers';
 import type { Services } from '../../platform/services';
-import { ALLOWED_MEDIA, mediaForDownload, storeMedia } from './media';
+import { ALLOWED_MEDIA, mediaForDownload, mediaLinkResource, storeMedia, tenantMedia } from './media';
 import { helpdeskPermissions as can } from './permissions';
 
 const LARGEST_MEDIA_BYTES = Math.max(...Object.values(ALLOWED_MEDIA).map((type) => type.maxBytes));
 
+type StoredFile = NonNullable<Awaited<ReturnType<typeof mediaForDownload>>>;
+
+/** Sends a stored file so that no browser runs it as a page of ours. */
+function sendStoredFile(res: express.Response, media: StoredFile, cacheControl: string): void {
+  const inline = media.mime_type.startsWith('image/') || media.mime_type.startsWith('audio/') || media.mime_type.startsWith('video/');
+  res.setHeader('content-type', media.mime_type);
+  res.setHeader('content-length', String(media.size_bytes));
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('content-security-policy', "default-src 'none'; sandbox");
+  res.setHeader('cache-control', cacheControl);
+  res.setHeader('content-disposition', `${inline ? 'inline' : 'attachment'}; filename="${media.file_name}"`);
+  res.setHeader('etag', `"${media.sha256}"`);
+  res.end(Buffer.from(media.content));
+}
+
+async function requireHelpdeskModule(services: Services, principal: RestPrincipal): Promise<void> {
+  const tenant = await withTenant(services.db, principal.tenantId, (trx) =>
+    trx.selectFrom('tenants').select('modules').executeTakeFirstOrThrow(),
+  );
+  if (!tenant.modules.includes('helpdesk'))
+    throw new RestError(403, 'ERR_MODULE_DISABLED', 'O módulo Atendimento não está ativo para esta empresa', { module: 'helpdesk' });
+}
+
 /**
  * Attachments: the dashboard uploads a file (raw body, its type in Content-Type, its name in
- * X-File-Name) and gets a link to put in a reply; providers and browsers fetch it by that link.
+ * X-File-Name) and gets a link to put in a reply. The dashboard reads files with the user's
+ * session; providers (n8n, Meta) fetch them by a signed link that expires, made at each send.
  */
 export function helpdeskMediaRoutes(services: Services): express.Router {
   const routes = express.Router();
+  const principals = new WeakMap<express.Request, RestPrincipal>();
 
   routes.post(
     '/helpdesk/media',
+    // Who is sending is settled before any of the body is read: a stranger cannot make the server take in 16 MiB.
+    (req: express.Request, res: express.Response, next: express.NextFunction) => {
+      const admitted = async () => {
+        const principal = await authenticateRestRequest(services, req);
+        requirePermission(principal, can['helpdesk.messages.send']);
+        await requireHelpdeskModule(services, principal);
+        principals.set(req, principal);
+      };
+      admitted().then(
+        () => next(),
+        (error: unknown) => {
+          // The unread body is not drained: the connection closes after the refusal.
+          res.setHeader('connection', 'close');
+          next(error);
+        },
+      );
+    },
     express.raw({ type: () => true, limit: LARGEST_MEDIA_BYTES }),
     handleAsync(async (req, res) => {
-      const principal = await authenticateRestRequest(services, req);
-      requirePermission(principal, can['helpdesk.messages.send']);
-      const tenant = await withTenant(services.db, principal.tenantId, (trx) =>
-        trx.selectFrom('tenants').select('modules').executeTakeFirstOrThrow(),
-      );
-      if (!tenant.modules.includes('helpdesk'))
-        throw new RestError(403, 'ERR_MODULE_DISABLED', 'O módulo Atendimento não está ativo para esta empresa', { module: 'helpdesk' });
+      const principal = principals.get(req)!;
       const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const fileName = req.get('x-file-name');
       const stored = await withTenant(services.db, principal.tenantId, (trx) =>
@@ -41,20 +77,30 @@ export function helpdeskMediaRoutes(services: Services): express.Router {
   );
 
   routes.get(
+    '/helpdesk/media/:id',
+    handleAsync(async (req, res) => {
+      const principal = await authenticateRestRequest(services, req);
+      requirePermission(principal, can['helpdesk.tickets.read']);
+      await requireHelpdeskModule(services, principal);
+      const id = String(req.params.id);
+      // Row-level security scopes the read: another tenant's file is as unknown as a missing one.
+      const media = isUuid(id) ? await withTenant(services.db, principal.tenantId, (trx) => tenantMedia(trx, id)) : undefined;
+      if (!media) throw new RestError(404, 'ERR_NOT_FOUND', 'Arquivo inexistente');
+      sendStoredFile(res, media, 'private, no-store');
+    }),
+  );
+
+  routes.get(
     '/media/:id/:fileName',
     handleAsync(async (req, res) => {
       const id = String(req.params.id);
+      const fileName = String(req.params.fileName);
+      const verdict = services.links.verify(mediaLinkResource(id, fileName), req.query);
+      if (verdict === 'expired') throw new RestError(410, 'ERR_LINK_EXPIRED', 'Este link expirou');
+      if (verdict !== 'valid') throw new RestError(403, 'ERR_LINK_INVALID', 'Link inválido: falta a assinatura ou ela não confere');
       const media = isUuid(id) ? await mediaForDownload(services.db, id) : undefined;
-      if (!media || media.file_name !== req.params.fileName) throw new RestError(404, 'ERR_NOT_FOUND', 'Arquivo inexistente');
-      const inline = media.mime_type.startsWith('image/') || media.mime_type.startsWith('audio/') || media.mime_type.startsWith('video/');
-      res.setHeader('content-type', media.mime_type);
-      res.setHeader('content-length', String(media.size_bytes));
-      res.setHeader('x-content-type-options', 'nosniff');
-      res.setHeader('content-security-policy', "default-src 'none'; sandbox");
-      res.setHeader('cache-control', 'private, max-age=86400, immutable');
-      res.setHeader('content-disposition', `${inline ? 'inline' : 'attachment'}; filename="${media.file_name}"`);
-      res.setHeader('etag', `"${media.sha256}"`);
-      res.end(Buffer.from(media.content));
+      if (!media || media.file_name !== fileName) throw new RestError(404, 'ERR_NOT_FOUND', 'Arquivo inexistente');
+      sendStoredFile(res, media, 'private, max-age=300');
     }),
   );
 

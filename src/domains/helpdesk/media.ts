@@ -4,6 +4,7 @@ import { withSystem } from '../../db/system-scope';
 import type { DB } from '../../db/schema';
 import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
+import type { LinkSigner } from '../../platform/auth/signed-links';
 import { DomainError } from '../../platform/errors';
 
 export type MediaKind = 'image' | 'audio' | 'video' | 'document';
@@ -83,11 +84,34 @@ export interface StoredMedia {
   kind: MediaKind;
 }
 
+/** What a signed media link names: one stored file, under its name. */
+export function mediaLinkResource(id: string, fileName: string): string {
+  return `helpdesk-media:${id}/${fileName}`;
+}
+
 export function mediaUrl(publicUrl: string, id: string, fileName: string): string {
   return `${publicUrl}/api/v1/media/${id}/${fileName}`;
 }
 
-const OWN_MEDIA_PATH = /\/api\/v1\/media\/([0-9a-f-]{36})\/[^/?#]+$/i;
+const OWN_MEDIA_PATH = /\/api\/v1\/media\/([0-9a-f-]{36})\/([^/?#]+)$/i;
+
+/** How links to stored media are made for providers: signed, for a while, from this server's public URL. */
+export interface MediaLinks {
+  links: LinkSigner;
+  publicUrl: string;
+}
+
+/**
+ * The link a provider (n8n, Meta) fetches a message's file by: for a file of this tenant stored
+ * here, a signed link that expires (made at each send, so a retry carries a fresh one); any other
+ * link as it is.
+ */
+export async function providerMediaUrl(trx: TenantTransaction, media: MediaLinks, url: string): Promise<string> {
+  const [, id, fileName] = (url.startsWith(`${media.publicUrl}/api/v1/media/`) && OWN_MEDIA_PATH.exec(url)) || [];
+  if (!id || !fileName) return url;
+  const own = await trx.selectFrom('helpdesk_media').select('id').where('id', '=', id).where('file_name', '=', fileName).executeTakeFirst();
+  return own ? media.links.sign(url, mediaLinkResource(id, fileName)) : url;
+}
 
 /** Type, size and name of a file of this tenant that a link points at; nothing for a link elsewhere. */
 export async function describeOwnMedia(
@@ -175,7 +199,16 @@ export function providerMediaFileName(messageId: string, mimeType: string, fileN
   return safeFileName(fileName ?? `whatsapp-${messageId.slice(0, 8)}`, extension);
 }
 
-/** A stored file by its unguessable id, for providers and browsers following the link. */
+/** A stored file of this tenant, for the dashboard (which reads it with the user's session). */
+export async function tenantMedia(trx: TenantTransaction, id: string) {
+  return trx
+    .selectFrom('helpdesk_media')
+    .select(['file_name', 'mime_type', 'size_bytes', 'content', 'sha256'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** A stored file by its id, for a provider following a signed link (the signature is what admits it). */
 export async function mediaForDownload(db: Kysely<DB>, id: string) {
   return withSystem(db, (trx) =>
     trx
@@ -184,4 +217,24 @@ export async function mediaForDownload(db: Kysely<DB>, id: string) {
       .where('id', '=', id)
       .executeTakeFirst(),
   );
+}
+
+const DAY_MS = 86_400_000;
+
+/** Deletes the tenant's stored media older than its retention setting; nothing when it keeps media for good. */
+export async function deleteExpiredMedia(trx: TenantTransaction, now: Date): Promise<{ mediaDeleted: number; bytesFreed: number }> {
+  const settings = await trx
+    .selectFrom('helpdesk_settings')
+    .select('media_retention_days')
+    .where('tenant_id', '=', tenantOf(trx))
+    .executeTakeFirst();
+  const days = settings?.media_retention_days;
+  if (!days) return { mediaDeleted: 0, bytesFreed: 0 };
+  const deleted = await trx
+    .deleteFrom('helpdesk_media')
+    .where('tenant_id', '=', tenantOf(trx))
+    .where('created_at', '<', new Date(now.getTime() - days * DAY_MS))
+    .returning('size_bytes')
+    .execute();
+  return { mediaDeleted: deleted.length, bytesFreed: deleted.reduce((total, row) => total + row.size_bytes, 0) };
 }

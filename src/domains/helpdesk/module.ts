@@ -4,6 +4,7 @@ import { seedHelpdeskDemoData } from './demo-data';
 import { helpdeskEventAudience } from './event-audience';
 import { helpdeskEventTypes } from './events';
 import { EXTERNAL_API_BASE, externalApiRoutes } from './external-rest';
+import { mediaRetentionJob } from './jobs';
 import { helpdeskMediaRoutes } from './media-rest';
 import { helpdeskDeliveryKinds } from './outbound';
 import { helpdeskPermissions } from './permissions';
@@ -18,7 +19,9 @@ export const helpdeskModule = defineDomainModule({
   permissions: helpdeskPermissions.all,
   eventTypes: helpdeskEventTypes,
   eventAudience: helpdeskEventAudience,
-  deliveryKinds: ({ secrets, config }) => helpdeskDeliveryKinds(secrets, { baseUrl: config.whatsappGraphBaseUrl }, config.publicUrl),
+  jobs: () => [mediaRetentionJob()],
+  deliveryKinds: ({ secrets, links, config }) =>
+    helpdeskDeliveryKinds(secrets, links, { baseUrl: config.whatsappGraphBaseUrl }, config.publicUrl),
   rest: [
     {
       base: '/api/v1',

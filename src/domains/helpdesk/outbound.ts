@@ -1,4 +1,5 @@
 import type { SecretBox } from '../../platform/auth/secret-box';
+import type { LinkSigner } from '../../platform/auth/signed-links';
 import type { DeliveryKind } from '../../platform/deliveries/kinds';
 import { apiStatusCallbacks } from './api-callbacks';
 import { whatsappInboundMedia } from './channels/whatsapp-media';
@@ -7,10 +8,16 @@ import { queueWhatsappMessage, whatsappOutboundMessages, type WhatsappGraphSetti
 import type { OutboundQueue } from './messages';
 
 /** The helpdesk's outbound delivery kinds, for the delivery worker. */
-export function helpdeskDeliveryKinds(secrets: SecretBox, graph: WhatsappGraphSettings, publicUrl: string): DeliveryKind[] {
+export function helpdeskDeliveryKinds(
+  secrets: SecretBox,
+  links: LinkSigner,
+  graph: WhatsappGraphSettings,
+  publicUrl: string,
+): DeliveryKind[] {
+  const mediaLinks = { links, publicUrl };
   return [
-    n8nOutboundMessages(secrets),
-    whatsappOutboundMessages(secrets, graph),
+    n8nOutboundMessages(secrets, mediaLinks),
+    whatsappOutboundMessages(secrets, graph, mediaLinks),
     whatsappInboundMedia(secrets, graph, publicUrl),
     apiStatusCallbacks(secrets),
   ] as DeliveryKind[];

@@ -78,6 +78,13 @@ export const updateSettingsInput = z.strictObject({
   businessHours: businessHoursSchema.nullable().optional(),
   outOfHoursMessage: text({ min: 1, max: 1000 }).nullable().optional(),
   queueMenu: z.boolean().optional(),
+  mediaRetentionDays: z
+    .number()
+    .int('Informe um número inteiro de dias')
+    .min(1, 'Guarde os arquivos por pelo menos 1 dia')
+    .max(3650, 'Guarde os arquivos por no máximo 3650 dias (10 anos)')
+    .nullable()
+    .optional(),
 });
 
 const queueFields = {

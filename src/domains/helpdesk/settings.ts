@@ -10,6 +10,8 @@ export interface HelpdeskSettingsView {
   outOfHoursMessage: string | null;
   /** Route new tickets to a queue by a numbered menu (one queue: straight to it), with the queue's greeting. */
   queueMenu: boolean;
+  /** Attachments and received media older than this many days are deleted each night; null = kept for good. */
+  mediaRetentionDays: number | null;
 }
 
 const DEFAULT_REOPEN_WINDOW_MINUTES = 1440;
@@ -42,7 +44,13 @@ export async function lockTicketOpening(trx: TenantTransaction): Promise<Helpdes
 
 function toSettingsView(
   row:
-    | { reopen_window_minutes: number; business_hours: unknown; out_of_hours_message: string | null; queue_menu_enabled: boolean }
+    | {
+        reopen_window_minutes: number;
+        business_hours: unknown;
+        out_of_hours_message: string | null;
+        queue_menu_enabled: boolean;
+        media_retention_days: number | null;
+      }
     | undefined,
 ): HelpdeskSettingsView {
   return {
@@ -50,6 +58,7 @@ function toSettingsView(
     businessHours: (row?.business_hours as BusinessHours | null | undefined) ?? null,
     outOfHoursMessage: row?.out_of_hours_message ?? null,
     queueMenu: row?.queue_menu_enabled ?? false,
+    mediaRetentionDays: row?.media_retention_days ?? null,
   };
 }
 
@@ -71,6 +80,7 @@ export async function updateHelpdeskSettings(
       ...(input.businessHours !== undefined ? { business_hours: input.businessHours ? JSON.stringify(input.businessHours) : null } : {}),
       ...(input.outOfHoursMessage !== undefined ? { out_of_hours_message: input.outOfHoursMessage } : {}),
       ...(input.queueMenu !== undefined ? { queue_menu_enabled: input.queueMenu } : {}),
+      ...(input.mediaRetentionDays !== undefined ? { media_retention_days: input.mediaRetentionDays } : {}),
       updated_at: new Date(),
     })
     .where('tenant_id', '=', tenantOf(trx))

@@ -3,7 +3,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../db/tenant-scope';
-import { callerFor, seedTenant, startTestApp, type TestTenant } from '../../../test/support/app';
+import { callerFor, login, seedTenant, startTestApp, type TestTenant } from '../../../test/support/app';
 import { addUser, expectTrpcError, ownerCaller, storedEvents, trpcError, type Caller } from '../../../test/support/identity';
 import { WHATSAPP_OUTBOUND_KIND } from './channels/whatsapp-outbound';
 import {
@@ -275,6 +275,25 @@ describe('helpdesk: WhatsApp Cloud channels end to end', () => {
       expect(JSON.stringify([delivery, attempts])).not.toContain(ACCESS_TOKEN);
     });
 
+    it('an attached image goes to Meta as a signed link that serves the file, never the plain one', async () => {
+      const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 3)]);
+      const { accessToken } = await login(app.url, tenant);
+      const uploaded = await fetch(`${app.url}/api/v1/helpdesk/media`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'image/png', 'x-file-name': 'cupom.png' },
+        body: png,
+      });
+      const { url } = (await uploaded.json()) as { url: string };
+      const { ticketId } = await openTicket();
+      await owner.helpdesk.messages.send({ ticketId, body: 'Seu cupom', mediaUrl: url });
+      await app.services.deliveries.flush();
+      const link = (graphSends[0]!.body.image as { link: string }).link;
+      expect(link.startsWith(`${url}?expires=`)).toBe(true);
+      const fetched = await fetch(link.replace(app.services.config.publicUrl, app.url));
+      expect(Buffer.from(await fetched.arrayBuffer())).toEqual(png);
+      expect((await fetch(url.replace(app.services.config.publicUrl, app.url))).status).toBe(403);
+    });
+
     it('quotes the customer\u2019s message by its wamid', async () => {
       const { ticketId } = await openTicket();
       const [inbound] = (await owner.helpdesk.messages.list({ ticketId })).items;
@@ -481,7 +500,9 @@ describe('helpdesk: WhatsApp Cloud channels end to end', () => {
       media_mime_type: 'image/jpeg',
       media_size_bytes: photo.length,
     });
-    const served = await fetch(stored.media_url!.replace(app.services.config.publicUrl, app.url));
+    const storedId = /\/api\/v1\/media\/([0-9a-f-]{36})\//.exec(stored.media_url!)![1]!;
+    const { accessToken } = await login(app.url, tenant);
+    const served = await fetch(`${app.url}/api/v1/helpdesk/media/${storedId}`, { headers: { authorization: `Bearer ${accessToken}` } });
     expect(Buffer.from(await served.arrayBuffer())).toEqual(photo);
   });
 });

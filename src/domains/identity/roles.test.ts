@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callerFor, createTestServices, seedTenant, type TestTenant } from '../../../test/support/app';
 import { addUser, expectTrpcError, ownerCaller, type Caller } from '../../../test/support/identity';
+import { withSystem } from '../../db/system-scope';
 import type { Services } from '../../platform/services';
 import { domainCatalogue } from '../modules';
+import { syncBuiltinRoles } from './roles';
 
 const permissionCatalogue = domainCatalogue.permissions;
 
@@ -153,6 +155,48 @@ describe('roles and permissions', () => {
       const role = await admin.roles.create({ key: nextKey(), name: 'Within reach', permissions: ['*.read', 'identity.users.*'] });
       await expectTrpcError(admin.roles.update({ id: role.id, permissions: ['identity.tenant.write'] }), 'FORBIDDEN', 'GRANT_NOT_HELD');
       expect((await owner.roles.list()).find((listed) => listed.id === role.id)?.grants).toEqual(['*.read', 'identity.users.*']);
+    });
+  });
+
+  describe('the agent role in the agenda', () => {
+    it('does the day-to-day work, but neither reads the inbound secret nor changes settings or campaigns', async () => {
+      const agendaTenant = await seedTenant(services, { modules: ['agenda'] });
+      const agent = await callerFor(services, await addUser(services, agendaTenant, 'agent'));
+      await expect(agent.agenda.clients.list({})).resolves.toBeDefined();
+      await expectTrpcError(agent.agenda.settings.get(), 'FORBIDDEN', 'PERMISSION_DENIED');
+      await expectTrpcError(
+        agent.agenda.settings.update({ n8nOutboundUrl: 'https://evil.example/hook' }),
+        'FORBIDDEN',
+        'PERMISSION_DENIED',
+      );
+      await expectTrpcError(agent.agenda.settings.rotateSecret(), 'FORBIDDEN', 'PERMISSION_DENIED');
+      const role = (await (await ownerCaller(services, agendaTenant)).roles.list()).find((listed) => listed.key === 'agent')!;
+      expect(role.permissions.filter((permission) => permission.startsWith('agenda.'))).not.toContain('agenda.settings.write');
+      expect(role.permissions).not.toContain('agenda.campaigns.write');
+      expect(role.permissions).toContain('agenda.appointments.write');
+    });
+
+    it("the sync at start rewrites an existing tenant's agent role that still holds every agenda permission", async () => {
+      const agendaTenant = await seedTenant(services, { modules: ['agenda'] });
+      await withSystem(services.db, (trx) =>
+        trx
+          .updateTable('roles')
+          .set({ permissions: ['events.read', 'agenda.*'] })
+          .where('tenant_id', '=', agendaTenant.tenantId)
+          .where('key', '=', 'agent')
+          .execute(),
+      );
+      const agent = await callerFor(services, await addUser(services, agendaTenant, 'agent'));
+      await expect(agent.agenda.settings.get()).resolves.toMatchObject({ notificationRoute: 'n8n' });
+      await syncBuiltinRoles(services.db);
+      // The sync runs at start, before any access is cached.
+      services.directory.forgetTenant(agendaTenant.tenantId);
+      await expectTrpcError(agent.agenda.settings.get(), 'FORBIDDEN', 'PERMISSION_DENIED');
+      await expectTrpcError(
+        agent.agenda.settings.update({ n8nOutboundUrl: 'https://evil.example/hook' }),
+        'FORBIDDEN',
+        'PERMISSION_DENIED',
+      );
     });
   });
 });

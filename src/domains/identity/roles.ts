@@ -23,6 +23,14 @@ const AGENT_HELPDESK_GRANTS = [
   'helpdesk.contacts.*',
   'helpdesk.channels.read',
 ];
+/** Agenda: the day's work (bookings, clients, proposals to decide); the integration settings and campaigns are for managers. */
+const AGENT_AGENDA_GRANTS = [
+  'agenda.appointments.read',
+  'agenda.appointments.write',
+  'agenda.catalogue.write',
+  'agenda.authRequests.decide',
+  'agenda.chat.read',
+];
 
 /** Built-in roles are code: they are re-synced at every start, so new domains' permissions reach them. */
 export const BUILTIN_ROLES: readonly BuiltinRole[] = [
@@ -49,7 +57,7 @@ export const BUILTIN_ROLES: readonly BuiltinRole[] = [
     name: 'Atendente',
     description: 'Atende nos módulos de atendimento, agenda e fila',
     // Helpdesk: the inbox of their own queues; seeing every queue and configuring channels is for managers.
-    grants: ['events.read', ...AGENT_HELPDESK_GRANTS, 'agenda.*', 'queue.*'],
+    grants: ['events.read', ...AGENT_HELPDESK_GRANTS, ...AGENT_AGENDA_GRANTS, 'queue.*'],
   },
   { key: 'viewer', name: 'Leitor', description: 'Somente leitura', grants: ['*.read'] },
 ];

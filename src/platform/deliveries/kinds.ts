@@ -20,6 +20,11 @@ export interface DeliveryTarget {
   /** Signs the body (X-Balcao-Signature); never stored with the delivery. */
   secret: string;
   headers?: Record<string, string>;
+  /**
+   * What this try posts, when it differs from the stored payload (links made for the try, such as
+   * signed media links that expire); the stored payload otherwise.
+   */
+  body?: unknown;
 }
 
 /**

@@ -34,7 +34,7 @@ export async function postDelivery(
 ): Promise<AttemptResult> {
   const startedAt = performance.now();
   const elapsed = () => Math.round(performance.now() - startedAt);
-  const body = JSON.stringify(delivery.payload);
+  const body = JSON.stringify(target.body ?? delivery.payload);
   const timestamp = Math.floor(Date.now() / 1000);
   // The target's own headers first: ours are set over them, so none can be spoofed.
   const headers = new Headers(target.headers);

@@ -44,7 +44,8 @@ async function openSalon(app: RunningTestApp, n8nUrl: string): Promise<Salon> {
   const owner = await ownerCaller(app.services, tenant);
   const corte = await owner.agenda.services.create({ name: 'Corte de cabelo', durationMin: 30, priceCents: 6000 });
   const carol = await owner.agenda.professionals.create({ name: 'Carol Souza', serviceIds: [corte.id], hours: EVERY_DAY });
-  const { inboundSecret } = await owner.agenda.settings.update({ n8nOutboundUrl: `${n8nUrl}/agenda` });
+  await owner.agenda.settings.update({ n8nOutboundUrl: `${n8nUrl}/agenda` });
+  const { inboundSecret } = await owner.agenda.settings.rotateSecret();
   return { tenant, owner, secret: inboundSecret, corteId: corte.id, carolId: carol.id };
 }
 

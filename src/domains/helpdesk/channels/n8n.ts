@@ -6,6 +6,7 @@ import type { DeliveryKind } from '../../../platform/deliveries/kinds';
 import { enqueueDelivery } from '../../../platform/deliveries/queue';
 import { text } from '../../../platform/validation';
 import { advanceMessageStatus } from '../messages';
+import { providerMediaUrl, type MediaLinks } from '../media';
 import { markChannelWorking, outboundUrlOf, setChannelStatus } from './channels';
 import type { InboundMessage, InboundStatus, MessageKind } from './provider';
 
@@ -134,13 +135,20 @@ async function outboundMessageOf(
  * order. n8n's `{ externalId }` answer marks the message sent; a delivery that exhausts its tries
  * fails the message and puts the channel in error, which the dashboard shows.
  */
-export function n8nOutboundMessages(secrets: SecretBox): DeliveryKind<N8nOutboundPayload> {
+export function n8nOutboundMessages(secrets: SecretBox, media: MediaLinks): DeliveryKind<N8nOutboundPayload> {
   return {
     name: N8N_OUTBOUND_KIND,
     async resolveTarget(trx, delivery) {
       const found = await outboundMessageOf(trx, delivery.payload);
       const url = found ? outboundUrlOf(found.channel) : undefined;
-      return found && url ? { url, secret: secrets.open(found.channel.webhook_secret_sealed) } : null;
+      if (!found || !url) return null;
+      const { mediaUrl } = delivery.payload;
+      return {
+        url,
+        secret: secrets.open(found.channel.webhook_secret_sealed),
+        // The stored payload keeps the plain link; each try gets a signed one that n8n can fetch for a while.
+        ...(mediaUrl ? { body: { ...delivery.payload, mediaUrl: await providerMediaUrl(trx, media, mediaUrl) } } : {}),
+      };
     },
     async onDelivered(trx, delivery, response) {
       const found = await outboundMessageOf(trx, delivery.payload);

@@ -8,6 +8,7 @@ import type { SecretBox } from '../../../platform/auth/secret-box';
 import type { DeliveryFailure, DeliverySendResult, TransportDeliveryKind, TransportTarget } from '../../../platform/deliveries/kinds';
 import { enqueueDelivery } from '../../../platform/deliveries/queue';
 import { advanceMessageStatus } from '../messages';
+import { providerMediaUrl, type MediaLinks } from '../media';
 import { markChannelWorking, setChannelStatus, whatsappCredentials } from './channels';
 import type { OutboundMedia, OutboundMessage } from './provider';
 import { WhatsappApiError, WhatsappCloudClient, type WhatsappApiErrorKind } from './whatsapp-graph';
@@ -100,7 +101,11 @@ async function sentMessageOf(
 }
 
 /** The provider-neutral message to send, from the stored one: recipient, text, media and the quoted message's wamid. */
-async function outboundMessageOf(trx: TenantTransaction, message: HelpdeskMessage): Promise<OutboundMessage | undefined> {
+async function outboundMessageOf(
+  trx: TenantTransaction,
+  message: HelpdeskMessage,
+  mediaLinks: MediaLinks,
+): Promise<OutboundMessage | undefined> {
   const contact = await trx.selectFrom('helpdesk_contacts').select('phone').where('id', '=', message.contact_id).executeTakeFirst();
   if (!contact) return undefined;
   const quoted = message.quoted_message_id
@@ -109,7 +114,8 @@ async function outboundMessageOf(trx: TenantTransaction, message: HelpdeskMessag
   const media: OutboundMedia | undefined =
     message.media_url && MEDIA_KINDS.has(message.kind)
       ? {
-          url: message.media_url,
+          // Meta fetches the file by this link: a signed one, made for this try.
+          url: await providerMediaUrl(trx, mediaLinks, message.media_url),
           kind: message.kind as OutboundMedia['kind'],
           ...(message.media_file_name ? { fileName: message.media_file_name } : {}),
         }
@@ -133,13 +139,14 @@ async function outboundMessageOf(trx: TenantTransaction, message: HelpdeskMessag
 export function whatsappOutboundMessages(
   secrets: SecretBox,
   graph: WhatsappGraphSettings,
+  mediaLinks: MediaLinks,
 ): TransportDeliveryKind<WhatsappOutboundPayload, WhatsappSendTarget> {
   return {
     name: WHATSAPP_OUTBOUND_KIND,
     async resolveTarget(trx, delivery) {
       const found = await sentMessageOf(trx, delivery.payload.messageId);
       if (!found?.channel) return null;
-      const message = await outboundMessageOf(trx, found.message);
+      const message = await outboundMessageOf(trx, found.message, mediaLinks);
       if (!message) return null;
       const { phoneNumberId, accessToken } = whatsappCredentials(found.channel, secrets);
       return {

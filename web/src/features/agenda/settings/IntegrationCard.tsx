@@ -1,10 +1,11 @@
+import { useState } from 'react';
 import { trpc } from '../../../lib/trpc';
 import { ConfirmButton } from '../../../ui/Dialog';
 import { Card } from '../../../ui/Layout';
+import { ShownOnceDialog } from '../../../ui/ShownOnceDialog';
 import { useActionFeedback } from '../../../ui/Toast';
 import { LabelledSecret } from '../../helpdesk/LabelledSecret';
 import type { AgendaSettings } from './AgendaSettingsPage';
-import { MaskedSecretField } from './MaskedSecretField';
 
 const WEBHOOK_LABELS: Record<keyof AgendaSettings['webhookUrls'], string> = {
   messageReceived: 'Mensagens recebidas (WhatsApp → agenda)',
@@ -12,12 +13,19 @@ const WEBHOOK_LABELS: Record<keyof AgendaSettings['webhookUrls'], string> = {
   encherAgenda: 'Executar o Encher Agenda',
 };
 
-/** What n8n needs to call the agenda: the inbound secret (masked; a new one on request) and the URLs to post to. */
+/**
+ * What n8n needs to call the agenda: the URLs to post to and the inbound secret, which the server
+ * keeps sealed. The card names the secret in use by its last characters; a new one is shown once.
+ */
 export function IntegrationCard({ settings }: { settings: AgendaSettings }) {
   const utils = trpc.useUtils();
   const feedback = useActionFeedback();
+  const [issued, setIssued] = useState<string | null>(null);
   const rotate = trpc.agenda.settings.rotateSecret.useMutation({
-    onSuccess: ({ inboundSecret }) => utils.agenda.settings.get.setData(undefined, (current) => current && { ...current, inboundSecret }),
+    onSuccess: ({ inboundSecret }) => {
+      setIssued(inboundSecret);
+      void utils.agenda.settings.get.invalidate();
+    },
   });
   return (
     <Card className="space-y-4">
@@ -27,7 +35,16 @@ export function IntegrationCard({ settings }: { settings: AgendaSettings }) {
           O n8n chama a agenda nestes endereços com o segredo no cabeçalho <code className="font-mono">X-Webhook-Secret</code>.
         </p>
       </div>
-      <MaskedSecretField label="Segredo de entrada" value={settings.inboundSecret} testId="agenda-inbound-secret" />
+      <div className="space-y-1">
+        <p className="text-xs font-medium text-zinc-700">Segredo de entrada</p>
+        <p className="text-xs text-zinc-600">
+          Em uso: o segredo terminado em{' '}
+          <code className="font-mono text-zinc-900" data-testid="agenda-inbound-secret-hint">
+            {settings.inboundSecretHint}
+          </code>
+          . Ele só é mostrado quando é gerado; se o perdeu, gere outro.
+        </p>
+      </div>
       <ConfirmButton
         label="Gerar novo segredo"
         title="Gerar novo segredo da agenda?"
@@ -41,6 +58,16 @@ export function IntegrationCard({ settings }: { settings: AgendaSettings }) {
           <LabelledSecret key={key} label={WEBHOOK_LABELS[key]} value={settings.webhookUrls[key]} testId={`agenda-webhook-${key}`} />
         ))}
       </div>
+      {issued && (
+        <ShownOnceDialog
+          title="Novo segredo da agenda"
+          testId="agenda-secret-dialog"
+          warning="Copie o segredo agora: ele não será mostrado novamente."
+          onClose={() => setIssued(null)}
+        >
+          <LabelledSecret label="Segredo de entrada" value={issued} testId="agenda-inbound-secret" />
+        </ShownOnceDialog>
+      )}
     </Card>
   );
 }

@@ -2,6 +2,7 @@ import { formatDateTime, formatTime } from '../../../lib/format';
 import type { Message } from '../labels';
 import { DeliveryTick } from './DeliveryTick';
 import { fileNameOfUrl } from './media';
+import { useStoredMediaUrl } from './useStoredMediaUrl';
 
 const SOURCES: Record<Message['source'], string | undefined> = {
   contact: undefined,
@@ -29,11 +30,22 @@ interface MessageMediaProps {
 /** A picture shows itself (opening full size on click); any other file is a link with its name. */
 function MessageMedia({ kind, url, fileName, mimeType }: MessageMediaProps) {
   const name = fileName ?? fileNameOfUrl(url) ?? MEDIA_LABELS[kind] ?? 'Anexo';
+  const source = useStoredMediaUrl(url);
+  if (source.status === 'loading') {
+    return <p className="mt-1 text-xs text-zinc-500">Carregando {name}…</p>;
+  }
+  if (source.status === 'failed') {
+    return (
+      <p className="mt-1 text-xs text-zinc-500" data-testid="media-unavailable">
+        📎 {name} (arquivo indisponível)
+      </p>
+    );
+  }
   if (PICTURE_KINDS.has(kind) || mimeType?.startsWith('image/')) {
     return (
-      <a href={url} target="_blank" rel="noreferrer" className="mt-1 block">
+      <a href={source.src} target="_blank" rel="noreferrer" className="mt-1 block">
         <img
-          src={url}
+          src={source.src}
           alt={name}
           loading="lazy"
           data-testid="media-preview"
@@ -43,7 +55,13 @@ function MessageMedia({ kind, url, fileName, mimeType }: MessageMediaProps) {
     );
   }
   return (
-    <a href={url} target="_blank" rel="noreferrer" className="mt-1 inline-block text-sm font-medium break-all text-sky-700 underline">
+    <a
+      href={source.src}
+      target="_blank"
+      rel="noreferrer"
+      download={source.src.startsWith('blob:') ? name : undefined}
+      className="mt-1 inline-block text-sm font-medium break-all text-sky-700 underline"
+    >
       📎 {name}
     </a>
   );

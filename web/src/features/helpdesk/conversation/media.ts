@@ -21,31 +21,56 @@ async function restErrorOf(response: Response): Promise<{ error?: string; messag
 }
 
 /**
- * Uploads a file for a reply with the session's access token, as tRPC calls carry it; an
- * expired token is renewed once. A refusal throws the server's message (ERR_MEDIA_TYPE_FORBIDDEN,
+ * Uploads a file for a reply with the session's access token. A refusal throws the server's message (ERR_MEDIA_TYPE_FORBIDDEN,
  * ERR_MEDIA_TOO_LARGE, ERR_MEDIA_CONTENT_MISMATCH …).
  */
 export async function uploadMedia(session: Session, file: File): Promise<UploadedMedia> {
-  const post = () =>
-    fetch(MEDIA_UPLOAD_PATH, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${session.accessToken ?? ''}`,
-        'content-type': file.type,
-        'x-file-name': encodeURIComponent(file.name),
-      },
-      body: file,
-    });
   let response: Response;
   try {
-    response = await post();
-    if (response.status === 401 && (await restErrorOf(response))?.error === 'ERR_TOKEN_EXPIRED' && (await session.refresh()))
-      response = await post();
+    response = await withSession(session, (accessToken) =>
+      fetch(MEDIA_UPLOAD_PATH, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${accessToken}`,
+          'content-type': file.type,
+          'x-file-name': encodeURIComponent(file.name),
+        },
+        body: file,
+      }),
+    );
   } catch {
     throw new Error('Não foi possível enviar o arquivo; verifique a conexão.');
   }
   if (response.ok) return (await response.json()) as UploadedMedia;
   throw new Error((await restErrorOf(response))?.message ?? `O envio do arquivo falhou (HTTP ${response.status})`);
+}
+
+/** A REST call with the session's access token, as tRPC calls carry it; an expired token is renewed once. */
+async function withSession(session: Session, call: (accessToken: string) => Promise<Response>): Promise<Response> {
+  const response = await call(session.accessToken ?? '');
+  if (response.status === 401 && (await restErrorOf(response))?.error === 'ERR_TOKEN_EXPIRED' && (await session.refresh()))
+    return call(session.accessToken ?? '');
+  return response;
+}
+
+const STORED_MEDIA_PATH = /\/api\/v1\/media\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/[^/?#]+$/i;
+
+/** The id of a file stored by Balcão that a message's link names; undefined for a link elsewhere. */
+export function storedMediaId(url: string): string | undefined {
+  try {
+    return STORED_MEDIA_PATH.exec(new URL(url).pathname)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** A stored file's bytes, read with the session (the link itself serves only providers holding a signed one). */
+export async function downloadStoredMedia(session: Session, id: string, signal?: AbortSignal): Promise<Blob> {
+  const response = await withSession(session, (accessToken) =>
+    fetch(`/api/v1/helpdesk/media/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${accessToken}` }, signal }),
+  );
+  if (!response.ok) throw new Error((await restErrorOf(response))?.message ?? `Arquivo indisponível (HTTP ${response.status})`);
+  return response.blob();
 }
 
 const KiB = 1024;

@@ -10,7 +10,7 @@ import { MutationFormCard } from '../MutationFormCard';
 
 type Settings = RouterOutputs['helpdesk']['settings']['get'];
 
-const FIELDS = ['reopenWindowMinutes', 'businessHours', 'outOfHoursMessage', 'queueMenu'];
+const FIELDS = ['reopenWindowMinutes', 'businessHours', 'outOfHoursMessage', 'queueMenu', 'mediaRetentionDays'];
 
 /** The company-wide rules: how long a closed ticket reopens on a new message, opening hours, the out-of-hours answer. */
 export function SettingsForm() {
@@ -33,6 +33,7 @@ function LoadedSettingsForm({ settings }: { settings: Settings }) {
     businessHours: settings.businessHours as BusinessHours | null,
     outOfHoursMessage: settings.outOfHoursMessage ?? '',
     queueMenu: settings.queueMenu,
+    mediaRetentionDays: settings.mediaRetentionDays === null ? '' : String(settings.mediaRetentionDays),
   });
   const update = trpc.helpdesk.settings.update.useMutation({
     onSuccess: (saved) => {
@@ -41,13 +42,15 @@ function LoadedSettingsForm({ settings }: { settings: Settings }) {
     },
   });
   const errors = fieldErrorsOf(update.error);
-  const { reopenWindowMinutes, businessHours, outOfHoursMessage, queueMenu } = form.values;
+  const { reopenWindowMinutes, businessHours, outOfHoursMessage, queueMenu, mediaRetentionDays } = form.values;
   const submit = () =>
     update.mutate({
       reopenWindowMinutes: reopenWindowMinutes.trim() === '' ? Number.NaN : Number(reopenWindowMinutes),
       businessHours,
       outOfHoursMessage: outOfHoursMessage.trim() || null,
       queueMenu,
+      // Blank keeps files for good; anything else goes to the server as typed, which checks the range.
+      mediaRetentionDays: mediaRetentionDays.trim() === '' ? null : Number(mediaRetentionDays),
     });
   return (
     <MutationFormCard
@@ -96,6 +99,16 @@ function LoadedSettingsForm({ settings }: { settings: Settings }) {
         onChange={(event) => form.set('outOfHoursMessage', event.target.value)}
         error={errors.outOfHoursMessage}
         hint="Enviada uma vez quando um contato abre um ticket fora do horário. Em branco, nenhuma."
+      />
+      <TextField
+        label="Guardar arquivos por (dias)"
+        type="number"
+        min={1}
+        max={3650}
+        inputMode="numeric"
+        {...form.bind('mediaRetentionDays')}
+        error={errors.mediaRetentionDays}
+        hint="Anexos e mídias recebidas mais antigos que isso são apagados toda noite (de 1 a 3650 dias). Em branco, ficam guardados para sempre."
       />
     </MutationFormCard>
   );
