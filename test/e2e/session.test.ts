@@ -21,11 +21,13 @@ function recordSockets(page: Page): SocketLog[] {
       const messages = [JSON.parse(String(payload)) as unknown].flat() as {
         method?: string;
         data?: { token?: string };
-        params?: { lastEventId?: string };
+        params?: { lastEventId?: string; input?: { lastEventId?: string } };
       }[];
       for (const message of messages) {
         if (message.method === 'connectionParams' && message.data?.token) log.tokens.push(message.data.token);
-        if (message.method === 'subscription') log.subscriptions.push({ lastEventId: message.params?.lastEventId });
+        // Resumed by the wsLink (params) or by the feed starting over after an error (input).
+        if (message.method === 'subscription')
+          log.subscriptions.push({ lastEventId: message.params?.lastEventId ?? message.params?.input?.lastEventId });
       }
     });
   });

@@ -67,10 +67,13 @@ export const eventsRouter = router({
       const stopSessionRevocation = ctx.services.directory.onSessionRevoked(ctx.claims.sessionId, () =>
         end(new DomainError('UNAUTHORIZED', 'SESSION_REVOKED', 'Sessão encerrada; entre novamente')),
       );
-      const expiry = setTimeout(
-        () => end(new DomainError('UNAUTHORIZED', 'TOKEN_EXPIRED', 'Sessão expirada; renove o token de acesso')),
-        Math.max(0, ctx.claims.expiresAt.getTime() - Date.now()),
-      );
+      // Over a WebSocket the socket itself closes at expiry (4401), and the client resumes on a new one.
+      const expiry = ctx.live
+        ? undefined
+        : setTimeout(
+            () => end(new DomainError('UNAUTHORIZED', 'TOKEN_EXPIRED', 'Sessão expirada; renove o token de acesso')),
+            Math.max(0, ctx.claims.expiresAt.getTime() - Date.now()),
+          );
       try {
         const events = streamTenantEvents({
           db: ctx.services.db,
