@@ -32,7 +32,7 @@ export async function startHttpServer(services: Services, options: { port: numbe
   const wsHandler = applyWSSHandler({
     wss,
     router: appRouter,
-    createContext: ({ req, info }) => createWebSocketContext(services, req, info.connectionParams),
+    createContext: ({ req, res, info }) => createWebSocketContext(services, req, res, info.connectionParams),
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
   });
   wss.on('connection', (socket) => {

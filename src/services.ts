@@ -34,7 +34,11 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
   const redis = config.redisUrl ? createRedisClient(config.redisUrl, logger) : undefined;
   const bus = config.redisUrl ? createRedisBus(config.redisUrl, logger) : createMemoryBus();
   const hub = new EventHub({ db, bus, logger, metrics, instanceId, pollIntervalMs: config.eventsPollIntervalMs });
-  const directory = new IdentityDirectory({ db, catalogue: domainCatalogue.permissions });
+  const directory = new IdentityDirectory({
+    db,
+    catalogue: domainCatalogue.permissions,
+    accessTokenTtlMs: config.accessTokenTtlSeconds * 1000,
+  });
   directory.listenTo(hub);
   const { loginLimits: limits } = config;
   const loginLimits = {

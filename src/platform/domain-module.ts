@@ -8,7 +8,7 @@ import type { SecretBox } from './auth/secret-box';
 import type { LinkSigner } from './auth/signed-links';
 import type { DeliveryKind } from './deliveries/kinds';
 import type { EventAudience, StreamViewer } from './events/audience';
-import type { EventType } from './events/catalog';
+import type { EventType, EventTypeDeclaration, EventTypeDeclarations } from './events/catalog';
 import type { JobDefinition } from './jobs/scheduler';
 import type { LlmProvider } from './llm';
 import type { ModuleName } from './modules';
@@ -65,8 +65,9 @@ export interface DomainModule<Routers extends Record<string, AnyTRPCRouter> = Re
   /** Merged at the top of the app router, under these keys. */
   routers: Routers;
   permissions: readonly PermissionDefinition[];
-  eventTypes: readonly EventType[];
-  /** Who may receive each of the domain's live events; a domain without one lets the platform's gates decide. */
+  /** Every event the domain writes, with what a viewer needs to receive it on the live stream. */
+  eventTypes: EventTypeDeclarations;
+  /** Narrows further who receives the domain's live events (beyond each type's read permission). */
   eventAudience?(db: Kysely<DB>, viewer: StreamViewer): EventAudience | Promise<EventAudience>;
   jobs?(context: DomainBuildContext): JobDefinition[];
   deliveryKinds?(context: DomainBuildContext): DeliveryKind[];
@@ -82,6 +83,10 @@ export interface DomainCatalogue {
   /** Scopes a machine credential may carry: any declared permission. */
   machineScopes: readonly PermissionDefinition[];
   eventTypes: readonly EventType[];
+  /**
+   * What one viewer may receive, built from their permissions now: each event type's read
+   * permission first (internal types reach nobody), then every domain's own audience rule.
+   */
   eventAudience(db: Kysely<DB>, viewer: StreamViewer): Promise<EventAudience>;
 }
 
@@ -93,11 +98,18 @@ export function buildDomainCatalogue(
   return {
     permissions,
     machineScopes: permissions,
-    eventTypes: modules.flatMap((module) => module.eventTypes),
-    // Every domain's rule must accept an event.
+    eventTypes: modules.flatMap((module) => Object.keys(module.eventTypes) as EventType[]),
     eventAudience: async (db, viewer) => {
+      const readable = new Set<string>();
+      for (const module of modules) {
+        for (const [type, declaration] of Object.entries(module.eventTypes) as [EventType, EventTypeDeclaration][]) {
+          if ('readPermission' in declaration && viewer.permissions.has(declaration.readPermission)) readable.add(type);
+        }
+      }
       const audiences = await Promise.all(modules.flatMap((module) => (module.eventAudience ? [module.eventAudience(db, viewer)] : [])));
+      // The type's read permission, then every domain's rule, must accept an event.
       return async (event) => {
+        if (!readable.has(event.type)) return false;
         for (const accepts of audiences) if (!(await accepts(event))) return false;
         return true;
       };

@@ -3,6 +3,7 @@ import { AccessTokenError, bearerToken, type AccessClaims, type AccessTokenFailu
 import { clientIpOf } from '../platform/observability/client-ip';
 import { currentRequestContext, requestIdFrom } from '../platform/observability/request-context';
 import type { Services } from '../platform/services';
+import { LiveConnection, type LiveSocket } from './live-session';
 
 export type AuthState = { kind: 'anonymous' } | { kind: 'rejected'; reason: AccessTokenFailure } | { kind: 'user'; claims: AccessClaims };
 
@@ -26,6 +27,8 @@ export interface InnerContext {
   client: ClientInfo;
   /** Present on HTTP calls from the dashboard (header `x-balcao-client: web`). */
   sessionCookie: SessionCookie | undefined;
+  /** Present on WebSocket calls: the socket's session, checked again on every call. */
+  live?: LiveConnection | undefined;
 }
 
 export function createInnerContext(services: Services, options: Partial<Omit<InnerContext, 'services'>> = {}): InnerContext {
@@ -34,6 +37,7 @@ export function createInnerContext(services: Services, options: Partial<Omit<Inn
     auth: options.auth ?? { kind: 'anonymous' },
     client: options.client ?? { ip: null, userAgent: null, requestId: currentRequestContext()?.requestId ?? requestIdFrom(undefined) },
     sessionCookie: options.sessionCookie,
+    live: options.live,
   };
 }
 
@@ -91,15 +95,18 @@ export async function createHttpContext(services: Services, req: IncomingMessage
 export async function createWebSocketContext(
   services: Services,
   req: IncomingMessage,
+  socket: LiveSocket,
   connectionParams: Record<string, string | undefined> | null,
 ): Promise<InnerContext> {
   const token = connectionParams?.token ?? connectionParams?.accessToken;
+  const auth = await authenticateAccessToken(services, typeof token === 'string' ? token : undefined);
   return createInnerContext(services, {
-    auth: await authenticateAccessToken(services, typeof token === 'string' ? token : undefined),
+    auth,
     client: {
       ip: clientIpOf(req, services.config.trustProxy),
       userAgent: req.headers['user-agent'] ?? null,
       requestId: requestIdFrom(req.headers['x-request-id']),
     },
+    live: new LiveConnection(socket, auth, services.directory),
   });
 }

@@ -35,6 +35,8 @@ const unauthorized: Record<string, string> = {
 function signedInProcedure(requirements: { module?: ModuleName; permission?: string }) {
   return publicProcedure.use(async ({ ctx, next }) => {
     const { auth } = ctx;
+    // Over a WebSocket the token was checked when it opened: check it (and its session) again now.
+    ctx.live?.assertAlive();
     if (auth.kind !== 'user') {
       const reason = auth.kind === 'rejected' ? auth.reason : 'NO_TOKEN';
       throw new DomainError('UNAUTHORIZED', reason, unauthorized[reason]!);

@@ -21,11 +21,13 @@ function recordSockets(page: Page): SocketLog[] {
       const messages = [JSON.parse(String(payload)) as unknown].flat() as {
         method?: string;
         data?: { token?: string };
-        params?: { lastEventId?: string };
+        params?: { lastEventId?: string; input?: { lastEventId?: string } };
       }[];
       for (const message of messages) {
         if (message.method === 'connectionParams' && message.data?.token) log.tokens.push(message.data.token);
-        if (message.method === 'subscription') log.subscriptions.push({ lastEventId: message.params?.lastEventId });
+        // Resumed by the wsLink (params) or by the feed starting over after an error (input).
+        if (message.method === 'subscription')
+          log.subscriptions.push({ lastEventId: message.params?.lastEventId ?? message.params?.input?.lastEventId });
       }
     });
   });
@@ -99,6 +101,56 @@ describe('dashboard session renewal', () => {
     await openSection(page, 'Usuários e papéis');
     await page.getByRole('table', { name: 'Usuários' }).getByText('depois@exemplo.test').waitFor();
     expect(sockets).toHaveLength(2);
+    await page.context().close();
+  }, 90_000);
+
+  it('when the server closes the socket at the token expiry, refreshes once and reconnects with the new token, resuming after the last event', async () => {
+    const { page } = await newPage(browser, running.url);
+    const sockets = recordSockets(page);
+    let socketsClosed = 0;
+    page.on('websocket', (socket) => socket.on('close', () => (socketsClosed += 1)));
+    await logIn(page, tenant);
+    // The renewal planned before expiry hangs, so the server closes the socket first (4401).
+    let refreshes = 0;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/trpc\/auth\.refresh/, async (route) => {
+      refreshes += 1;
+      await released;
+      await route.continue();
+    });
+    await openSection(page, 'Atividade');
+    await page.locator('[data-testid="connection-status"][data-status="live"]').first().waitFor();
+    const caller = await callerFor(running.services, { tenantId: tenant.tenantId, userId: tenant.ownerId });
+    await caller.users.create({
+      email: 'antes4401@exemplo.test',
+      name: 'Antes do Fechamento',
+      password: 'senha-segura-antes',
+      role: 'viewer',
+    });
+    const feed = page.getByTestId('activity-feed');
+    await feed.getByText('Antes do Fechamento').waitFor();
+    const lastSeenId = await feed.getByTestId('activity-item').first().getAttribute('data-event-id');
+
+    await expect.poll(() => socketsClosed, { timeout: (ACCESS_TOKEN_TTL_SECONDS + 5) * 1000, interval: 200 }).toBe(1);
+    const refreshed = page.waitForResponse((response) => response.url().includes('/trpc/auth.refresh'));
+    release();
+    const newToken = ((await (await refreshed).json()) as { result: { data: { accessToken: string } } }).result.data.accessToken;
+    await expect.poll(() => sockets[1]?.subscriptions.length ?? 0, { timeout: 5_000 }).toBe(1);
+    expect(sockets[1]!.tokens).toEqual([newToken]);
+    expect(sockets[1]!.subscriptions[0]!.lastEventId).toBe(lastSeenId);
+
+    await caller.users.create({
+      email: 'depois4401@exemplo.test',
+      name: 'Depois do Fechamento',
+      password: 'senha-segura-depois',
+      role: 'viewer',
+    });
+    await feed.getByText('Depois do Fechamento').waitFor();
+    expect(refreshes).toBe(1);
+    expect(sockets).toHaveLength(2);
+    expect(await page.getByTestId('current-user').isVisible()).toBe(true);
+    expect(await page.getByRole('status').filter({ hasText: 'Sua sessão expirou' }).count()).toBe(0);
     await page.context().close();
   }, 90_000);
 

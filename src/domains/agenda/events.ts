@@ -1,4 +1,4 @@
-import type { EventType } from '../../platform/events/catalog';
+import type { EventTypeDeclarations } from '../../platform/events/catalog';
 import type {
   AppointmentSource,
   AppointmentStatus,
@@ -8,6 +8,7 @@ import type {
   CampaignRunStats,
   CampaignType,
 } from '../../db/schema';
+import { agendaPermissions as can } from './permissions';
 
 /** An appointment as the calendar places it without fetching it again. */
 export interface AppointmentSummary {
@@ -50,14 +51,17 @@ declare module '../../platform/events/catalog' {
   }
 }
 
-export const agendaEventTypes = [
-  'auth_request_created',
-  'auth_request_resolved',
-  'appointment_created',
-  'appointment_updated',
-  'ai_response',
-  'campaign_completed',
-  'notification_sent',
-  'agenda.catalogue_changed',
-  'agenda.settings_changed',
-] as const satisfies readonly EventType[];
+// The agenda's live events reach who may see the agenda; chat replies, who may read the chat.
+const seesAgenda = { readPermission: can['agenda.appointments.read'] };
+
+export const agendaEventTypes = {
+  auth_request_created: seesAgenda,
+  auth_request_resolved: seesAgenda,
+  appointment_created: seesAgenda,
+  appointment_updated: seesAgenda,
+  ai_response: { readPermission: can['agenda.chat.read'] },
+  campaign_completed: seesAgenda,
+  notification_sent: seesAgenda,
+  'agenda.catalogue_changed': seesAgenda,
+  'agenda.settings_changed': seesAgenda,
+} as const satisfies EventTypeDeclarations;

@@ -1,7 +1,6 @@
 import { defineDomainModule } from '../../platform/domain-module';
 import { feedChatFromHelpdesk } from './chat/helpdesk-bridge';
 import { seedAgendaDemoData } from './demo-data';
-import { agendaEventAudience } from './event-audience';
 import { agendaEventTypes } from './events';
 import { authRequestExpiryJob, campaignDispatchJob, unansweredChatJob } from './jobs';
 import { agendaDeliveryKinds } from './notifications';
@@ -16,7 +15,6 @@ export const agendaModule = defineDomainModule({
   routers: { agenda: agendaRouter },
   permissions: agendaPermissions.all,
   eventTypes: agendaEventTypes,
-  eventAudience: (_db, viewer) => agendaEventAudience(viewer),
   jobs: ({ llm }) => [authRequestExpiryJob(), campaignDispatchJob(), unansweredChatJob(llm)],
   deliveryKinds: ({ secrets }) => agendaDeliveryKinds(secrets),
   rest: [{ base: '/api/v1', routes: agendaRestRoutes }],

@@ -1,5 +1,6 @@
-import type { EventType } from '../../platform/events/catalog';
+import type { EventTypeDeclarations } from '../../platform/events/catalog';
 import type { ChannelStatus, DeliveryStatus } from './channels/provider';
+import { helpdeskPermissions as can } from './permissions';
 
 /** What the inbox needs to place a ticket without fetching it again. */
 export interface TicketSummary {
@@ -42,12 +43,15 @@ declare module '../../platform/events/catalog' {
   }
 }
 
-export const helpdeskEventTypes = [
-  'ticket.created',
-  'ticket.updated',
-  'message.created',
-  'message.status_changed',
-  'channel.status_changed',
-  'queue.members_changed',
-  'quick_reply.changed',
-] as const satisfies readonly EventType[];
+// Tickets and messages are narrowed further to the agent's queues by the domain's audience.
+const seesTickets = { readPermission: can['helpdesk.tickets.read'] };
+
+export const helpdeskEventTypes = {
+  'ticket.created': seesTickets,
+  'ticket.updated': seesTickets,
+  'message.created': seesTickets,
+  'message.status_changed': seesTickets,
+  'channel.status_changed': { readPermission: can['helpdesk.channels.read'] },
+  'queue.members_changed': seesTickets,
+  'quick_reply.changed': seesTickets,
+} as const satisfies EventTypeDeclarations;

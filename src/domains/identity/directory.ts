@@ -16,6 +16,7 @@ interface CacheEntry {
 
 const DEFAULT_TTL_MS = 30_000;
 const MAX_ENTRIES = 50_000;
+const DEFAULT_ACCESS_TOKEN_TTL_MS = 3_600_000;
 
 /**
  * Answers "who is this user now" per request from memory. Entries drop on the identity
@@ -25,9 +26,19 @@ const MAX_ENTRIES = 50_000;
 export class IdentityDirectory implements UserDirectory {
   #entries = new Map<string, CacheEntry>();
   #revocations = new EventEmitter();
+  /** Ended sessions, each kept until every access token it issued has expired. */
+  #revokedSessions = new Map<string, number>();
   #stopListening: (() => void) | undefined;
 
-  constructor(private readonly deps: { db: Kysely<DB>; catalogue: readonly PermissionDefinition[]; ttlMs?: number }) {
+  constructor(
+    private readonly deps: {
+      db: Kysely<DB>;
+      catalogue: readonly PermissionDefinition[];
+      ttlMs?: number;
+      /** How long an access token lives: an ended session is remembered that long. */
+      accessTokenTtlMs?: number;
+    },
+  ) {
     this.#revocations.setMaxListeners(0);
   }
 
@@ -37,6 +48,9 @@ export class IdentityDirectory implements UserDirectory {
         case 'user.updated':
           this.forgetUser(event.data.userId);
           if (!event.data.active) this.#revocations.emit('revoked', event.data.userId);
+          break;
+        case 'identity.session.revoked':
+          for (const sessionId of event.data.sessionIds) this.#endSession(sessionId);
           break;
         case 'role.updated':
         case 'tenant.updated':
@@ -82,6 +96,29 @@ export class IdentityDirectory implements UserDirectory {
     };
     this.#revocations.on('revoked', handler);
     return () => this.#revocations.off('revoked', handler);
+  }
+
+  isSessionRevoked(sessionId: string): boolean {
+    const until = this.#revokedSessions.get(sessionId);
+    return until !== undefined && until > Date.now();
+  }
+
+  onSessionRevoked(sessionId: string, listener: () => void): () => void {
+    const handler = (revokedSessionId: string) => {
+      if (revokedSessionId === sessionId) listener();
+    };
+    this.#revocations.on('session-revoked', handler);
+    return () => this.#revocations.off('session-revoked', handler);
+  }
+
+  #endSession(sessionId: string): void {
+    const now = Date.now();
+    if (this.#revokedSessions.size >= MAX_ENTRIES) {
+      for (const [id, until] of this.#revokedSessions) if (until <= now) this.#revokedSessions.delete(id);
+    }
+    // A token issued just before the session ended lives one full TTL more; a second covers clock rounding.
+    this.#revokedSessions.set(sessionId, now + (this.deps.accessTokenTtlMs ?? DEFAULT_ACCESS_TOKEN_TTL_MS) + 1_000);
+    this.#revocations.emit('session-revoked', sessionId);
   }
 
   async #load(tenantId: string, userId: string): Promise<UserAccess | null> {

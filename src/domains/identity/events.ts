@@ -1,4 +1,5 @@
-import type { EventType } from '../../platform/events/catalog';
+import type { EventTypeDeclarations } from '../../platform/events/catalog';
+import { identityPermissions as can } from './permissions';
 
 declare module '../../platform/events/catalog' {
   interface EventMap {
@@ -8,14 +9,27 @@ declare module '../../platform/events/catalog' {
     'api_token.created': { tokenId: string; name: string; scopes: string[] };
     'api_token.revoked': { tokenId: string; name: string };
     'tenant.updated': { tenantId: string; changes: string[] };
+    /** Sessions ended (logout, password change, deactivation, a reused refresh token): open sockets of them close. */
+    'identity.session.revoked': {
+      userId: string;
+      sessionIds: string[];
+      reason: 'logout' | 'password_changed' | 'user_deactivated' | 'reuse_detected';
+    };
+  }
+  interface InternalEventTypes {
+    'identity.session.revoked': true;
   }
 }
 
-export const identityEventTypes = [
-  'user.created',
-  'user.updated',
-  'role.updated',
-  'api_token.created',
-  'api_token.revoked',
-  'tenant.updated',
-] as const satisfies readonly EventType[];
+// Identity events carry emails, roles and token scopes: only who may see the users receives them.
+const seesUsers = { readPermission: can['identity.users.read'] };
+
+export const identityEventTypes = {
+  'user.created': seesUsers,
+  'user.updated': seesUsers,
+  'role.updated': seesUsers,
+  'api_token.created': seesUsers,
+  'api_token.revoked': seesUsers,
+  'tenant.updated': seesUsers,
+  'identity.session.revoked': { internal: true },
+} as const satisfies EventTypeDeclarations;

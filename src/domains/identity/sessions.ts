@@ -172,6 +172,7 @@ export async function refreshSession(deps: SessionDeps, refreshToken: string, cl
         entityId: current.family_id,
         details: { revokedTokens: Number(revoked.numUpdatedRows), previouslyRevoked: current.revoked_reason },
       });
+      await appendEvent(trx, 'identity.session.revoked', { userId: user.id, sessionIds: [current.family_id], reason: 'reuse_detected' });
       return { kind: 'reused' };
     }
     if (current.expires_at.getTime() <= Date.now() || !user.active) return { kind: 'invalid' };
@@ -206,6 +207,8 @@ export async function logout(deps: SessionDeps, refreshToken: string, client: Cl
       .execute();
     const user = await trx.selectFrom('users').select(['id', 'email']).where('id', '=', located.user_id).executeTakeFirst();
     await recordAudit(trx, auditFor(user, client), { action: 'auth.logout', entity: 'session', entityId: located.family_id });
+    // Access tokens of the session still look valid until they expire: open sockets of it close now.
+    await appendEvent(trx, 'identity.session.revoked', { userId: located.user_id, sessionIds: [located.family_id], reason: 'logout' });
   });
 }
 

@@ -205,12 +205,17 @@ export async function updateUser(
   const after: UserWithRole = { ...updated, role_key: role?.key ?? before.role_key };
   const revokeSessions = deactivating || changes.password !== undefined;
   if (revokeSessions) {
-    await trx
+    const reason = deactivating ? 'user_deactivated' : 'password_changed';
+    const revoked = await trx
       .updateTable('refresh_tokens')
-      .set({ revoked_at: new Date(), revoked_reason: deactivating ? 'user_deactivated' : 'password_changed' })
+      .set({ revoked_at: new Date(), revoked_reason: reason })
       .where('user_id', '=', before.id)
       .where('revoked_at', 'is', null)
+      .returning('family_id')
       .execute();
+    const sessionIds = [...new Set(revoked.map((row) => row.family_id))];
+    // Their access tokens still look valid until they expire: open sockets of these sessions close now.
+    if (sessionIds.length > 0) await appendEvent(trx, 'identity.session.revoked', { userId: before.id, sessionIds, reason });
   }
   const changed = Object.keys(changes).filter((key) => key !== 'id');
   await recordAudit(trx, audit, {

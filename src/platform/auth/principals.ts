@@ -31,6 +31,10 @@ export interface UserDirectory {
   /** Called for a user whose sessions just died (deactivated): open subscriptions end. */
   revokeUser(userId: string): void;
   onUserRevoked(userId: string, listener: () => void): () => void;
+  /** Whether a session (the `sessionId` of access tokens) has been ended while its tokens may still be unexpired. */
+  isSessionRevoked(sessionId: string): boolean;
+  /** Calls the listener once the session is ended, on whichever instance it was ended. */
+  onSessionRevoked(sessionId: string, listener: () => void): () => void;
 }
 
 /** The prefix of every machine credential the platform issues (`bal_<prefix>_<secret>`). */

@@ -1,7 +1,7 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { DomainError } from '../../platform/errors';
-import type { EventType } from '../../platform/events/catalog';
+import type { AppEvent, EventType, StreamedEvent } from '../../platform/events/catalog';
 import { EventQueueOverflowError } from '../../platform/events/event-queue';
 import { streamTenantEvents } from '../../platform/events/stream';
 import { platformPermissions as can } from '../../platform/platform-permissions';
@@ -30,11 +30,24 @@ function knownEventTypes(declared: readonly EventType[], requested: readonly str
   return requested as EventType[];
 }
 
+/** Events after which a viewer's user or role may no longer be what the stream was built for. */
+function changesAccessOf(event: AppEvent, userId: string, roleId: string): boolean {
+  switch (event.type) {
+    case 'user.updated':
+      return event.data.userId === userId;
+    case 'role.updated':
+      return event.data.roleId === roleId;
+    default:
+      return false;
+  }
+}
+
 export const eventsRouter = router({
   /**
    * The caller's tenant's events, live, as `tracked(id, event)`. Reconnecting with the last id
-   * replays what was missed. The stream ends with UNAUTHORIZED when the access token expires
-   * or the user is deactivated, so no tenant data reaches a connection that lost its right to it.
+   * replays what was missed. Each event reaches the viewer only while their role holds its type's
+   * read permission. The stream ends with UNAUTHORIZED when the access token expires, its session
+   * ends or the user is deactivated, so no tenant data reaches a connection that lost its right to it.
    */
   stream: permittedProcedure(can['events.read'])
     .input(streamInput)
@@ -51,10 +64,16 @@ export const eventsRouter = router({
       const stopRevocation = ctx.services.directory.onUserRevoked(ctx.user.userId, () =>
         end(new DomainError('UNAUTHORIZED', 'USER_INACTIVE', 'Usuário desativado')),
       );
-      const expiry = setTimeout(
-        () => end(new DomainError('UNAUTHORIZED', 'TOKEN_EXPIRED', 'Sessão expirada; renove o token de acesso')),
-        Math.max(0, ctx.claims.expiresAt.getTime() - Date.now()),
+      const stopSessionRevocation = ctx.services.directory.onSessionRevoked(ctx.claims.sessionId, () =>
+        end(new DomainError('UNAUTHORIZED', 'SESSION_REVOKED', 'Sessão encerrada; entre novamente')),
       );
+      // Over a WebSocket the socket itself closes at expiry (4401), and the client resumes on a new one.
+      const expiry = ctx.live
+        ? undefined
+        : setTimeout(
+            () => end(new DomainError('UNAUTHORIZED', 'TOKEN_EXPIRED', 'Sessão expirada; renove o token de acesso')),
+            Math.max(0, ctx.claims.expiresAt.getTime() - Date.now()),
+          );
       try {
         const events = streamTenantEvents({
           db: ctx.services.db,
@@ -64,16 +83,30 @@ export const eventsRouter = router({
           types,
           signal: stop.signal,
         });
-        const mayReceive = await ctx.services.catalogue.eventAudience(ctx.services.db, {
-          tenantId: ctx.tenant.id,
-          userId: ctx.user.userId,
-          permissions: ctx.user.permissions,
-        });
+        // What the viewer may receive follows their role: built now, and again whenever an event
+        // changes their user or role, so a permission taken away stops events at once.
+        const audienceFor = (permissions: ReadonlySet<string>) =>
+          ctx.services.catalogue.eventAudience(ctx.services.db, { tenantId: ctx.tenant.id, userId: ctx.user.userId, permissions });
+        let roleId = ctx.user.role.id;
+        let mayReceive = await audienceFor(ctx.user.permissions);
         try {
           for await (const event of events) {
             if (endedBy) break;
+            if (changesAccessOf(event, ctx.user.userId, roleId)) {
+              const access = await ctx.services.directory.userAccess(ctx.tenant.id, ctx.user.userId);
+              if (!access?.active) {
+                end(new DomainError('UNAUTHORIZED', 'USER_INACTIVE', 'Usuário desativado'));
+                break;
+              }
+              if (!access.permissions.has(can['events.read'])) {
+                end(new DomainError('FORBIDDEN', 'PERMISSION_DENIED', `Seu papel não permite esta ação (${can['events.read']})`));
+                break;
+              }
+              roleId = access.role.id;
+              mayReceive = await audienceFor(access.permissions);
+            }
             if (!(await mayReceive(event))) continue;
-            yield tracked(event.id, event);
+            yield tracked(event.id, event as StreamedEvent);
           }
         } catch (error) {
           if (!(error instanceof EventQueueOverflowError)) throw error;
@@ -88,6 +121,7 @@ export const eventsRouter = router({
       } finally {
         clearTimeout(expiry);
         stopRevocation();
+        stopSessionRevocation();
         signal?.removeEventListener('abort', onClientGone);
       }
     }),

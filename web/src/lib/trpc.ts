@@ -48,24 +48,51 @@ function webSocketUrl(): string {
   return `${location.origin.replace(/^http/, 'ws')}/trpc`;
 }
 
+/** The close code of a socket whose access token expired or whose session ended (the server's 4401). */
+const SESSION_ENDED_CLOSE_CODE = 4401;
+
 /**
  * One client for the app: subscriptions over the WebSocket, the rest batched over HTTP. The
  * socket is lazy (open only while a subscription runs) and reconnects whenever the access
  * token changes, so the server always holds the current token; the wsLink resubscribes on the
- * new socket with the last tracked event id, so nothing is missed.
+ * new socket with the last tracked event id, so nothing is missed. When the server closes the
+ * socket because its token expired or its session ended (4401), the reconnect first refreshes
+ * the token once (or signs out when the session cannot be renewed).
  */
 export function createAppClient(session: Session): { client: AppClient; dispose(): void } {
+  let lastToken = session.accessToken;
+  /** The token the server refused with 4401: a reconnect with it would be refused again. */
+  let refusedToken: string | undefined;
+  let renewingForSocket = false;
+  let tokenOnSocket: string | undefined;
   const wsClient = createWSClient({
     url: webSocketUrl,
     lazy: { enabled: true, closeMs: 0 },
-    connectionParams: async () => ({ token: session.accessToken ?? '' }),
+    onClose: (cause) => {
+      if (cause?.code === SESSION_ENDED_CLOSE_CODE) refusedToken = tokenOnSocket;
+    },
+    connectionParams: async () => {
+      if (refusedToken !== undefined && refusedToken === session.accessToken) {
+        renewingForSocket = true;
+        try {
+          await session.refresh();
+        } finally {
+          renewingForSocket = false;
+        }
+      }
+      refusedToken = undefined;
+      tokenOnSocket = session.accessToken;
+      lastToken = tokenOnSocket;
+      return { token: tokenOnSocket ?? '' };
+    },
     retryDelayMs: (attempt) => (attempt === 0 ? 0 : Math.min(500 * 2 ** attempt, 10_000)),
   });
-  let lastToken = session.accessToken;
   const stopWatching = session.subscribe(() => {
     const token = session.accessToken;
     if (token === lastToken) return;
     lastToken = token;
+    // Renewed while the socket is connecting for that very reason: it is about to send this token.
+    if (renewingForSocket) return;
     // A renewed token: close the socket (not the client), which keeps the subscriptions and
     // reconnects at once with the new token. Signing out needs nothing: the feed unsubscribes
     // and the lazy client closes the idle socket.

@@ -70,7 +70,8 @@ export function EventStreamProvider({
         onError: (error) => {
           setStatus('offline');
           const reason = errorReason(error);
-          if (reason === 'TOKEN_EXPIRED') {
+          if (reason === 'TOKEN_EXPIRED' || reason === 'SESSION_REVOKED') {
+            // Renewed once: an ended session cannot be, and signs out.
             void session.refresh().then((renewed) => renewed && start());
           } else if (reason === 'USER_INACTIVE' || reason === 'TOKEN_INVALID') {
             session.end(errorMessage(error));
