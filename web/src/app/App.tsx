@@ -3,7 +3,7 @@ import { InvitePage } from '../features/auth/InvitePage';
 import { INVITE_PATH } from '../features/auth/invitationLink';
 import { rememberTenant } from '../features/auth/lastTenant';
 import { LoginPage } from '../features/auth/LoginPage';
-import { EventStreamProvider } from '../features/activity/EventStream';
+import { EventStreamProvider } from '../lib/eventStream';
 import { errorMessage } from '../lib/errors';
 import { trpc } from '../lib/trpc';
 import { Button, Spinner } from '../ui/Button';

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState, type ComponentType } from 'react';
 import { ActivityPage } from '../features/activity/ActivityPage';
-import { ConnectionIndicator } from '../features/activity/EventStream';
+import { ConnectionIndicator } from '../lib/eventStream';
 import { ApiTokensPage } from '../features/api-tokens/ApiTokensPage';
 import { AuditPage } from '../features/audit/AuditPage';
 import { JobsPage } from '../features/jobs/JobsPage';

@@ -3,7 +3,7 @@ import { useCan } from '../../app/providers';
 import { formatDateTime, formatTime } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { EmptyState, PageHeader } from '../../ui/Layout';
-import { ConnectionIndicator, useEventStream } from './EventStream';
+import { ConnectionIndicator, useEventStream } from '../../lib/eventStream';
 import { EVENT_LABELS, summarizeEvent, type KnownNames } from './events';
 
 function useKnownNames(): KnownNames {

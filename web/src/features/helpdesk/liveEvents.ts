@@ -1,6 +1,6 @@
 import { useEffect, useEffectEvent, useRef } from 'react';
 import { trpc } from '../../lib/trpc';
-import { useEventStream } from '../activity/EventStream';
+import { useEventStream } from '../../lib/eventStream';
 import type { AppEvent } from '../activity/events';
 
 /**

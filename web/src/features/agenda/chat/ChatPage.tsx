@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { RouterOutputs } from '../../../lib/trpc';
 import { trpc } from '../../../lib/trpc';
 import { Badge, EmptyState, PageHeader, Panel } from '../../../ui/Layout';
-import { ConnectionIndicator } from '../../activity/EventStream';
+import { ConnectionIndicator } from '../../../lib/eventStream';
 import { useLiveEvents } from '../../helpdesk/liveEvents';
 import { formatInZone, useTenantTimeZone } from '../zonedTime';
 

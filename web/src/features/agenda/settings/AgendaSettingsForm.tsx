@@ -3,10 +3,10 @@ import { fieldErrorsOf } from '../../../lib/errors';
 import { trpc } from '../../../lib/trpc';
 import { RadioGroup, SelectField, TextField } from '../../../ui/Field';
 import { useToast } from '../../../ui/Toast';
-import { CheckboxField } from '../CheckboxField';
+import { CheckboxField } from '../../../ui/CheckboxField';
 import { useFormValues } from '../../../ui/useFormValues';
-import { MutationFormCard } from '../../helpdesk/MutationFormCard';
-import { useNumberChecks, wholeNumber } from '../numbers';
+import { MutationFormCard } from '../../../ui/MutationFormCard';
+import { useNumberChecks, wholeNumber } from '../../../lib/numbers';
 import type { AgendaSettings } from './AgendaSettingsPage';
 
 const FIELDS = [

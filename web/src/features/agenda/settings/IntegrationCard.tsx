@@ -2,7 +2,7 @@ import { trpc } from '../../../lib/trpc';
 import { ConfirmButton } from '../../../ui/Dialog';
 import { Card } from '../../../ui/Layout';
 import { useActionFeedback } from '../../../ui/Toast';
-import { LabelledSecret } from '../../helpdesk/LabelledSecret';
+import { LabelledSecret } from '../../../ui/LabelledSecret';
 import type { AgendaSettings } from './AgendaSettingsPage';
 import { MaskedSecretField } from './MaskedSecretField';
 

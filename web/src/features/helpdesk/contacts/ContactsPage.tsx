@@ -7,10 +7,10 @@ import { Button } from '../../../ui/Button';
 import { DataTable, type Column } from '../../../ui/DataTable';
 import { TextField } from '../../../ui/Field';
 import { Badge, PageHeader } from '../../../ui/Layout';
-import { actionsColumn } from '../actionsColumn';
+import { actionsColumn } from '../../../ui/actionsColumn';
 import { useHelpdeskLiveQueries } from '../liveEvents';
-import { LoadMoreButton } from '../LoadMoreButton';
-import { EmptyOrError } from '../QueryStatus';
+import { LoadMoreButton } from '../../../ui/LoadMoreButton';
+import { EmptyOrError } from '../../../ui/QueryStatus';
 import { ContactDialog } from './ContactDialog';
 import { MergeContactsDialog } from './MergeContactsDialog';
 

@@ -3,7 +3,7 @@ import { trpc } from '../../../lib/trpc';
 import { Button } from '../../../ui/Button';
 import { Dialog } from '../../../ui/Dialog';
 import { Badge } from '../../../ui/Layout';
-import { ListQueryStatus } from '../QueryStatus';
+import { ListQueryStatus } from '../../../ui/QueryStatus';
 import type { ApiConfig } from './ExternalApiPage';
 
 const statusTone = (statusCode: number) => (statusCode < 300 ? 'green' : statusCode < 500 ? 'amber' : 'red');

@@ -3,7 +3,7 @@ import { fieldErrorsOf } from '../../../lib/errors';
 import { trpc } from '../../../lib/trpc';
 import { TextField } from '../../../ui/Field';
 import { useToast } from '../../../ui/Toast';
-import { FormDialog } from '../FormDialog';
+import { FormDialog } from '../../../ui/FormDialog';
 import type { ApiConfig } from './ExternalApiPage';
 
 /** Changes (or, left blank, removes) where a config's status callbacks go. */

@@ -1,13 +1,13 @@
 import { useMemo, useState } from 'react';
 import { usePath } from '../../../app/router';
 import { EmptyState, PageHeader } from '../../../ui/Layout';
-import { ConnectionIndicator } from '../../activity/EventStream';
+import { ConnectionIndicator } from '../../../lib/eventStream';
 import { ChannelAlerts } from '../channels/ChannelAlerts';
 import { ConversationPanel } from '../conversation/ConversationPanel';
 import type { TicketStatus } from '../labels';
 import { useHelpdeskLiveQueries } from '../liveEvents';
 import { ticketIdFromPath } from '../paths';
-import { useDebouncedValue } from '../useDebouncedValue';
+import { useDebouncedValue } from '../../../lib/useDebouncedValue';
 import { NO_TICKET_FILTERS, tagsSeenIn, toTicketFilters, type TicketFilterValues } from './filters';
 import { StatusTabs } from './StatusTabs';
 import { TicketFilters } from './TicketFilters';

@@ -5,9 +5,9 @@ import { trpc } from '../../../lib/trpc';
 import { useCursorPages } from '../../../lib/useCursorPages';
 import { Spinner } from '../../../ui/Button';
 import type { TicketListItem } from '../labels';
-import { LoadMoreButton } from '../LoadMoreButton';
+import { LoadMoreButton } from '../../../ui/LoadMoreButton';
 import { ticketPath } from '../paths';
-import { EmptyOrError } from '../QueryStatus';
+import { EmptyOrError } from '../../../ui/QueryStatus';
 import type { TicketQuery } from './filters';
 
 /** One status tab of the inbox with its filters, newest activity first, page by page. */

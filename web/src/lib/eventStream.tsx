@@ -1,8 +1,8 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
-import { useSession } from '../../app/providers';
-import { errorMessage, errorReason } from '../../lib/errors';
-import { trpc } from '../../lib/trpc';
-import { queriesStaleAfter, type AppEvent, type RefreshableQuery } from './events';
+import { useSession } from '../app/providers';
+import { errorMessage, errorReason } from './errors';
+import { trpc } from './trpc';
+import { queriesStaleAfter, type AppEvent, type RefreshableQuery } from '../features/activity/events';
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
