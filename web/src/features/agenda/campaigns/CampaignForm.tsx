@@ -6,7 +6,7 @@ import { useFormValues } from '../../../ui/useFormValues';
 import { MutationFormCard } from '../../../ui/MutationFormCard';
 import { CheckboxField } from '../../../ui/CheckboxField';
 import { useNumberChecks, wholeNumber } from '../../../lib/numbers';
-import type { Campaign } from './CampaignsPage';
+import type { Campaign } from './types';
 import { CAMPAIGN_COPY } from './copy';
 
 const FIELDS = [

@@ -7,7 +7,7 @@ import { CheckboxField } from '../../../ui/CheckboxField';
 import { useFormValues } from '../../../ui/useFormValues';
 import { MutationFormCard } from '../../../ui/MutationFormCard';
 import { useNumberChecks, wholeNumber } from '../../../lib/numbers';
-import type { AgendaSettings } from './AgendaSettingsPage';
+import type { AgendaSettings } from './types';
 
 const FIELDS = [
   'n8nOutboundUrl',

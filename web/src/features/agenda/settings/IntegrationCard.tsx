@@ -3,7 +3,7 @@ import { ConfirmButton } from '../../../ui/Dialog';
 import { Card } from '../../../ui/Layout';
 import { useActionFeedback } from '../../../ui/Toast';
 import { LabelledSecret } from '../../../ui/LabelledSecret';
-import type { AgendaSettings } from './AgendaSettingsPage';
+import type { AgendaSettings } from './types';
 import { MaskedSecretField } from './MaskedSecretField';
 
 const WEBHOOK_LABELS: Record<keyof AgendaSettings['webhookUrls'], string> = {

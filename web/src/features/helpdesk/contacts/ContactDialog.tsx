@@ -6,7 +6,7 @@ import { useFormValues } from '../../../ui/useFormValues';
 import { FormDialog } from '../../../ui/FormDialog';
 import { parseTags } from '../tags';
 import { TextAreaField } from '../../../ui/TextAreaField';
-import type { Contact } from './ContactsPage';
+import type { Contact } from './types';
 
 const FIELDS = ['name', 'phone', 'email', 'tags', 'notes'];
 

@@ -7,7 +7,7 @@ import { useToast } from '../../../ui/Toast';
 import { FormDialog } from '../../../ui/FormDialog';
 import { ListQueryStatus } from '../../../ui/QueryStatus';
 import { useDebouncedValue } from '../../../lib/useDebouncedValue';
-import type { Contact } from './ContactsPage';
+import type { Contact } from './types';
 
 const SEARCH_DEBOUNCE_MS = 300;
 

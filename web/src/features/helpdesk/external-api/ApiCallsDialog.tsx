@@ -4,7 +4,7 @@ import { Button } from '../../../ui/Button';
 import { Dialog } from '../../../ui/Dialog';
 import { Badge } from '../../../ui/Layout';
 import { ListQueryStatus } from '../../../ui/QueryStatus';
-import type { ApiConfig } from './ExternalApiPage';
+import type { ApiConfig } from './types';
 
 const statusTone = (statusCode: number) => (statusCode < 300 ? 'green' : statusCode < 500 ? 'amber' : 'red');
 

@@ -4,7 +4,7 @@ import { trpc } from '../../../lib/trpc';
 import { TextField } from '../../../ui/Field';
 import { useToast } from '../../../ui/Toast';
 import { FormDialog } from '../../../ui/FormDialog';
-import type { ApiConfig } from './ExternalApiPage';
+import type { ApiConfig } from './types';
 
 /** Changes (or, left blank, removes) where a config's status callbacks go. */
 export function CallbackUrlDialog({ config, onClose }: { config: ApiConfig; onClose: () => void }) {

@@ -1,3 +1,4 @@
+import type { ApiConfig } from './types';
 import { useState } from 'react';
 import { useCan } from '../../../app/providers';
 import { formatRelative } from '../../../lib/format';
@@ -14,7 +15,6 @@ import { ApiConfigCreatedDialog } from './ApiConfigCreatedDialog';
 import { CallbackUrlDialog } from './CallbackUrlDialog';
 import { CreateApiConfigForm } from './CreateApiConfigForm';
 
-export type ApiConfig = RouterOutputs['helpdesk']['apiConfigs']['list'][number];
 type CreatedApiConfig = RouterOutputs['helpdesk']['apiConfigs']['create'];
 
 /** ERPs and CRMs that send WhatsApp messages through a channel with the external API v1. */

@@ -7,7 +7,7 @@ import { useFormValues } from '../../../ui/useFormValues';
 import { BusinessHoursEditor, type BusinessHours } from '../BusinessHoursEditor';
 import { useTeam } from '../team';
 import { TextAreaField } from '../../../ui/TextAreaField';
-import type { Queue } from './QueuesPage';
+import type { Queue } from './types';
 import { MutationFormCard } from '../../../ui/MutationFormCard';
 
 const FIELDS = ['name', 'color', 'greeting', 'memberIds', 'businessHours'];
