@@ -3,7 +3,7 @@ import type { RouterOutputs } from '../../../lib/trpc';
 import { trpc } from '../../../lib/trpc';
 import { Badge, EmptyState, PageHeader, Panel } from '../../../ui/Layout';
 import { ConnectionIndicator } from '../../../lib/eventStream';
-import { useLiveEvents } from '../../helpdesk/liveEvents';
+import { useLiveEvents } from '../../../lib/useLiveEvents';
 import { formatInZone, useTenantTimeZone } from '../zonedTime';
 
 type Conversation = RouterOutputs['agenda']['chat']['conversations'][number];

@@ -1,5 +1,5 @@
 import { getQueryKey } from '@trpc/react-query';
-import { Link } from '../../../app/router';
+import { Link } from 'react-router';
 import { formatDateTime, formatRelative } from '../../../lib/format';
 import { trpc } from '../../../lib/trpc';
 import { useCursorPages } from '../../../lib/useCursorPages';
@@ -57,7 +57,7 @@ export function TicketList({ tickets, selectedId }: { tickets: TicketPages; sele
 function TicketEntry({ ticket, selected }: { ticket: TicketListItem; selected: boolean }) {
   return (
     <Link
-      href={ticketPath(ticket.id)}
+      to={ticketPath(ticket.id)}
       aria-current={selected ? 'true' : undefined}
       data-testid="ticket-item"
       data-ticket-id={ticket.id}
