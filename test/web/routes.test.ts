@@ -36,9 +36,13 @@ describe('dashboard routes', () => {
     const paths = DASHBOARD_PAGES.map((page) => page.path);
     expect(paths.filter((path, index) => paths.indexOf(path) !== index)).toEqual([]);
     for (const page of DASHBOARD_PAGES) {
-      if (page.module) expect(page.path.startsWith(`/${page.module === 'helpdesk' ? 'atendimento' : page.module}`)).toBe(true);
+      // A module's pages live below its first one.
+      const first = DASHBOARD_PAGES.find((other) => other.module !== undefined && other.module === page.module);
+      if (first && first !== page) expect(page.path.startsWith(`${first.path}/`)).toBe(true);
       expect(routeFor(page.path)).toBe(page.subpaths ? `${page.path}/*` : page.path);
     }
+    expect(DASHBOARD_PAGES.find((page) => page.key === 'helpdeskInbox')?.path).toBe('/atendimento');
+    expect(DASHBOARD_PAGES.find((page) => page.key === 'agendaCalendar')?.path).toBe('/agenda');
     expect(routeFor('/atendimento/filas')).toBe('/atendimento/filas');
     expect(routeFor('/atendimento/0b9e7c1e-1111-4222-8333-944445555666')).toBe('/atendimento/*');
   });
