@@ -1,14 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import type { ModulePage } from '../../web/src/features/modules';
-import { MODULE_PAGES } from '../../web/src/features/modules';
-import { buildNavigation, PLATFORM_SECTIONS, visibleNavEntries } from '../../web/src/features/navigation';
+import { activePage, buildNavigation, visiblePages } from '../../web/src/features/navigation';
+import { DASHBOARD_PAGES, type DashboardPage } from '../../web/src/features/pages';
 
 const Page = () => null;
 
-const modulePages: ModulePage[] = [
-  { key: 'tickets', module: 'helpdesk', path: '/atendimento', label: 'Tickets', permission: 'helpdesk.tickets.read', component: Page },
-  { key: 'queues', module: 'helpdesk', path: '/atendimento/filas', label: 'Filas', permission: 'helpdesk.queues.read', component: Page },
+const modulePages: DashboardPage[] = [
   {
+    feature: 'x',
+    key: 'tickets',
+    module: 'helpdesk',
+    path: '/atendimento',
+    label: 'Tickets',
+    permission: 'helpdesk.tickets.read',
+    component: Page,
+  },
+  {
+    feature: 'x',
+    key: 'queues',
+    module: 'helpdesk',
+    path: '/atendimento/filas',
+    label: 'Filas',
+    permission: 'helpdesk.queues.read',
+    component: Page,
+  },
+  {
+    feature: 'y',
     key: 'appointments',
     module: 'agenda',
     path: '/agenda',
@@ -19,10 +35,11 @@ const modulePages: ModulePage[] = [
 ];
 
 const keys = (entries: readonly { key: string }[]) => entries.map((entry) => entry.key);
+const PLATFORM_PAGES = DASHBOARD_PAGES.filter((page) => page.module === undefined);
 
 describe('dashboard navigation', () => {
   it('shows the platform sections the permissions allow, in order', () => {
-    const everything = PLATFORM_SECTIONS.map((section) => section.permission);
+    const everything = PLATFORM_PAGES.map((section) => section.permission);
     expect(keys(buildNavigation({ permissions: everything, modules: [] }).platform)).toEqual([
       'users',
       'apiTokens',
@@ -37,7 +54,7 @@ describe('dashboard navigation', () => {
 
   it('shows module pages only for enabled modules, and only those the user may read', () => {
     const access = { permissions: ['helpdesk.tickets.read', 'agenda.appointments.read'], modules: ['helpdesk'] };
-    expect(keys(visibleNavEntries(modulePages, access))).toEqual(['tickets']);
+    expect(keys(visiblePages(modulePages, access))).toEqual(['tickets']);
     const navigation = buildNavigation(access, modulePages);
     expect(navigation.modules).toEqual([{ module: 'helpdesk', label: 'Atendimento', entries: [modulePages[0]] }]);
   });
@@ -55,8 +72,9 @@ describe('dashboard navigation', () => {
   });
 
   it('registers the helpdesk and agenda pages, each behind its module and permission', () => {
-    expect(new Set(MODULE_PAGES.map((page) => page.module))).toEqual(new Set(['helpdesk', 'agenda']));
-    const everything = { permissions: MODULE_PAGES.map((page) => page.permission), modules: ['helpdesk', 'agenda'] };
+    const modulePagesDeclared = DASHBOARD_PAGES.filter((page) => page.module !== undefined);
+    expect([...new Set(modulePagesDeclared.map((page) => page.module))]).toEqual(expect.arrayContaining(['helpdesk', 'agenda']));
+    const everything = { permissions: DASHBOARD_PAGES.map((page) => page.permission), modules: ['helpdesk', 'agenda'] };
     expect(buildNavigation(everything).modules.map((group) => [group.label, group.entries.map((entry) => entry.label)])).toEqual([
       ['Atendimento', ['Atendimento', 'Contatos', 'Respostas rápidas', 'Filas', 'Canais', 'API externa']],
       ['Agenda', ['Agenda', 'Autorizações pendentes', 'Clientes', 'Serviços', 'Profissionais', 'Campanhas', 'Conversas', 'Configurações']],
@@ -72,8 +90,16 @@ describe('dashboard navigation', () => {
   });
 
   it('gives no sidebar label that contains another, so each link is found by its name', () => {
-    const labels = [...PLATFORM_SECTIONS, ...MODULE_PAGES].map((entry) => entry.label.toLowerCase());
+    const labels = DASHBOARD_PAGES.map((entry) => entry.label.toLowerCase());
     const clashes = labels.filter((label, index) => labels.some((other, otherIndex) => otherIndex !== index && other.includes(label)));
     expect(clashes).toEqual([]);
+  });
+
+  it('marks the entry with the longest path that holds the address', () => {
+    expect(activePage(modulePages, '/atendimento')?.key).toBe('tickets');
+    expect(activePage(modulePages, '/atendimento/0b9e7c1e-1111-4222-8333-944445555666')?.key).toBe('tickets');
+    expect(activePage(modulePages, '/atendimento/filas')?.key).toBe('queues');
+    expect(activePage(modulePages, '/atendimentos')).toBeUndefined();
+    expect(activePage(modulePages, '/')).toBeUndefined();
   });
 });

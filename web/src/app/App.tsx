@@ -1,22 +1,24 @@
-import { useEffect } from 'react';
-import { InvitePage } from '../features/auth/InvitePage';
-import { INVITE_PATH } from '../features/auth/invitationLink';
+import { useEffect, type ReactNode } from 'react';
+import { Outlet } from 'react-router';
 import { rememberTenant } from '../features/auth/lastTenant';
 import { LoginPage } from '../features/auth/LoginPage';
-import { EventStreamProvider } from '../features/activity/EventStream';
 import { errorMessage } from '../lib/errors';
+import { EventStreamProvider } from '../lib/eventStream';
 import { trpc } from '../lib/trpc';
 import { Button, Spinner } from '../ui/Button';
 import { MeContext, useSession, useSessionState } from './providers';
-import { usePath } from './router';
-import { Shell } from './Shell';
 
-export function App() {
+/** A page anyone may open, once the session is known. */
+export function PublicPage({ children }: { children: ReactNode }) {
   const state = useSessionState();
-  const path = usePath();
   if (state.status === 'restoring') return <FullPageSpinner label="Abrindo sua sessão…" />;
-  // Public, with or without a session: the page itself deals with an open one.
-  if (path === INVITE_PATH) return <InvitePage />;
+  return children;
+}
+
+/** The signed-in pages; without a session, the login form at the same address. */
+export function SignedInGate() {
+  const state = useSessionState();
+  if (state.status === 'restoring') return <FullPageSpinner label="Abrindo sua sessão…" />;
   if (state.status === 'signedOut') return <LoginPage notice={state.notice} />;
   return <SignedInApp />;
 }
@@ -48,15 +50,15 @@ function SignedInApp() {
   return (
     <MeContext.Provider value={me.data}>
       <EventStreamProvider enabled={me.data.user.permissions.includes('events.read')} currentUserId={me.data.user.id}>
-        <Shell />
+        <Outlet />
       </EventStreamProvider>
     </MeContext.Provider>
   );
 }
 
-function FullPageSpinner({ label }: { label: string }) {
+export function FullPageSpinner({ label, inline = false }: { label: string; inline?: boolean }) {
   return (
-    <div className="grid min-h-screen place-items-center" role="status">
+    <div className={`grid place-items-center ${inline ? 'py-16' : 'min-h-screen'}`} role="status">
       <span className="inline-flex items-center gap-2 text-sm text-zinc-500">
         <Spinner /> {label}
       </span>

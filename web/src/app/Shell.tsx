@@ -1,92 +1,80 @@
-import { useEffect, useMemo, useState, type ComponentType } from 'react';
-import { ActivityPage } from '../features/activity/ActivityPage';
-import { ConnectionIndicator } from '../features/activity/EventStream';
-import { ApiTokensPage } from '../features/api-tokens/ApiTokensPage';
-import { AuditPage } from '../features/audit/AuditPage';
-import { JobsPage } from '../features/jobs/JobsPage';
-import { buildNavigation, type NavEntry, type PlatformSectionKey } from '../features/navigation';
-import { UsersPage } from '../features/users/UsersPage';
+import { Suspense, useMemo, useState } from 'react';
+import { Link, Navigate, Outlet, useLocation } from 'react-router';
+import { ConnectionIndicator } from '../lib/eventStream';
+import { activePage, buildNavigation } from '../features/navigation';
+import type { DashboardPage } from '../features/pages';
 import { Button } from '../ui/Button';
 import { EmptyState } from '../ui/Layout';
 import { useToast } from '../ui/Toast';
+import { FullPageSpinner } from './App';
 import { useMe, useSession } from './providers';
-import { Link, navigate, usePath } from './router';
 
-const PLATFORM_PAGES: Record<PlatformSectionKey, ComponentType> = {
-  users: UsersPage,
-  apiTokens: ApiTokensPage,
-  audit: AuditPage,
-  jobs: JobsPage,
-  activity: ActivityPage,
-};
+function useNavigation() {
+  const me = useMe();
+  return useMemo(() => buildNavigation({ permissions: me.user.permissions, modules: me.tenant.modules }), [me]);
+}
 
 /** The signed-in frame: header, navigation the user may see, and the current page. */
 export function Shell() {
   const me = useMe();
-  const path = usePath();
-  const navigation = useMemo(() => buildNavigation({ permissions: me.user.permissions, modules: me.tenant.modules }), [me]);
-  const pages = useMemo(
-    () => [
-      ...navigation.platform.map((entry) => ({ entry, component: PLATFORM_PAGES[entry.key] })),
-      ...navigation.modules.flatMap((group) => group.entries.map((entry) => ({ entry, component: entry.component }))),
-    ],
-    [navigation],
-  );
-  const current = pages.find(({ entry }) => path === entry.path || path.startsWith(`${entry.path}/`));
-  const home = pages[0]?.entry.path;
-
-  useEffect(() => {
-    if (path === '/' && home) navigate(home, { replace: true });
-  }, [path, home]);
-
-  const Page = current?.component;
+  const { pathname } = useLocation();
+  const navigation = useNavigation();
+  const active = activePage([...navigation.platform, ...navigation.modules.flatMap((group) => group.entries)], pathname);
   return (
     <div className="min-h-screen lg:grid lg:grid-cols-[15rem_1fr]">
-      <aside className="border-b border-zinc-200 bg-white lg:sticky lg:top-0 lg:h-screen lg:border-r lg:border-b-0">
-        <div className="flex h-14 items-center gap-2.5 px-4">
-          <div className="grid size-7 place-items-center rounded-lg bg-zinc-900 text-sm font-bold text-white">B</div>
-          <div className="min-w-0">
-            <p className="truncate text-sm font-semibold" data-testid="tenant-name">
-              {me.tenant.name}
-            </p>
-            <p className="truncate text-xs text-zinc-500">{me.tenant.slug}</p>
+      {/* The column takes the page's whole height, so its background and border do too; its content stays in view. */}
+      <aside data-testid="sidebar" className="border-b border-zinc-200 bg-white lg:border-r lg:border-b-0">
+        <div className="lg:sticky lg:top-0 lg:max-h-screen lg:overflow-y-auto lg:pb-4">
+          <div className="flex h-14 items-center gap-2.5 px-4">
+            <div className="grid size-7 place-items-center rounded-lg bg-zinc-900 text-sm font-bold text-white">B</div>
+            <div className="min-w-0">
+              <p className="truncate text-sm font-semibold" data-testid="tenant-name">
+                {me.tenant.name}
+              </p>
+              <p className="truncate text-xs text-zinc-500">{me.tenant.slug}</p>
+            </div>
           </div>
+          <nav aria-label="Seções" className="flex gap-1 overflow-x-auto px-3 pb-3 lg:flex-col lg:overflow-visible lg:pb-0">
+            <NavGroup title="Plataforma" entries={navigation.platform} active={active} />
+            {navigation.modules.map((group) => (
+              <NavGroup key={group.module} title={group.label} entries={group.entries} active={active} />
+            ))}
+          </nav>
         </div>
-        <nav aria-label="Seções" className="flex gap-1 overflow-x-auto px-3 pb-3 lg:flex-col lg:overflow-visible lg:pb-0">
-          <NavGroup title="Plataforma" entries={navigation.platform} path={path} />
-          {navigation.modules.map((group) => (
-            <NavGroup key={group.module} title={group.label} entries={group.entries} path={path} />
-          ))}
-        </nav>
       </aside>
       <div className="min-w-0">
         <Header />
         <main className="mx-auto max-w-6xl space-y-6 px-4 py-6 sm:px-6 lg:px-8">
-          {Page ? (
-            <Page />
-          ) : (
-            path !== '/' && <EmptyState title="Página não encontrada" hint="Ela não existe ou seu papel não permite vê-la." />
-          )}
-          {pages.length === 0 && <EmptyState title="Nada por aqui" hint="Seu papel ainda não dá acesso a nenhuma seção." />}
+          <Suspense fallback={<FullPageSpinner label="Carregando…" inline />}>
+            <Outlet />
+          </Suspense>
         </main>
       </div>
     </div>
   );
 }
 
-function NavGroup({ title, entries, path }: { title: string; entries: readonly NavEntry[]; path: string }) {
+/** "/": the first page this user may open. */
+export function Home() {
+  const navigation = useNavigation();
+  const home = navigation.platform[0] ?? navigation.modules[0]?.entries[0];
+  if (home) return <Navigate replace to={home.path} />;
+  return <EmptyState title="Nada por aqui" hint="Seu papel ainda não dá acesso a nenhuma seção." />;
+}
+
+function NavGroup({ title, entries, active }: { title: string; entries: readonly DashboardPage[]; active: DashboardPage | undefined }) {
   if (entries.length === 0) return null;
   return (
     <div className="flex gap-1 lg:mt-3 lg:flex-col">
       <p className="hidden px-2 pb-1 text-[11px] font-medium tracking-wider text-zinc-400 uppercase lg:block">{title}</p>
       {entries.map((entry) => {
-        const active = path === entry.path || path.startsWith(`${entry.path}/`);
+        const current = entry.key === active?.key;
         return (
           <Link
             key={entry.key}
-            href={entry.path}
-            aria-current={active ? 'page' : undefined}
-            className={`rounded-md px-2.5 py-1.5 text-sm whitespace-nowrap transition-colors ${active ? 'bg-zinc-100 font-medium text-zinc-900' : 'text-zinc-600 hover:bg-zinc-50 hover:text-zinc-900'}`}
+            to={entry.path}
+            aria-current={current ? 'page' : undefined}
+            className={`rounded-md px-2.5 py-1.5 text-sm whitespace-nowrap transition-colors ${current ? 'bg-zinc-100 font-medium text-zinc-900' : 'text-zinc-600 hover:bg-zinc-50 hover:text-zinc-900'}`}
           >
             {entry.label}
           </Link>

@@ -1,53 +1,42 @@
-import { MODULE_LABELS, MODULE_PAGES, type ModuleName, type ModulePage } from './modules';
-
-export type PlatformSectionKey = 'users' | 'apiTokens' | 'audit' | 'jobs' | 'activity';
-
-export interface NavEntry {
-  key: string;
-  path: `/${string}`;
-  label: string;
-  /** The permission whose holders see the entry. */
-  permission: string;
-  /** Set on module pages: the entry shows only while the tenant has the module on. */
-  module?: ModuleName;
-}
-
-export const PLATFORM_SECTIONS: readonly (NavEntry & { key: PlatformSectionKey })[] = [
-  { key: 'users', path: '/usuarios', label: 'Usuários e papéis', permission: 'identity.users.read' },
-  { key: 'apiTokens', path: '/tokens', label: 'Tokens de API', permission: 'identity.apiTokens.read' },
-  { key: 'audit', path: '/auditoria', label: 'Auditoria', permission: 'audit.read' },
-  { key: 'jobs', path: '/tarefas', label: 'Execuções de tarefas', permission: 'jobs.read' },
-  { key: 'activity', path: '/atividade', label: 'Atividade', permission: 'events.read' },
-];
+import { MODULE_LABELS, type ModuleName } from '../../../src/platform/modules';
+import { DASHBOARD_PAGES, type DashboardPage } from './pages';
 
 export interface NavAccess {
   permissions: readonly string[];
   modules: readonly string[];
 }
 
-/** The entries this user may see: permitted, and for module pages, with the module enabled. */
-export function visibleNavEntries<Entry extends NavEntry>(entries: readonly Entry[], access: NavAccess): Entry[] {
-  const permissions = new Set(access.permissions);
-  const modules = new Set(access.modules);
-  return entries.filter((entry) => permissions.has(entry.permission) && (entry.module === undefined || modules.has(entry.module)));
+/** Whether this user may open the page: permitted, and for module pages, with the module enabled. */
+export function mayOpen(page: Pick<DashboardPage, 'permission' | 'module'>, access: NavAccess): boolean {
+  return access.permissions.includes(page.permission) && (page.module === undefined || access.modules.includes(page.module));
+}
+
+/** The pages this user may open, in order. */
+export function visiblePages<Page extends Pick<DashboardPage, 'permission' | 'module'>>(pages: readonly Page[], access: NavAccess): Page[] {
+  return pages.filter((page) => mayOpen(page, access));
 }
 
 export interface ModuleNavGroup {
   module: ModuleName;
   label: string;
-  entries: ModulePage[];
+  entries: DashboardPage[];
 }
 
 export interface Navigation {
-  platform: (NavEntry & { key: PlatformSectionKey })[];
+  platform: DashboardPage[];
   modules: ModuleNavGroup[];
 }
 
-/** The whole sidebar: platform sections, then one group per enabled module that has visible pages. */
-export function buildNavigation(access: NavAccess, modulePages: readonly ModulePage[] = MODULE_PAGES): Navigation {
-  const visiblePages = visibleNavEntries(modulePages, access);
+/** The whole sidebar: platform pages, then one group per enabled module that has visible pages. */
+export function buildNavigation(access: NavAccess, pages: readonly DashboardPage[] = DASHBOARD_PAGES): Navigation {
+  const visible = visiblePages(pages, access);
   const modules = (Object.keys(MODULE_LABELS) as ModuleName[])
-    .map((module) => ({ module, label: MODULE_LABELS[module], entries: visiblePages.filter((page) => page.module === module) }))
+    .map((module) => ({ module, label: MODULE_LABELS[module], entries: visible.filter((page) => page.module === module) }))
     .filter((group) => group.entries.length > 0);
-  return { platform: visibleNavEntries(PLATFORM_SECTIONS, access), modules };
+  return { platform: visible.filter((page) => page.module === undefined), modules };
+}
+
+/** The sidebar entry a path belongs to: the page with the longest path that is it or contains it. */
+export function activePage<Page extends { path: string }>(pages: readonly Page[], path: string): Page | undefined {
+  return pages.filter((page) => path === page.path || path.startsWith(`${page.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
 }

@@ -95,6 +95,8 @@ export interface CheckboxOption {
   label: string;
   description?: string;
   disabled?: boolean;
+  /** The label is a code (a permission key): shown in the monospace font. Names use the normal one. */
+  code?: boolean;
 }
 
 /** A labelled list of checkboxes (permissions of a role, scopes of a token). */
@@ -129,7 +131,7 @@ export function CheckboxGroup({
               onChange={(event) => toggle(option.value, event.target.checked)}
             />
             <span className="min-w-0">
-              <span className="block font-mono text-xs text-zinc-900">{option.label}</span>
+              <span className={`block text-zinc-900 ${option.code ? 'font-mono text-xs' : 'text-sm'}`}>{option.label}</span>
               {option.description && <span className="block text-xs text-zinc-500">{option.description}</span>}
             </span>
           </label>

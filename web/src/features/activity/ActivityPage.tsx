@@ -3,8 +3,9 @@ import { useCan } from '../../app/providers';
 import { formatDateTime, formatTime } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { EmptyState, PageHeader } from '../../ui/Layout';
-import { ConnectionIndicator, useEventStream } from './EventStream';
-import { EVENT_LABELS, summarizeEvent, type KnownNames } from './events';
+import { ConnectionIndicator, useEventStream } from '../../lib/eventStream';
+import type { KnownNames } from '../../lib/appEvents';
+import { eventLabel, summarizeEvent } from '../events';
 
 function useKnownNames(): KnownNames {
   const users = trpc.users.list.useQuery(undefined, { enabled: useCan('identity.users.read') });
@@ -51,7 +52,7 @@ export function ActivityPage() {
             >
               <span aria-hidden className="mt-1.5 size-2 shrink-0 rounded-full bg-zinc-900" />
               <div className="min-w-0 flex-1">
-                <p className="text-sm font-medium text-zinc-900">{EVENT_LABELS[event.type]}</p>
+                <p className="text-sm font-medium text-zinc-900">{eventLabel(event.type)}</p>
                 <p className="truncate text-sm text-zinc-600">{summarizeEvent(event, names)}</p>
               </div>
               <time

@@ -1,5 +1,5 @@
 import { trpc } from '../../lib/trpc';
-import { useLiveEvents } from '../helpdesk/liveEvents';
+import { useLiveEvents } from '../../lib/useLiveEvents';
 
 /**
  * Keeps the agenda's cached queries in step with the tenant's live stream, for every user at

@@ -1,14 +1,11 @@
-/**
- * Where the agenda pages live. Top-level paths, not /agenda/…: the shell opens the first page
- * whose path prefixes the URL, so sub-paths of /agenda would open the calendar.
- */
+/** Where the agenda pages live: the calendar at /agenda, the rest below it. */
 export const AGENDA_PATHS = {
   calendar: '/agenda',
-  authRequests: '/autorizacoes',
-  clients: '/clientes',
-  services: '/servicos',
-  professionals: '/profissionais',
-  campaigns: '/campanhas',
-  chat: '/conversas',
-  settings: '/configuracoes-agenda',
+  authRequests: '/agenda/autorizacoes',
+  clients: '/agenda/clientes',
+  services: '/agenda/servicos',
+  professionals: '/agenda/profissionais',
+  campaigns: '/agenda/campanhas',
+  chat: '/agenda/conversas',
+  settings: '/agenda/configuracoes',
 } as const;

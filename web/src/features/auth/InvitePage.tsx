@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
 import { useSession, useSessionState } from '../../app/providers';
-import { Link, navigate } from '../../app/router';
 import { errorReason, fieldErrorsOf, formErrorOf } from '../../lib/errors';
 import { Button } from '../../ui/Button';
 import { TextField } from '../../ui/Field';
@@ -27,6 +27,7 @@ function checkPasswords(password: string, confirmation: string): { password?: st
  */
 export function InvitePage() {
   const session = useSession();
+  const navigate = useNavigate();
   const state = useSessionState();
   const [token] = useState(readInvitationToken);
   useEffect(clearInvitationFromAddress, []);
@@ -64,7 +65,7 @@ export function InvitePage() {
           <Banner>Este convite é inválido, já foi usado ou expirou. Peça um novo link a quem convidou você.</Banner>
           <p className="text-sm text-zinc-600">
             Se você já definiu sua senha,{' '}
-            <Link href="/" className="font-medium text-zinc-900 underline underline-offset-2">
+            <Link to="/" className="font-medium text-zinc-900 underline underline-offset-2">
               entre pela página de login
             </Link>
             .

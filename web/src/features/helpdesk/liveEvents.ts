@@ -1,27 +1,5 @@
-import { useEffect, useEffectEvent, useRef } from 'react';
 import { trpc } from '../../lib/trpc';
-import { useEventStream } from '../activity/EventStream';
-import type { AppEvent } from '../activity/events';
-
-/**
- * Calls `onEvent` for every event of the live stream that arrives while the component is
- * mounted, oldest first. Events already in the feed at mount are old news: the page loaded
- * its data after them.
- */
-export function useLiveEvents(onEvent: (event: AppEvent) => void): void {
-  const { events } = useEventStream();
-  const newestSeenId = useRef(events[0]?.id);
-  const handle = useEffectEvent(onEvent);
-  useEffect(() => {
-    const arrived: AppEvent[] = [];
-    for (const event of events) {
-      if (event.id === newestSeenId.current) break;
-      arrived.push(event);
-    }
-    newestSeenId.current = events[0]?.id;
-    for (const event of arrived.reverse()) handle(event);
-  }, [events]);
-}
+import { useLiveEvents } from '../../lib/useLiveEvents';
 
 /**
  * Keeps the helpdesk's cached queries in step with the stream: what an event changes is

@@ -1,4 +1,4 @@
-import { heldPermissionOptions } from './permissionOptions';
+import { heldPermissionOptions } from '../../lib/permissionOptions';
 import { useMe } from '../../app/providers';
 import { fieldErrorsOf, formErrorOf } from '../../lib/errors';
 import { trpc } from '../../lib/trpc';

@@ -2,8 +2,8 @@ import { useState } from 'react';
 import { fieldErrorsOf } from '../../../lib/errors';
 import { trpc } from '../../../lib/trpc';
 import { useToast } from '../../../ui/Toast';
-import { FormDialog } from '../../helpdesk/FormDialog';
-import { TextAreaField } from '../../helpdesk/TextAreaField';
+import { FormDialog } from '../../../ui/FormDialog';
+import { TextAreaField } from '../../../ui/TextAreaField';
 import type { AuthRequest } from '../labels';
 
 /** Rejects a proposed booking, with notes if any; the held time is freed and the client told. */

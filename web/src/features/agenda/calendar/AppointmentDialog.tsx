@@ -9,7 +9,7 @@ import { Badge } from '../../../ui/Layout';
 import { useToast } from '../../../ui/Toast';
 import { professionalOptions, useCatalogue } from '../catalogue';
 import { APPOINTMENT_SOURCES, APPOINTMENT_STATUSES, isActive, type Appointment } from '../labels';
-import { formatCents } from '../money';
+import { formatCents } from '../../../lib/money';
 import { formatInZone, useTenantTimeZone, wallTimeOf } from '../zonedTime';
 import { CancelAppointmentDialog } from './CancelAppointmentDialog';
 import type { MoveTarget } from './useReschedule';

@@ -5,7 +5,7 @@ import { errorMessage } from '../../../lib/errors';
 import { trpc } from '../../../lib/trpc';
 import { Spinner } from '../../../ui/Button';
 import { Banner, PageHeader } from '../../../ui/Layout';
-import { ConnectionIndicator } from '../../activity/EventStream';
+import { ConnectionIndicator } from '../../../lib/eventStream';
 import { useCatalogue } from '../catalogue';
 import { ConflictAlert } from '../ConflictAlert';
 import type { Appointment } from '../labels';

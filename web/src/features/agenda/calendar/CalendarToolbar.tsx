@@ -1,6 +1,6 @@
 import { Button } from '../../../ui/Button';
 import { SelectField, TextField } from '../../../ui/Field';
-import { CheckboxField } from '../CheckboxField';
+import { CheckboxField } from '../../../ui/CheckboxField';
 import type { Professional } from '../labels';
 import type { CalendarView } from './layout';
 import { EVERYONE, type CalendarViewState } from './useCalendarView';

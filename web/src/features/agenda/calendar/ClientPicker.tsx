@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { trpc } from '../../../lib/trpc';
 import { SelectField, TextField } from '../../../ui/Field';
-import { useDebouncedValue } from '../../helpdesk/useDebouncedValue';
+import { useDebouncedValue } from '../../../lib/useDebouncedValue';
 import type { Client } from '../labels';
 
 const SEARCH_DEBOUNCE_MS = 300;

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { CalendarView } from './layout';
-import { addDays, formatDate, instantOf, mondayOf, todayIn } from '../zonedTime';
+import { addDays, formatDate, instantOf, mondayOf, todayIn, weekdayOf } from '../zonedTime';
 
 /** "All professionals" in the picker; otherwise it holds a professional's id. */
 export const EVERYONE = 'all';
@@ -8,10 +8,18 @@ export const EVERYONE = 'all';
 const rangeTitle = new Intl.DateTimeFormat('pt-BR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 const utcDate = (date: string) => new Date(`${date}T00:00:00Z`);
 
+/**
+ * The date the calendar opens on. On a Sunday the week (Monday first) is all but over, so it
+ * opens on the coming week, where the next bookings are; "Hoje" still goes back to today.
+ */
+export function openingDate(today: string): string {
+  return weekdayOf(today) === 0 ? addDays(today, 1) : today;
+}
+
 /** What the calendar shows: week or day, around which date, whose appointments, and whether cancelled ones too. */
 export function useCalendarView(timeZone: string) {
   const [view, setView] = useState<CalendarView>('week');
-  const [anchor, setAnchor] = useState(() => todayIn(timeZone));
+  const [anchor, setAnchor] = useState(() => openingDate(todayIn(timeZone)));
   const [selection, setSelection] = useState<string>(EVERYONE);
   const [showCancelled, setShowCancelled] = useState(false);
   const first = view === 'week' ? mondayOf(anchor) : anchor;

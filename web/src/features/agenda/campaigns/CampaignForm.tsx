@@ -3,10 +3,10 @@ import { trpc } from '../../../lib/trpc';
 import { SelectField, TextField } from '../../../ui/Field';
 import { useToast } from '../../../ui/Toast';
 import { useFormValues } from '../../../ui/useFormValues';
-import { MutationFormCard } from '../../helpdesk/MutationFormCard';
-import { CheckboxField } from '../CheckboxField';
-import { useNumberChecks, wholeNumber } from '../numbers';
-import type { Campaign } from './CampaignsPage';
+import { MutationFormCard } from '../../../ui/MutationFormCard';
+import { CheckboxField } from '../../../ui/CheckboxField';
+import { useNumberChecks, wholeNumber } from '../../../lib/numbers';
+import type { Campaign } from './types';
 import { CAMPAIGN_COPY } from './copy';
 
 const FIELDS = [

@@ -1,18 +1,18 @@
 import { useCan } from '../../../app/providers';
+import type { Campaign } from './types';
 import type { RouterOutputs } from '../../../lib/trpc';
 import { trpc } from '../../../lib/trpc';
 import { Button } from '../../../ui/Button';
 import { DataTable, type Column } from '../../../ui/DataTable';
 import { Badge, PageHeader, Panel } from '../../../ui/Layout';
 import { useToast } from '../../../ui/Toast';
-import { ConnectionIndicator } from '../../activity/EventStream';
-import { useLiveEvents } from '../../helpdesk/liveEvents';
-import { EmptyOrError } from '../../helpdesk/QueryStatus';
+import { ConnectionIndicator } from '../../../lib/eventStream';
+import { useLiveEvents } from '../../../lib/useLiveEvents';
+import { EmptyOrError } from '../../../ui/QueryStatus';
 import { formatInZone, useTenantTimeZone } from '../zonedTime';
 import { CampaignForm } from './CampaignForm';
 import { CAMPAIGN_COPY, RUN_STATUSES, RUN_TRIGGERS } from './copy';
 
-export type Campaign = RouterOutputs['agenda']['campaigns']['list'][number];
 type CampaignRun = RouterOutputs['agenda']['campaigns']['runs'][number];
 
 /** Runs, wherever they came from (the schedule, n8n, another user), show up as they finish. */

@@ -2,8 +2,8 @@ import { useState } from 'react';
 import type { RouterOutputs } from '../../../lib/trpc';
 import { trpc } from '../../../lib/trpc';
 import { Badge, EmptyState, PageHeader, Panel } from '../../../ui/Layout';
-import { ConnectionIndicator } from '../../activity/EventStream';
-import { useLiveEvents } from '../../helpdesk/liveEvents';
+import { ConnectionIndicator } from '../../../lib/eventStream';
+import { useLiveEvents } from '../../../lib/useLiveEvents';
 import { formatInZone, useTenantTimeZone } from '../zonedTime';
 
 type Conversation = RouterOutputs['agenda']['chat']['conversations'][number];

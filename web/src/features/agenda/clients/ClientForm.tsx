@@ -4,9 +4,9 @@ import { Button } from '../../../ui/Button';
 import { TextField } from '../../../ui/Field';
 import { useToast } from '../../../ui/Toast';
 import { useFormValues } from '../../../ui/useFormValues';
-import { MutationFormCard } from '../../helpdesk/MutationFormCard';
-import { TextAreaField } from '../../helpdesk/TextAreaField';
-import { CheckboxField } from '../CheckboxField';
+import { MutationFormCard } from '../../../ui/MutationFormCard';
+import { TextAreaField } from '../../../ui/TextAreaField';
+import { CheckboxField } from '../../../ui/CheckboxField';
 import type { Client } from '../labels';
 
 const FIELDS = ['name', 'phone', 'email', 'birthday', 'notes', 'optedOut'];

@@ -4,8 +4,8 @@ import { Button } from '../../../ui/Button';
 import { CheckboxGroup, TextField } from '../../../ui/Field';
 import { useToast } from '../../../ui/Toast';
 import { useFormValues } from '../../../ui/useFormValues';
-import { MutationFormCard } from '../../helpdesk/MutationFormCard';
-import { CheckboxField } from '../CheckboxField';
+import { MutationFormCard } from '../../../ui/MutationFormCard';
+import { CheckboxField } from '../../../ui/CheckboxField';
 import type { Professional, Service, WeeklyInterval } from '../labels';
 import { WeeklyIntervalsEditor } from './WeeklyIntervalsEditor';
 

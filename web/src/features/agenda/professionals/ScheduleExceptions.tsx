@@ -5,7 +5,7 @@ import { Button } from '../../../ui/Button';
 import { ConfirmButton } from '../../../ui/Dialog';
 import { Card, Panel } from '../../../ui/Layout';
 import { useActionFeedback } from '../../../ui/Toast';
-import { ListQueryStatus } from '../../helpdesk/QueryStatus';
+import { ListQueryStatus } from '../../../ui/QueryStatus';
 import type { Professional } from '../labels';
 import { formatDate, formatInZone, useTenantTimeZone } from '../zonedTime';
 import { DateOverrideForm } from './DateOverrideForm';

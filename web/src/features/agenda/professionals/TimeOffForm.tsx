@@ -3,7 +3,7 @@ import { trpc } from '../../../lib/trpc';
 import { TextField } from '../../../ui/Field';
 import { useToast } from '../../../ui/Toast';
 import { useFormValues } from '../../../ui/useFormValues';
-import { MutationFormCard } from '../../helpdesk/MutationFormCard';
+import { MutationFormCard } from '../../../ui/MutationFormCard';
 import type { Professional } from '../labels';
 import { isoWithOffset, splitLocalDateTime, useTenantTimeZone } from '../zonedTime';
 

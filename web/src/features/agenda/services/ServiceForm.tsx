@@ -4,11 +4,11 @@ import { Button } from '../../../ui/Button';
 import { TextField } from '../../../ui/Field';
 import { useToast } from '../../../ui/Toast';
 import { useFormValues } from '../../../ui/useFormValues';
-import { MutationFormCard } from '../../helpdesk/MutationFormCard';
-import { CheckboxField } from '../CheckboxField';
+import { MutationFormCard } from '../../../ui/MutationFormCard';
+import { CheckboxField } from '../../../ui/CheckboxField';
 import type { Service } from '../labels';
-import { centsToInput, parseReais } from '../money';
-import { useNumberChecks, wholeNumber } from '../numbers';
+import { centsToInput, parseReais } from '../../../lib/money';
+import { useNumberChecks, wholeNumber } from '../../../lib/numbers';
 
 const FIELDS = ['name', 'durationMin', 'priceCents', 'bufferBeforeMin', 'bufferAfterMin', 'returnCycleDays', 'active'];
 

@@ -3,11 +3,11 @@ import { useCan } from '../../../app/providers';
 import { trpc } from '../../../lib/trpc';
 import type { Column } from '../../../ui/DataTable';
 import { Badge, PageHeader } from '../../../ui/Layout';
-import { QueryTable } from '../../helpdesk/QueryTable';
-import { editColumn } from '../editColumn';
+import { QueryTable } from '../../../ui/QueryTable';
+import { editColumn } from '../../../ui/editColumn';
 import type { Service } from '../labels';
 import { useAgendaLiveQueries } from '../liveEvents';
-import { formatCents } from '../money';
+import { formatCents } from '../../../lib/money';
 import { ServiceForm } from './ServiceForm';
 
 const buffers = (service: Service) =>

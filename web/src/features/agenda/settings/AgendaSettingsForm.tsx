@@ -3,11 +3,11 @@ import { fieldErrorsOf } from '../../../lib/errors';
 import { trpc } from '../../../lib/trpc';
 import { RadioGroup, SelectField, TextField } from '../../../ui/Field';
 import { useToast } from '../../../ui/Toast';
-import { CheckboxField } from '../CheckboxField';
+import { CheckboxField } from '../../../ui/CheckboxField';
 import { useFormValues } from '../../../ui/useFormValues';
-import { MutationFormCard } from '../../helpdesk/MutationFormCard';
-import { useNumberChecks, wholeNumber } from '../numbers';
-import type { AgendaSettings } from './AgendaSettingsPage';
+import { MutationFormCard } from '../../../ui/MutationFormCard';
+import { useNumberChecks, wholeNumber } from '../../../lib/numbers';
+import type { AgendaSettings } from './types';
 
 const FIELDS = [
   'n8nOutboundUrl',

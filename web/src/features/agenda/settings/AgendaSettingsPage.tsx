@@ -1,11 +1,9 @@
 import { errorMessage } from '../../../lib/errors';
-import { trpc, type RouterOutputs } from '../../../lib/trpc';
+import { trpc } from '../../../lib/trpc';
 import { Spinner } from '../../../ui/Button';
 import { Banner, PageHeader } from '../../../ui/Layout';
 import { AgendaSettingsForm } from './AgendaSettingsForm';
 import { IntegrationCard } from './IntegrationCard';
-
-export type AgendaSettings = RouterOutputs['agenda']['settings']['get'];
 
 /** The agenda's rules and its wiring to n8n (and to the helpdesk, when the company has it). */
 export function AgendaSettingsPage() {

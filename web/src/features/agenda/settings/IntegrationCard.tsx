@@ -4,8 +4,8 @@ import { ConfirmButton } from '../../../ui/Dialog';
 import { Card } from '../../../ui/Layout';
 import { ShownOnceDialog } from '../../../ui/ShownOnceDialog';
 import { useActionFeedback } from '../../../ui/Toast';
-import { LabelledSecret } from '../../helpdesk/LabelledSecret';
-import type { AgendaSettings } from './AgendaSettingsPage';
+import { LabelledSecret } from '../../../ui/LabelledSecret';
+import type { AgendaSettings } from './types';
 
 const WEBHOOK_LABELS: Record<keyof AgendaSettings['webhookUrls'], string> = {
   messageReceived: 'Mensagens recebidas (WhatsApp → agenda)',

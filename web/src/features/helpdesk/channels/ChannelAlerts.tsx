@@ -1,5 +1,5 @@
 import { useCan } from '../../../app/providers';
-import { Link } from '../../../app/router';
+import { Link } from 'react-router';
 import { trpc } from '../../../lib/trpc';
 import { Banner } from '../../../ui/Layout';
 import { CHANNEL_STATUSES } from '../labels';
@@ -25,7 +25,7 @@ export function ChannelAlerts({ linkToChannels = false }: { linkToChannels?: boo
           {linkToChannels && (
             <>
               {' '}
-              <Link href={HELPDESK_PATHS.channels} className="font-medium underline">
+              <Link to={HELPDESK_PATHS.channels} className="font-medium underline">
                 Ver canais
               </Link>
             </>

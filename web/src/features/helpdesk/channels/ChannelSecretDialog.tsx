@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { ShownOnceDialog } from '../../../ui/ShownOnceDialog';
-import { LabelledSecret } from '../LabelledSecret';
+import { LabelledSecret } from '../../../ui/LabelledSecret';
 import { WEBHOOK_LABELS, type Channel } from '../labels';
 
 export interface IssuedSecret {

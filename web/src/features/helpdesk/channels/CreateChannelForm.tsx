@@ -3,7 +3,7 @@ import { trpc, type RouterInputs, type RouterOutputs } from '../../../lib/trpc';
 import { RadioGroup, TextField } from '../../../ui/Field';
 import { useFormValues } from '../../../ui/useFormValues';
 import { CHANNEL_TYPES, type Channel } from '../labels';
-import { MutationFormCard } from '../MutationFormCard';
+import { MutationFormCard } from '../../../ui/MutationFormCard';
 
 const EMPTY = { type: 'n8n' as Channel['type'], name: '', outboundUrl: '', phoneNumberId: '', accessToken: '', appSecret: '' };
 const FIELDS = Object.keys(EMPTY);

@@ -3,7 +3,7 @@ import { trpc } from '../../../lib/trpc';
 import { TextField } from '../../../ui/Field';
 import { useToast } from '../../../ui/Toast';
 import { useFormValues } from '../../../ui/useFormValues';
-import { FormDialog } from '../FormDialog';
+import { FormDialog } from '../../../ui/FormDialog';
 import type { Channel } from '../labels';
 
 /** Renames a channel and, for n8n, changes where its replies go. */

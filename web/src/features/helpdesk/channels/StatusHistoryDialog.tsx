@@ -3,7 +3,7 @@ import { trpc } from '../../../lib/trpc';
 import { Button } from '../../../ui/Button';
 import { Dialog } from '../../../ui/Dialog';
 import type { Channel } from '../labels';
-import { ListQueryStatus } from '../QueryStatus';
+import { ListQueryStatus } from '../../../ui/QueryStatus';
 import { ChannelStatusBadge } from './ChannelStatusBadge';
 
 /** When the channel connected, dropped or failed, and why; newest first. */

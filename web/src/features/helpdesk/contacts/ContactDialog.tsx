@@ -3,10 +3,10 @@ import { trpc } from '../../../lib/trpc';
 import { TextField } from '../../../ui/Field';
 import { useToast } from '../../../ui/Toast';
 import { useFormValues } from '../../../ui/useFormValues';
-import { FormDialog } from '../FormDialog';
+import { FormDialog } from '../../../ui/FormDialog';
 import { parseTags } from '../tags';
-import { TextAreaField } from '../TextAreaField';
-import type { Contact } from './ContactsPage';
+import { TextAreaField } from '../../../ui/TextAreaField';
+import type { Contact } from './types';
 
 const FIELDS = ['name', 'phone', 'email', 'tags', 'notes'];
 

@@ -1,20 +1,19 @@
+import type { Contact } from './types';
 import { getQueryKey } from '@trpc/react-query';
 import { useState } from 'react';
 import { useCan } from '../../../app/providers';
-import { trpc, type RouterOutputs } from '../../../lib/trpc';
+import { trpc } from '../../../lib/trpc';
 import { useCursorPages } from '../../../lib/useCursorPages';
 import { Button } from '../../../ui/Button';
 import { DataTable, type Column } from '../../../ui/DataTable';
 import { TextField } from '../../../ui/Field';
 import { Badge, PageHeader } from '../../../ui/Layout';
-import { actionsColumn } from '../actionsColumn';
+import { actionsColumn } from '../../../ui/actionsColumn';
 import { useHelpdeskLiveQueries } from '../liveEvents';
-import { LoadMoreButton } from '../LoadMoreButton';
-import { EmptyOrError } from '../QueryStatus';
+import { LoadMoreButton } from '../../../ui/LoadMoreButton';
+import { EmptyOrError } from '../../../ui/QueryStatus';
 import { ContactDialog } from './ContactDialog';
 import { MergeContactsDialog } from './MergeContactsDialog';
-
-export type Contact = RouterOutputs['helpdesk']['contacts']['list']['items'][number];
 
 /** Everyone who has written in, by name or phone; a first message adds the contact live. */
 export function ContactsPage() {

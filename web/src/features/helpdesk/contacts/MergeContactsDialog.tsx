@@ -4,10 +4,10 @@ import { Button } from '../../../ui/Button';
 import { Dialog } from '../../../ui/Dialog';
 import { RadioGroup, TextField } from '../../../ui/Field';
 import { useToast } from '../../../ui/Toast';
-import { FormDialog } from '../FormDialog';
-import { ListQueryStatus } from '../QueryStatus';
-import { useDebouncedValue } from '../useDebouncedValue';
-import type { Contact } from './ContactsPage';
+import { FormDialog } from '../../../ui/FormDialog';
+import { ListQueryStatus } from '../../../ui/QueryStatus';
+import { useDebouncedValue } from '../../../lib/useDebouncedValue';
+import type { Contact } from './types';
 
 const SEARCH_DEBOUNCE_MS = 300;
 

@@ -3,7 +3,7 @@ import { useEffect, useEffectEvent, useLayoutEffect, useRef } from 'react';
 import { trpc } from '../../../lib/trpc';
 import { useCursorPages } from '../../../lib/useCursorPages';
 import { Button } from '../../../ui/Button';
-import { ListQueryStatus } from '../QueryStatus';
+import { ListQueryStatus } from '../../../ui/QueryStatus';
 import { useTeam } from '../team';
 import { MessageBubble } from './MessageBubble';
 

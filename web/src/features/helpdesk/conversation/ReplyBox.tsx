@@ -5,7 +5,7 @@ import { trpc } from '../../../lib/trpc';
 import { Button } from '../../../ui/Button';
 import { Banner } from '../../../ui/Layout';
 import type { TicketDetail } from '../labels';
-import { TextAreaField } from '../TextAreaField';
+import { TextAreaField } from '../../../ui/TextAreaField';
 import { AttachmentPicker, AttachmentStatus, useAttachment } from './AttachmentPicker';
 import { QuickReplyMenu, useQuickReplyPicker } from './QuickReplyPicker';
 

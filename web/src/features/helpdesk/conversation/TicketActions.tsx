@@ -7,11 +7,11 @@ import { SelectField, TextField } from '../../../ui/Field';
 import { Banner } from '../../../ui/Layout';
 import { useToast } from '../../../ui/Toast';
 import { useFormValues } from '../../../ui/useFormValues';
-import { FormDialog } from '../FormDialog';
+import { FormDialog } from '../../../ui/FormDialog';
 import type { TicketDetail } from '../labels';
 import { parseTags } from '../tags';
 import { useTeam, type Agent } from '../team';
-import { TextAreaField } from '../TextAreaField';
+import { TextAreaField } from '../../../ui/TextAreaField';
 import { useTicketMutationCallbacks } from './ticketMutations';
 
 type OpenDialog = 'transfer' | 'close' | 'tags' | null;

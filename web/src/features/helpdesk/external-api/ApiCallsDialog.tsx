@@ -3,8 +3,8 @@ import { trpc } from '../../../lib/trpc';
 import { Button } from '../../../ui/Button';
 import { Dialog } from '../../../ui/Dialog';
 import { Badge } from '../../../ui/Layout';
-import { ListQueryStatus } from '../QueryStatus';
-import type { ApiConfig } from './ExternalApiPage';
+import { ListQueryStatus } from '../../../ui/QueryStatus';
+import type { ApiConfig } from './types';
 
 const statusTone = (statusCode: number) => (statusCode < 300 ? 'green' : statusCode < 500 ? 'amber' : 'red');
 

@@ -1,6 +1,6 @@
 import type { RouterOutputs } from '../../../lib/trpc';
 import { ShownOnceDialog } from '../../../ui/ShownOnceDialog';
-import { LabelledSecret } from '../LabelledSecret';
+import { LabelledSecret } from '../../../ui/LabelledSecret';
 
 /** The config's API token and callback secret, this once: the server keeps only a hash and a sealed copy. */
 export function ApiConfigCreatedDialog({

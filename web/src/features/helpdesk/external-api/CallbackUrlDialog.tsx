@@ -3,8 +3,8 @@ import { fieldErrorsOf } from '../../../lib/errors';
 import { trpc } from '../../../lib/trpc';
 import { TextField } from '../../../ui/Field';
 import { useToast } from '../../../ui/Toast';
-import { FormDialog } from '../FormDialog';
-import type { ApiConfig } from './ExternalApiPage';
+import { FormDialog } from '../../../ui/FormDialog';
+import type { ApiConfig } from './types';
 
 /** Changes (or, left blank, removes) where a config's status callbacks go. */
 export function CallbackUrlDialog({ config, onClose }: { config: ApiConfig; onClose: () => void }) {

@@ -3,7 +3,7 @@ import { trpc, type RouterOutputs } from '../../../lib/trpc';
 import { SelectField, TextField } from '../../../ui/Field';
 import { useFormValues } from '../../../ui/useFormValues';
 import type { Channel } from '../labels';
-import { MutationFormCard } from '../MutationFormCard';
+import { MutationFormCard } from '../../../ui/MutationFormCard';
 
 const EMPTY = { name: '', channelId: '', callbackUrl: '' };
 const FIELDS = Object.keys(EMPTY);

@@ -1,3 +1,4 @@
+import type { ApiConfig } from './types';
 import { useState } from 'react';
 import { useCan } from '../../../app/providers';
 import { formatRelative } from '../../../lib/format';
@@ -7,14 +8,13 @@ import type { Column } from '../../../ui/DataTable';
 import { ConfirmButton } from '../../../ui/Dialog';
 import { Badge, PageHeader } from '../../../ui/Layout';
 import { useActionFeedback } from '../../../ui/Toast';
-import { actionsColumn } from '../actionsColumn';
-import { QueryTable } from '../QueryTable';
+import { actionsColumn } from '../../../ui/actionsColumn';
+import { QueryTable } from '../../../ui/QueryTable';
 import { ApiCallsDialog } from './ApiCallsDialog';
 import { ApiConfigCreatedDialog } from './ApiConfigCreatedDialog';
 import { CallbackUrlDialog } from './CallbackUrlDialog';
 import { CreateApiConfigForm } from './CreateApiConfigForm';
 
-export type ApiConfig = RouterOutputs['helpdesk']['apiConfigs']['list'][number];
 type CreatedApiConfig = RouterOutputs['helpdesk']['apiConfigs']['create'];
 
 /** ERPs and CRMs that send WhatsApp messages through a channel with the external API v1. */

@@ -1,13 +1,12 @@
 import { useMemo, useState } from 'react';
-import { usePath } from '../../../app/router';
+import { useParams } from 'react-router';
 import { EmptyState, PageHeader } from '../../../ui/Layout';
-import { ConnectionIndicator } from '../../activity/EventStream';
+import { ConnectionIndicator } from '../../../lib/eventStream';
 import { ChannelAlerts } from '../channels/ChannelAlerts';
 import { ConversationPanel } from '../conversation/ConversationPanel';
 import type { TicketStatus } from '../labels';
 import { useHelpdeskLiveQueries } from '../liveEvents';
-import { ticketIdFromPath } from '../paths';
-import { useDebouncedValue } from '../useDebouncedValue';
+import { useDebouncedValue } from '../../../lib/useDebouncedValue';
 import { NO_TICKET_FILTERS, tagsSeenIn, toTicketFilters, type TicketFilterValues } from './filters';
 import { StatusTabs } from './StatusTabs';
 import { TicketFilters } from './TicketFilters';
@@ -18,7 +17,8 @@ const FILTER_DEBOUNCE_MS = 300;
 /** The inbox: tickets by status on the left, the open conversation on the right; both follow the live stream. */
 export function InboxPage() {
   useHelpdeskLiveQueries();
-  const selectedId = ticketIdFromPath(usePath());
+  // The ticket whose conversation is open: /atendimento/<id>.
+  const selectedId = useParams()['*'] || null;
   const [status, setStatus] = useState<TicketStatus>('pending');
   const [filterValues, setFilterValues] = useState<TicketFilterValues>(NO_TICKET_FILTERS);
   const settledFilters = useDebouncedValue(filterValues, FILTER_DEBOUNCE_MS);

@@ -1,13 +1,13 @@
 import { getQueryKey } from '@trpc/react-query';
-import { Link } from '../../../app/router';
+import { Link } from 'react-router';
 import { formatDateTime, formatRelative } from '../../../lib/format';
 import { trpc } from '../../../lib/trpc';
 import { useCursorPages } from '../../../lib/useCursorPages';
 import { Spinner } from '../../../ui/Button';
 import type { TicketListItem } from '../labels';
-import { LoadMoreButton } from '../LoadMoreButton';
+import { LoadMoreButton } from '../../../ui/LoadMoreButton';
 import { ticketPath } from '../paths';
-import { EmptyOrError } from '../QueryStatus';
+import { EmptyOrError } from '../../../ui/QueryStatus';
 import type { TicketQuery } from './filters';
 
 /** One status tab of the inbox with its filters, newest activity first, page by page. */
@@ -57,7 +57,7 @@ export function TicketList({ tickets, selectedId }: { tickets: TicketPages; sele
 function TicketEntry({ ticket, selected }: { ticket: TicketListItem; selected: boolean }) {
   return (
     <Link
-      href={ticketPath(ticket.id)}
+      to={ticketPath(ticket.id)}
       aria-current={selected ? 'true' : undefined}
       data-testid="ticket-item"
       data-ticket-id={ticket.id}

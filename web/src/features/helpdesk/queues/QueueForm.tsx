@@ -6,9 +6,9 @@ import { useToast } from '../../../ui/Toast';
 import { useFormValues } from '../../../ui/useFormValues';
 import { BusinessHoursEditor, type BusinessHours } from '../BusinessHoursEditor';
 import { useTeam } from '../team';
-import { TextAreaField } from '../TextAreaField';
-import type { Queue } from './QueuesPage';
-import { MutationFormCard } from '../MutationFormCard';
+import { TextAreaField } from '../../../ui/TextAreaField';
+import type { Queue } from './types';
+import { MutationFormCard } from '../../../ui/MutationFormCard';
 
 const FIELDS = ['name', 'color', 'greeting', 'memberIds', 'businessHours'];
 const DEFAULT_COLOR = '#2563eb';

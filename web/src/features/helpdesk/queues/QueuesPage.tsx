@@ -1,16 +1,15 @@
+import type { Queue } from './types';
 import { useCan } from '../../../app/providers';
-import { trpc, type RouterOutputs } from '../../../lib/trpc';
+import { trpc } from '../../../lib/trpc';
 import type { Column } from '../../../ui/DataTable';
 import { PageHeader } from '../../../ui/Layout';
 import { summarizeBusinessHours } from '../BusinessHoursEditor';
-import { actionsColumn } from '../actionsColumn';
-import { EditDeleteButtons, useEditableRows } from '../EditableRows';
-import { QueryTable } from '../QueryTable';
+import { actionsColumn } from '../../../ui/actionsColumn';
+import { EditDeleteButtons, useEditableRows } from '../../../ui/EditableRows';
+import { QueryTable } from '../../../ui/QueryTable';
 import { useTeam } from '../team';
 import { QueueForm } from './QueueForm';
 import { SettingsForm } from './SettingsForm';
-
-export type Queue = RouterOutputs['helpdesk']['queues']['list'][number];
 
 /** The departments tickets are routed to, who answers each and when; and the company-wide rules. */
 export function QueuesPage() {

@@ -5,8 +5,8 @@ import { TextField } from '../../../ui/Field';
 import { useToast } from '../../../ui/Toast';
 import { useFormValues } from '../../../ui/useFormValues';
 import { BusinessHoursEditor, type BusinessHours } from '../BusinessHoursEditor';
-import { TextAreaField } from '../TextAreaField';
-import { MutationFormCard } from '../MutationFormCard';
+import { TextAreaField } from '../../../ui/TextAreaField';
+import { MutationFormCard } from '../../../ui/MutationFormCard';
 
 type Settings = RouterOutputs['helpdesk']['settings']['get'];
 

@@ -2,11 +2,11 @@ import { useCan } from '../../../app/providers';
 import { trpc } from '../../../lib/trpc';
 import type { Column } from '../../../ui/DataTable';
 import { Card, PageHeader } from '../../../ui/Layout';
-import { actionsColumn } from '../actionsColumn';
-import { EditDeleteButtons, useEditableRows } from '../EditableRows';
+import { actionsColumn } from '../../../ui/actionsColumn';
+import { EditDeleteButtons, useEditableRows } from '../../../ui/EditableRows';
 import { useHelpdeskLiveQueries } from '../liveEvents';
 import type { QuickReply } from '../labels';
-import { QueryTable } from '../QueryTable';
+import { QueryTable } from '../../../ui/QueryTable';
 import { QuickReplyForm } from './QuickReplyForm';
 import { QuickReplyVariables } from './QuickReplyVariables';
 

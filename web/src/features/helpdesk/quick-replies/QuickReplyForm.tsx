@@ -5,8 +5,8 @@ import { TextField } from '../../../ui/Field';
 import { useToast } from '../../../ui/Toast';
 import { useFormValues } from '../../../ui/useFormValues';
 import type { QuickReply } from '../labels';
-import { MutationFormCard } from '../MutationFormCard';
-import { TextAreaField } from '../TextAreaField';
+import { MutationFormCard } from '../../../ui/MutationFormCard';
+import { TextAreaField } from '../../../ui/TextAreaField';
 import { QuickReplyVariables } from './QuickReplyVariables';
 
 const FIELDS = ['shortcut', 'text'];

@@ -1,4 +1,4 @@
-import { SecretField } from '../../ui/SecretField';
+import { SecretField } from './SecretField';
 
 /** A shown-once value with its name above it, for dialogs that show several (a secret and the URLs that go with it). */
 export function LabelledSecret({ label, value, testId }: { label: string; value: string; testId: string }) {

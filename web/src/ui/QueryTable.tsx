@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
-import { DataTable, type Column } from '../../ui/DataTable';
-import { Panel, WithSideColumn } from '../../ui/Layout';
+import { DataTable, type Column } from './DataTable';
+import { Panel, WithSideColumn } from './Layout';
 import { EmptyOrError } from './QueryStatus';
 
 interface QueryTableProps<Row> {

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
-import { Button } from '../../ui/Button';
-import type { Column } from '../../ui/DataTable';
-import { actionsColumn } from '../helpdesk/actionsColumn';
+import { Button } from './Button';
+import type { Column } from './DataTable';
+import { actionsColumn } from './actionsColumn';
 
 /** The actions of a catalogue row: "Editar <nome>" (loads it in the form beside the table), and any more. */
 export function editColumn<Row extends { name: string }>(onEdit: (row: Row) => void, more?: (row: Row) => ReactNode): Column<Row> {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { FieldErrors } from '../../lib/errors';
+import type { FieldErrors } from './errors';
 
 /** "15" → 15; anything but digits → NaN. */
 export const wholeNumber = (text: string) => (/^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN);

@@ -1,5 +1,5 @@
 import type { ReactNode, TextareaHTMLAttributes } from 'react';
-import { FieldShell } from '../../ui/Field';
+import { FieldShell } from './Field';
 
 /** A multi-line TextField: replies, notes, greetings. */
 export function TextAreaField({

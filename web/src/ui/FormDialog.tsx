@@ -1,8 +1,8 @@
 import { useId, type ReactNode } from 'react';
-import { formErrorOf } from '../../lib/errors';
-import { Button } from '../../ui/Button';
-import { Dialog } from '../../ui/Dialog';
-import { Banner } from '../../ui/Layout';
+import { formErrorOf } from '../lib/errors';
+import { Button } from './Button';
+import { Dialog } from './Dialog';
+import { Banner } from './Layout';
 
 /** What a form needs of the mutation it submits: whether it runs, and how it failed. */
 export interface SubmittedMutation {

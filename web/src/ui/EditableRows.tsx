@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { Button } from '../../ui/Button';
-import { ConfirmButton } from '../../ui/Dialog';
-import { useActionFeedback } from '../../ui/Toast';
+import { Button } from './Button';
+import { ConfirmButton } from './Dialog';
+import { useActionFeedback } from './Toast';
 
 /** A list whose rows are edited in the form beside it: the row being edited, and a delete that stops editing the row it removes. */
 export function useEditableRows<Row extends { id: string }>(remove: (input: { id: string }) => Promise<unknown>) {

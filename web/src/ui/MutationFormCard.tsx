@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
-import { formErrorOf } from '../../lib/errors';
-import { FormCard } from '../../ui/FormCard';
+import { formErrorOf } from '../lib/errors';
+import { FormCard } from './FormCard';
 import type { SubmittedMutation } from './FormDialog';
 
 interface MutationFormCardProps {

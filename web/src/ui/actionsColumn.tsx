@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Column } from '../../ui/DataTable';
+import type { Column } from './DataTable';
 
 /** The last column of a list: the row's buttons, stacked at the right. */
 export function actionsColumn<Row>(actionsOf: (row: Row) => ReactNode): Column<Row> {

@@ -3,6 +3,7 @@ export function heldPermissionOptions(catalogue: ReadonlyArray<{ key: string; de
   return catalogue.map((permission) => ({
     value: permission.key,
     label: permission.key,
+    code: true,
     description: held.has(permission.key) ? permission.description : `${permission.description} — seu papel não tem`,
     disabled: !held.has(permission.key),
   }));

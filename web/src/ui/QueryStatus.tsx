@@ -1,6 +1,6 @@
-import { errorMessage } from '../../lib/errors';
-import { Spinner } from '../../ui/Button';
-import { EmptyState } from '../../ui/Layout';
+import { errorMessage } from '../lib/errors';
+import { Spinner } from './Button';
+import { EmptyState } from './Layout';
 
 interface ListQuery {
   isPending: boolean;

@@ -1,8 +1,8 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
-import { useSession } from '../../app/providers';
-import { errorMessage, errorReason } from '../../lib/errors';
-import { trpc } from '../../lib/trpc';
-import { queriesStaleAfter, type AppEvent, type RefreshableQuery } from './events';
+import { useSession } from '../app/providers';
+import { errorMessage, errorReason } from './errors';
+import { trpc } from './trpc';
+import type { AppEvent } from './appEvents';
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -108,4 +108,28 @@ export function ConnectionIndicator() {
       {label}
     </span>
   );
+}
+
+type RefreshableQuery = 'users' | 'roles' | 'apiTokens' | 'audit' | 'me';
+
+/**
+ * Which of the platform's cached lists an event makes stale. Every change is audited, so the audit
+ * log always is; the module pages follow their own events (useLiveEvents).
+ */
+export function queriesStaleAfter(event: AppEvent, currentUserId: string): RefreshableQuery[] {
+  switch (event.type) {
+    case 'user.created':
+      return ['users', 'audit'];
+    case 'user.updated':
+      return event.data.userId === currentUserId ? ['users', 'audit', 'me'] : ['users', 'audit'];
+    case 'role.updated':
+      return ['roles', 'users', 'audit', 'me'];
+    case 'api_token.created':
+    case 'api_token.revoked':
+      return ['apiTokens', 'audit'];
+    case 'tenant.updated':
+      return ['me', 'audit'];
+    default:
+      return [];
+  }
 }
