@@ -4,6 +4,7 @@ import * as helpdesk from './2026-11-30T1300_helpdesk';
 import * as platformIdentity from './2026-11-23T1200_platform_identity';
 import * as platformDeliveries from './2026-11-30T1200_platform_deliveries';
 import * as systemRole from './2026-12-06T1300_system_role';
+import * as devices from './2026-12-06T1400_devices';
 
 /** Every migration, by name; append new ones (names sort in the order they run). */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T1300_helpdesk': helpdesk,
   '2026-12-04T1200_agenda': agenda,
   '2026-12-06T1300_system_role': systemRole,
+  '2026-12-06T1400_devices': devices,
 };

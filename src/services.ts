@@ -7,6 +7,7 @@ import { domainCatalogue, domainModules } from './domains/modules';
 import { AccessTokenSigner } from './platform/auth/access-tokens';
 import { SecretBox } from './platform/auth/secret-box';
 import { DeliveryWorker } from './platform/deliveries/worker';
+import { Devices } from './platform/devices';
 import { createMemoryBus, createRedisBus } from './platform/events/bus';
 import { EventHub } from './platform/events/hub';
 import { JobScheduler } from './platform/jobs/scheduler';
@@ -17,6 +18,9 @@ import { createMetrics } from './platform/observability/metrics';
 import { FallbackLimiter } from './platform/rate-limits/limiter';
 
 export type { Services };
+
+/** The window of the per-address limit on device enrollment attempts. */
+const DEVICE_ENROLL_WINDOW_SECONDS = 900;
 
 export interface ServiceOverrides {
   database?: Database;
@@ -47,6 +51,15 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
       logger,
     ),
   };
+  const devices = new Devices(
+    { db, bus, logger, kinds: domainCatalogue.deviceKinds },
+    new FallbackLimiter(
+      { keyPrefix: 'balcao:devices:enroll:ip', points: config.deviceEnrollMaxAttemptsPerIp, durationSeconds: DEVICE_ENROLL_WINDOW_SECONDS },
+      redis,
+      logger,
+    ),
+  );
+  await devices.revocations.start();
   const llm = createLlmProvider(config.llm);
   const secrets = new SecretBox(config.secretsKey);
   const build = { config, secrets, llm };
@@ -66,6 +79,7 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
     bus,
     hub,
     directory,
+    devices,
     signer: new AccessTokenSigner(config.jwtSecret, config.accessTokenTtlSeconds),
     secrets,
     loginLimits,
@@ -83,6 +97,7 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
       await deliveries.stop();
       await hub.stop();
       directory.stop();
+      devices.revocations.stop();
       await bus.close();
       if (redis) {
         await redis.quit().catch(() => undefined);

@@ -6,6 +6,7 @@ import type { DB } from '../db/schema';
 import type { PermissionDefinition } from './auth/permissions';
 import type { SecretBox } from './auth/secret-box';
 import type { DeliveryKind } from './deliveries/kinds';
+import type { DeviceKind } from './devices/kinds';
 import type { EventAudience, StreamViewer } from './events/audience';
 import type { EventType } from './events/catalog';
 import type { JobDefinition } from './jobs/scheduler';
@@ -68,6 +69,8 @@ export interface DomainModule<Routers extends Record<string, AnyTRPCRouter> = Re
   eventAudience?(db: Kysely<DB>, viewer: StreamViewer): EventAudience | Promise<EventAudience>;
   jobs?(context: DomainBuildContext): JobDefinition[];
   deliveryKinds?(context: DomainBuildContext): DeliveryKind[];
+  /** Kinds of device (kiosk, display, agent) the domain's device procedures serve: their scopes and resource binding. */
+  deviceKinds?: readonly DeviceKind[];
   rest?: readonly RestMount[];
   demoData?: DemoDataSeeder;
   /** Starts the domain's listeners (reactions to other domains' events); returns how to stop them. */
@@ -80,6 +83,7 @@ export interface DomainCatalogue {
   /** Scopes a machine credential may carry: any declared permission. */
   machineScopes: readonly PermissionDefinition[];
   eventTypes: readonly EventType[];
+  deviceKinds: readonly DeviceKind[];
   eventAudience(db: Kysely<DB>, viewer: StreamViewer): Promise<EventAudience>;
 }
 
@@ -92,6 +96,7 @@ export function buildDomainCatalogue(
     permissions,
     machineScopes: permissions,
     eventTypes: modules.flatMap((module) => module.eventTypes),
+    deviceKinds: modules.flatMap((module) => module.deviceKinds ?? []),
     // Every domain's rule must accept an event.
     eventAudience: async (db, viewer) => {
       const audiences = await Promise.all(modules.flatMap((module) => (module.eventAudience ? [module.eventAudience(db, viewer)] : [])));

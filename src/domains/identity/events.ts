@@ -8,6 +8,9 @@ declare module '../../platform/events/catalog' {
     'api_token.created': { tokenId: string; name: string; scopes: string[] };
     'api_token.revoked': { tokenId: string; name: string };
     'tenant.updated': { tenantId: string; changes: string[] };
+    'identity.device.created': { deviceId: string; kind: string; name: string };
+    'identity.device.enrolled': { deviceId: string; kind: string; name: string };
+    'identity.device.revoked': { deviceId: string; kind: string; name: string };
   }
 }
 
@@ -18,4 +21,7 @@ export const identityEventTypes = [
   'api_token.created',
   'api_token.revoked',
   'tenant.updated',
+  'identity.device.created',
+  'identity.device.enrolled',
+  'identity.device.revoked',
 ] as const satisfies readonly EventType[];

@@ -13,6 +13,9 @@ export const EVENT_LABELS: Record<EventType, string> = {
   'api_token.created': 'Token de API criado',
   'api_token.revoked': 'Token de API revogado',
   'tenant.updated': 'Empresa alterada',
+  'identity.device.created': 'Dispositivo cadastrado',
+  'identity.device.enrolled': 'Dispositivo ativado',
+  'identity.device.revoked': 'Dispositivo revogado',
   'ticket.created': 'Novo ticket',
   'ticket.updated': 'Ticket atualizado',
   'message.created': 'Mensagem',
@@ -88,6 +91,10 @@ export function summarizeEvent(event: AppEvent, names: KnownNames = NO_NAMES): s
       return event.data.name;
     case 'tenant.updated':
       return `campos: ${event.data.changes.join(', ')}`;
+    case 'identity.device.created':
+    case 'identity.device.enrolled':
+    case 'identity.device.revoked':
+      return `${event.data.name} (${event.data.kind})`;
     case 'ticket.created':
       return `#${event.data.number} · ${event.data.lastMessagePreview}`;
     case 'ticket.updated':
@@ -141,6 +148,10 @@ export function queriesStaleAfter(event: AppEvent, currentUserId: string): Refre
       return ['apiTokens', 'audit'];
     case 'tenant.updated':
       return ['me', 'audit'];
+    case 'identity.device.created':
+    case 'identity.device.enrolled':
+    case 'identity.device.revoked':
+      return ['audit'];
     case 'ticket.created':
     case 'ticket.updated':
     case 'message.created':
