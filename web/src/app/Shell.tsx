@@ -3,6 +3,7 @@ import { ActivityPage } from '../features/activity/ActivityPage';
 import { ConnectionIndicator } from '../features/activity/EventStream';
 import { ApiTokensPage } from '../features/api-tokens/ApiTokensPage';
 import { AuditPage } from '../features/audit/AuditPage';
+import { DevicesPage } from '../features/devices/DevicesPage';
 import { JobsPage } from '../features/jobs/JobsPage';
 import { buildNavigation, type NavEntry, type PlatformSectionKey } from '../features/navigation';
 import { UsersPage } from '../features/users/UsersPage';
@@ -15,6 +16,7 @@ import { Link, navigate, usePath } from './router';
 const PLATFORM_PAGES: Record<PlatformSectionKey, ComponentType> = {
   users: UsersPage,
   apiTokens: ApiTokensPage,
+  devices: DevicesPage,
   audit: AuditPage,
   jobs: JobsPage,
   activity: ActivityPage,

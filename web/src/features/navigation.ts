@@ -1,6 +1,6 @@
 import { MODULE_LABELS, MODULE_PAGES, type ModuleName, type ModulePage } from './modules';
 
-export type PlatformSectionKey = 'users' | 'apiTokens' | 'audit' | 'jobs' | 'activity';
+export type PlatformSectionKey = 'users' | 'apiTokens' | 'devices' | 'audit' | 'jobs' | 'activity';
 
 export interface NavEntry {
   key: string;
@@ -15,6 +15,7 @@ export interface NavEntry {
 export const PLATFORM_SECTIONS: readonly (NavEntry & { key: PlatformSectionKey })[] = [
   { key: 'users', path: '/usuarios', label: 'Usuários e papéis', permission: 'identity.users.read' },
   { key: 'apiTokens', path: '/tokens', label: 'Tokens de API', permission: 'identity.apiTokens.read' },
+  { key: 'devices', path: '/dispositivos', label: 'Dispositivos', permission: 'identity.devices.read' },
   { key: 'audit', path: '/auditoria', label: 'Auditoria', permission: 'audit.read' },
   { key: 'jobs', path: '/tarefas', label: 'Execuções de tarefas', permission: 'jobs.read' },
   { key: 'activity', path: '/atividade', label: 'Atividade', permission: 'events.read' },
