@@ -3,6 +3,9 @@ import type { RunningApp } from '../src/bootstrap';
 import { createDatabase } from '../src/db/database';
 import { withTenant } from '../src/db/tenant-scope';
 import { digestSecret } from '../src/platform/auth/opaque-tokens';
+import { appRouter } from '../src/trpc/app-router';
+import { createInnerContext } from '../src/trpc/context';
+import { createCallerFactory } from '../src/trpc/init';
 import type { DeviceKind } from '../src/platform/devices/kinds';
 import type { Services } from '../src/platform/services';
 import { httpClient, login, seedTenant, startTestApp, wsClient, type TestTenant } from './support/app';
@@ -251,6 +254,23 @@ describe('devices', () => {
     });
     expect(refused.data?.code).toBe('FORBIDDEN');
     await stream.client.close();
+  });
+
+  it('every user procedure refuses a device with FORBIDDEN, before reading its input', async () => {
+    const { token } = await createAndEnroll(app.url, owner);
+    const device = await services.devices.authenticator.authenticate(token, { ip: null, userAgent: null });
+    const caller = createCallerFactory(appRouter)(createInnerContext(services, { auth: { kind: 'device', device: device! } }));
+    // Public procedures answer anyone; the device's own are the device router's.
+    const open = new Set(['auth.login', 'auth.refresh', 'auth.logout', 'auth.acceptInvite']);
+    const paths = Object.keys(appRouter._def.procedures).filter((path) => !open.has(path) && !path.startsWith('device.'));
+    expect(paths.length).toBeGreaterThan(50);
+    for (const path of paths) {
+      const procedure = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
+        input: unknown,
+      ) => Promise<unknown>;
+      const refused = await trpcError(Promise.resolve().then(() => procedure({})));
+      expect({ path, code: refused.code, reason: refused.reason }).toEqual({ path, code: 'FORBIDDEN', reason: 'DEVICE_NOT_ALLOWED' });
+    }
   });
 
   it('a device without the events scope cannot subscribe; an unknown token is 401', async () => {
