@@ -77,8 +77,11 @@ export class DeviceAuthenticator {
     return toPrincipal(row);
   }
 
-  /** The device as it is now, for a call on a connection authenticated earlier (a WebSocket). */
-  async current(deviceId: string): Promise<DevicePrincipal | null> {
+  /**
+   * The device as it is now, for a call on a connection authenticated earlier (a WebSocket);
+   * with the caller's address, the call counts as the device being seen.
+   */
+  async current(deviceId: string, client?: DeviceClient): Promise<DevicePrincipal | null> {
     const row = await withSystem(this.db, (trx) =>
       trx
         .selectFrom('devices')
@@ -98,6 +101,7 @@ export class DeviceAuthenticator {
         .executeTakeFirst(),
     );
     if (!row?.token_hash || row.revoked_at) return null;
+    if (client) await this.#touch(row.id, client);
     return toPrincipal(row);
   }
 
