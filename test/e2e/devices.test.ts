@@ -70,9 +70,9 @@ describe('dashboard: Dispositivos', () => {
     });
     expect(me.status).toBe(200);
 
-    await page.reload();
+    // The list follows the live event of the enrollment (its own poll is far slower).
     const row = rowOf('Totem recepção');
-    await row.getByText('Ativo').waitFor();
+    await row.getByText('Ativo').waitFor({ timeout: 10_000 });
     expect(await row.textContent()).toContain('TotemApp/2.1');
     expect(await row.textContent()).toContain('unidade-centro');
     expect(await page.content()).not.toContain(token);

@@ -46,6 +46,7 @@ export function EventStreamProvider({
       users: () => utils.users.list.invalidate(),
       roles: () => utils.roles.list.invalidate(),
       apiTokens: () => utils.apiTokens.list.invalidate(),
+      devices: () => utils.devices.list.invalidate(),
       audit: () => utils.audit.list.invalidate(),
       me: () => utils.auth.me.invalidate(),
     };

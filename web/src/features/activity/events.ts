@@ -132,7 +132,7 @@ export function summarizeEvent(event: AppEvent, names: KnownNames = NO_NAMES): s
   }
 }
 
-export type RefreshableQuery = 'users' | 'roles' | 'apiTokens' | 'audit' | 'me';
+export type RefreshableQuery = 'users' | 'roles' | 'apiTokens' | 'devices' | 'audit' | 'me';
 
 /** Which cached lists an event makes stale. Every change is audited, so the audit log always is. */
 export function queriesStaleAfter(event: AppEvent, currentUserId: string): RefreshableQuery[] {
@@ -151,7 +151,7 @@ export function queriesStaleAfter(event: AppEvent, currentUserId: string): Refre
     case 'identity.device.created':
     case 'identity.device.enrolled':
     case 'identity.device.revoked':
-      return ['audit'];
+      return ['devices', 'audit'];
     case 'ticket.created':
     case 'ticket.updated':
     case 'message.created':
