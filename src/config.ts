@@ -31,6 +31,7 @@ const environmentSchema = z.object({
   LOGIN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(30),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  DEVICE_ENROLL_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(20),
   MAX_BODY_BYTES: z.coerce
     .number()
     .int()
@@ -86,6 +87,8 @@ export interface AppConfig {
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   loginLimits: { maxAttemptsPerIp: number; maxFailuresPerAccount: number; windowSeconds: number };
+  /** Device enrollment attempts allowed per client address in 15 minutes. */
+  deviceEnrollMaxAttemptsPerIp: number;
   maxBodyBytes: number;
   trustProxy: boolean;
   demoTenant: boolean;
@@ -144,6 +147,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       windowSeconds: env.LOGIN_WINDOW_SECONDS,
     },
+    deviceEnrollMaxAttemptsPerIp: env.DEVICE_ENROLL_MAX_ATTEMPTS_PER_IP,
     maxBodyBytes: env.MAX_BODY_BYTES,
     trustProxy: env.TRUST_PROXY,
     demoTenant: env.DEMO_TENANT ?? env.NODE_ENV !== 'production',

@@ -18,6 +18,9 @@ export interface RunningServer {
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
+/** A revoked device's subscriptions end first (their error reaches it); then its socket closes. */
+const REVOKED_DEVICE_CLOSE_DELAY_MS = 250;
+const DEVICE_REVOKED_CLOSE_CODE = 4001;
 
 /** One port for HTTP (tRPC, REST, dashboard) and the tRPC WebSocket at /trpc. */
 export async function startHttpServer(services: Services, options: { port: number; host: string }): Promise<RunningServer> {
@@ -32,7 +35,17 @@ export async function startHttpServer(services: Services, options: { port: numbe
   const wsHandler = applyWSSHandler({
     wss,
     router: appRouter,
-    createContext: ({ req, res, info }) => createWebSocketContext(services, req, res, info.connectionParams),
+    createContext: async ({ req, res: socket, info }) => {
+      const context = await createWebSocketContext(services, req, socket, info.connectionParams);
+      if (context.auth.kind === 'device') {
+        const stop = services.devices.revocations.onRevoked(context.auth.device.deviceId, () => {
+          stop();
+          setTimeout(() => socket.close(DEVICE_REVOKED_CLOSE_CODE, 'device revoked'), REVOKED_DEVICE_CLOSE_DELAY_MS).unref();
+        });
+        socket.once('close', stop);
+      }
+      return context;
+    },
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
   });
   wss.on('connection', (socket) => {

@@ -8,6 +8,7 @@ import { AccessTokenSigner } from './platform/auth/access-tokens';
 import { SecretBox } from './platform/auth/secret-box';
 import { LinkSigner } from './platform/auth/signed-links';
 import { DeliveryWorker } from './platform/deliveries/worker';
+import { Devices } from './platform/devices';
 import { createMemoryBus, createRedisBus } from './platform/events/bus';
 import { EventHub } from './platform/events/hub';
 import { JobScheduler } from './platform/jobs/scheduler';
@@ -19,6 +20,9 @@ import { FallbackLimiter } from './platform/rate-limits/limiter';
 import { OutboundGuard } from './platform/outbound/address-guard';
 
 export type { Services };
+
+/** The window of the per-address limit on device enrollment attempts. */
+const DEVICE_ENROLL_WINDOW_SECONDS = 900;
 
 export interface ServiceOverrides {
   database?: Database;
@@ -53,6 +57,15 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
       logger,
     ),
   };
+  const devices = new Devices(
+    { db, bus, logger, kinds: domainCatalogue.deviceKinds },
+    new FallbackLimiter(
+      { keyPrefix: 'balcao:devices:enroll:ip', points: config.deviceEnrollMaxAttemptsPerIp, durationSeconds: DEVICE_ENROLL_WINDOW_SECONDS },
+      redis,
+      logger,
+    ),
+  );
+  await devices.revocations.start();
   const llm = createLlmProvider(config.llm);
   const secrets = new SecretBox(config.secretsKey);
   const links = new LinkSigner(config.secretsKey, config.mediaLinkTtlSeconds);
@@ -74,6 +87,7 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
     bus,
     hub,
     directory,
+    devices,
     signer: new AccessTokenSigner(config.jwtSecret, config.accessTokenTtlSeconds),
     secrets,
     links,
@@ -93,6 +107,7 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
       await deliveries.stop();
       await hub.stop();
       directory.stop();
+      devices.revocations.stop();
       await bus.close();
       if (redis) {
         await redis.quit().catch(() => undefined);

@@ -189,6 +189,8 @@ describe('bad input', () => {
       ['roles.create', () => ({ key: 'long', name: 'Long', description: LONG, permissions: ['audit.read'] })],
       ['roles.create', () => ({ key: LONG, name: 'Long', permissions: ['audit.read'] })],
       ['apiTokens.create', () => ({ name: LONG, scopes: ['audit.read'] })],
+      ['devices.create', () => ({ kind: 'display', name: LONG, scopes: [] })],
+      ['devices.create', () => ({ kind: LONG, name: 'Painel', scopes: [] })],
       ['tenant.update', () => ({ name: LONG })],
       ['auth.login', () => ({ tenant: tenant.slug, email: tenant.ownerEmail, password: LONG })],
     ])('a 10k-character string to %s is BAD_REQUEST', async (path, input) => {
@@ -208,6 +210,7 @@ describe('bad input', () => {
       );
       expectTrpcFailure(await trpc('apiTokens.create', { name: 'nul\u0000', scopes: ['audit.read'] }), 400, 'BAD_REQUEST');
       expectTrpcFailure(await trpc('tenant.update', { settings: { note: 'a\u0000b' } }), 400, 'BAD_REQUEST');
+      expectTrpcFailure(await trpc('devices.create', { kind: 'display', name: 'nul\u0000', scopes: [] }), 400, 'BAD_REQUEST');
       expectTrpcFailure(await trpc('tenant.update', { settings: { nested: [{ 'k\u0000': 1 }] } }), 400, 'BAD_REQUEST');
       expectTrpcFailure(
         await trpc('auth.login', { tenant: tenant.slug, email: tenant.ownerEmail, password: 'pass\u0000word' }),
@@ -218,6 +221,17 @@ describe('bad input', () => {
       const tabbed = trpcBody<{ name: string }>(await trpc('users.create', newUser({ name: 'Tab\tand\u0001bell' })));
       expect(tabbed.result?.data.name).toBe('Tab\tand\u0001bell');
       expect(await userNames()).not.toContain('Null\u0000Byte');
+    });
+
+    it('device enrollment: a malformed body or field is 400, a code with control characters is 401, never a 500', async () => {
+      const enroll = (body: string) =>
+        raw('/api/v1/devices/enroll', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expectRestFailure(await enroll('{"code": '), 400, 'ERR_MALFORMED_JSON');
+      expectRestFailure(await enroll('[1, 2]'), 400, 'ERR_VALIDATION');
+      expectRestFailure(await enroll(JSON.stringify({ code: LONG })), 400, 'ERR_VALIDATION');
+      expectRestFailure(await enroll(JSON.stringify({ code: 'ABCD2345', name: 'nul\u0000' })), 400, 'ERR_VALIDATION');
+      expectRestFailure(await enroll(JSON.stringify({ code: 'ABCD\u0000234' })), 401, 'ENROLLMENT_INVALID');
+      expectRestFailure(await raw('/api/v1/devices/me', { token: 'bdev_not-a-token' }), 401, 'ERR_DEVICE_TOKEN_INVALID');
     });
 
     // Reported, not fixed here (src/trpc/routers/audit.ts): auditFiltersInput lets U+0000 through to the query.

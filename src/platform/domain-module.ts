@@ -7,6 +7,7 @@ import type { PermissionDefinition } from './auth/permissions';
 import type { SecretBox } from './auth/secret-box';
 import type { LinkSigner } from './auth/signed-links';
 import type { DeliveryKind } from './deliveries/kinds';
+import type { DeviceKind } from './devices/kinds';
 import type { EventAudience, StreamViewer } from './events/audience';
 import type { EventType, EventTypeDeclaration, EventTypeDeclarations } from './events/catalog';
 import type { JobDefinition } from './jobs/scheduler';
@@ -71,6 +72,8 @@ export interface DomainModule<Routers extends Record<string, AnyTRPCRouter> = Re
   eventAudience?(db: Kysely<DB>, viewer: StreamViewer): EventAudience | Promise<EventAudience>;
   jobs?(context: DomainBuildContext): JobDefinition[];
   deliveryKinds?(context: DomainBuildContext): DeliveryKind[];
+  /** Kinds of device (kiosk, display, agent) the domain's device procedures serve: their scopes and resource binding. */
+  deviceKinds?: readonly DeviceKind[];
   rest?: readonly RestMount[];
   demoData?: DemoDataSeeder;
   /** Starts the domain's listeners (reactions to other domains' events); returns how to stop them. */
@@ -83,6 +86,7 @@ export interface DomainCatalogue {
   /** Scopes a machine credential may carry: any declared permission. */
   machineScopes: readonly PermissionDefinition[];
   eventTypes: readonly EventType[];
+  deviceKinds: readonly DeviceKind[];
   /**
    * What one viewer may receive, built from their permissions now: each event type's read
    * permission first (internal types reach nobody), then every domain's own audience rule.
@@ -99,6 +103,7 @@ export function buildDomainCatalogue(
     permissions,
     machineScopes: permissions,
     eventTypes: modules.flatMap((module) => Object.keys(module.eventTypes) as EventType[]),
+    deviceKinds: modules.flatMap((module) => module.deviceKinds ?? []),
     eventAudience: async (db, viewer) => {
       const readable = new Set<string>();
       for (const module of modules) {

@@ -8,6 +8,7 @@ import type { MachineCredentials, UserDirectory } from './auth/principals';
 import type { SecretBox } from './auth/secret-box';
 import type { LinkSigner } from './auth/signed-links';
 import type { DeliveryWorker } from './deliveries/worker';
+import type { Devices } from './devices';
 import type { DomainCatalogue } from './domain-module';
 import type { MessageBus } from './events/bus';
 import type { EventHub } from './events/hub';
@@ -33,6 +34,8 @@ export interface Services {
   directory: UserDirectory;
   /** Checks API tokens and other machine credentials. */
   machineCredentials: MachineCredentials;
+  /** Device kinds, device token checks and revocations announced to every instance. */
+  devices: Devices;
   signer: AccessTokenSigner;
   /** Seals and opens machine secrets stored in the database. */
   secrets: SecretBox;

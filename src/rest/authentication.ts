@@ -2,6 +2,8 @@ import type { Request } from 'express';
 import type { AuditContext } from '../platform/audit/audit-log';
 import { bearerToken } from '../platform/auth/access-tokens';
 import { MACHINE_TOKEN_PREFIX, userActor, type UserAccess } from '../platform/auth/principals';
+import { isDeviceToken } from '../platform/devices/credentials';
+import { deviceActor, type DevicePrincipal } from '../platform/devices/principal';
 import { currentRequestContext } from '../platform/observability/request-context';
 import type { Services } from '../platform/services';
 import { authenticateAccessToken } from '../trpc/context';
@@ -27,6 +29,11 @@ export async function authenticateRestRequest(services: Services, req: Request):
   const requestId = context?.requestId ?? null;
   const ip = context?.ip ?? null;
   if (!presented) throw new RestError(401, 'ERR_UNAUTHORIZED', 'Envie Authorization: Bearer <token>');
+  if (isDeviceToken(presented)) {
+    const device = await services.devices.authenticator.authenticate(presented, { ip, userAgent: req.headers['user-agent'] ?? null });
+    if (!device) throw new RestError(401, 'ERR_DEVICE_TOKEN_INVALID', 'Token de dispositivo inválido ou revogado');
+    throw new RestError(403, 'ERR_DEVICE_NOT_ALLOWED', 'Dispositivos não podem chamar este endpoint');
+  }
   if (presented.startsWith(`${MACHINE_TOKEN_PREFIX}_`)) {
     const machine = await services.machineCredentials.authenticate(presented);
     if (!machine || machine.kind !== 'api')
@@ -59,4 +66,30 @@ export function requirePermission(principal: RestPrincipal, permission: string):
   if (!principal.allows(permission)) {
     throw new RestError(403, 'ERR_FORBIDDEN', `Sem permissão para esta ação (${permission})`, { permission });
   }
+}
+
+/** A device calling its own REST endpoints, with its token as Bearer or in a header its kind names (`X-Agent-Token`). */
+export interface RestDevice {
+  device: DevicePrincipal;
+  audit: AuditContext;
+}
+
+export async function authenticateDeviceRequest(services: Services, req: Request, scope?: string): Promise<RestDevice> {
+  const context = currentRequestContext();
+  const requestId = context?.requestId ?? null;
+  const ip = context?.ip ?? null;
+  const fromHeaders = services.devices.kinds.tokenHeaders().map((name) => req.headers[name]);
+  const presented = bearerToken(req.headers.authorization) ?? fromHeaders.find((value): value is string => typeof value === 'string');
+  if (!presented) throw new RestError(401, 'ERR_UNAUTHORIZED', 'Envie Authorization: Bearer <token do dispositivo>');
+  if (!isDeviceToken(presented)) {
+    const auth = await authenticateAccessToken(services, presented);
+    if (auth.kind === 'user' || (await services.machineCredentials.authenticate(presented)))
+      throw new RestError(403, 'ERR_DEVICE_ONLY', 'Somente dispositivos podem chamar este endpoint');
+    throw new RestError(401, 'ERR_DEVICE_TOKEN_INVALID', 'Token de dispositivo inválido ou revogado');
+  }
+  const device = await services.devices.authenticator.authenticate(presented, { ip, userAgent: req.headers['user-agent'] ?? null });
+  if (!device) throw new RestError(401, 'ERR_DEVICE_TOKEN_INVALID', 'Token de dispositivo inválido ou revogado');
+  if (scope && !device.scopes.has(scope))
+    throw new RestError(403, 'ERR_FORBIDDEN', `Este dispositivo não tem o escopo ${scope}`, { scope });
+  return { device, audit: { actor: deviceActor(device), requestId, ip } };
 }

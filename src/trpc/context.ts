@@ -1,11 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AccessTokenError, bearerToken, type AccessClaims, type AccessTokenFailure } from '../platform/auth/access-tokens';
+import { isDeviceToken } from '../platform/devices/credentials';
+import type { DevicePrincipal } from '../platform/devices/principal';
 import { clientIpOf } from '../platform/observability/client-ip';
 import { currentRequestContext, requestIdFrom } from '../platform/observability/request-context';
 import type { Services } from '../platform/services';
 import { LiveConnection, type LiveSocket } from './live-session';
 
-export type AuthState = { kind: 'anonymous' } | { kind: 'rejected'; reason: AccessTokenFailure } | { kind: 'user'; claims: AccessClaims };
+export type AuthState =
+  | { kind: 'anonymous' }
+  | { kind: 'rejected'; reason: AccessTokenFailure | 'DEVICE_TOKEN_INVALID' }
+  | { kind: 'user'; claims: AccessClaims }
+  | { kind: 'device'; device: DevicePrincipal };
 
 export interface ClientInfo {
   ip: string | null;
@@ -50,6 +56,19 @@ export async function authenticateAccessToken(services: Services, token: string 
   }
 }
 
+/** A Bearer token as a user's access token or a device's token (`bdev_…`), told apart by its prefix. */
+export async function authenticateBearer(
+  services: Services,
+  token: string | undefined,
+  client: { ip: string | null; userAgent: string | null },
+): Promise<AuthState> {
+  if (token && isDeviceToken(token)) {
+    const device = await services.devices.authenticator.authenticate(token, client);
+    return device ? { kind: 'device', device } : { kind: 'rejected', reason: 'DEVICE_TOKEN_INVALID' };
+  }
+  return authenticateAccessToken(services, token);
+}
+
 const REFRESH_COOKIE = 'balcao_rt';
 const REFRESH_COOKIE_PATH = '/trpc';
 
@@ -80,18 +99,19 @@ export async function createHttpContext(services: Services, req: IncomingMessage
   const isWebClient = req.headers['x-balcao-client'] === 'web';
   const secure = services.config.publicUrl.startsWith('https://');
   const observed = currentRequestContext(); // set by the request observer for every HTTP call
+  const client = {
+    ip: observed ? observed.ip : clientIpOf(req, services.config.trustProxy),
+    userAgent: req.headers['user-agent'] ?? null,
+    requestId: observed?.requestId ?? requestIdFrom(req.headers['x-request-id']),
+  };
   return createInnerContext(services, {
-    auth: await authenticateAccessToken(services, bearerToken(req.headers.authorization)),
-    client: {
-      ip: observed ? observed.ip : clientIpOf(req, services.config.trustProxy),
-      userAgent: req.headers['user-agent'] ?? null,
-      requestId: observed?.requestId ?? requestIdFrom(req.headers['x-request-id']),
-    },
+    auth: await authenticateBearer(services, bearerToken(req.headers.authorization), client),
+    client,
     sessionCookie: isWebClient ? createSessionCookie(req, res, secure) : undefined,
   });
 }
 
-/** Outer context for a WebSocket connection: the access token comes in connectionParams. */
+/** Outer context for a WebSocket connection: the access (or device) token comes in connectionParams. */
 export async function createWebSocketContext(
   services: Services,
   req: IncomingMessage,
@@ -99,14 +119,15 @@ export async function createWebSocketContext(
   connectionParams: Record<string, string | undefined> | null,
 ): Promise<InnerContext> {
   const token = connectionParams?.token ?? connectionParams?.accessToken;
-  const auth = await authenticateAccessToken(services, typeof token === 'string' ? token : undefined);
+  const client = {
+    ip: clientIpOf(req, services.config.trustProxy),
+    userAgent: req.headers['user-agent'] ?? null,
+    requestId: requestIdFrom(req.headers['x-request-id']),
+  };
+  const auth = await authenticateBearer(services, typeof token === 'string' ? token : undefined, client);
   return createInnerContext(services, {
     auth,
-    client: {
-      ip: clientIpOf(req, services.config.trustProxy),
-      userAgent: req.headers['user-agent'] ?? null,
-      requestId: requestIdFrom(req.headers['x-request-id']),
-    },
+    client,
     live: new LiveConnection(socket, auth, services.directory),
   });
 }

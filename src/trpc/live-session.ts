@@ -12,12 +12,13 @@ export interface LiveSocket {
   once(event: 'close', listener: () => void): unknown;
 }
 
-export type LiveSessionFailure = 'TOKEN_EXPIRED' | 'TOKEN_INVALID' | 'SESSION_REVOKED';
+export type LiveSessionFailure = 'TOKEN_EXPIRED' | 'TOKEN_INVALID' | 'SESSION_REVOKED' | 'DEVICE_TOKEN_INVALID';
 
 const messages: Record<LiveSessionFailure, string> = {
   TOKEN_EXPIRED: 'Sessão expirada; renove o token de acesso',
   TOKEN_INVALID: 'Token de acesso inválido',
   SESSION_REVOKED: 'Sessão encerrada; entre novamente',
+  DEVICE_TOKEN_INVALID: 'Token de dispositivo inválido ou revogado',
 };
 
 const OPEN = 1;

@@ -3,6 +3,7 @@ import type { AuditContext } from '../platform/audit/audit-log';
 import { DomainError } from '../platform/errors';
 import { MODULE_LABELS, type ModuleName } from '../platform/modules';
 import { userActor } from '../platform/auth/principals';
+import { deviceActor } from '../platform/devices/principal';
 import { baseProcedure } from './init';
 
 /** Every procedure: latency and errors per procedure; unexpected errors logged with their cause. */
@@ -24,6 +25,7 @@ const unauthorized: Record<string, string> = {
   TOKEN_EXPIRED: 'Sessão expirada; renove o token de acesso',
   TOKEN_INVALID: 'Token de acesso inválido',
   USER_INACTIVE: 'Usuário desativado ou inexistente',
+  DEVICE_TOKEN_INVALID: 'Token de dispositivo inválido ou revogado',
 };
 
 /**
@@ -37,6 +39,7 @@ function signedInProcedure(requirements: { module?: ModuleName; permission?: str
     const { auth } = ctx;
     // Over a WebSocket the token was checked when it opened: check it (and its session) again now.
     ctx.live?.assertAlive();
+    if (auth.kind === 'device') throw new DomainError('FORBIDDEN', 'DEVICE_NOT_ALLOWED', 'Dispositivos não podem chamar este procedimento');
     if (auth.kind !== 'user') {
       const reason = auth.kind === 'rejected' ? auth.reason : 'NO_TOKEN';
       throw new DomainError('UNAUTHORIZED', reason, unauthorized[reason]!);
@@ -77,4 +80,34 @@ export function tenantProcedure(module?: ModuleName) {
 /** Tenant work that needs one declared permission (and optionally a module). */
 export function permittedProcedure(permission: string, module?: ModuleName) {
   return signedInProcedure({ permission, module });
+}
+
+/**
+ * A call from an enrolled device (holding `scope`, when one is named). The device is read again on every call (a
+ * WebSocket authenticates once, at connection), so a revoked device fails at once; a user's
+ * token is refused here, as a device's is on every user procedure.
+ */
+export function deviceProcedure(scope?: string) {
+  return publicProcedure.use(async ({ ctx, next }) => {
+    const { auth } = ctx;
+    if (auth.kind === 'user') throw new DomainError('FORBIDDEN', 'DEVICE_ONLY', 'Somente dispositivos podem chamar este procedimento');
+    if (auth.kind !== 'device') {
+      const reason = auth.kind === 'rejected' ? auth.reason : 'NO_TOKEN';
+      throw new DomainError('UNAUTHORIZED', reason, unauthorized[reason]!);
+    }
+    const device = await ctx.services.devices.authenticator.current(auth.device.deviceId, ctx.client);
+    if (!device) throw new DomainError('UNAUTHORIZED', 'DEVICE_TOKEN_INVALID', unauthorized.DEVICE_TOKEN_INVALID!);
+    if (scope && !device.scopes.has(scope)) {
+      throw new DomainError('FORBIDDEN', 'SCOPE_MISSING', `Este dispositivo não tem o escopo ${scope}`, { scope });
+    }
+    const tenantId = device.tenantId;
+    const audit: AuditContext = { actor: deviceActor(device), requestId: ctx.client.requestId, ip: ctx.client.ip };
+    return next({
+      ctx: {
+        device,
+        audit,
+        withTenant: <T>(work: (trx: TenantTransaction) => Promise<T>) => withTenant(ctx.services.db, tenantId, work),
+      },
+    });
+  });
 }

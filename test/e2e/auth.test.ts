@@ -48,6 +48,7 @@ describe('dashboard sign-in', () => {
     expect(await nav.getByRole('link').allTextContents()).toEqual([
       'Usuários e papéis',
       'Tokens de API',
+      'Dispositivos',
       'Auditoria',
       'Execuções de tarefas',
       'Atividade',

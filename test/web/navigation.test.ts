@@ -43,6 +43,7 @@ describe('dashboard navigation', () => {
     expect(keys(buildNavigation({ permissions: everything, modules: [] }).platform)).toEqual([
       'users',
       'apiTokens',
+      'devices',
       'audit',
       'jobs',
       'activity',

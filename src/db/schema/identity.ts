@@ -71,6 +71,35 @@ export interface ApiTokensTable {
   created_at: CreatedAt;
 }
 
+export interface DevicesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  kind: string;
+  name: string;
+  scopes: string[];
+  resource_id: string | null;
+  token_prefix: string | null;
+  token_hash: string | null;
+  fingerprint: string | null;
+  enrolled_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  last_seen_at: Timestamp | null;
+  last_ip: string | null;
+  last_user_agent: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface DeviceEnrollmentsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  device_id: string;
+  code_hash: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
 export type Tenant = Selectable<TenantsTable>;
 
 export type NewTenant = Insertable<TenantsTable>;
@@ -85,11 +114,15 @@ export type RefreshToken = Selectable<RefreshTokensTable>;
 
 export type ApiToken = Selectable<ApiTokensTable>;
 
-/** Tenants, users, roles, sessions and API tokens. */
+export type Device = Selectable<DevicesTable>;
+
+/** Tenants, users, roles, sessions, API tokens and devices. */
 export interface IdentityTables {
   tenants: TenantsTable;
   roles: RolesTable;
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
   api_tokens: ApiTokensTable;
+  devices: DevicesTable;
+  device_enrollments: DeviceEnrollmentsTable;
 }

@@ -1,12 +1,16 @@
 import { expect } from 'vitest';
 import { defineCrossTenantSuite } from '../../../test/support/cross-tenant';
-import { expectTrpcError, rawRequest } from '../../../test/support/identity';
+import { httpClient, wsClient } from '../../../test/support/app';
+import { expectTrpcError, rawRequest, storedEvents } from '../../../test/support/identity';
+import { enrollDevice } from './devices';
 
 interface IdentityFixture {
   customRoleId: string;
   ownerRoleId: string;
   apiToken: { id: string; token: string };
   invitedUserId: string;
+  device: { id: string; token: string };
+  pendingDevice: { id: string; code: string };
 }
 
 /** Identity: A's users, roles, invitations and API tokens are unknown to B; B's lists hold only B's. */
@@ -19,8 +23,9 @@ export const crossTenantSuite = defineCrossTenantSuite<IdentityFixture>({
     'auth.acceptInvite': 'public; the invitation token finds its own tenant (src/domains/identity/invitations.test.ts)',
     'roles.permissions': 'the permission catalogue, declared in code',
     'apiTokens.scopes': 'the scope catalogue, declared in code',
+    'devices.kinds': 'the device kind catalogue, declared in code',
   },
-  async prepare(_services, { which, owner, tenant }) {
+  async prepare(services, { which, owner, tenant }) {
     const customRoleIds = [];
     for (const key of which === 'a' ? ['a_only', 'shared_key'] : ['b_only']) {
       customRoleIds.push((await owner.roles.create({ key, name: `Role ${key}`, permissions: ['audit.read'] })).id);
@@ -28,7 +33,19 @@ export const crossTenantSuite = defineCrossTenantSuite<IdentityFixture>({
     const ownerRoleId = (await owner.roles.list()).find((role) => role.key === 'owner')!.id;
     const apiToken = await owner.apiTokens.create({ name: 'Export', scopes: ['audit.export', 'audit.read'] });
     const invited = await owner.users.invite({ email: `invited@${tenant.slug}.test`, name: 'Invited', role: 'viewer' });
-    return { customRoleId: customRoleIds[0]!, ownerRoleId, apiToken, invitedUserId: invited.user.id };
+    // A tenant.updated of its own, which its devices may receive.
+    await owner.tenant.update({ name: `Tenant ${tenant.slug}` });
+    const created = await owner.devices.create({ kind: 'display', name: `Painel ${which}`, scopes: ['events.read'] });
+    const enrolled = await enrollDevice(services.db, { code: created.enrollmentCode }, { ip: null, userAgent: null, requestId: null });
+    const pending = await owner.devices.create({ kind: 'display', name: `Painel pendente ${which}`, scopes: [] });
+    return {
+      customRoleId: customRoleIds[0]!,
+      ownerRoleId,
+      apiToken,
+      invitedUserId: invited.user.id,
+      device: { id: created.id, token: enrolled!.token },
+      pendingDevice: { id: pending.id, code: pending.enrollmentCode },
+    };
   },
   snapshot: async (trx) => ({
     tenant: await trx.selectFrom('tenants').selectAll().execute(),
@@ -39,6 +56,13 @@ export const crossTenantSuite = defineCrossTenantSuite<IdentityFixture>({
       .select(['id', 'name', 'scopes', 'revoked_at', 'expires_at', 'token_hash'])
       .orderBy('id')
       .execute(),
+    // Last seen moves whenever a device calls; what a foreign call could change is the rest.
+    devices: await trx
+      .selectFrom('devices')
+      .select(['id', 'name', 'scopes', 'resource_id', 'token_hash', 'enrolled_at', 'revoked_at'])
+      .orderBy('id')
+      .execute(),
+    deviceEnrollments: await trx.selectFrom('device_enrollments').select(['id', 'device_id', 'used_at']).orderBy('id').execute(),
   }),
   procedures: (world) => {
     const { a, b, expectUnknownToB } = world;
@@ -113,6 +137,54 @@ export const crossTenantSuite = defineCrossTenantSuite<IdentityFixture>({
         );
         expect((await rawRequest(`${world.app.url}/api/v1/auth/whoami`, { token: a.apiToken.token })).status).toBe(200);
       },
+      'devices.list': async () => {
+        const ids = (await b.owner.devices.list()).map((device) => device.id);
+        expect(ids).toEqual(expect.arrayContaining([b.device.id, b.pendingDevice.id]));
+        for (const id of [a.device.id, a.pendingDevice.id]) expect(ids).not.toContain(id);
+      },
+      'devices.create': async () => {
+        const created = await b.owner.devices.create({ kind: 'display', name: 'Novo painel', scopes: ['events.read'] });
+        const enrolled = await rawRequest(`${world.app.url}/api/v1/devices/enroll`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ code: created.enrollmentCode }),
+        });
+        const { token } = enrolled.json as { token: string };
+        expect(await httpClient(world.app.url, () => token).device.me.query()).toMatchObject({ tenantId: b.tenant.tenantId });
+      },
+      'devices.revoke': async () => {
+        await expectUnknownToB(
+          (id) => b.owner.devices.revoke({ id }),
+          () => [a.device.id, a.pendingDevice.id],
+        );
+        expect(await httpClient(world.app.url, () => a.device.token).device.me.query()).toMatchObject({ deviceId: a.device.id });
+      },
+      'device.me': async () => {
+        const me = (token: string) => httpClient(world.app.url, () => token).device.me.query();
+        expect(await me(b.device.token)).toMatchObject({ deviceId: b.device.id, tenantId: b.tenant.tenantId });
+        expect(await me(a.device.token)).toMatchObject({ deviceId: a.device.id, tenantId: a.tenant.tenantId });
+      },
+      'device.events': async () => {
+        // From B's first event: B's own tenant.updated replays, then a live one; never A's.
+        const [first] = await storedEvents(world.app.services, b.tenant.tenantId);
+        const { trpc, client } = wsClient(world.app.url, () => b.device.token);
+        const received: Array<{ type: string; data: unknown }> = [];
+        await new Promise<void>((resolve, reject) => {
+          trpc.device.events.subscribe(
+            { lastEventId: first!.id },
+            {
+              onStarted: () => void b.owner.tenant.update({ name: `Tenant ${b.tenant.slug}` }).catch(reject),
+              onData: (tracked) => {
+                received.push(tracked.data);
+                if (received.length === 2) resolve();
+              },
+              onError: reject,
+            },
+          );
+        });
+        await client.close();
+        for (const event of received) expect(event).toMatchObject({ type: 'tenant.updated', data: { tenantId: b.tenant.tenantId } });
+      },
       'tenant.get': async () => {
         expect(await b.owner.tenant.get()).toMatchObject({ id: b.tenant.tenantId, slug: b.tenant.slug });
       },
@@ -131,6 +203,23 @@ export const crossTenantSuite = defineCrossTenantSuite<IdentityFixture>({
         const whoami = (token: string) => rawRequest(`${world.app.url}/api/v1/auth/whoami`, { token });
         expect((await whoami(b.apiToken.token)).json).toMatchObject({ tenantId: b.tenant.tenantId, tokenId: b.apiToken.id });
         expect((await whoami(a.apiToken.token)).json).toMatchObject({ tenantId: a.tenant.tenantId, tokenId: a.apiToken.id });
+      },
+      'POST /api/v1/devices/enroll': async () => {
+        const enroll = (code: string) =>
+          rawRequest(`${world.app.url}/api/v1/devices/enroll`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ code }),
+          });
+        const mine = await enroll(b.pendingDevice.code);
+        expect(mine.json).toMatchObject({ deviceId: b.pendingDevice.id });
+        const me = await rawRequest(`${world.app.url}/api/v1/devices/me`, { token: (mine.json as { token: string }).token });
+        expect(me.json).toMatchObject({ tenantId: b.tenant.tenantId });
+      },
+      'GET /api/v1/devices/me': async () => {
+        const me = (token: string) => rawRequest(`${world.app.url}/api/v1/devices/me`, { token });
+        expect((await me(b.device.token)).json).toMatchObject({ deviceId: b.device.id, tenantId: b.tenant.tenantId });
+        expect((await me(a.device.token)).json).toMatchObject({ deviceId: a.device.id, tenantId: a.tenant.tenantId });
       },
     };
   },

@@ -15,6 +15,9 @@ declare module '../../platform/events/catalog' {
       sessionIds: string[];
       reason: 'logout' | 'password_changed' | 'user_deactivated' | 'reuse_detected';
     };
+    'identity.device.created': { deviceId: string; kind: string; name: string };
+    'identity.device.enrolled': { deviceId: string; kind: string; name: string };
+    'identity.device.revoked': { deviceId: string; kind: string; name: string };
   }
   interface InternalEventTypes {
     'identity.session.revoked': true;
@@ -23,6 +26,7 @@ declare module '../../platform/events/catalog' {
 
 // Identity events carry emails, roles and token scopes: only who may see the users receives them.
 const seesUsers = { readPermission: can['identity.users.read'] };
+const seesDevices = { readPermission: can['identity.devices.read'] };
 
 export const identityEventTypes = {
   'user.created': seesUsers,
@@ -31,5 +35,8 @@ export const identityEventTypes = {
   'api_token.created': seesUsers,
   'api_token.revoked': seesUsers,
   'tenant.updated': seesUsers,
+  'identity.device.created': seesDevices,
+  'identity.device.enrolled': seesDevices,
+  'identity.device.revoked': seesDevices,
   'identity.session.revoked': { internal: true },
 } as const satisfies EventTypeDeclarations;

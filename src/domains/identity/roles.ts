@@ -44,6 +44,7 @@ export const BUILTIN_ROLES: readonly BuiltinRole[] = [
       'identity.users.*',
       'identity.roles.*',
       'identity.apiTokens.*',
+      'identity.devices.*',
       'audit.*',
       'jobs.*',
       'events.*',

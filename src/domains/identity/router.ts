@@ -1,5 +1,7 @@
 import { router } from '../../trpc/init';
-import { authedProcedure, permittedProcedure, publicProcedure } from '../../trpc/procedures';
+import { authedProcedure, deviceProcedure, permittedProcedure, publicProcedure } from '../../trpc/procedures';
+import { createDevice, listDevices, revokeDevice } from './devices';
+import { DEVICE_EVENTS_SCOPE, streamDeviceEvents } from './device-events';
 import { createApiToken, listApiTokens, revokeApiToken } from './api-tokens';
 import type { UserAccess } from './directory';
 import { identityPermissions as can } from './permissions';
@@ -7,6 +9,8 @@ import { createRole, deleteRole, listRoles, updateRole, type Grantor } from './r
 import {
   byId,
   createApiTokenInput,
+  createDeviceInput,
+  deviceEventsInput,
   createRoleInput,
   acceptInviteInput,
   createUserInput,
@@ -186,5 +190,50 @@ export const tenantRouter = router({
         ctx,
         ctx.withTenant((trx) => updateTenant(trx, ctx.audit, input)),
       ),
+    ),
+});
+
+/** Devices as the tenant's people manage them: the kinds on offer, the list, enrollment codes and revocation. */
+export const devicesRouter = router({
+  kinds: permittedProcedure(can['identity.devices.read']).query(({ ctx }) =>
+    ctx.services.devices.kinds.all().map((kind) => ({
+      key: kind.key,
+      label: kind.label,
+      scopes: kind.scopes.map((scope) => ({ key: scope.key, description: scope.description })),
+      resource: kind.resource ? { required: kind.resource.required, label: kind.resource.label } : null,
+    })),
+  ),
+  list: permittedProcedure(can['identity.devices.read']).query(({ ctx }) => ctx.withTenant((trx) => listDevices(trx))),
+  create: permittedProcedure(can['identity.devices.write'])
+    .input(createDeviceInput)
+    .mutation(({ ctx, input }) =>
+      ctx.withTenant((trx) =>
+        createDevice(trx, ctx.audit, input, { kinds: ctx.services.devices.kinds, publicUrl: ctx.services.config.publicUrl }),
+      ),
+    ),
+  revoke: permittedProcedure(can['identity.devices.write'])
+    .input(byId)
+    .mutation(async ({ ctx, input }) => {
+      const revoked = await ctx.withTenant((trx) => revokeDevice(trx, ctx.audit, input.id));
+      // After the commit: every instance ends the device's open streams.
+      await ctx.services.devices.revocations.announce(revoked.id);
+      return revoked;
+    }),
+});
+
+/** What an enrolled device calls about itself. */
+export const deviceRouter = router({
+  me: deviceProcedure().query(({ ctx }) => ({
+    deviceId: ctx.device.deviceId,
+    tenantId: ctx.device.tenantId,
+    kind: ctx.device.kind,
+    name: ctx.device.name,
+    scopes: [...ctx.device.scopes].sort(),
+    resourceId: ctx.device.resourceId,
+  })),
+  events: deviceProcedure(DEVICE_EVENTS_SCOPE)
+    .input(deviceEventsInput)
+    .subscription(({ ctx, input, signal }) =>
+      streamDeviceEvents(ctx.services, ctx.device, { lastEventId: input.lastEventId ?? undefined, signal }),
     ),
 });

@@ -76,3 +76,27 @@ export const updateTenantInput = z.strictObject({
   modules: moduleList.optional(),
   settings: jsonRecord().optional(),
 });
+
+const deviceName = text({ min: 1, minMessage: 'Informe o nome do dispositivo', max: 100, maxMessage: 'Nome longo demais' });
+export const createDeviceInput = z.strictObject({
+  kind: z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9_.-]{0,49}$/, 'Tipo de dispositivo inválido'),
+  name: deviceName,
+  scopes: z.array(z.string().trim().min(1).max(100)).max(50),
+  resource: text({ min: 1, minMessage: 'Informe o recurso', max: 200, maxMessage: 'Recurso longo demais' }).optional(),
+});
+export const deviceEventsInput = z
+  .strictObject({
+    lastEventId: z
+      .string()
+      .regex(/^\d{1,19}$/, 'lastEventId inválido')
+      .nullish(),
+  })
+  .default({});
+export const enrollDeviceInput = z.strictObject({
+  code: z.string().trim().min(1, 'Informe o código').max(32, 'Código inválido'),
+  name: deviceName.optional(),
+  fingerprint: text({ min: 1, max: 200, maxMessage: 'Impressão digital longa demais' }).optional(),
+});

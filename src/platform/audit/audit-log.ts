@@ -3,7 +3,7 @@ import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import type { AuditEntry } from '../../db/schema';
 
 export interface Actor {
-  type: 'user' | 'api_token' | 'system';
+  type: 'user' | 'api_token' | 'device' | 'system';
   id: string | null;
   label: string;
 }

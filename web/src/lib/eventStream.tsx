@@ -46,6 +46,7 @@ export function EventStreamProvider({
       users: () => utils.users.list.invalidate(),
       roles: () => utils.roles.list.invalidate(),
       apiTokens: () => utils.apiTokens.list.invalidate(),
+      devices: () => utils.devices.list.invalidate(),
       audit: () => utils.audit.list.invalidate(),
       me: () => utils.auth.me.invalidate(),
     };
@@ -110,7 +111,7 @@ export function ConnectionIndicator() {
   );
 }
 
-type RefreshableQuery = 'users' | 'roles' | 'apiTokens' | 'audit' | 'me';
+type RefreshableQuery = 'users' | 'roles' | 'apiTokens' | 'devices' | 'audit' | 'me';
 
 /**
  * Which of the platform's cached lists an event makes stale. Every change is audited, so the audit
@@ -127,6 +128,10 @@ export function queriesStaleAfter(event: AppEvent, currentUserId: string): Refre
     case 'api_token.created':
     case 'api_token.revoked':
       return ['apiTokens', 'audit'];
+    case 'identity.device.created':
+    case 'identity.device.enrolled':
+    case 'identity.device.revoked':
+      return ['devices', 'audit'];
     case 'tenant.updated':
       return ['me', 'audit'];
     default:

@@ -15,7 +15,12 @@ import { NO_FILTERS, toAuditQuery, type AuditFilterValues } from './filters';
 
 type AuditItem = RouterOutputs['audit']['list']['items'][number];
 
-const ACTOR_TYPES: Record<AuditItem['actor']['type'], string> = { user: 'usuário', api_token: 'token de API', system: 'sistema' };
+const ACTOR_TYPES: Record<AuditItem['actor']['type'], string> = {
+  user: 'usuário',
+  api_token: 'token de API',
+  device: 'dispositivo',
+  system: 'sistema',
+};
 
 const columns: Column<AuditItem>[] = [
   { header: 'Quando', cell: (item) => <span className="whitespace-nowrap">{formatDateTime(item.occurredAt)}</span> },
