@@ -23,6 +23,7 @@ export function createApp(services: Services, observeRequest: RequestObserver): 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.set('trust proxy', services.config.trustProxy);
 
   app.use(observeRequest);
   app.use((req: Request, res: Response, next: NextFunction) => {

@@ -35,7 +35,13 @@ const environmentSchema = z.object({
     .int()
     .min(1024)
     .default(1024 * 1024),
-  TRUST_PROXY: booleanFlag.default(false),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .transform((value) => ({ true: '1', yes: '1', false: '0', no: '0', '': '0' })[value.toLowerCase()] ?? value)
+    .pipe(z.string().regex(/^\d+$/, 'TRUST_PROXY must be a hop count (0, 1, 2…) or true/false').transform(Number))
+    .pipe(z.number().int().min(0).max(10))
+    .default(0),
   DEMO_TENANT: booleanFlag.optional(),
   JOBS_ENABLED: booleanFlag.default(true),
   EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
@@ -79,7 +85,8 @@ export interface AppConfig {
   refreshTokenTtlDays: number;
   loginLimits: { maxAttemptsPerIp: number; maxFailuresPerAccount: number; windowSeconds: number };
   maxBodyBytes: number;
-  trustProxy: boolean;
+  /** How many reverse proxies in front of the app append to X-Forwarded-For (0: none, the socket is the client). */
+  trustProxy: number;
   demoTenant: boolean;
   jobsEnabled: boolean;
   eventsRetentionDays: number;
