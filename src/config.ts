@@ -30,6 +30,11 @@ const environmentSchema = z.object({
   LOGIN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(30),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  REQUEST_LIMITS_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  WEBHOOKS_MAX_REQUESTS_PER_IP: z.coerce.number().int().min(1).default(120_000),
+  WEBHOOKS_MAX_REQUESTS_PER_CREDENTIAL: z.coerce.number().int().min(1).default(60_000),
+  EXTERNAL_API_MAX_REQUESTS_PER_IP: z.coerce.number().int().min(1).default(120_000),
+  EXTERNAL_API_MAX_REQUESTS_PER_TOKEN: z.coerce.number().int().min(1).default(60_000),
   MAX_BODY_BYTES: z.coerce
     .number()
     .int()
@@ -43,6 +48,10 @@ const environmentSchema = z.object({
     .pipe(z.number().int().min(0).max(10))
     .default(0),
   DEMO_TENANT: booleanFlag.optional(),
+  METRICS_TOKEN: optionalString.refine(
+    (value) => value === undefined || value.length >= 16,
+    'METRICS_TOKEN must have at least 16 characters',
+  ),
   JOBS_ENABLED: booleanFlag.default(true),
   EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   EVENTS_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
@@ -84,10 +93,18 @@ export interface AppConfig {
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   loginLimits: { maxAttemptsPerIp: number; maxFailuresPerAccount: number; windowSeconds: number };
+  /** Requests per window on the machine surfaces (webhooks, external API), per caller address and per credential. */
+  requestLimits: {
+    windowSeconds: number;
+    webhooks: { perIp: number; perCredential: number };
+    externalApi: { perIp: number; perToken: number };
+  };
   maxBodyBytes: number;
   /** How many reverse proxies in front of the app append to X-Forwarded-For (0: none, the socket is the client). */
   trustProxy: number;
   demoTenant: boolean;
+  /** When set, GET /metrics wants `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
   jobsEnabled: boolean;
   eventsRetentionDays: number;
   eventsPollIntervalMs: number;
@@ -138,9 +155,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       windowSeconds: env.LOGIN_WINDOW_SECONDS,
     },
+    requestLimits: {
+      windowSeconds: env.REQUEST_LIMITS_WINDOW_SECONDS,
+      webhooks: { perIp: env.WEBHOOKS_MAX_REQUESTS_PER_IP, perCredential: env.WEBHOOKS_MAX_REQUESTS_PER_CREDENTIAL },
+      externalApi: { perIp: env.EXTERNAL_API_MAX_REQUESTS_PER_IP, perToken: env.EXTERNAL_API_MAX_REQUESTS_PER_TOKEN },
+    },
     maxBodyBytes: env.MAX_BODY_BYTES,
     trustProxy: env.TRUST_PROXY,
     demoTenant: env.DEMO_TENANT ?? env.NODE_ENV !== 'production',
+    metricsToken: env.METRICS_TOKEN,
     jobsEnabled: env.JOBS_ENABLED,
     eventsRetentionDays: env.EVENTS_RETENTION_DAYS,
     eventsPollIntervalMs: env.EVENTS_POLL_INTERVAL_MS,

@@ -47,6 +47,19 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
       logger,
     ),
   };
+  const window = config.requestLimits.windowSeconds;
+  const requestLimiter = (keyPrefix: string, points: number) =>
+    new FallbackLimiter({ keyPrefix, points, durationSeconds: window }, redis, logger);
+  const requestLimits = {
+    webhooks: {
+      perIp: requestLimiter('balcao:webhooks:ip', config.requestLimits.webhooks.perIp),
+      perCredential: requestLimiter('balcao:webhooks:credential', config.requestLimits.webhooks.perCredential),
+    },
+    externalApi: {
+      perIp: requestLimiter('balcao:external-api:ip', config.requestLimits.externalApi.perIp),
+      perToken: requestLimiter('balcao:external-api:token', config.requestLimits.externalApi.perToken),
+    },
+  };
   const llm = createLlmProvider(config.llm);
   const secrets = new SecretBox(config.secretsKey);
   const build = { config, secrets, llm };
@@ -69,6 +82,7 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
     signer: new AccessTokenSigner(config.jwtSecret, config.accessTokenTtlSeconds),
     secrets,
     loginLimits,
+    requestLimits,
     scheduler,
     deliveries,
     llm,

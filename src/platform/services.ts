@@ -35,6 +35,11 @@ export interface Services {
   /** Seals and opens machine secrets stored in the database. */
   secrets: SecretBox;
   loginLimits: { perIp: FallbackLimiter; perAccount: FallbackLimiter };
+  /** Request budgets of the machine surfaces, per caller address and per credential. */
+  requestLimits: {
+    webhooks: { perIp: FallbackLimiter; perCredential: FallbackLimiter };
+    externalApi: { perIp: FallbackLimiter; perToken: FallbackLimiter };
+  };
   scheduler: JobScheduler;
   /** Sends queued outbound deliveries; started by bootstrap when DELIVERIES_ENABLED. */
   deliveries: DeliveryWorker;
