@@ -6,6 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { sql } from 'kysely';
 import { hasPendingMigrations } from './db/migrator';
 import type { RequestObserver } from './platform/observability/request-observer';
+import { createSecurityHeaders, type SecurityHeaders } from './platform/security-headers';
 import { domainModules } from './domains/modules';
 import { createRestSurface } from './rest';
 import { platformRestRoutes } from './rest/platform-routes';
@@ -19,7 +20,11 @@ const READY_CHECK_TIMEOUT_MS = 2_000;
  * Everything on the port but tRPC's HTTP calls (served by src/trpc/http-handler.ts): /api/v1
  * (REST), /health, /ready, /metrics and the dashboard.
  */
-export function createApp(services: Services, observeRequest: RequestObserver): express.Express {
+export function createApp(
+  services: Services,
+  observeRequest: RequestObserver,
+  securityHeaders: SecurityHeaders = createSecurityHeaders({ https: services.config.publicUrl.startsWith('https://') }),
+): express.Express {
   const { metrics } = services;
   const app = express();
   app.disable('x-powered-by');
@@ -27,6 +32,7 @@ export function createApp(services: Services, observeRequest: RequestObserver): 
   app.set('trust proxy', services.config.trustProxy);
 
   app.use(observeRequest);
+  app.use(securityHeaders);
   app.use((req: Request, res: Response, next: NextFunction) => {
     const stopTimer = metrics.httpDuration.startTimer();
     res.on('finish', () => {
