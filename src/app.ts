@@ -23,7 +23,7 @@ const READY_CHECK_TIMEOUT_MS = 2_000;
 export function createApp(
   services: Services,
   observeRequest: RequestObserver,
-  securityHeaders: SecurityHeaders = createSecurityHeaders({ https: services.config.publicUrl.startsWith('https://') }),
+  securityHeaders: SecurityHeaders = createSecurityHeaders({ publicUrl: services.config.publicUrl }),
 ): express.Express {
   const { metrics } = services;
   const app = express();

@@ -23,7 +23,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 /** One port for HTTP (tRPC, REST, dashboard) and the tRPC WebSocket at /trpc. */
 export async function startHttpServer(services: Services, options: { port: number; host: string }): Promise<RunningServer> {
   const observeRequest = createRequestObserver(services.logger, { trustProxy: services.config.trustProxy });
-  const securityHeaders = createSecurityHeaders({ https: services.config.publicUrl.startsWith('https://') });
+  const securityHeaders = createSecurityHeaders({ publicUrl: services.config.publicUrl });
   const app = createApp(services, observeRequest, securityHeaders);
   const trpc = createTrpcHttpHandler(services);
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, (req, res) => {

@@ -29,8 +29,9 @@ describe('security headers', () => {
     expect(directives.get('frame-ancestors')).toBe("'none'");
     expect(directives.get('script-src')).toBe("'self'");
     expect(directives.get('style-src')).toBe("'self'");
-    expect(directives.get('img-src')).toBe("'self' blob: data:");
-    expect(directives.get('media-src')).toBe("'self' blob: data:");
+    // Media links are absolute on PUBLIC_URL; forwarded pictures may sit on the sender's https storage.
+    expect(directives.get('img-src')).toBe("'self' http://localhost:0 https: blob: data:");
+    expect(directives.get('media-src')).toBe("'self' http://localhost:0 https: blob: data:");
     expect(directives.get('connect-src')).toBe("'self' ws: wss:");
     expect(directives.get('object-src')).toBe("'none'");
     expect(directives.has('upgrade-insecure-requests')).toBe(false); // plain http here
