@@ -5,6 +5,7 @@ import { loadConfig } from '../src/config';
 import { createDatabase } from '../src/db/database';
 import { migrateToLatest } from '../src/db/migrator';
 import { seedDemoData } from '../src/domains/demo-data';
+import { demoPasswordFor } from '../src/domains/identity/demo-data';
 import { domainCatalogue } from '../src/domains/modules';
 import { SecretBox } from '../src/platform/auth/secret-box';
 import { email, moduleList, password, personName, tenantSlug, timezone } from '../src/domains/identity/schemas';
@@ -106,21 +107,36 @@ try {
       modules: input.modules,
       owner: { email: input.ownerEmail, password: input.ownerPassword, name: input.ownerName ?? input.ownerEmail.split('@')[0]! },
     });
+    let demoPassword: string | undefined;
     if (input.demo) {
       const bar = input.json
         ? undefined
         : new SingleBar({ format: 'Dados de demonstração [{bar}] {value}/{total} {step}', hideCursor: true }, Presets.shades_classic);
       bar?.start(1, 0, { step: '' });
       const tenant = { id: created.tenantId, slug: created.slug, modules: input.modules ?? [] };
-      const deps = { secrets: new SecretBox(config.secretsKey), publicUrl: config.publicUrl, permissions: domainCatalogue.permissions };
+      const userPassword = demoPasswordFor(config.env);
+      // Only a generated password needs showing; the published one is in the README.
+      if (config.env === 'production') demoPassword = userPassword;
+      const deps = {
+        secrets: new SecretBox(config.secretsKey),
+        publicUrl: config.publicUrl,
+        permissions: domainCatalogue.permissions,
+        userPassword,
+      };
       await seedDemoData(database.db, tenant, deps, (progress) => {
         bar?.setTotal(progress.total);
         bar?.update(progress.done, { step: progress.step });
       });
       bar?.stop();
     }
-    if (input.json) console.log(JSON.stringify({ tenantId: created.tenantId, slug: created.slug, ownerId: created.ownerId }));
-    else console.log(`Empresa ${created.slug} criada (id ${created.tenantId}); proprietário ${input.ownerEmail} (id ${created.ownerId}).`);
+    if (input.json)
+      console.log(
+        JSON.stringify({ tenantId: created.tenantId, slug: created.slug, ownerId: created.ownerId, demoUsersPassword: demoPassword }),
+      );
+    else {
+      console.log(`Empresa ${created.slug} criada (id ${created.tenantId}); proprietário ${input.ownerEmail} (id ${created.ownerId}).`);
+      if (demoPassword) console.log(`Senha dos usuários de demonstração (mostrada só agora): ${demoPassword}`);
+    }
   } finally {
     await database.close();
   }

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -5,6 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { sql } from 'kysely';
 import { hasPendingMigrations } from './db/migrator';
 import type { RequestObserver } from './platform/observability/request-observer';
+import { createSecurityHeaders, type SecurityHeaders } from './platform/security-headers';
 import { domainModules } from './domains/modules';
 import { createRestSurface } from './rest';
 import { platformRestRoutes } from './rest/platform-routes';
@@ -18,13 +20,19 @@ const READY_CHECK_TIMEOUT_MS = 2_000;
  * Everything on the port but tRPC's HTTP calls (served by src/trpc/http-handler.ts): /api/v1
  * (REST), /health, /ready, /metrics and the dashboard.
  */
-export function createApp(services: Services, observeRequest: RequestObserver): express.Express {
+export function createApp(
+  services: Services,
+  observeRequest: RequestObserver,
+  securityHeaders: SecurityHeaders = createSecurityHeaders({ publicUrl: services.config.publicUrl }),
+): express.Express {
   const { metrics } = services;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.set('trust proxy', services.config.trustProxy);
 
   app.use(observeRequest);
+  app.use(securityHeaders);
   app.use((req: Request, res: Response, next: NextFunction) => {
     const stopTimer = metrics.httpDuration.startTimer();
     res.on('finish', () => {
@@ -44,7 +52,14 @@ export function createApp(services: Services, observeRequest: RequestObserver): 
     const ready = Object.values(checks).every((check) => check.ok);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', async (req, res) => {
+    if (!metricsAuthorized(services.config.metricsToken, req.headers.authorization)) {
+      res
+        .status(401)
+        .setHeader('WWW-Authenticate', 'Bearer')
+        .json({ error: 'UNAUTHORIZED', message: 'Métricas exigem Authorization: Bearer <METRICS_TOKEN>', details: {} });
+      return;
+    }
     metrics.eventBacklog.set(await services.hub.backlog().catch(() => -1));
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
@@ -66,6 +81,15 @@ function mountRestSurfaces(app: express.Express, services: Services): void {
     for (const mount of domain.rest ?? []) routesByBase.set(mount.base, [...(routesByBase.get(mount.base) ?? []), mount.routes(services)]);
   }
   for (const [base, routes] of routesByBase) app.use(base, createRestSurface(services, routes));
+}
+
+/** Open when no METRICS_TOKEN is set; otherwise the bearer token must match, compared in constant time. */
+function metricsAuthorized(expected: string | undefined, authorization: string | undefined): boolean {
+  if (expected === undefined) return true;
+  const presented = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '';
+  // Digests first: timingSafeEqual needs equal lengths, and the token's length should not leak either.
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(presented), digest(expected));
 }
 
 function routeLabel(req: Request): string {

@@ -2,7 +2,7 @@ import type { AppConfig } from './config';
 import { migrateToLatest } from './db/migrator';
 import { withSystem } from './db/system-scope';
 import { seedDemoData } from './domains/demo-data';
-import { DEMO_PASSWORD } from './domains/identity/demo-data';
+import { demoPasswordFor } from './domains/identity/demo-data';
 import { syncBuiltinRoles } from './domains/identity/roles';
 import { createTenant } from './domains/identity/tenants';
 import { MODULES } from './platform/modules';
@@ -26,7 +26,7 @@ export async function bootstrap(config: AppConfig, overrides: ServiceOverrides =
     const applied = await migrateToLatest(services.database);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
     await syncBuiltinRoles(services.db);
-    const demoCreated = config.demoTenant ? await ensureDemoTenant(services) : false;
+    const demo = config.demoTenant ? await ensureDemoTenant(services) : undefined;
     await services.hub.start();
     const http = await startHttpServer(services, { port: config.port, host: config.host });
     if (config.jobsEnabled) await services.scheduler.start();
@@ -36,7 +36,7 @@ export async function bootstrap(config: AppConfig, overrides: ServiceOverrides =
       { url, database: services.database.kind, redis: Boolean(services.redis), readyInMs: Date.now() - startedAt },
       'balcão ready',
     );
-    if (config.demoTenant) printDemoLogin(url, demoCreated);
+    if (demo) printDemoLogin(url, demo);
     return {
       services,
       http,
@@ -51,30 +51,41 @@ export async function bootstrap(config: AppConfig, overrides: ServiceOverrides =
   }
 }
 
-async function ensureDemoTenant(services: Services): Promise<boolean> {
+/** Creates the demo tenant on an empty database; its password is known only to what this returns. */
+async function ensureDemoTenant(services: Services): Promise<{ created: boolean; password?: string; env: AppConfig['env'] }> {
+  const env = services.config.env;
   const anyTenant = await withSystem(services.db, (trx) => trx.selectFrom('tenants').select('id').limit(1).executeTakeFirst());
-  if (anyTenant) return false;
+  if (anyTenant) return { created: false, env };
+  const password = demoPasswordFor(env);
   const created = await createTenant(services.db, {
     slug: DEMO_TENANT.slug,
     name: DEMO_TENANT.name,
     modules: [...MODULES],
-    owner: { email: DEMO_TENANT.ownerEmail, name: DEMO_TENANT.ownerName, password: DEMO_PASSWORD },
+    owner: { email: DEMO_TENANT.ownerEmail, name: DEMO_TENANT.ownerName, password },
   });
   await seedDemoData(
     services.db,
     { id: created.tenantId, slug: created.slug, modules: [...MODULES] },
-    { secrets: services.secrets, publicUrl: services.config.publicUrl, permissions: services.catalogue.permissions },
+    {
+      secrets: services.secrets,
+      publicUrl: services.config.publicUrl,
+      permissions: services.catalogue.permissions,
+      userPassword: password,
+    },
   );
-  return true;
+  return { created: true, password, env };
 }
 
-function printDemoLogin(url: string, created: boolean): void {
+function printDemoLogin(url: string, demo: { created: boolean; password?: string; env: AppConfig['env'] }): void {
+  // In production the password is random and shown this once; later starts do not know it.
+  const password = demo.password ?? (demo.env === 'production' ? '(a mostrada quando a empresa foi criada)' : demoPasswordFor(demo.env));
   process.stdout.write(
     [
       '',
       `  Balcão em ${url}`,
-      `  ${created ? 'Empresa de demonstração criada.' : 'Empresa de demonstração:'} entre com`,
-      `    empresa: ${DEMO_TENANT.slug}   e-mail: ${DEMO_TENANT.ownerEmail}   senha: ${DEMO_PASSWORD}`,
+      `  ${demo.created ? 'Empresa de demonstração criada.' : 'Empresa de demonstração:'} entre com`,
+      `    empresa: ${DEMO_TENANT.slug}   e-mail: ${DEMO_TENANT.ownerEmail}   senha: ${password}`,
+      ...(demo.created && demo.env === 'production' ? ['  Guarde esta senha: ela não será mostrada de novo.'] : []),
       '',
       '',
     ].join('\n'),

@@ -32,13 +32,28 @@ const environmentSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   DEVICE_ENROLL_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(20),
+  REQUEST_LIMITS_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  WEBHOOKS_MAX_REQUESTS_PER_IP: z.coerce.number().int().min(1).default(120_000),
+  WEBHOOKS_MAX_REQUESTS_PER_CREDENTIAL: z.coerce.number().int().min(1).default(60_000),
+  EXTERNAL_API_MAX_REQUESTS_PER_IP: z.coerce.number().int().min(1).default(120_000),
+  EXTERNAL_API_MAX_REQUESTS_PER_TOKEN: z.coerce.number().int().min(1).default(60_000),
   MAX_BODY_BYTES: z.coerce
     .number()
     .int()
     .min(1024)
     .default(1024 * 1024),
-  TRUST_PROXY: booleanFlag.default(false),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .transform((value) => ({ true: '1', yes: '1', false: '0', no: '0', '': '0' })[value.toLowerCase()] ?? value)
+    .pipe(z.string().regex(/^\d+$/, 'TRUST_PROXY must be a hop count (0, 1, 2…) or true/false').transform(Number))
+    .pipe(z.number().int().min(0).max(10))
+    .default(0),
   DEMO_TENANT: booleanFlag.optional(),
+  METRICS_TOKEN: optionalString.refine(
+    (value) => value === undefined || value.length >= 16,
+    'METRICS_TOKEN must have at least 16 characters',
+  ),
   JOBS_ENABLED: booleanFlag.default(true),
   EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   MEDIA_LINK_TTL_SECONDS: z.coerce.number().int().min(60).max(604_800).default(3600),
@@ -89,9 +104,18 @@ export interface AppConfig {
   loginLimits: { maxAttemptsPerIp: number; maxFailuresPerAccount: number; windowSeconds: number };
   /** Device enrollment attempts allowed per client address in 15 minutes. */
   deviceEnrollMaxAttemptsPerIp: number;
+  /** Requests per window on the machine surfaces (webhooks, external API), per caller address and per credential. */
+  requestLimits: {
+    windowSeconds: number;
+    webhooks: { perIp: number; perCredential: number };
+    externalApi: { perIp: number; perToken: number };
+  };
   maxBodyBytes: number;
-  trustProxy: boolean;
+  /** How many reverse proxies in front of the app append to X-Forwarded-For (0: none, the socket is the client). */
+  trustProxy: number;
   demoTenant: boolean;
+  /** When set, GET /metrics wants `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
   jobsEnabled: boolean;
   eventsRetentionDays: number;
   eventsPollIntervalMs: number;
@@ -148,9 +172,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       windowSeconds: env.LOGIN_WINDOW_SECONDS,
     },
     deviceEnrollMaxAttemptsPerIp: env.DEVICE_ENROLL_MAX_ATTEMPTS_PER_IP,
+    requestLimits: {
+      windowSeconds: env.REQUEST_LIMITS_WINDOW_SECONDS,
+      webhooks: { perIp: env.WEBHOOKS_MAX_REQUESTS_PER_IP, perCredential: env.WEBHOOKS_MAX_REQUESTS_PER_CREDENTIAL },
+      externalApi: { perIp: env.EXTERNAL_API_MAX_REQUESTS_PER_IP, perToken: env.EXTERNAL_API_MAX_REQUESTS_PER_TOKEN },
+    },
     maxBodyBytes: env.MAX_BODY_BYTES,
     trustProxy: env.TRUST_PROXY,
     demoTenant: env.DEMO_TENANT ?? env.NODE_ENV !== 'production',
+    metricsToken: env.METRICS_TOKEN,
     jobsEnabled: env.JOBS_ENABLED,
     eventsRetentionDays: env.EVENTS_RETENTION_DAYS,
     eventsPollIntervalMs: env.EVENTS_POLL_INTERVAL_MS,

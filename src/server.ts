@@ -4,6 +4,7 @@ import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import { createApp } from './app';
 import { createRequestObserver } from './platform/observability/request-observer';
+import { createSecurityHeaders } from './platform/security-headers';
 import type { Services } from './platform/services';
 import { appRouter } from './trpc/app-router';
 import { createWebSocketContext } from './trpc/context';
@@ -25,10 +26,11 @@ const DEVICE_REVOKED_CLOSE_CODE = 4001;
 /** One port for HTTP (tRPC, REST, dashboard) and the tRPC WebSocket at /trpc. */
 export async function startHttpServer(services: Services, options: { port: number; host: string }): Promise<RunningServer> {
   const observeRequest = createRequestObserver(services.logger, { trustProxy: services.config.trustProxy });
-  const app = createApp(services, observeRequest);
+  const securityHeaders = createSecurityHeaders({ publicUrl: services.config.publicUrl });
+  const app = createApp(services, observeRequest, securityHeaders);
   const trpc = createTrpcHttpHandler(services);
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, (req, res) => {
-    if (isTrpcRequest(req)) observeRequest(req, res, () => trpc(req, res));
+    if (isTrpcRequest(req)) observeRequest(req, res, () => securityHeaders(req, res, () => trpc(req, res)));
     else app(req, res);
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: services.config.maxBodyBytes });

@@ -66,6 +66,19 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
     ),
   );
   await devices.revocations.start();
+  const window = config.requestLimits.windowSeconds;
+  const requestLimiter = (keyPrefix: string, points: number) =>
+    new FallbackLimiter({ keyPrefix, points, durationSeconds: window }, redis, logger);
+  const requestLimits = {
+    webhooks: {
+      perIp: requestLimiter('balcao:webhooks:ip', config.requestLimits.webhooks.perIp),
+      perCredential: requestLimiter('balcao:webhooks:credential', config.requestLimits.webhooks.perCredential),
+    },
+    externalApi: {
+      perIp: requestLimiter('balcao:external-api:ip', config.requestLimits.externalApi.perIp),
+      perToken: requestLimiter('balcao:external-api:token', config.requestLimits.externalApi.perToken),
+    },
+  };
   const llm = createLlmProvider(config.llm);
   const secrets = new SecretBox(config.secretsKey);
   const links = new LinkSigner(config.secretsKey, config.mediaLinkTtlSeconds);
@@ -92,6 +105,7 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
     secrets,
     links,
     loginLimits,
+    requestLimits,
     scheduler,
     deliveries,
     outboundGuard,

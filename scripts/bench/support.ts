@@ -32,6 +32,11 @@ export const BENCH_APP_ENV = {
   JWT_SECRET: BENCH_JWT_SECRET,
   SECRETS_KEY: 'bench-secrets-key-that-is-long-enough-to-derive',
   ACCESS_TOKEN_TTL_SECONDS: '3600', // the longest allowed, so no token expires mid-run
+  // One load generator on one address with one token: measured, not throttled.
+  WEBHOOKS_MAX_REQUESTS_PER_IP: '100000000',
+  WEBHOOKS_MAX_REQUESTS_PER_CREDENTIAL: '100000000',
+  EXTERNAL_API_MAX_REQUESTS_PER_IP: '100000000',
+  EXTERNAL_API_MAX_REQUESTS_PER_TOKEN: '100000000',
 };
 /** The server where the scripts create and drop their `balcao_bench*` databases. */
 export const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

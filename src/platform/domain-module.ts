@@ -45,6 +45,8 @@ export interface DemoDataDeps {
   secrets: SecretBox;
   publicUrl: string;
   permissions: readonly PermissionDefinition[];
+  /** The password the demo tenant's people get. */
+  userPassword: string;
 }
 
 /** A domain's demo data: `steps` parts, each reported with `onStep(label)` once it is written. */

@@ -42,6 +42,11 @@ export interface Services {
   /** Signs the expiring links that providers fetch media by. */
   links: LinkSigner;
   loginLimits: { perIp: FallbackLimiter; perAccount: FallbackLimiter };
+  /** Request budgets of the machine surfaces, per caller address and per credential. */
+  requestLimits: {
+    webhooks: { perIp: FallbackLimiter; perCredential: FallbackLimiter };
+    externalApi: { perIp: FallbackLimiter; perToken: FallbackLimiter };
+  };
   scheduler: JobScheduler;
   /** Sends queued outbound deliveries; started by bootstrap when DELIVERIES_ENABLED. */
   deliveries: DeliveryWorker;

@@ -7,6 +7,7 @@ export default defineConfig({
   test: {
     include: ['test/e2e/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/e2e/support/csp-guard.ts'],
     fileParallelism: false,
     pool: 'forks',
     maxWorkers: 1,

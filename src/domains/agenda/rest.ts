@@ -11,6 +11,7 @@ import { normalisePhone } from '../../platform/phones';
 import { text } from '../../platform/validation';
 import { RestError } from '../../rest/errors';
 import { handleAsync, rawBodyOf } from '../../rest/handlers';
+import { bearerTokenKey, clientAddressOf, presentedSecretKey, rateLimited } from '../../rest/rate-limits';
 import type { Services } from '../../platform/services';
 import { authenticateMachineToken } from '../identity';
 import { runCampaign, type CampaignContext } from './campaigns';
@@ -57,9 +58,12 @@ const encherAgendaBody = z.object({
 export function agendaRestRoutes(services: Services): express.Router {
   const routes = express.Router();
   const agentDeps = { db: services.db, logger: services.logger, llm: services.llm };
+  const { perIp, perCredential } = services.requestLimits.webhooks;
+  const limited = rateLimited({ limiter: perIp, keyOf: clientAddressOf }, { limiter: perCredential, keyOf: agendaCredentialKey });
 
   routes.post(
     '/webhooks/n8n/message-received',
+    limited,
     handleAsync(async (req, res) => {
       const tenantId = tenantIdIn(req.body);
       if (!tenantId) throw new RestError(400, 'ERR_VALIDATION', 'tenant_id: uuid da empresa é obrigatório', { field: 'tenant_id' });
@@ -107,6 +111,7 @@ export function agendaRestRoutes(services: Services): express.Router {
 
   routes.post(
     '/automations/prazo-certo/execute',
+    limited,
     execute('prazo_certo', (body) => {
       const input = prazoCertoBody.parse(body ?? {});
       return {
@@ -117,6 +122,7 @@ export function agendaRestRoutes(services: Services): express.Router {
   );
   routes.post(
     '/automations/encher-agenda/execute',
+    limited,
     execute('encher_agenda', (body) => {
       const input = encherAgendaBody.parse(body ?? {});
       return {
@@ -143,6 +149,16 @@ function offerOf(context: {
     ...(context.offer_type ? { offerType: context.offer_type === 'none' ? ('none' as const) : ('discount_percent' as const) } : {}),
     ...(context.offer_value !== undefined ? { offerValue: context.offer_value } : {}),
   };
+}
+
+/** Whose budget an agenda call spends: the API token's, else the tenant's it names, else the secret's. */
+function agendaCredentialKey(req: Request): string | undefined {
+  const token = bearerTokenKey(req);
+  if (token) return `token:${token}`;
+  const tenantId = tenantIdIn(req.body) ?? (isUuid(req.get('x-tenant-id') ?? '') ? req.get('x-tenant-id') : undefined);
+  if (tenantId) return `tenant:${tenantId}`;
+  const secret = presentedSecretKey(req.get('x-webhook-secret'));
+  return secret ? `secret:${secret}` : undefined;
 }
 
 function tenantIdIn(body: unknown): string | undefined {

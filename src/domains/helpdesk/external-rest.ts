@@ -9,6 +9,7 @@ import { bearerToken } from '../../platform/auth/access-tokens';
 import { DomainError } from '../../platform/errors';
 import { RestError } from '../../rest/errors';
 import { handleAsync } from '../../rest/handlers';
+import { bearerTokenKey, clientAddressOf, rateLimited } from '../../rest/rate-limits';
 import type { Services } from '../../platform/services';
 import { authenticateMachineTokens, type MachinePrincipal } from '../identity';
 import { phoneOrFail } from './contacts';
@@ -77,8 +78,12 @@ export function externalApiRoutes(services: Services): express.Router {
     res.json(openApiDocument);
   });
 
+  const { perIp, perToken } = services.requestLimits.externalApi;
+  const limited = rateLimited({ limiter: perIp, keyOf: clientAddressOf }, { limiter: perToken, keyOf: bearerTokenKey });
+
   routes.post(
     '/external/:apiId',
+    limited,
     handleAsync(async (req, res) => {
       const call = apiCallOf(req);
       const answer = await sends.submit(call.apiId, call);
@@ -89,6 +94,7 @@ export function externalApiRoutes(services: Services): express.Router {
 
   routes.get(
     '/external/:apiId/messages/:messageId',
+    limited,
     handleAsync(async (req, res) => {
       const call = apiCallOf(req);
       const messageId = String(req.params.messageId);

@@ -4,6 +4,7 @@ import type { HelpdeskChannel } from '../../db/schema';
 import { isUuid, withTenant, type TenantTransaction } from '../../db/tenant-scope';
 import { RestError } from '../../rest/errors';
 import { handleAsync, rawBodyOf } from '../../rest/handlers';
+import { clientAddressOf, rateLimited } from '../../rest/rate-limits';
 import type { Services } from '../../platform/services';
 import { DomainError } from '../../platform/errors';
 import { channelForWebhook, isAuthenticWebhook, whatsappCredentials } from './channels/channels';
@@ -26,6 +27,12 @@ const MAX_MESSAGES_PER_COMMIT = 200;
  */
 export function helpdeskWebhooks(services: Services): express.Router {
   const webhooks = express.Router();
+  // A channel's secret is the credential: its budget is counted per channel.
+  const { perIp, perCredential } = services.requestLimits.webhooks;
+  const limited = rateLimited(
+    { limiter: perIp, keyOf: clientAddressOf },
+    { limiter: perCredential, keyOf: (req) => `channel:${String(req.params.channelId)}` },
+  );
   // A channel's messages that arrive together are checked and stored in one transaction (group commit).
   const inbound = new GroupCommit<WebhookCall, IngestResult>({
     maxBatch: MAX_MESSAGES_PER_COMMIT,
@@ -46,6 +53,7 @@ export function helpdeskWebhooks(services: Services): express.Router {
 
   webhooks.post(
     '/n8n/channels/:channelId/messages',
+    limited,
     handleAsync(async (req, res) => {
       res.status(200).json(await inbound.submit(String(req.params.channelId), webhookCallOf(req)));
     }),
@@ -53,6 +61,7 @@ export function helpdeskWebhooks(services: Services): express.Router {
 
   webhooks.post(
     '/n8n/channels/:channelId/statuses',
+    limited,
     handleAsync(async (req, res) => {
       const { channel, payload } = await authenticatedCall(services, req, n8nInboundStatus);
       res.status(200).json(await inTenantOf(services, channel, (trx) => applyReportedStatus(trx, channel, toInboundStatus(payload))));
@@ -62,6 +71,7 @@ export function helpdeskWebhooks(services: Services): express.Router {
   // WhatsApp Cloud API: Meta checks the subscription with a GET, then posts signed batches.
   webhooks.get(
     '/whatsapp/channels/:channelId',
+    limited,
     handleAsync(async (req, res) => {
       const channel = await webhookChannel(services, String(req.params.channelId), 'whatsapp_cloud');
       const verification = verifyWebhookSubscription(
@@ -75,6 +85,7 @@ export function helpdeskWebhooks(services: Services): express.Router {
 
   webhooks.post(
     '/whatsapp/channels/:channelId',
+    limited,
     handleAsync(async (req, res) => {
       const channel = await webhookChannel(services, String(req.params.channelId), 'whatsapp_cloud');
       const { appSecret, phoneNumberId } = whatsappCredentials(channel, services.secrets);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withTenant } from '../../db/tenant-scope';
@@ -6,7 +7,16 @@ import type { PermissionDefinition } from '../../platform/auth/permissions';
 import { createRole } from './roles';
 import { createUser } from './users';
 
+/** The published demo password: only ever used outside production. */
 export const DEMO_PASSWORD = 'balcao-demo';
+
+/**
+ * The password a new demo tenant's people get: the published one in development and tests, a
+ * fresh random one in production, where a password printed in the README would open the tenant.
+ */
+export function demoPasswordFor(env: 'development' | 'production' | 'test'): string {
+  return env === 'production' ? randomBytes(15).toString('base64url') : DEMO_PASSWORD;
+}
 
 const demoUsers = [
   { name: 'Gabriela Gerente', local: 'gerente', role: 'manager' },
@@ -23,6 +33,7 @@ export async function seedIdentityDemoData(
   db: Kysely<DB>,
   tenant: { id: string; slug: string },
   permissionCatalogue: readonly PermissionDefinition[],
+  password: string,
   onStep: (label: string) => void = () => undefined,
 ): Promise<{ users: number }> {
   const audit = systemAudit('tenant:seed --demo');
@@ -42,7 +53,7 @@ export async function seedIdentityDemoData(
     const email = `${user.local}@${tenant.slug}.balcao.test`;
     await withTenant(db, tenant.id, async (trx) => {
       const existing = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
-      if (!existing) await createUser(trx, audit, { email, name: user.name, password: DEMO_PASSWORD, role: user.role });
+      if (!existing) await createUser(trx, audit, { email, name: user.name, password, role: user.role });
     });
     onStep(user.name);
   }

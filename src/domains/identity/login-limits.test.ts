@@ -19,7 +19,7 @@ describe('login rate limits (in memory, over HTTP behind a trusted proxy)', () =
 
   beforeAll(async () => {
     app = await startTestApp({
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '1',
       LOGIN_MAX_ATTEMPTS_PER_IP: String(MAX_ATTEMPTS_PER_IP),
       LOGIN_MAX_FAILURES_PER_ACCOUNT: String(MAX_FAILURES_PER_ACCOUNT),
     });
@@ -37,6 +37,20 @@ describe('login rate limits (in memory, over HTTP behind a trusted proxy)', () =
     expect(refused.httpStatus).toBe(429);
     expect(refused.details).toMatchObject({ retryAfterSeconds: expect.any(Number) });
     await expect(loginFrom(nextAddress(), owner())).resolves.toMatchObject({ user: { id: tenant.ownerId } });
+  });
+
+  it('counts the address the proxy saw, whatever the caller forges on the left of X-Forwarded-For', async () => {
+    const address = nextAddress();
+    for (let attempt = 0; attempt < MAX_ATTEMPTS_PER_IP; attempt += 1) {
+      const forged = `${nextAddress()}, ${address}`;
+      await httpClientWith(app.url, () => ({ 'x-forwarded-for': forged })).auth.login.mutate({ tenant: tenant.slug, ...owner() });
+    }
+    const forged = `${nextAddress()}, ${address}`;
+    await expectTrpcError(
+      httpClientWith(app.url, () => ({ 'x-forwarded-for': forged })).auth.login.mutate({ tenant: tenant.slug, ...owner() }),
+      'TOO_MANY_REQUESTS',
+      'TOO_MANY_LOGIN_ATTEMPTS',
+    );
   });
 
   it('a raw refused attempt answers HTTP 429', async () => {

@@ -34,6 +34,6 @@ export const identityModule = defineDomainModule({
   jobs: ({ config }) => [housekeepingJob({ eventsRetentionDays: config.eventsRetentionDays })],
   demoData: {
     steps: IDENTITY_DEMO_STEPS,
-    seed: (db, tenant, deps, onStep) => seedIdentityDemoData(db, tenant, deps.permissions, onStep).then(() => undefined),
+    seed: (db, tenant, deps, onStep) => seedIdentityDemoData(db, tenant, deps.permissions, deps.userPassword, onStep).then(() => undefined),
   },
 });

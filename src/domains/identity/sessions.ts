@@ -16,6 +16,8 @@ export interface SessionDeps {
   signer: AccessTokenSigner;
   refreshTokenTtlDays: number;
   loginLimits: { perIp: FallbackLimiter; perAccount: FallbackLimiter };
+  /** The password check; tests count its calls. */
+  verifyPassword?: typeof verifyPassword;
 }
 
 export interface ClientInfo {
@@ -61,7 +63,9 @@ export async function login(
   const accountKey = `${input.tenant}:${input.email}`;
   const byIp = await deps.loginLimits.perIp.consume(ipKey);
   if (!byIp.allowed) throw tooManyAttempts(byIp.retryAfterSeconds);
-  const byAccount = await deps.loginLimits.perAccount.check(accountKey);
+  // The attempt is paid for before the password is looked at, in one atomic step, so parallel
+  // guesses cannot all pass a check made before any of them is counted; a success refunds it.
+  const byAccount = await deps.loginLimits.perAccount.consume(accountKey);
   if (!byAccount.allowed) throw tooManyAttempts(byAccount.retryAfterSeconds);
 
   const tenant = await withSystem(deps.db, (trx) =>
@@ -76,9 +80,9 @@ export async function login(
           .executeTakeFirst(),
       )
     : undefined;
-  const passwordMatches = await verifyPassword(user?.active ? (user.password_hash ?? undefined) : undefined, input.password);
+  const verify = deps.verifyPassword ?? verifyPassword;
+  const passwordMatches = await verify(user?.active ? (user.password_hash ?? undefined) : undefined, input.password);
   if (!tenant || !user || !passwordMatches) {
-    await deps.loginLimits.perAccount.consume(accountKey);
     if (tenant) {
       await withTenant(deps.db, tenant.id, (trx) =>
         recordAudit(trx, auditFor(user, client), {

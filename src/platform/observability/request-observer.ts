@@ -12,7 +12,7 @@ const UNLOGGED_PATHS = new Set(['/health', '/metrics']);
  * the rest of the request inside its context so every log line carries it, and writes one
  * access-log line when the response finishes (warn for 4xx, error for 5xx).
  */
-export function createRequestObserver(logger: Logger, options: { trustProxy: boolean }): RequestObserver {
+export function createRequestObserver(logger: Logger, options: { trustProxy: number }): RequestObserver {
   return (req, res, next) => {
     const requestId = requestIdFrom(req.headers['x-request-id']);
     const ip = clientIpOf(req, options.trustProxy);

@@ -32,7 +32,11 @@ export class FallbackLimiter {
     this.#local = new RateLimiterMemory(options);
   }
 
-  /** Spends one point; refused once the policy's points are spent in its window. */
+  /**
+   * Spends one point; refused once the policy's points are spent in its window. Counting and
+   * deciding are one step (a Lua INCR + EXPIRE on Redis, a synchronous increment in memory), so
+   * parallel callers can never all pass: spend first, then do the guarded work.
+   */
   async consume(key: string): Promise<LimitOutcome> {
     try {
       const result = await this.#run((limiter) => limiter.consume(key));
@@ -41,15 +45,6 @@ export class FallbackLimiter {
       if (error instanceof RateLimiterRes) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
       throw error;
     }
-  }
-
-  /** Whether the key has no points left, without spending one. */
-  async check(key: string): Promise<LimitOutcome> {
-    const result = await this.#run((limiter) => limiter.get(key));
-    if (result && result.consumedPoints >= this.policy.points) {
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(result.msBeforeNext / 1000)) };
-    }
-    return { allowed: true, remaining: this.policy.points - (result?.consumedPoints ?? 0) };
   }
 
   async reset(key: string): Promise<void> {

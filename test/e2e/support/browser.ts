@@ -33,9 +33,25 @@ export async function newPage(browser: Browser, baseURL: string): Promise<{ cont
     acceptDownloads: true,
   });
   context.setDefaultTimeout(15_000);
+  // Runs in the page: reports each violation as a console error the listener below collects.
+  await context.addInitScript(`document.addEventListener('securitypolicyviolation', (event) => {
+    console.error('[csp] ' + event.effectiveDirective + ' blocked ' + (event.blockedURI || 'inline') + ' at ' + event.sourceFile + ':' + event.lineNumber);
+  });`);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[browser] ${error.message}`));
+  page.on('console', (message) => {
+    const text = message.text();
+    if (message.type() === 'error' && (text.startsWith('[csp]') || text.includes('Content Security Policy'))) {
+      cspViolations.push(`${page.url()}: ${text}`);
+    }
+  });
   return { context, page };
+}
+
+/** Content Security Policy violations seen by any page since the last call; test/e2e/support/csp-guard.ts fails a test on them. */
+const cspViolations: string[] = [];
+export function takeCspViolations(): string[] {
+  return cspViolations.splice(0);
 }
 
 export async function fillLogin(page: Page, login: { tenant: string; email: string; password: string }): Promise<void> {
