@@ -13,6 +13,7 @@ import type { EventType, EventTypeDeclaration, EventTypeDeclarations } from './e
 import type { JobDefinition } from './jobs/scheduler';
 import type { LlmProvider } from './llm';
 import type { ModuleName } from './modules';
+import type { DomainCatalogue } from './domain-catalogue';
 import type { Services } from './services';
 
 /** What a domain's jobs and delivery kinds are built from, before the rest of the services exist. */
@@ -80,20 +81,6 @@ export interface DomainModule<Routers extends Record<string, AnyTRPCRouter> = Re
   demoData?: DemoDataSeeder;
   /** Starts the domain's listeners (reactions to other domains' events); returns how to stop them. */
   start?(services: Services): () => void;
-}
-
-/** The process-wide view of what the domains declared. */
-export interface DomainCatalogue {
-  permissions: readonly PermissionDefinition[];
-  /** Scopes a machine credential may carry: any declared permission. */
-  machineScopes: readonly PermissionDefinition[];
-  eventTypes: readonly EventType[];
-  deviceKinds: readonly DeviceKind[];
-  /**
-   * What one viewer may receive, built from their permissions now: each event type's read
-   * permission first (internal types reach nobody), then every domain's own audience rule.
-   */
-  eventAudience(db: Kysely<DB>, viewer: StreamViewer): Promise<EventAudience>;
 }
 
 export function buildDomainCatalogue(

@@ -9,7 +9,7 @@ import type { SecretBox } from './auth/secret-box';
 import type { LinkSigner } from './auth/signed-links';
 import type { DeliveryWorker } from './deliveries/worker';
 import type { Devices } from './devices';
-import type { DomainCatalogue } from './domain-module';
+import type { DomainCatalogue } from './domain-catalogue';
 import type { MessageBus } from './events/bus';
 import type { EventHub } from './events/hub';
 import type { JobScheduler } from './jobs/scheduler';

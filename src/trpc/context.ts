@@ -1,17 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AccessTokenError, bearerToken, type AccessClaims, type AccessTokenFailure } from '../platform/auth/access-tokens';
+import { AccessTokenError, bearerToken } from '../platform/auth/access-tokens';
 import { isDeviceToken } from '../platform/devices/credentials';
-import type { DevicePrincipal } from '../platform/devices/principal';
 import { clientIpOf } from '../platform/observability/client-ip';
 import { currentRequestContext, requestIdFrom } from '../platform/observability/request-context';
 import type { Services } from '../platform/services';
+import type { AuthState } from './auth-state';
 import { LiveConnection, type LiveSocket } from './live-session';
-
-export type AuthState =
-  | { kind: 'anonymous' }
-  | { kind: 'rejected'; reason: AccessTokenFailure | 'DEVICE_TOKEN_INVALID' }
-  | { kind: 'user'; claims: AccessClaims }
-  | { kind: 'device'; device: DevicePrincipal };
 
 export interface ClientInfo {
   ip: string | null;

@@ -1,6 +1,6 @@
 import { DomainError } from '../platform/errors';
 import type { UserDirectory } from '../platform/auth/principals';
-import type { AuthState } from './context';
+import type { AuthState } from './auth-state';
 
 /** The close code of a socket whose session ended or whose access token expired: refresh, then reconnect. */
 export const SESSION_ENDED_CLOSE_CODE = 4401;
