@@ -245,6 +245,26 @@ describe('devices', () => {
     await stream.close();
   });
 
+  it('revoke ends the device’s open SSE stream (tRPC subscription over HTTP) within a second', async () => {
+    const { deviceId, token } = await createAndEnroll(app.url, owner);
+    const response = await fetch(`${app.url}/trpc/device.events?input=${encodeURIComponent('{}')}`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+    });
+    expect(response.status).toBe(200);
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let received = '';
+    while (!received.includes('\n\n')) received += (await reader.read()).value ?? ''; // the stream is open
+    const started = Date.now();
+    await owner.devices.revoke({ id: deviceId });
+    for (;;) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      received += chunk.value;
+    }
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(received).toContain('DEVICE_REVOKED');
+  });
+
   it('a device cannot call a user procedure (403), nor a user a device one (403)', async () => {
     const { token } = await createAndEnroll(app.url, owner);
     const asDevice = httpClient(app.url, () => token);
