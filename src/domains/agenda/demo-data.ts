@@ -98,8 +98,9 @@ export async function seedAgendaDemoData(db: Kysely<DB>, tenant: { id: string },
       }
     }
 
-    // This week: a few bookings, and one proposal for the owner to decide.
-    const from = new Date(Date.now() + 24 * 3_600_000);
+    // Around today: a few bookings from the next free hour on (the calendar opens on them), and one
+    // proposal for the owner to decide.
+    const from = new Date(Date.now() + 3_600_000);
     const week = new Date(from.getTime() + 6 * 24 * 3_600_000);
     const open = (await openSlots(trx, { serviceId: corte.id, from, to: week })).slots;
     for (const [index, slot] of open
