@@ -103,10 +103,12 @@ export async function seedAgendaDemoData(db: Kysely<DB>, tenant: { id: string },
     const from = new Date(Date.now() + 3_600_000);
     const week = new Date(from.getTime() + 6 * 24 * 3_600_000);
     const open = (await openSlots(trx, { serviceId: corte.id, from, to: week })).slots;
-    for (const [index, slot] of open
-      .filter((_, position) => position % 9 === 0)
-      .slice(0, 6)
-      .entries()) {
+    // One a day, from today on, at drifting hours, so the week looks lived in.
+    const today = DateTime.now().setZone(timeZone).startOf('day');
+    const spread = Array.from({ length: 7 }, (_, day) => today.plus({ days: day, hours: 9, minutes: day * 95 }).toMillis()).flatMap(
+      (target) => open.filter((slot) => slot.startsAt.getTime() >= target).slice(0, 1),
+    );
+    for (const [index, slot] of [...new Set(spread)].slice(0, 6).entries()) {
       await bookAppointment(trx, audit, {
         clientId: clients[index]!.id,
         serviceId: corte.id,
