@@ -43,6 +43,28 @@ describe('the live feed follows what each viewer may read', () => {
     await agentFeed.close();
   });
 
+  it('gives a viewer without users.read the changes to their own user and role, and no one else’s', async () => {
+    const role = await owner.roles.create({
+      key: `proprio-${counter}`,
+      name: 'Sem usuários',
+      permissions: ['events.read', 'agenda.appointments.read'],
+    });
+    const member = await memberWithRole(role.key);
+    const other = await memberWithRole(role.key);
+    const feed = recordEvents(app.url, () => member.token);
+    await feed.started;
+    await owner.users.update({ id: other.user.id, name: 'Outra pessoa' });
+    await owner.users.update({ id: member.user.id, name: 'Eu mesma' });
+    await owner.roles.update({ id: role.id, permissions: ['events.read', 'agenda.appointments.read', 'agenda.chat.read'] });
+    await feed.waitFor((events) => events.some((event) => event.type === 'role.updated'));
+    expect(feed.events.filter((event) => event.type === 'user.updated').map((event) => event.data.userId)).toEqual([member.user.id]);
+    expect(feed.events.filter((event) => event.type === 'role.updated').map((event) => event.data.roleId)).toEqual([role.id]);
+    await owner.roles.create({ key: `outro-${counter}`, name: 'Outro papel', permissions: ['events.read'] });
+    expect(await identityThenAgenda(feed)).toBe(false);
+    expect(feed.events.filter((event) => event.type === 'role.updated')).toHaveLength(1);
+    await feed.close();
+  });
+
   it('stops a domain’s events when the role loses its read permission, and starts them when it gains it, without resubscribing', async () => {
     const role = await owner.roles.create({
       key: `feed-${counter}`,

@@ -9,7 +9,7 @@ import type { LinkSigner } from './auth/signed-links';
 import type { DeliveryKind } from './deliveries/kinds';
 import type { DeviceKind } from './devices/kinds';
 import type { EventAudience, StreamViewer } from './events/audience';
-import type { EventType, EventTypeDeclaration, EventTypeDeclarations } from './events/catalog';
+import type { AppEvent, EventType, EventTypeDeclaration, EventTypeDeclarations } from './events/catalog';
 import type { JobDefinition } from './jobs/scheduler';
 import type { LlmProvider } from './llm';
 import type { ModuleName } from './modules';
@@ -94,16 +94,21 @@ export function buildDomainCatalogue(
     eventTypes: modules.flatMap((module) => Object.keys(module.eventTypes) as EventType[]),
     deviceKinds: modules.flatMap((module) => module.deviceKinds ?? []),
     eventAudience: async (db, viewer) => {
-      const readable = new Set<string>();
+      const declarations = new Map<string, EventTypeDeclaration>();
       for (const module of modules) {
         for (const [type, declaration] of Object.entries(module.eventTypes) as [EventType, EventTypeDeclaration][]) {
-          if ('readPermission' in declaration && viewer.permissions.has(declaration.readPermission)) readable.add(type);
+          declarations.set(type, declaration);
         }
       }
+      const readable = (event: AppEvent) => {
+        const declaration = declarations.get(event.type);
+        if (!declaration || !('readPermission' in declaration)) return false;
+        return viewer.permissions.has(declaration.readPermission) || (declaration.aboutViewer?.(event.data as never, viewer) ?? false);
+      };
       const audiences = await Promise.all(modules.flatMap((module) => (module.eventAudience ? [module.eventAudience(db, viewer)] : [])));
       // The type's read permission, then every domain's rule, must accept an event.
       return async (event) => {
-        if (!readable.has(event.type)) return false;
+        if (!readable(event)) return false;
         for (const accepts of audiences) if (!(await accepts(event))) return false;
         return true;
       };

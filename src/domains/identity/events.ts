@@ -30,8 +30,9 @@ const seesDevices = { readPermission: can['identity.devices.read'] };
 
 export const identityEventTypes = {
   'user.created': seesUsers,
-  'user.updated': seesUsers,
-  'role.updated': seesUsers,
+  // Their own record and role changing reach the viewer anyway (no email in them): the dashboard follows at once.
+  'user.updated': { ...seesUsers, aboutViewer: (data, viewer) => data.userId === viewer.userId },
+  'role.updated': { ...seesUsers, aboutViewer: (data, viewer) => data.roleId === viewer.roleId },
   'api_token.created': seesUsers,
   'api_token.revoked': seesUsers,
   'tenant.updated': seesUsers,

@@ -7,5 +7,6 @@ export type EventAudience = (event: AppEvent) => boolean | Promise<boolean>;
 export interface StreamViewer {
   tenantId: string;
   userId: string;
+  roleId: string;
   permissions: ReadonlySet<string>;
 }

@@ -24,9 +24,15 @@ export type StreamedEvent = Exclude<AppEvent, { type: keyof InternalEventTypes }
 
 /**
  * How a domain declares one of its event types: the permission a viewer's role must hold to
- * receive it on the live stream, or `internal` for events that only the process itself reads
+ * receive it on the live stream (and, optionally, when it is about the viewer, who gets it anyway), or `internal` for events that only the process itself reads
  * (they never reach a dashboard).
  */
-export type EventTypeDeclaration = { readonly readPermission: string } | { readonly internal: true };
+export type EventTypeDeclaration<Type extends EventType = EventType> =
+  | {
+      readonly readPermission: string;
+      /** Whether the event is about the viewer themselves (their user, their role): then they receive it without the permission. */
+      readonly aboutViewer?: (data: EventMap[Type], viewer: { userId: string; roleId: string }) => boolean;
+    }
+  | { readonly internal: true };
 
-export type EventTypeDeclarations = { readonly [Type in EventType]?: EventTypeDeclaration };
+export type EventTypeDeclarations = { readonly [Type in EventType]?: EventTypeDeclaration<Type> };

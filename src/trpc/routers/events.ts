@@ -85,10 +85,10 @@ export const eventsRouter = router({
         });
         // What the viewer may receive follows their role: built now, and again whenever an event
         // changes their user or role, so a permission taken away stops events at once.
-        const audienceFor = (permissions: ReadonlySet<string>) =>
-          ctx.services.catalogue.eventAudience(ctx.services.db, { tenantId: ctx.tenant.id, userId: ctx.user.userId, permissions });
+        const audienceFor = (permissions: ReadonlySet<string>, roleId: string) =>
+          ctx.services.catalogue.eventAudience(ctx.services.db, { tenantId: ctx.tenant.id, userId: ctx.user.userId, roleId, permissions });
         let roleId = ctx.user.role.id;
-        let mayReceive = await audienceFor(ctx.user.permissions);
+        let mayReceive = await audienceFor(ctx.user.permissions, roleId);
         try {
           for await (const event of events) {
             if (endedBy) break;
@@ -103,7 +103,7 @@ export const eventsRouter = router({
                 break;
               }
               roleId = access.role.id;
-              mayReceive = await audienceFor(access.permissions);
+              mayReceive = await audienceFor(access.permissions, roleId);
             }
             if (!(await mayReceive(event))) continue;
             yield tracked(event.id, event as StreamedEvent);
