@@ -61,6 +61,9 @@ export async function receiveClientMessage(
   } else client = await clientForPhone(trx, incoming.phone, incoming.clientName ?? incoming.phone);
   const dedupeKey =
     incoming.dedupeKey ?? createHash('sha256').update(`${incoming.phone}\n${incoming.timestamp}\n${incoming.message}`).digest('hex');
+  // A copy already stored (a retried webhook, another instance hearing the same event) touches nothing.
+  const known = await storedCopy(trx, dedupeKey);
+  if (known) return known;
   const conversation = await trx
     .insertInto('agenda_conversations')
     .values({ tenant_id: tenantOf(trx), client_id: client.id, channel: incoming.channel })
@@ -74,12 +77,18 @@ export async function receiveClientMessage(
     .returning('id')
     .executeTakeFirst();
   if (stored) return { chatMessageId: stored.id, conversationId: conversation.id, duplicate: false };
+  const first = await storedCopy(trx, dedupeKey);
+  if (!first) throw new Error(`chat message ${dedupeKey} conflicted but is not stored`);
+  return first;
+}
+
+async function storedCopy(trx: TenantTransaction, dedupeKey: string) {
   const first = await trx
     .selectFrom('agenda_chat_messages')
     .select(['id', 'conversation_id'])
     .where('dedupe_key', '=', dedupeKey)
-    .executeTakeFirstOrThrow();
-  return { chatMessageId: first.id, conversationId: first.conversation_id, duplicate: true };
+    .executeTakeFirst();
+  return first && { chatMessageId: first.id, conversationId: first.conversation_id, duplicate: true };
 }
 
 /** What the agent read in the message, what it did, and what it answered. */
@@ -125,6 +134,9 @@ export async function answerClientMessage(deps: ChatAgentDeps, tenantId: string,
   const understanding = await understand(deps, tenantId, context);
 
   return withTenant(deps.db, tenantId, async (trx) => {
+    // Locks in the order receiveClientMessage takes them (the conversation, then its message), so
+    // answering never deadlocks with another copy of the message arriving.
+    await trx.selectFrom('agenda_conversations').select('id').where('id', '=', context.conversation.id).forUpdate().execute();
     // One answer per message, even when a sweep and the webhook's own run race for it.
     const message = await trx
       .selectFrom('agenda_chat_messages')

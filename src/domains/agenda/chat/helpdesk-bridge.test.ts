@@ -50,4 +50,32 @@ describe('chat from the helpdesk: decided by the state when the message arrived'
     for (const messageId of await inboundMessageIds(tenant.tenantId)) await chatFeed.feed(tenant.tenantId, messageId);
     expect(await chatMessageKeys(tenant.tenantId)).toEqual([`helpdesk:${afterSwitch}`]);
   });
+
+  it('two instances handling the same messages at once store and answer each once, without deadlocking', async () => {
+    const tenant = await seedTenant(app.services, { modules: ['helpdesk', 'agenda'] });
+    const owner = await ownerCaller(app.services, tenant);
+    const channel = await owner.helpdesk.channels.create({ type: 'n8n', name: 'WhatsApp', outboundUrl: 'http://127.0.0.1:9/n8n' });
+    await owner.agenda.settings.update({ chatFromHelpdesk: true });
+    const phone = nextPhone();
+    for (const body of ['oi', 'quero cortar o cabelo', 'amanhã pode ser?', 'obrigado', 'até mais'])
+      await receiveMessage(app.services, tenant.tenantId, channel.id, { from: phone, body });
+    const deps = { db: app.services.db, logger: app.services.logger, llm: undefined };
+    const [one, other] = [helpdeskChatFeed(deps), helpdeskChatFeed(deps)];
+    const messageIds = await inboundMessageIds(tenant.tenantId);
+    await Promise.all(messageIds.flatMap((messageId) => [one.feed(tenant.tenantId, messageId), other.feed(tenant.tenantId, messageId)]));
+    // The app's own listener hears the same events: whichever stored a message answers it.
+    const chatRows = () =>
+      withTenant(app.services.db, tenant.tenantId, (trx) =>
+        trx.selectFrom('agenda_chat_messages').select(['role', 'dedupe_key', 'replied_at']).execute(),
+      );
+    let rows = await chatRows();
+    for (let attempt = 0; attempt < 100 && rows.filter((row) => row.role === 'agent').length < messageIds.length; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      rows = await chatRows();
+    }
+    const clientRows = rows.filter((row) => row.role === 'client');
+    expect(clientRows.map((row) => row.dedupe_key).sort()).toEqual(messageIds.map((id) => `helpdesk:${id}`).sort());
+    expect(clientRows.every((row) => row.replied_at !== null)).toBe(true);
+    expect(rows.filter((row) => row.role === 'agent')).toHaveLength(messageIds.length);
+  });
 });
