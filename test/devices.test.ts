@@ -2,30 +2,17 @@ import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RunningApp } from '../src/bootstrap';
-import { createDatabase } from '../src/db/database';
 import { withTenant } from '../src/db/tenant-scope';
 import { digestSecret } from '../src/platform/auth/opaque-tokens';
 import { appRouter } from '../src/trpc/app-router';
 import { createInnerContext } from '../src/trpc/context';
 import { createCallerFactory } from '../src/trpc/init';
-import type { DeviceKind } from '../src/platform/devices/kinds';
 import type { Services } from '../src/platform/services';
 import type { AppRouter } from '../src/trpc/app-router';
 import { httpClient, login, seedTenant, startTestApp, wsClient, type TestTenant } from './support/app';
-import { createTestDatabase } from './support/database';
+import { startTwoInstances, twoInstancesAvailable } from './support/instances';
 import { expectTrpcError, ownerCaller, rawRequest, trpcError, type Caller } from './support/identity';
-
-const TEST_KIOSK: DeviceKind = {
-  key: 'test-kiosk',
-  label: 'Totem de teste',
-  scopes: [
-    { key: 'events.read', description: 'Eventos ao vivo' },
-    { key: 'tickets.issue', description: 'Emitir senhas' },
-  ],
-  resource: { required: true, label: 'a unidade' },
-  eventTypes: ['user.created'],
-  tokenHeaders: ['X-Agent-Token'],
-};
+import { TEST_KIOSK } from './support/devices';
 
 const DEVICE_TOKEN = /^bdev_[a-z2-9]{10}_[A-Za-z0-9_-]{40}$/;
 
@@ -372,19 +359,12 @@ describe('device enrollment limit per address', () => {
   });
 });
 
-const redisUrl = process.env.TEST_REDIS_URL;
-const serverUrl = process.env.TEST_DATABASE_URL;
-
-describe.runIf(Boolean(redisUrl && serverUrl))('device revocation across two instances', () => {
+describe.runIf(twoInstancesAvailable)('device revocation across two instances', () => {
   let first: RunningApp & { url: string };
   let second: RunningApp & { url: string };
 
   beforeAll(async () => {
-    const shared = await createTestDatabase();
-    // The slow safety-net poll is out of the way: the announcement must come through Redis.
-    const config = { REDIS_URL: redisUrl!, EVENTS_POLL_INTERVAL_MS: '600000' };
-    first = await startTestApp(config, { database: shared });
-    second = await startTestApp(config, { database: await createDatabase({ kind: 'postgres', url: shared.url!, poolSize: 5 }) });
+    ({ first, second } = await startTwoInstances());
     for (const app of [first, second]) app.services.devices.kinds.register(TEST_KIOSK);
   });
   afterAll(async () => {

@@ -1,26 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../src/bootstrap';
-import { createDatabase } from '../src/db/database';
-import { httpClient, login, seedTenant, startTestApp, type TestTenant } from './support/app';
-import { createTestDatabase } from './support/database';
+import { httpClient, login, seedTenant, type TestTenant } from './support/app';
+import { startTwoInstances, twoInstancesAvailable, warnTwoInstancesSkipped } from './support/instances';
 import { recordEvents } from './support/subscriptions';
 
-const redisUrl = process.env.TEST_REDIS_URL;
-const serverUrl = process.env.TEST_DATABASE_URL;
-if (!redisUrl || !serverUrl) console.warn('[tests] TEST_REDIS_URL and TEST_DATABASE_URL not both set: the two-instance test is skipped');
+warnTwoInstancesSkipped('the two-instance test');
 
-// Two instances need a shared Postgres server and Redis; PGlite is single-process.
-describe.runIf(Boolean(redisUrl && serverUrl))('two instances on one Postgres and one Redis', () => {
+describe.runIf(twoInstancesAvailable)('two instances on one Postgres and one Redis', () => {
   let first: RunningApp & { url: string };
   let second: RunningApp & { url: string };
   let tenant: TestTenant;
 
   beforeAll(async () => {
-    const shared = await createTestDatabase();
-    // The slow safety-net poll is pushed out of the way: delivery must come through Redis.
-    const config = { REDIS_URL: redisUrl!, EVENTS_POLL_INTERVAL_MS: '600000' };
-    first = await startTestApp(config, { database: shared });
-    second = await startTestApp(config, { database: await createDatabase({ kind: 'postgres', url: shared.url!, poolSize: 5 }) });
+    ({ first, second } = await startTwoInstances());
     tenant = await seedTenant(first.services);
   });
   afterAll(async () => {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RunningApp } from '../src/bootstrap';
-import { createDatabase } from '../src/db/database';
 import { httpClient, login, seedTenant, startTestApp, type TestTenant } from './support/app';
-import { createTestDatabase } from './support/database';
+import { startTwoInstances, twoInstancesAvailable, warnTwoInstancesSkipped } from './support/instances';
 
 const ACCESS_TOKEN_TTL_SECONDS = 30;
 
@@ -137,22 +136,15 @@ describe('a WebSocket lives only as long as its session', () => {
   });
 });
 
-const redisUrl = process.env.TEST_REDIS_URL;
-const serverUrl = process.env.TEST_DATABASE_URL;
-if (!redisUrl || !serverUrl)
-  console.warn('[tests] TEST_REDIS_URL and TEST_DATABASE_URL not both set: the two-instance socket test is skipped');
+warnTwoInstancesSkipped('the two-instance socket test');
 
-describe.runIf(Boolean(redisUrl && serverUrl))('a session ended on one instance', () => {
+describe.runIf(twoInstancesAvailable)('a session ended on one instance', () => {
   let first: RunningApp & { url: string };
   let second: RunningApp & { url: string };
   let tenant: TestTenant;
 
   beforeAll(async () => {
-    const shared = await createTestDatabase();
-    // The slow safety-net poll is pushed out of the way: the revocation must come through Redis.
-    const config = { REDIS_URL: redisUrl!, EVENTS_POLL_INTERVAL_MS: '600000' };
-    first = await startTestApp(config, { database: shared });
-    second = await startTestApp(config, { database: await createDatabase({ kind: 'postgres', url: shared.url!, poolSize: 5 }) });
+    ({ first, second } = await startTwoInstances());
     tenant = await seedTenant(first.services);
   });
   afterAll(async () => {

@@ -1,18 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeviceKind } from '../../src/platform/devices/kinds';
 import { openSection, screenshot } from './support/browser';
 import { openSignedInDashboard, type SignedInDashboard } from './support/dashboard';
-
-const TEST_KIOSK: DeviceKind = {
-  key: 'test-kiosk',
-  label: 'Totem de teste',
-  scopes: [
-    { key: 'events.read', description: 'Eventos ao vivo' },
-    { key: 'tickets.issue', description: 'Emitir senhas' },
-  ],
-  resource: { required: true, label: 'a unidade' },
-};
+import { TEST_KIOSK } from '../support/devices';
 
 describe('dashboard: Dispositivos', () => {
   let dashboard: SignedInDashboard;

@@ -2,8 +2,7 @@ import { tracked } from '@trpc/server';
 import type { DevicePrincipal } from '../../platform/devices/principal';
 import { DomainError } from '../../platform/errors';
 import type { EventType } from '../../platform/events/catalog';
-import { EventQueueOverflowError } from '../../platform/events/event-queue';
-import { streamTenantEvents } from '../../platform/events/stream';
+import { streamFailure, streamTenantEvents } from '../../platform/events/stream';
 import type { Services } from '../../platform/services';
 
 /** The scope a device needs to receive its kind's live events. */
@@ -48,12 +47,7 @@ export async function* streamDeviceEvents(
         yield tracked(event.id, event);
       }
     } catch (error) {
-      if (!(error instanceof EventQueueOverflowError)) throw error;
-      throw new DomainError(
-        'TOO_MANY_REQUESTS',
-        'SUBSCRIBER_TOO_SLOW',
-        'Eventos demais sem leitura; reconecte com o último id para retomar',
-      );
+      throw streamFailure(error);
     }
     if (endedBy) throw endedBy;
   } finally {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB, Device } from '../../db/schema';
-import { withSystem } from '../../db/system-scope';
+import { withSystem, type SystemTransaction } from '../../db/system-scope';
 import { digestsMatch } from '../auth/opaque-tokens';
 import type { Actor } from '../audit/audit-log';
 import { parseDeviceToken } from './credentials';
@@ -41,6 +41,23 @@ const toPrincipal = (row: DeviceRow): DevicePrincipal => ({
   tenantModules: row.modules,
 });
 
+/** Devices with what a principal carries, across tenants: the caller's tenant is not known yet. */
+const deviceRows = (trx: SystemTransaction) =>
+  trx
+    .selectFrom('devices')
+    .innerJoin('tenants', 'tenants.id', 'devices.tenant_id')
+    .select([
+      'devices.id',
+      'devices.tenant_id',
+      'devices.kind',
+      'devices.name',
+      'devices.scopes',
+      'devices.resource_id',
+      'devices.token_hash',
+      'devices.revoked_at',
+      'tenants.modules',
+    ]);
+
 /**
  * Checks device tokens by their lookup prefix and digest, against the row as it is now (no
  * cache: a revoked device fails its very next call on every instance). Last seen, address and
@@ -54,24 +71,7 @@ export class DeviceAuthenticator {
   async authenticate(presented: string, client: DeviceClient): Promise<DevicePrincipal | null> {
     const parsed = parseDeviceToken(presented);
     if (!parsed) return null;
-    const row = await withSystem(this.db, (trx) =>
-      trx
-        .selectFrom('devices')
-        .innerJoin('tenants', 'tenants.id', 'devices.tenant_id')
-        .select([
-          'devices.id',
-          'devices.tenant_id',
-          'devices.kind',
-          'devices.name',
-          'devices.scopes',
-          'devices.resource_id',
-          'devices.token_hash',
-          'devices.revoked_at',
-          'tenants.modules',
-        ])
-        .where('devices.token_prefix', '=', parsed.prefix)
-        .executeTakeFirst(),
-    );
+    const row = await withSystem(this.db, (trx) => deviceRows(trx).where('devices.token_prefix', '=', parsed.prefix).executeTakeFirst());
     if (!row?.token_hash || row.revoked_at || !digestsMatch(row.token_hash, parsed.digest)) return null;
     await this.#touch(row.id, client);
     return toPrincipal(row);
@@ -82,24 +82,7 @@ export class DeviceAuthenticator {
    * with the caller's address, the call counts as the device being seen.
    */
   async current(deviceId: string, client?: DeviceClient): Promise<DevicePrincipal | null> {
-    const row = await withSystem(this.db, (trx) =>
-      trx
-        .selectFrom('devices')
-        .innerJoin('tenants', 'tenants.id', 'devices.tenant_id')
-        .select([
-          'devices.id',
-          'devices.tenant_id',
-          'devices.kind',
-          'devices.name',
-          'devices.scopes',
-          'devices.resource_id',
-          'devices.token_hash',
-          'devices.revoked_at',
-          'tenants.modules',
-        ])
-        .where('devices.id', '=', deviceId)
-        .executeTakeFirst(),
-    );
+    const row = await withSystem(this.db, (trx) => deviceRows(trx).where('devices.id', '=', deviceId).executeTakeFirst());
     if (!row?.token_hash || row.revoked_at) return null;
     if (client) await this.#touch(row.id, client);
     return toPrincipal(row);

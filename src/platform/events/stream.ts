@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withTenant } from '../../db/tenant-scope';
 import type { AppEvent, EventType } from './catalog';
-import { EventQueue } from './event-queue';
+import { DomainError } from '../errors';
+import { EventQueue, EventQueueOverflowError } from './event-queue';
 import { positionAfter, toAppEvent, type DeliveredEvent, type EventHub, type EventPosition } from './hub';
 
 const REPLAY_BATCH = 500;
@@ -83,4 +84,13 @@ async function* replayAfter(
     }
     if (rows.length < REPLAY_BATCH) return;
   }
+}
+
+/**
+ * What a live subscription ends with when its stream failed: a subscriber that fell too far behind
+ * is told to resume from its last id (which replays the backlog from the table, not from memory).
+ */
+export function streamFailure(error: unknown): unknown {
+  if (!(error instanceof EventQueueOverflowError)) return error;
+  return new DomainError('TOO_MANY_REQUESTS', 'SUBSCRIBER_TOO_SLOW', 'Eventos demais sem leitura; reconecte com o último id para retomar');
 }

@@ -2,8 +2,7 @@ import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { DomainError } from '../../platform/errors';
 import type { AppEvent, EventType, StreamedEvent } from '../../platform/events/catalog';
-import { EventQueueOverflowError } from '../../platform/events/event-queue';
-import { streamTenantEvents } from '../../platform/events/stream';
+import { streamFailure, streamTenantEvents } from '../../platform/events/stream';
 import { platformPermissions as can } from '../../platform/platform-permissions';
 import { router } from '../init';
 import { permittedProcedure } from '../procedures';
@@ -109,13 +108,7 @@ export const eventsRouter = router({
             yield tracked(event.id, event as StreamedEvent);
           }
         } catch (error) {
-          if (!(error instanceof EventQueueOverflowError)) throw error;
-          // Resuming from the last id replays the backlog from the table instead of from memory.
-          throw new DomainError(
-            'TOO_MANY_REQUESTS',
-            'SUBSCRIBER_TOO_SLOW',
-            'Eventos demais sem leitura; reconecte com o último id para retomar',
-          );
+          throw streamFailure(error);
         }
         if (endedBy) throw endedBy;
       } finally {
