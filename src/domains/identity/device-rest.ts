@@ -4,6 +4,7 @@ import type { Services } from '../../platform/services';
 import { authenticateDeviceRequest } from '../../rest/authentication';
 import { RestError } from '../../rest/errors';
 import { handleAsync as handle } from '../../rest/handlers';
+import { clientAddressOf, rateLimited } from '../../rest/rate-limits';
 import { enrollDevice } from './devices';
 import { enrollDeviceInput } from './schemas';
 
@@ -15,16 +16,10 @@ export function deviceRestRoutes(services: Services): express.Router {
   const rest = express.Router();
   rest.post(
     '/devices/enroll',
+    rateLimited({ limiter: services.devices.enrollLimit, keyOf: clientAddressOf }),
     handle(async (req, res) => {
       const context = currentRequestContext();
       const ip = context?.ip ?? null;
-      const limit = await services.devices.enrollLimit.consume(ip ?? 'unknown');
-      if (!limit.allowed) {
-        res.setHeader('Retry-After', String(limit.retryAfterSeconds));
-        throw new RestError(429, 'ERR_TOO_MANY_REQUESTS', 'Tentativas demais; aguarde para tentar de novo', {
-          retryAfterSeconds: limit.retryAfterSeconds,
-        });
-      }
       const body: unknown = req.body ?? {};
       if (typeof body !== 'object' || body === null || Array.isArray(body))
         throw new RestError(400, 'ERR_VALIDATION', 'O corpo precisa ser um objeto JSON');
