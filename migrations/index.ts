@@ -7,6 +7,7 @@ import * as platformDeliveries from './2026-11-30T1200_platform_deliveries';
 import * as systemRole from './2026-12-06T1300_system_role';
 import * as agendaChatSwitchTime from './2026-12-06T1410_agenda_chat_switch_time';
 import * as devices from './2026-12-06T1400_devices';
+import * as queue from './2026-12-07T1000_queue';
 
 /** Every migration, by name; append new ones (names sort in the order they run). */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T1410_agenda_chat_switch_time': agendaChatSwitchTime,
   '2026-12-06T1900_helpdesk_media_retention': helpdeskMediaRetention,
   '2026-12-06T1400_devices': devices,
+  '2026-12-07T1000_queue': queue,
 };

@@ -3,9 +3,10 @@ import { platformPermissions } from '../platform/platform-permissions';
 import { agendaModule } from './agenda/module';
 import { helpdeskModule } from './helpdesk/module';
 import { identityModule } from './identity/module';
+import { queueModule } from './queue/module';
 
 /** Every domain's manifest: the one list a new domain is added to. Identity comes first: the others stand on it. */
-export const domainModules = [identityModule, helpdeskModule, agendaModule] as const;
+export const domainModules = [identityModule, helpdeskModule, agendaModule, queueModule] as const;
 
 /** What the domains declared, with the platform's own permissions. */
 export const domainCatalogue = buildDomainCatalogue(domainModules, platformPermissions.all);

@@ -59,3 +59,8 @@ export function restErrorHandler(logger: Logger): ErrorRequestHandler {
     sendRestError(res, 500, { error: 'ERR_INTERNAL', message: 'Erro interno; tente novamente', details: {} });
   };
 }
+
+/** What an error becomes on REST where no status can be sent any more (inside an open event stream). */
+export function restErrorOf(error: unknown): RestError {
+  return toRestError(error) ?? new RestError(500, 'ERR_INTERNAL', 'Erro interno; tente novamente');
+}

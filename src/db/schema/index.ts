@@ -2,11 +2,13 @@ import type { AgendaTables } from './agenda';
 import type { HelpdeskTables } from './helpdesk';
 import type { IdentityTables } from './identity';
 import type { PlatformTables } from './platform';
+import type { QueueTables } from './queue';
 
 export * from './agenda';
 export * from './helpdesk';
 export * from './identity';
 export * from './platform';
+export * from './queue';
 
 /** The one database interface: every domain's tables (one file each in this folder), merged. */
-export interface DB extends PlatformTables, IdentityTables, HelpdeskTables, AgendaTables {}
+export interface DB extends PlatformTables, IdentityTables, HelpdeskTables, AgendaTables, QueueTables {}

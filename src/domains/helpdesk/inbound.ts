@@ -1,6 +1,6 @@
 import type { HelpdeskChannel, HelpdeskMessage, HelpdeskTicket } from '../../db/schema';
 import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
-import { isOpenAt, type BusinessHours } from './business-hours';
+import { isOpenAt, type BusinessHours } from '../../platform/business-hours';
 import { markChannelWorking } from './channels/channels';
 import type { InboundMessage } from './channels/provider';
 import { contactsForPhones, phoneOrFail } from './contacts';

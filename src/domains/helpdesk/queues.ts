@@ -3,7 +3,7 @@ import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import { appendEvent } from '../../platform/events/outbox';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
 import { DomainError, notFound } from '../../platform/errors';
-import type { BusinessHours } from './business-hours';
+import type { BusinessHours } from '../../platform/business-hours';
 
 export interface QueueView {
   id: string;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { text } from '../../platform/validation';
-import { businessHoursSchema } from './business-hours';
+import { businessHoursSchema } from '../../platform/business-hours';
 
 export const id = z.uuid({ error: 'Identificador inválido' });
 const cursor = z.string().max(300).optional();

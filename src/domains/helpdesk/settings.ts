@@ -1,6 +1,6 @@
 import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
-import type { BusinessHours } from './business-hours';
+import type { BusinessHours } from '../../platform/business-hours';
 
 export interface HelpdeskSettingsView {
   reopenWindowMinutes: number;

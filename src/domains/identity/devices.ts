@@ -123,6 +123,8 @@ export async function createDevice(
     throw new DomainError('BAD_REQUEST', 'RESOURCE_REQUIRED', `Informe ${kind.resource.label}`, { field: 'resource' });
   if (!kind.resource && input.resource)
     throw new DomainError('BAD_REQUEST', 'RESOURCE_NOT_ALLOWED', `${kind.label} não se vincula a um recurso`, { field: 'resource' });
+  if (input.resource && kind.resource?.exists && !(await kind.resource.exists(trx, input.resource)))
+    throw new DomainError('NOT_FOUND', 'RESOURCE_NOT_FOUND', `Não encontrei ${kind.resource.label} informada`, { field: 'resource' });
   const device = await trx
     .insertInto('devices')
     .values({

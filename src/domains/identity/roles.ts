@@ -32,6 +32,9 @@ const AGENT_AGENDA_GRANTS = [
   'agenda.chat.read',
 ];
 
+/** Queue: the operator panel and what it needs to read; configuring units, services and desks is for managers. */
+const AGENT_QUEUE_GRANTS = ['queue.panel', 'queue.setup.read', 'queue.stats.read'];
+
 /** Built-in roles are code: they are re-synced at every start, so new domains' permissions reach them. */
 export const BUILTIN_ROLES: readonly BuiltinRole[] = [
   { key: 'owner', name: 'Proprietário', description: 'Tudo, inclusive dados e módulos da empresa', grants: ['*'] },
@@ -58,7 +61,7 @@ export const BUILTIN_ROLES: readonly BuiltinRole[] = [
     name: 'Atendente',
     description: 'Atende nos módulos de atendimento, agenda e fila',
     // Helpdesk: the inbox of their own queues; seeing every queue and configuring channels is for managers.
-    grants: ['events.read', ...AGENT_HELPDESK_GRANTS, ...AGENT_AGENDA_GRANTS, 'queue.*'],
+    grants: ['events.read', ...AGENT_HELPDESK_GRANTS, ...AGENT_AGENDA_GRANTS, ...AGENT_QUEUE_GRANTS],
   },
   { key: 'viewer', name: 'Leitor', description: 'Somente leitura', grants: ['*.read'] },
 ];

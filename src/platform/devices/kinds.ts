@@ -1,3 +1,4 @@
+import type { TenantTransaction } from '../../db/tenant-scope';
 import type { EventType } from '../events/catalog';
 
 /** A scope a device of some kind may carry, as its domain declares it. */
@@ -15,7 +16,14 @@ export interface DeviceKind {
   key: string;
   label: string;
   scopes: readonly DeviceScope[];
-  resource?: { required: boolean; label: string } | undefined;
+  resource?:
+    | {
+        required: boolean;
+        label: string;
+        /** Whether the tenant has this resource (a unit, say): a device is never bound to one that does not exist. */
+        exists?: ((trx: TenantTransaction, resourceId: string) => Promise<boolean>) | undefined;
+      }
+    | undefined;
   eventTypes?: readonly EventType[] | undefined;
   tokenHeaders?: readonly string[] | undefined;
 }

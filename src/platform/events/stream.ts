@@ -16,6 +16,8 @@ export interface TenantEventStreamOptions {
   lastEventId?: string | undefined;
   types?: readonly EventType[] | undefined;
   signal?: AbortSignal | undefined;
+  /** Called once the missed events are all yielded: what follows happens live. */
+  onCaughtUp?: (() => void) | undefined;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface TenantEventStreamOptions {
  * reconnecting client must not miss what commits meanwhile.
  */
 export async function* streamTenantEvents(options: TenantEventStreamOptions): AsyncGenerator<AppEvent> {
-  const { db, hub, tenantId, lastEventId, types, signal } = options;
+  const { db, hub, tenantId, lastEventId, types, signal, onCaughtUp } = options;
   const live = new EventQueue<DeliveredEvent>(LIVE_BUFFER);
   const unsubscribe = hub.subscribe(tenantId, (delivered) => live.push(delivered));
   const replayUpTo = hub.cursor;
@@ -39,6 +41,7 @@ export async function* streamTenantEvents(options: TenantEventStreamOptions): As
         if (!wanted || wanted.has(replayed.event.type)) yield replayed.event;
       }
     }
+    onCaughtUp?.();
     for await (const delivered of live) {
       if (lastYielded && !positionAfter(delivered.position, lastYielded)) continue;
       if (!wanted || wanted.has(delivered.event.type)) yield delivered.event;

@@ -41,3 +41,29 @@ export function isOpenAt(hours: BusinessHours | null | undefined, timezone: stri
   const { weekday, time } = wallClock(at, timezone);
   return hours.intervals.some((interval) => interval.weekday === weekday && interval.start <= time && time < interval.end);
 }
+
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar date (YYYY-MM-DD) of an instant on the wall clock of a time zone: a business day there. */
+export function localDateIn(at: Date, timezone: string): string {
+  let formatter = dateFormatters.get(timezone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormatters.set(timezone, formatter);
+  }
+  return formatter.format(at);
+}
+
+/** The next opening after `at` within a week (`inDays` 0 = later today), or null when no interval is set. */
+export function nextOpening(hours: BusinessHours, timezone: string, at: Date): { inDays: number; weekday: number; time: string } | null {
+  const now = wallClock(at, timezone);
+  for (let inDays = 0; inDays <= 7; inDays += 1) {
+    const weekday = (now.weekday + inDays) % 7;
+    const starts = hours.intervals
+      .filter((interval) => interval.weekday === weekday && (inDays > 0 || interval.start > now.time))
+      .map((interval) => interval.start)
+      .sort();
+    if (starts[0]) return { inDays, weekday, time: starts[0] };
+  }
+  return null;
+}
