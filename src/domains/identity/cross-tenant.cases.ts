@@ -189,7 +189,7 @@ export const crossTenantSuite = defineCrossTenantSuite<IdentityFixture>({
         expect(await b.owner.tenant.get()).toMatchObject({ id: b.tenant.tenantId, slug: b.tenant.slug });
       },
       'tenant.update': async () => {
-        await expect(b.owner.tenant.update({ name: 'B renamed', modules: ['helpdesk', 'agenda'] })).resolves.toMatchObject({
+        await expect(b.owner.tenant.update({ name: 'B renamed', modules: ['helpdesk', 'agenda', 'queue'] })).resolves.toMatchObject({
           id: b.tenant.tenantId,
           name: 'B renamed',
         });

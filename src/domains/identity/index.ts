@@ -3,4 +3,4 @@ export { authenticateMachineToken, authenticateMachineTokens, createApiToken, re
 export { IdentityDirectory } from './directory';
 export { timezone as timeZoneInput } from './schemas';
 export { DEFAULT_TIMEZONE } from './tenants';
-export { createDevice } from './devices';
+export { createDevice, enrollDevice } from './devices';
