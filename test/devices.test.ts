@@ -196,6 +196,26 @@ describe('devices', () => {
     expect((refused.json as { error: string }).error).toBe('ENROLLMENT_INVALID');
   });
 
+  it('renews the code of a device never enrolled: the old code dies, the new one enrolls once', async () => {
+    const created = await owner.devices.create({ kind: 'test-kiosk', name: 'Totem sem código', scopes: [], resource: 'unit-4' });
+    await withTenant(services.db, tenant.tenantId, (trx) =>
+      trx
+        .updateTable('device_enrollments')
+        .set({ expires_at: new Date(Date.now() - 1000) })
+        .where('device_id', '=', created.id)
+        .execute(),
+    );
+    const renewed = await owner.devices.renewEnrollment({ id: created.id });
+    expect(renewed).toMatchObject({ id: created.id, device: { status: 'pending' } });
+    expect(renewed.enrollmentCode).not.toBe(created.enrollmentCode);
+    const again = await owner.devices.renewEnrollment({ id: created.id });
+    expect((await enroll(app.url, { code: renewed.enrollmentCode })).status).toBe(401);
+    expect((await enroll(app.url, { code: again.enrollmentCode })).status).toBe(201);
+    await expectTrpcError(owner.devices.renewEnrollment({ id: created.id }), 'CONFLICT', 'DEVICE_ALREADY_ENROLLED');
+    await owner.devices.revoke({ id: created.id });
+    await expectTrpcError(owner.devices.renewEnrollment({ id: created.id }), 'CONFLICT', 'DEVICE_REVOKED');
+  });
+
   it('revoke: the next REST and tRPC call gets 401, and the revocation is audited', async () => {
     const { deviceId, token } = await createAndEnroll(app.url, owner);
     const client = httpClient(app.url, () => token);

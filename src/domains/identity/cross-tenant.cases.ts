@@ -152,6 +152,15 @@ export const crossTenantSuite = defineCrossTenantSuite<IdentityFixture>({
         const { token } = enrolled.json as { token: string };
         expect(await httpClient(world.app.url, () => token).device.me.query()).toMatchObject({ tenantId: b.tenant.tenantId });
       },
+      'devices.renewEnrollment': async () => {
+        await expectUnknownToB(
+          (id) => b.owner.devices.renewEnrollment({ id }),
+          () => [a.device.id, a.pendingDevice.id],
+        );
+        const renewed = await b.owner.devices.renewEnrollment({ id: b.pendingDevice.id });
+        expect(renewed.device.status).toBe('pending');
+        b.pendingDevice.code = renewed.enrollmentCode;
+      },
       'devices.revoke': async () => {
         await expectUnknownToB(
           (id) => b.owner.devices.revoke({ id }),

@@ -137,12 +137,7 @@ export async function createDevice(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  const { code, digest } = newEnrollmentCode();
-  const expiresAt = new Date(Date.now() + ENROLLMENT_CODE_TTL_MS);
-  await trx
-    .insertInto('device_enrollments')
-    .values({ tenant_id: device.tenant_id, device_id: device.id, code_hash: digest, expires_at: expiresAt })
-    .execute();
+  const { code, expiresAt } = await issueEnrollmentCode(trx, device);
   await recordAudit(trx, audit, {
     action: 'devices.create',
     entity: 'device',
@@ -150,6 +145,50 @@ export async function createDevice(
     after: { kind: device.kind, name: device.name, scopes: device.scopes, resourceId: device.resource_id },
   });
   await appendEvent(trx, 'identity.device.created', { deviceId: device.id, kind: device.kind, name: device.name });
+  return {
+    id: device.id,
+    enrollmentCode: code,
+    expiresAt: expiresAt.toISOString(),
+    enrollUrl: enrollUrlFor(deps.publicUrl, code),
+    device: toDeviceView({ ...device, enrollment_expires_at: expiresAt }),
+  };
+}
+
+/** A new single-use code for a device; any code it had before stops working. */
+async function issueEnrollmentCode(trx: TenantTransaction, device: Device): Promise<{ code: string; expiresAt: Date }> {
+  const now = new Date();
+  await trx
+    .updateTable('device_enrollments')
+    .set({ expires_at: now })
+    .where('device_id', '=', device.id)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .execute();
+  const { code, digest } = newEnrollmentCode();
+  const expiresAt = new Date(now.getTime() + ENROLLMENT_CODE_TTL_MS);
+  await trx
+    .insertInto('device_enrollments')
+    .values({ tenant_id: device.tenant_id, device_id: device.id, code_hash: digest, expires_at: expiresAt })
+    .execute();
+  return { code, expiresAt };
+}
+
+/**
+ * Gives a device that was never enrolled a fresh enrollment code (the first one expired, or was
+ * lost): the earlier code dies. An enrolled or revoked device is refused with 409.
+ */
+export async function renewEnrollmentCode(
+  trx: TenantTransaction,
+  audit: AuditContext,
+  id: string,
+  deps: { publicUrl: string },
+): Promise<CreatedDevice> {
+  const device = await trx.selectFrom('devices').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!device) throw notFound('Dispositivo');
+  if (device.revoked_at) throw new DomainError('CONFLICT', 'DEVICE_REVOKED', 'Este dispositivo foi revogado; crie outro');
+  if (device.enrolled_at) throw new DomainError('CONFLICT', 'DEVICE_ALREADY_ENROLLED', 'Este dispositivo já está cadastrado');
+  const { code, expiresAt } = await issueEnrollmentCode(trx, device);
+  await recordAudit(trx, audit, { action: 'devices.renewEnrollment', entity: 'device', entityId: id, after: { expiresAt } });
   return {
     id: device.id,
     enrollmentCode: code,

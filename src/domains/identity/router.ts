@@ -1,6 +1,6 @@
 import { router } from '../../trpc/init';
 import { authedProcedure, deviceProcedure, permittedProcedure, publicProcedure } from '../../trpc/procedures';
-import { createDevice, listDevices, revokeDevice } from './devices';
+import { createDevice, listDevices, renewEnrollmentCode, revokeDevice } from './devices';
 import { DEVICE_EVENTS_SCOPE, streamDeviceEvents } from './device-events';
 import { createApiToken, listApiTokens, revokeApiToken } from './api-tokens';
 import type { UserAccess } from './directory';
@@ -210,6 +210,12 @@ export const devicesRouter = router({
       ctx.withTenant((trx) =>
         createDevice(trx, ctx.audit, input, { kinds: ctx.services.devices.kinds, publicUrl: ctx.services.config.publicUrl }),
       ),
+    ),
+  /** A fresh enrollment code for a device never enrolled (its first code expired or was lost). */
+  renewEnrollment: permittedProcedure(can['identity.devices.write'])
+    .input(byId)
+    .mutation(({ ctx, input }) =>
+      ctx.withTenant((trx) => renewEnrollmentCode(trx, ctx.audit, input.id, { publicUrl: ctx.services.config.publicUrl })),
     ),
   revoke: permittedProcedure(can['identity.devices.write'])
     .input(byId)

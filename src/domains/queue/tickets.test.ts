@@ -301,7 +301,7 @@ describe('queue tickets: numbering, the calling rule and the state machine', () 
   });
 
   it('computes statistics from the log: waits, p90, service time, no-shows, per operator and hour', async () => {
-    const { unit, desk, service, kiosk: unitKiosk } = await freshUnit('Estatística');
+    const { unit, desk, service } = await freshUnit('Estatística');
     const audit = systemAudit('test');
     const base = DateTime.fromISO('2026-11-02T09:00', { zone: 'America/Sao_Paulo' });
     const at = (minute: number) => base.plus({ minutes: minute }).toJSDate();
