@@ -14,9 +14,11 @@ export function warnTwoInstancesSkipped(what: string): void {
  * Two app instances on one Postgres database and one Redis. The slow safety-net event poll is
  * pushed out of the way, so whatever must cross instances has to come through Redis.
  */
-export async function startTwoInstances(): Promise<{ first: RunningApp & { url: string }; second: RunningApp & { url: string } }> {
+export async function startTwoInstances(
+  configOverrides: Partial<Record<string, string>> = {},
+): Promise<{ first: RunningApp & { url: string }; second: RunningApp & { url: string } }> {
   const shared = await createTestDatabase();
-  const config = { REDIS_URL: process.env.TEST_REDIS_URL!, EVENTS_POLL_INTERVAL_MS: '600000' };
+  const config = { REDIS_URL: process.env.TEST_REDIS_URL!, EVENTS_POLL_INTERVAL_MS: '600000', ...configOverrides };
   const first = await startTestApp(config, { database: shared });
   const second = await startTestApp(config, { database: await createDatabase({ kind: 'postgres', url: shared.url!, poolSize: 5 }) });
   return { first, second };
