@@ -18,7 +18,7 @@ export function DeskForm({ unitId, desk, onDone }: { unitId: string; desk: Desk 
   const form = useFormValues({ name: desk?.name ?? '', number: desk ? String(desk.number) : '', active: desk?.active ?? true });
   const numbers = useNumberChecks();
   const onSuccess = (saved: Desk) => {
-    toast.success(desk ? `Guichê ${saved.name} salvo` : `Guichê ${saved.name} criado`);
+    toast.success(desk ? `Guichê nº ${saved.number} salvo` : `Guichê nº ${saved.number} criado`);
     form.reset();
     onDone();
     void utils.queue.desks.list.invalidate();
