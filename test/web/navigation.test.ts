@@ -80,7 +80,13 @@ describe('dashboard navigation', () => {
       ['Atendimento', ['Atendimento', 'Contatos', 'Respostas rápidas', 'Filas', 'Canais', 'API externa']],
       ['Agenda', ['Agenda', 'Autorizações pendentes', 'Clientes', 'Serviços', 'Profissionais', 'Campanhas', 'Conversas', 'Configurações']],
     ]);
-    expect(buildNavigation({ ...everything, modules: ['queue'] }).modules).toEqual([]);
+    expect(
+      buildNavigation({ ...everything, modules: ['queue'] }).modules.map((group) => [
+        group.label,
+        group.entries.map((entry) => entry.label),
+      ]),
+    ).toEqual([['Fila', ['Painel do operador', 'Estatísticas', 'Configuração da fila']]]);
+    expect(buildNavigation({ ...everything, modules: ['usage'] }).modules).toEqual([]);
     expect(
       buildNavigation({ permissions: ['helpdesk.tickets.read'], modules: ['helpdesk'] }).modules[0]?.entries.map((entry) => entry.label),
     ).toEqual(['Atendimento', 'Respostas rápidas']);

@@ -1,4 +1,5 @@
 import type { FormEvent } from 'react';
+import { useCan } from '../../app/providers';
 import { fieldErrorsOf, formErrorOf } from '../../lib/errors';
 import { trpc, type RouterOutputs } from '../../lib/trpc';
 import { Button } from '../../ui/Button';
@@ -13,6 +14,27 @@ type CreatedDevice = RouterOutputs['devices']['create'];
 const FIELDS = ['kind', 'name', 'scopes', 'resource'];
 const FORM_ID = 'create-device-form';
 
+/** Kinds whose resource is a queue unit: picked from the units for whoever may read the queue's setup. */
+const isQueueKind = (kind: string) => kind.startsWith('queue.');
+
+/** The unit a queue device serves, as a select of the tenant's units. */
+function QueueUnitField({ value, onChange, error }: { value: string; onChange: (unitId: string) => void; error?: string | undefined }) {
+  const units = trpc.queue.units.list.useQuery();
+  return (
+    <SelectField
+      label="Recurso: unidade"
+      options={[
+        { value: '', label: units.isPending ? 'Carregando…' : 'Escolha a unidade' },
+        ...(units.data ?? []).map((unit) => ({ value: unit.id, label: unit.name })),
+      ]}
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
+      error={error}
+      hint="O dispositivo fica vinculado só a esta unidade."
+    />
+  );
+}
+
 /** Kind, name, scopes and (when the kind binds devices to one) the resource of a new device. */
 export function CreateDeviceDialog({
   kinds,
@@ -24,6 +46,7 @@ export function CreateDeviceDialog({
   onClose: () => void;
 }) {
   const utils = trpc.useUtils();
+  const canReadQueueSetup = useCan('queue.setup.read');
   const form = useFormValues({ kind: kinds[0]?.key ?? '', name: '', scopes: [] as string[], resource: '' });
   const create = trpc.devices.create.useMutation({
     onSuccess: (created) => {
@@ -69,6 +92,7 @@ export function CreateDeviceDialog({
           onChange={(event) => {
             form.set('kind', event.target.value);
             form.set('scopes', []);
+            form.set('resource', '');
           }}
           error={errors.kind}
         />
@@ -82,7 +106,10 @@ export function CreateDeviceDialog({
             error={errors.scopes}
           />
         )}
-        {kind?.resource && (
+        {kind?.resource && isQueueKind(kind.key) && canReadQueueSetup && (
+          <QueueUnitField value={form.values.resource} onChange={(unitId) => form.set('resource', unitId)} error={errors.resource} />
+        )}
+        {kind?.resource && !(isQueueKind(kind.key) && canReadQueueSetup) && (
           <TextField
             label={`Recurso: ${kind.resource.label}${kind.resource.required ? '' : ' (opcional)'}`}
             autoComplete="off"

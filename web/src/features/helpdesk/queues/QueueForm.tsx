@@ -4,7 +4,7 @@ import { Button } from '../../../ui/Button';
 import { CheckboxGroup, TextField } from '../../../ui/Field';
 import { useToast } from '../../../ui/Toast';
 import { useFormValues } from '../../../ui/useFormValues';
-import { BusinessHoursEditor, type BusinessHours } from '../BusinessHoursEditor';
+import { BusinessHoursEditor, type BusinessHours } from '../../../ui/BusinessHoursEditor';
 import { useTeam } from '../team';
 import { TextAreaField } from '../../../ui/TextAreaField';
 import type { Queue } from './types';

@@ -3,7 +3,7 @@ import { useCan } from '../../../app/providers';
 import { trpc } from '../../../lib/trpc';
 import type { Column } from '../../../ui/DataTable';
 import { PageHeader } from '../../../ui/Layout';
-import { summarizeBusinessHours } from '../BusinessHoursEditor';
+import { summarizeBusinessHours } from '../../../ui/BusinessHoursEditor';
 import { actionsColumn } from '../../../ui/actionsColumn';
 import { EditDeleteButtons, useEditableRows } from '../../../ui/EditableRows';
 import { QueryTable } from '../../../ui/QueryTable';

@@ -4,7 +4,7 @@ import { Spinner } from '../../../ui/Button';
 import { TextField } from '../../../ui/Field';
 import { useToast } from '../../../ui/Toast';
 import { useFormValues } from '../../../ui/useFormValues';
-import { BusinessHoursEditor, type BusinessHours } from '../BusinessHoursEditor';
+import { BusinessHoursEditor, type BusinessHours } from '../../../ui/BusinessHoursEditor';
 import { TextAreaField } from '../../../ui/TextAreaField';
 import { MutationFormCard } from '../../../ui/MutationFormCard';
 

@@ -1,6 +1,6 @@
-import type { RouterInputs } from '../../lib/trpc';
-import { WEEKDAYS } from '../../lib/weekdays';
-import { Button } from '../../ui/Button';
+import type { RouterInputs } from '../lib/trpc';
+import { WEEKDAYS } from '../lib/weekdays';
+import { Button } from './Button';
 
 export type BusinessHours = NonNullable<NonNullable<RouterInputs['helpdesk']['settings']['update']>['businessHours']>;
 type Interval = BusinessHours['intervals'][number];
