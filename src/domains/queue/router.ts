@@ -1,5 +1,6 @@
 import { router } from '../../trpc/init';
-import { deviceProcedure, permittedProcedure, publicProcedure } from '../../trpc/procedures';
+import { deviceProcedure, permittedProcedure, publicProcedure, tenantProcedure } from '../../trpc/procedures';
+import { DomainError } from '../../platform/errors';
 import { callNextTicket, panelOverview } from './calling';
 import { displayState, listDisplayStatus, recordDisplayHeartbeat, streamDisplay } from './display';
 import { DISPLAY_KIND, KIOSK_KIND, QUEUE_DISPLAY_SCOPE, QUEUE_ISSUE_SCOPE, unitOfQueueDevice } from './device-kinds';
@@ -52,6 +53,15 @@ import { z } from 'zod';
 
 const queue = (permission: string) => permittedProcedure(permission, 'queue');
 const setupReads = queue(can['queue.setup.read']);
+/** Units, services, desks and priorities are what the panel and the statistics pick from: any queue permission reads them. */
+const catalogueReads = tenantProcedure('queue').use(({ ctx, next }) => {
+  const readers = [can['queue.setup.read'], can['queue.panel'], can['queue.stats.read']];
+  if (!readers.some((permission) => ctx.user.permissions.has(permission)))
+    throw new DomainError('FORBIDDEN', 'PERMISSION_DENIED', `Seu papel não permite esta ação (${can['queue.setup.read']})`, {
+      permission: can['queue.setup.read'],
+    });
+  return next();
+});
 const setupWrites = queue(can['queue.setup.write']);
 const panel = queue(can['queue.panel']);
 
@@ -62,8 +72,8 @@ const kiosk = queueDeviceProcedure(KIOSK_KIND, QUEUE_ISSUE_SCOPE);
 const display = queueDeviceProcedure(DISPLAY_KIND, QUEUE_DISPLAY_SCOPE);
 
 const unitsRouter = router({
-  list: setupReads.query(({ ctx }) => ctx.withTenant(async (trx) => (await listUnits(trx)).map(toUnitView))),
-  get: setupReads.input(byId).query(({ ctx, input }) => ctx.withTenant(async (trx) => toUnitView(await findUnit(trx, input.id)))),
+  list: catalogueReads.query(({ ctx }) => ctx.withTenant(async (trx) => (await listUnits(trx)).map(toUnitView))),
+  get: catalogueReads.input(byId).query(({ ctx, input }) => ctx.withTenant(async (trx) => toUnitView(await findUnit(trx, input.id)))),
   create: setupWrites
     .input(createUnitInput)
     .mutation(({ ctx, input }) => ctx.withTenant(async (trx) => toUnitView(await createUnit(trx, ctx.audit, input)))),
@@ -75,7 +85,7 @@ const unitsRouter = router({
 const optionalUnit = z.strictObject({ unitId: byUnit.shape.unitId.optional() }).default({});
 
 const servicesRouter = router({
-  list: setupReads
+  list: catalogueReads
     .input(optionalUnit)
     .query(({ ctx, input }) => ctx.withTenant(async (trx) => (await listServices(trx, input.unitId)).map(toServiceView))),
   create: setupWrites
@@ -87,7 +97,7 @@ const servicesRouter = router({
 });
 
 const desksRouter = router({
-  list: setupReads
+  list: catalogueReads
     .input(optionalUnit)
     .query(({ ctx, input }) => ctx.withTenant(async (trx) => (await listDesks(trx, input.unitId)).map(toDeskView))),
   create: setupWrites
@@ -99,7 +109,7 @@ const desksRouter = router({
 });
 
 const prioritiesRouter = router({
-  list: setupReads.query(({ ctx }) => ctx.withTenant(async (trx) => (await listPriorities(trx)).map(toPriorityView))),
+  list: catalogueReads.query(({ ctx }) => ctx.withTenant(async (trx) => (await listPriorities(trx)).map(toPriorityView))),
   create: setupWrites
     .input(createPriorityInput)
     .mutation(({ ctx, input }) => ctx.withTenant(async (trx) => toPriorityView(await createPriority(trx, ctx.audit, input)))),

@@ -360,6 +360,24 @@ describe('queue tickets: numbering, the calling rule and the state machine', () 
     expect(rest.status).toBe(401);
   });
 
+  it('an operator with only queue.panel can pick from the lists and call; without a queue permission nothing is read', async () => {
+    await owner.roles.create({ key: 'panel_only', name: 'Só painel', permissions: ['queue.panel'] });
+    await owner.roles.create({ key: 'no_queue', name: 'Sem fila', permissions: ['audit.read'] });
+    const panelOnly = await callerFor(app.services, await addUser(app.services, tenant, 'panel_only', 'Operador do painel'));
+    expect((await panelOnly.queue.units.list()).map((unit) => unit.id)).toContain(seeded.unit.id);
+    expect(await panelOnly.queue.desks.list({ unitId: seeded.unit.id })).toHaveLength(2);
+    expect((await panelOnly.queue.services.list({ unitId: seeded.unit.id })).map((service) => service.prefix)).toEqual(['A', 'P']);
+    await expectTrpcError(panelOnly.queue.units.create({ name: 'Não', timeZone: 'America/Sao_Paulo' }), 'FORBIDDEN', 'PERMISSION_DENIED');
+    await expectTrpcError(
+      panelOnly.queue.stats({ unitId: seeded.unit.id, from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' }),
+      'FORBIDDEN',
+    );
+    const outsider = await callerFor(app.services, await addUser(app.services, tenant, 'no_queue', 'Sem fila'));
+    await expectTrpcError(outsider.queue.units.list(), 'FORBIDDEN', 'PERMISSION_DENIED');
+    const viewer = await callerFor(app.services, await addUser(app.services, tenant, 'viewer', 'Leitor'));
+    await expectTrpcError(viewer.queue.panel.callNext({ deskId: seeded.desk1.id }), 'FORBIDDEN', 'PERMISSION_DENIED');
+  });
+
   it('binds queue devices to a unit of the tenant, and keeps each kind to its own procedures', async () => {
     await expectTrpcError(
       owner.devices.create({ kind: 'queue.kiosk', name: 'Sem unidade', scopes: ['queue.tickets.issue'], resource: crypto.randomUUID() }),
