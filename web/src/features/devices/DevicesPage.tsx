@@ -31,6 +31,7 @@ export function DevicesPage() {
   const utils = trpc.useUtils();
   const feedback = useActionFeedback();
   const revoke = trpc.devices.revoke.useMutation({ onSettled: () => utils.devices.list.invalidate() });
+  const renew = trpc.devices.renewEnrollment.useMutation({ onSettled: () => utils.devices.list.invalidate() });
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedDevice | null>(null);
   const kindLabel = (key: string) => kinds.data?.find((kind) => kind.key === key)?.label ?? key;
@@ -90,13 +91,25 @@ export function DevicesPage() {
       className: 'text-right',
       cell: (device) =>
         canWrite && device.status !== 'revoked' ? (
-          <ConfirmButton
-            label="Revogar"
-            title={`Revogar ${device.name}?`}
-            message="O dispositivo perde o acesso na hora e suas conexões abertas são encerradas. Não é possível desfazer."
-            confirmLabel="Revogar"
-            onConfirm={() => feedback(() => revoke.mutateAsync({ id: device.id }), `${device.name} revogado`)}
-          />
+          <div className="flex justify-end gap-2">
+            {(device.status === 'pending' || device.status === 'expired') && (
+              // A device created ahead (or whose code expired) gets a fresh code; the old one dies.
+              <Button
+                onClick={() =>
+                  feedback(async () => setCreated(await renew.mutateAsync({ id: device.id })), 'Novo código gerado').catch(() => undefined)
+                }
+              >
+                Gerar código
+              </Button>
+            )}
+            <ConfirmButton
+              label="Revogar"
+              title={`Revogar ${device.name}?`}
+              message="O dispositivo perde o acesso na hora e suas conexões abertas são encerradas. Não é possível desfazer."
+              confirmLabel="Revogar"
+              onConfirm={() => feedback(() => revoke.mutateAsync({ id: device.id }), `${device.name} revogado`)}
+            />
+          </div>
         ) : null,
     },
   ];
