@@ -27,7 +27,7 @@ export function playChime(): void {
     const at = audio.currentTime + start;
     oscillator.type = 'sine';
     oscillator.frequency.setValueAtTime(frequency, at);
-    // A soft attack and decay: a bare square edge clicks.
+    // A soft attack and decay: a tone that starts or stops at full volume clicks.
     gain.gain.setValueAtTime(0.0001, at);
     gain.gain.exponentialRampToValueAtTime(0.4, at + 0.03);
     gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.6);
