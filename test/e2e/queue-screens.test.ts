@@ -72,6 +72,11 @@ describe('queue screens: totem, painel and the public ticket page', () => {
     expect(priority.text).toContain('Você é o próximo');
     await kiosk.waitForFunction(() => (globalThis as unknown as { __printed: number }).__printed === 1);
     await screenshot(kiosk, 'queue-kiosk-ticket');
+    // On paper: only the ticket, as wide as the 80 mm roll (96 px per inch).
+    await kiosk.emulateMedia({ media: 'print' });
+    expect(await kiosk.getByText('Retire sua senha').isVisible()).toBe(false);
+    expect(Math.round((await kiosk.getByTestId('kiosk-ticket').boundingBox())!.width)).toBe(Math.round((80 / 25.4) * 96));
+    await kiosk.emulateMedia({ media: 'screen' });
     // A tap goes back to the start.
     await kiosk.getByText('Toque na tela para voltar ao início').click();
 

@@ -7,6 +7,10 @@ import { positionText, statusText, waitText } from './ticketText';
 /** While the live feed is down, the status is read again this often. */
 const FALLBACK_POLL_MS = 15_000;
 
+const FINISHED = ['completed', 'no_show', 'cancelled'];
+
+const isMissing = (error: unknown) => ['NOT_FOUND', 'BAD_REQUEST'].includes(errorCode(error) ?? '');
+
 /** A customer's ticket on their phone, by the public code of its QR: no login, updated live. */
 export function PublicTicketPage() {
   const { publicCode = '' } = useParams();
@@ -16,9 +20,10 @@ export function PublicTicketPage() {
     onData: (status) => utils.queue.public.ticket.setData(input, status),
   });
   const ticket = trpc.queue.public.ticket.useQuery(input, {
-    refetchInterval: watch.status === 'error' ? FALLBACK_POLL_MS : false,
+    // An unknown code stays unknown: no polling for it.
+    refetchInterval: (query) => (watch.status === 'error' && !isMissing(query.state.error) ? FALLBACK_POLL_MS : false),
   });
-  const missing = ['NOT_FOUND', 'BAD_REQUEST'].includes(errorCode(ticket.error) ?? '');
+  const missing = isMissing(ticket.error);
 
   return (
     <main className="min-h-screen bg-zinc-50 px-5 py-8 text-zinc-900">
@@ -66,10 +71,13 @@ function TicketStatus({ status, live }: { status: PublicTicketStatus; live: bool
           <p className="mt-2 text-zinc-600">Espera estimada: {waitText(status.estimatedWaitMin)}</p>
         </section>
       )}
-      <p className="flex items-center justify-center gap-2 text-sm text-zinc-500">
-        <span className={`size-2.5 rounded-full ${live ? 'bg-green-500' : 'bg-zinc-400'}`} aria-hidden />
-        {live ? 'Atualizando ao vivo' : 'Atualizando…'}
-      </p>
+      {/* A finished ticket changes no more: its feed ends, and nothing is said about updates. */}
+      {!FINISHED.includes(status.status) && (
+        <p className="flex items-center justify-center gap-2 text-sm text-zinc-500">
+          <span className={`size-2.5 rounded-full ${live ? 'bg-green-500' : 'bg-zinc-400'}`} aria-hidden />
+          {live ? 'Atualizando ao vivo' : 'Atualizando…'}
+        </p>
+      )}
     </>
   );
 }
