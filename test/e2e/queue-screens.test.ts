@@ -31,6 +31,14 @@ describe('queue screens: totem, painel and the public ticket page', () => {
     owner = await callerFor(running.services, { tenantId: tenant.tenantId, userId: tenant.ownerId });
     unitId = (await owner.queue.units.create({ name: 'Unidade Teste', timeZone: 'America/Sao_Paulo' })).id;
     await owner.queue.services.create({ unitId, name: 'Atendimento geral', prefix: 'A' });
+    // Open only one hour on another weekday: closed now, whatever the time the test runs.
+    const weekdayThere = new Date(new Date().toLocaleString('en-US', { timeZone: 'America/Sao_Paulo' })).getDay();
+    await owner.queue.services.create({
+      unitId,
+      name: 'Pagamentos',
+      prefix: 'P',
+      openingHours: { intervals: [{ weekday: (weekdayThere + 2) % 7, start: '08:00', end: '09:00' }] },
+    });
     deskId = (await owner.queue.desks.create({ unitId, name: 'Guichê três', number: 3 })).id;
     const priorities = await owner.queue.priorities.list();
     priorityName =
@@ -55,6 +63,9 @@ describe('queue screens: totem, painel and the public ticket page', () => {
     });
     kioskId = await enroll(kiosk, owner, '/totem', { kind: 'queue.kiosk', name: 'Totem', scope: 'queue.tickets.issue', unitId });
     await kiosk.getByRole('heading', { name: 'Unidade Teste' }).waitFor();
+    const closed = kiosk.getByRole('button', { name: /Pagamentos/ });
+    expect(await closed.isDisabled()).toBe(true);
+    expect(await closed.textContent()).toMatch(/Pagamentos: fechado agora\. Abre .+ às 08:00\./);
 
     const issueTicket = async (choice: string) => {
       await kiosk.getByRole('button', { name: /Atendimento geral/ }).click();
