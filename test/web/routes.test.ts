@@ -1,7 +1,7 @@
 import { matchRoutes } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import { appRoutes } from '../../web/src/app/routes';
-import { DASHBOARD_PAGES, REDIRECTS } from '../../web/src/features/pages';
+import { BARE_PAGES, DASHBOARD_PAGES, REDIRECTS } from '../../web/src/features/pages';
 
 /** The paths the dashboard had before its module pages were nested, and where each lives now. */
 const FORMER_PATHS: Record<string, string> = {
@@ -53,5 +53,15 @@ describe('dashboard routes', () => {
     expect(routeFor('/agenda/nao-existe')).toBe('*');
     expect(routeFor('/')).toBe('(index)');
     expect(routeFor('/convite')).toBe('/convite');
+  });
+
+  it('answers the full-screen pages outside the login gate and the dashboard layout', () => {
+    expect(BARE_PAGES.map((page) => page.path)).toEqual(expect.arrayContaining(['/totem', '/painel', '/senha/:publicCode']));
+    for (const path of ['/totem', '/painel', '/senha/AbCdEfGhIjKlMnOpQrStUv']) {
+      const matches = matchRoutes(appRoutes(), path) ?? [];
+      // One route, at the top: no SignedInGate or Shell above it.
+      expect(matches).toHaveLength(1);
+      expect(BARE_PAGES.map((page) => page.path)).toContain(matches[0]?.route.path);
+    }
   });
 });

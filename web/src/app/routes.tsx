@@ -2,7 +2,7 @@ import { Suspense } from 'react';
 import { createBrowserRouter, type RouteObject } from 'react-router';
 import { InvitePage } from '../features/auth/InvitePage';
 import { INVITE_PATH } from '../features/auth/invitationLink';
-import { DASHBOARD_PAGES, REDIRECTS } from '../features/pages';
+import { BARE_PAGES, DASHBOARD_PAGES, REDIRECTS } from '../features/pages';
 import { FullPageSpinner, PublicPage, SignedInGate } from './App';
 import { KeepQueryRedirect, NotFoundPage, PageGuard } from './guards';
 import { Home, Shell } from './Shell';
@@ -20,6 +20,18 @@ export function appRoutes(): RouteObject[] {
         </PublicPage>
       ),
     },
+    // Full screen and without login: each deals with its own credential (a device's, or none).
+    ...BARE_PAGES.map((page) => {
+      const Page = page.component;
+      return {
+        path: page.path,
+        element: (
+          <Suspense fallback={<FullPageSpinner label="Carregando…" />}>
+            <Page />
+          </Suspense>
+        ),
+      };
+    }),
     {
       element: <SignedInGate />,
       children: [

@@ -1,5 +1,5 @@
 import { MODULE_LABELS, type ModuleName } from '../../../src/platform/modules';
-import type { FeaturePage, FeaturePages } from '../lib/featurePages';
+import type { BarePage, FeaturePage, FeaturePages } from '../lib/featurePages';
 
 /** Every feature's pages.ts, found by its place: a new feature folder brings its pages along. */
 const declared = import.meta.glob<FeaturePages>('./*/pages.ts', { eager: true, import: 'default' });
@@ -29,3 +29,6 @@ export interface Redirect {
 export const REDIRECTS: readonly Redirect[] = DASHBOARD_PAGES.flatMap((page) =>
   (page.formerPaths ?? []).map((from) => ({ from, to: page.path })),
 );
+
+/** The full-screen pages, outside the dashboard's layout and login. */
+export const BARE_PAGES: readonly BarePage[] = Object.values(declared).flatMap((feature) => feature.barePages ?? []);

@@ -17,12 +17,25 @@ export interface FeaturePage {
   formerPaths?: readonly `/${string}`[];
 }
 
+/**
+ * A full-screen page outside the dashboard: no layout, no sidebar entry and no login (a kiosk, a TV,
+ * a customer's phone). It checks whatever credential it needs itself.
+ */
+export interface BarePage {
+  /** Unique across the app. */
+  key: string;
+  path: `/${string}`;
+  component: ComponentType;
+}
+
 /** A feature's pages: platform pages (no module) first by `order`, then one sidebar group per module. */
 export interface FeaturePages {
   order: number;
   /** Set on module pages: they show only while the tenant has the module on. */
   module?: ModuleName;
   pages: readonly FeaturePage[];
+  /** Its full-screen pages, if any. */
+  barePages?: readonly BarePage[];
 }
 
 /** A page's component, loaded with its own chunk the first time it is opened. */

@@ -1,19 +1,8 @@
-import QRCode from 'qrcode';
-import { useEffect, useState } from 'react';
+import { useQrCode } from '../../lib/useQrCode';
 
 /** The enroll URL as a QR code, for a kiosk or display to scan instead of typing the code. */
 export function EnrollmentQrCode({ url }: { url: string }) {
-  const [image, setImage] = useState<string | null>(null);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    let current = true;
-    QRCode.toDataURL(url, { errorCorrectionLevel: 'M', margin: 1, width: 208 })
-      .then((data) => current && setImage(data))
-      .catch(() => current && setFailed(true));
-    return () => {
-      current = false;
-    };
-  }, [url]);
+  const { image, failed } = useQrCode(url, 208);
   if (failed) return <p className="text-xs text-red-600">Não foi possível gerar o QR code; use o código.</p>;
   return (
     <div className="flex justify-center">
