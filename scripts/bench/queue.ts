@@ -166,7 +166,9 @@ runBench(async () => {
 
   // Displays: frame arrival per ticket per display; a repeated frame for one ticket is counted, not stored.
   const frames = Array.from({ length: flags.displays }, () => new Map<string, number>());
+  const frameEvents = Array.from({ length: flags.displays }, () => new Map<string, string>());
   let repeatedFrames = 0;
+  let repeatedEvents = 0;
   let streamErrors = 0;
   let disconnects = 0;
   const ready = await Promise.all(
@@ -190,8 +192,15 @@ runBench(async () => {
                 const frame = 'data' in value ? value.data : value;
                 if (frame.type === 'state') return resolve();
                 const seen = frames[index]!;
-                if (seen.has(frame.call.ticketId)) repeatedFrames += 1;
-                else seen.set(frame.call.ticketId, now);
+                const eventId = 'id' in value ? String(value.id) : '';
+                if (seen.has(frame.call.ticketId)) {
+                  repeatedFrames += 1;
+                  // The same event id again is a redelivery; another id is a second event for the ticket.
+                  if (frameEvents[index]!.get(frame.call.ticketId) === eventId) repeatedEvents += 1;
+                } else {
+                  seen.set(frame.call.ticketId, now);
+                  frameEvents[index]!.set(frame.call.ticketId, eventId);
+                }
               },
               onError: (error) => {
                 streamErrors += 1;
@@ -350,12 +359,14 @@ runBench(async () => {
   const stored = numbering.reduce((sum, row) => sum + row.n, 0);
   const {
     rows: [log],
-  } = await pool.query<{ called_twice: number; called: number; waiting: number }>(
-    `select (select count(*)::int from (select ticket_id from queue_transitions where unit_id = $1 and action = 'called'
+  } = await pool.query<{ called_twice: number; called: number; waiting: number; events_twice: number }>(
+    `select (select count(*)::int from (select data->>'ticketId' from events where type = 'queue.ticket.called'
+              and data->>'unitId' = $2 group by 1 having count(*) > 1) twice) as events_twice,
+            (select count(*)::int from (select ticket_id from queue_transitions where unit_id = $1 and action = 'called'
               group by ticket_id having count(*) > 1) twice) as called_twice,
             (select count(*)::int from queue_transitions where unit_id = $1 and action = 'called') as called,
             (select count(*)::int from queue_tickets where unit_id = $1 and status = 'waiting') as waiting`,
-    [bench.unit.id],
+    [bench.unit.id, bench.unit.id],
   );
 
   // ---- the floor: the same shape, bare SQL, in this process ----
@@ -402,6 +413,7 @@ runBench(async () => {
     { check: 'failed requests', value: failures.total, ok: failures.total === 0 },
     { check: 'tickets returned by more than one callNext', value: returnedTwice, ok: returnedTwice === 0 },
     { check: "tickets with more than one 'called' in the log", value: log!.called_twice, ok: log!.called_twice === 0 },
+    { check: "tickets with more than one 'queue.ticket.called' event", value: log!.events_twice, ok: log!.events_twice === 0 },
     { check: "'called' in the log = tickets callNext returned", value: `${log!.called} / ${calls.size}`, ok: log!.called === calls.size },
     {
       check: 'numbers 1..N unique, gap-free per (service, date)',
@@ -418,7 +430,7 @@ runBench(async () => {
     },
     {
       check: 'display frames repeated / for unknown tickets',
-      value: `${repeatedFrames} / ${unknownFrames}`,
+      value: `${repeatedFrames} (${repeatedEvents} with the same event id) / ${unknownFrames}`,
       ok: repeatedFrames + unknownFrames === 0,
     },
     {
