@@ -17,6 +17,7 @@ import {
   recreateDatabase,
   round,
   runBench,
+  sampleDatabaseWaits,
   Samples,
   seedBenchTenant,
   sleep,
@@ -83,8 +84,9 @@ class Failures {
   readonly samples: string[] = [];
   add(kind: string, error: unknown): void {
     const key = `${kind}: ${(error as { data?: { code?: string } }).data?.code ?? (error as Error).name}`;
+    // One example of each kind of failure.
+    if (!this.byKind.has(key)) this.samples.push(`${key}: ${(error as Error).message}`);
     this.byKind.set(key, (this.byKind.get(key) ?? 0) + 1);
-    if (this.samples.length < 10) this.samples.push(`${kind}: ${(error as Error).message}`);
   }
   get total(): number {
     return [...this.byKind.values()].reduce((sum, count) => sum + count, 0);
@@ -241,8 +243,10 @@ runBench(async () => {
   const loadEndsAt = measureFrom + flags.seconds * 1000;
   const loadOver = () => performance.now() >= loadEndsAt;
   let cpuBefore = cpuSnapshot({ app: app.process.pid!, bench: process.pid });
+  let waits: ReturnType<typeof sampleDatabaseWaits> | undefined;
   const startMeasuring = setTimeout(() => {
     measuring = true;
+    waits = sampleDatabaseWaits(databaseUrl, undefined);
     loopDelay.enable();
     cpuBefore = cpuSnapshot({ app: app.process.pid!, bench: process.pid });
   }, flags.warmup * 1000);
@@ -315,6 +319,7 @@ runBench(async () => {
   const fired = await kioskLoop;
   const cpu = cpuCores(cpuBefore, cpuSnapshot({ app: app.process.pid!, bench: process.pid }), flags.seconds);
   loopDelay.disable();
+  const waitStates = (await waits?.stop()) ?? [];
   drainEndsAt = performance.now() + DRAIN_LIMIT_MS;
   await Promise.all(issuesInFlight);
   await operatorsDone;
@@ -460,6 +465,8 @@ runBench(async () => {
   printTable(latencyRows);
   console.log(`\nthroughput and cost (cores of ${availableParallelism()}; bench = this process, all clients)`);
   printTable([throughput]);
+  console.log('\nwhat the database backends were doing while measured (pg_stat_activity every 100 ms; mean count per state)');
+  printTable(waitStates);
   console.log('\nchecks (any FAILED fails the run)');
   printTable(checks.map((check) => ({ ...check, ok: check.ok ? 'ok' : 'FAILED' })));
   for (const [kind, count] of failures.byKind) console.error(`  ${count} × ${kind}`);
@@ -475,6 +482,7 @@ runBench(async () => {
     machineBusyBeforePct: quiet,
     latency: latencyRows,
     throughput,
+    databaseWaits: waitStates,
     checks,
     ratioCallNextToFloorP99: ratio,
     failures: Object.fromEntries(failures.byKind),
