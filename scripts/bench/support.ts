@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -388,4 +388,44 @@ export function runLoadProcess<Config, Result>(script: string, config: Config): 
       resolve(JSON.parse(output.trim().split('\n').pop()!) as Result);
     });
   });
+}
+
+export interface AppProcess {
+  name: string;
+  url: string;
+  process: ChildProcess;
+}
+
+/**
+ * The app as `npm start` runs it (tsx src/main.ts) in a child process on the bench database and
+ * REDIS_URL, so the load this process makes never shares the server's event loop; `env` adds to
+ * BENCH_APP_ENV. Stopped at cleanup (SIGTERM, then SIGKILL after 5 s).
+ */
+export async function startAppProcess(name: string, databaseUrl: string, env: Record<string, string> = {}): Promise<AppProcess> {
+  const port = await freePort();
+  const childEnv = { ...process.env, ...BENCH_APP_ENV, DATABASE_URL: databaseUrl, REDIS_URL, PORT: String(port), ...env };
+  const nodeArgs = (process.env.BENCH_INSTANCE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+    env: childEnv,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const killNow = () => child.kill('SIGKILL');
+  process.once('exit', killNow);
+  onCleanup(async () => {
+    process.off('exit', killNow);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    if ((await Promise.race([exited, sleep(5_000).then(() => 'timeout')])) === 'timeout') killNow();
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (const startedAt = Date.now(); Date.now() - startedAt < 60_000; await sleep(200)) {
+    if (child.exitCode !== null) throw new Error(`instance ${name} exited with ${child.exitCode} before it was ready`);
+    const ready = await fetch(`${url}/ready`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) return { name, url, process: child };
+  }
+  throw new Error(`instance ${name} not ready within 60 s`);
 }

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { createTRPCClient, createWSClient, httpLink, wsLink } from '@trpc/client';
 import { sql } from 'kysely';
@@ -7,22 +6,21 @@ import { createDatabase } from '../../src/db/database';
 import type { AppEvent } from '../../src/platform/events/catalog';
 import type { AppRouter } from '../../src/trpc/app-router';
 import {
-  BENCH_APP_ENV,
   BENCH_PASSWORD,
   cpuCores,
   cpuSnapshot,
   dropDatabase,
-  freePort,
   onCleanup,
   parseFlags,
   printTable,
   recreateDatabase,
-  REDIS_URL,
   round,
   runBench,
   Samples,
   seedBenchTenant,
   sleep,
+  startAppProcess,
+  type AppProcess,
   waitForQuietMachine,
   writeResult,
 } from './support';
@@ -45,38 +43,6 @@ const DATABASE = 'balcao_bench_ws';
 const TARGET_P99_MS = 100;
 const flags = parseFlags(HELP, { subscribers: 1000, rate: 200, duration: 30, users: 20 });
 
-interface Instance {
-  name: string;
-  url: string;
-  process: ChildProcess;
-}
-
-async function startInstance(name: string, databaseUrl: string): Promise<Instance> {
-  const port = await freePort();
-  const env = { ...process.env, ...BENCH_APP_ENV, DATABASE_URL: databaseUrl, REDIS_URL, PORT: String(port) };
-  const nodeArgs = (process.env.BENCH_INSTANCE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
-  const killNow = () => child.kill('SIGKILL');
-  process.once('exit', killNow);
-  onCleanup(async () => {
-    process.off('exit', killNow);
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    if ((await Promise.race([exited, sleep(5_000).then(() => 'timeout')])) === 'timeout') killNow();
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (const startedAt = Date.now(); Date.now() - startedAt < 60_000; await sleep(200)) {
-    if (child.exitCode !== null) throw new Error(`instance ${name} exited with ${child.exitCode} before it was ready`);
-    const ready = await fetch(`${url}/ready`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ready) return { name, url, process: child };
-  }
-  throw new Error(`instance ${name} not ready within 60 s`);
-}
-
 interface Subscriber {
   instance: string;
   received: number[]; // indices into `events`, in arrival order
@@ -87,8 +53,8 @@ interface Subscriber {
 runBench(async () => {
   const databaseUrl = await recreateDatabase(DATABASE);
   if (!flags.keep) onCleanup(() => dropDatabase(DATABASE));
-  const a = await startInstance('A', databaseUrl);
-  const b = await startInstance('B', databaseUrl);
+  const a = await startAppProcess('A', databaseUrl);
+  const b = await startAppProcess('B', databaseUrl);
   const database = await createDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 2 });
   onCleanup(() => database.close());
   const tenant = await seedBenchTenant(database.db, 'bench-ws', flags.users + 1);
@@ -123,7 +89,7 @@ runBench(async () => {
     return index;
   };
 
-  const connect = (instance: Instance) =>
+  const connect = (instance: AppProcess) =>
     new Promise<Subscriber>((resolve, reject) => {
       const client = createWSClient({
         url: `${instance.url.replace('http', 'ws')}/trpc`,
