@@ -26,7 +26,7 @@ import {
   writeResult,
 } from './support';
 
-const HELP = `Usage: npm run bench:queue -- [--seconds 60] [--rate 200] [--kiosks 20] [--desks 50] [--displays 20] [--priority 20] [--think 0] [--warmup 5] [--floor 30] [--pool 10] [--keep]
+const HELP = `Usage: npm run bench:queue -- [--seconds 60] [--rate 10] [--kiosks 20] [--desks 50] [--displays 20] [--priority 20] [--think 0] [--idle 250] [--warmup 5] [--floor 30] [--pool 10] [--keep]
 
 The queue on a fresh database (balcao_bench_queue), the app in a child process (tsx src/main.ts, on
 Redis), this process as every client: one tenant with the queue module, one unit open all day
@@ -37,7 +37,7 @@ Load for --seconds (after --warmup unmeasured seconds of the same load):
   kiosks     queue.kiosk.issue over tRPC HTTP, open loop: --rate tickets/s in all, on a fixed schedule
              spread over the kiosks; --priority % of them with a priority category, services alternating
   operators  one loop per desk: queue.panel.callNext({ deskId }); with a ticket, start, (--think ms), complete;
-             without one, wait 50 ms. After the load the operators drain the line, then stop on an empty call.
+             without one, wait --idle ms (±50 %) and call again. After the load the operators drain the line, then stop on an empty call.
   displays   queue.display.stream over WebSocket (device token in connectionParams)
 Figures: callNext latency (client side, request sent → response; target p99 < ${20} ms), issue latency
 from its scheduled time (so a backlog shows), issue and call throughput; call → display frame latency
@@ -48,10 +48,11 @@ frame once, no failed request.
 The floor: the same shape against the same table in this process, bare SQL on a pg pool of --pool
 connections (the app's DATABASE_POOL_SIZE): --kiosks inserts at --rate, --desks workers each running
 call-next as one transaction (select … for update skip locked limit 1, then update), then start and
-complete updates, or 50 ms of wait, for --floor seconds; callNext p99 / floor p99 is the ratio.
+complete updates, or --idle ms of wait, for --floor seconds; callNext p99 / floor p99 is the ratio.
 
   --seconds   measured seconds of load (default 60)
-  --rate      tickets issued per second by all kiosks together (default 200, i.e. 10/s per kiosk)
+  --rate      tickets issued per second by all kiosks together (default 10: "20 kiosks issue 10 tickets/s")
+  --idle      ms an operator waits before calling again when nobody waited (default 250: 50 operators, 200 calls/s on an empty line)
   --think     ms an operator spends between start and complete (default 0)
   --floor     seconds of the bare SQL floor (default 30)
   --pool      the app's DATABASE_POOL_SIZE and the floor's pool size (default 10, the app's default)
@@ -61,16 +62,18 @@ Writes .bench/queue.json.`;
 const DATABASE = 'balcao_bench_queue';
 const CALL_TARGET_P99_MS = 20;
 const FRAME_TARGET_P99_MS = 200;
-const EMPTY_WAIT_MS = 50;
 const DRAIN_LIMIT_MS = 30_000;
+/** An operator calls again after --idle ms on average, ±50 %: people are not synchronised, and neither are the loops. */
+const idleWait = () => flags.idle * (0.5 + Math.random());
 const flags = parseFlags(HELP, {
   seconds: 60,
-  rate: 200,
+  rate: 10,
   kiosks: 20,
   desks: 50,
   displays: 20,
   priority: 20,
   think: 0,
+  idle: 250,
   warmup: 5,
   floor: 30,
   pool: 10,
@@ -285,7 +288,7 @@ runBench(async () => {
         ticket = await operator.queue.panel.callNext.mutate({ deskId });
       } catch (error) {
         failures.add('panel.callNext', error);
-        await sleep(EMPTY_WAIT_MS);
+        await sleep(idleWait());
         continue;
       }
       const answeredAt = performance.now();
@@ -296,7 +299,7 @@ runBench(async () => {
       if (!ticket) {
         emptyCalls += 1;
         if (loadOver() && issuesInFlight.size === 0) return; // the line is drained
-        await sleep(EMPTY_WAIT_MS);
+        await sleep(idleWait());
         continue;
       }
       const seen = calls.get(ticket.ticketId);
@@ -565,7 +568,7 @@ async function runFloor(
       const took = performance.now() - sentAt;
       callNext.add(took);
       if (!ticketId) {
-        await sleep(EMPTY_WAIT_MS);
+        await sleep(idleWait());
         continue;
       }
       withTicket.add(took);

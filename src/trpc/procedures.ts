@@ -95,7 +95,8 @@ export function deviceProcedure(scope?: string) {
       const reason = auth.kind === 'rejected' ? auth.reason : 'NO_TOKEN';
       throw new DomainError('UNAUTHORIZED', reason, unauthorized[reason]!);
     }
-    const device = await ctx.services.devices.authenticator.current(auth.device.deviceId, ctx.client);
+    // Over HTTP the token was checked against the device row for this very request; a WebSocket checked it when it opened.
+    const device = ctx.live ? await ctx.services.devices.authenticator.current(auth.device.deviceId, ctx.client) : auth.device;
     if (!device) throw new DomainError('UNAUTHORIZED', 'DEVICE_TOKEN_INVALID', unauthorized.DEVICE_TOKEN_INVALID!);
     if (scope && !device.scopes.has(scope)) {
       throw new DomainError('FORBIDDEN', 'SCOPE_MISSING', `Este dispositivo não tem o escopo ${scope}`, { scope });

@@ -1,5 +1,6 @@
 import { createCallerFactory } from '../../src/trpc/init';
 import { appRouter } from '../../src/trpc/app-router';
+import type { AuthState } from '../../src/trpc/auth-state';
 import { createInnerContext } from '../../src/trpc/context';
 import type { Services } from '../../src/services';
 import { enrollDevice } from '../../src/domains/identity';
@@ -32,9 +33,12 @@ export async function enrolledQueueDevice(services: Services, owner: Caller, kin
 
 const createCaller = createCallerFactory(appRouter);
 
-/** A server-side caller acting as an enrolled device, authenticated by its token as a request would be. */
+/** A server-side caller acting as an enrolled device: each call presents the token afresh, as an HTTP request does. */
 export async function deviceCallerFor(services: Services, token: string) {
-  const device = await services.devices.authenticator.authenticate(token, { ip: null, userAgent: null });
-  if (!device) throw new Error('deviceCallerFor: the token is not an active device token');
-  return createCaller(createInnerContext(services, { auth: { kind: 'device', device } }));
+  const authenticate = async (): Promise<AuthState> => {
+    const device = await services.devices.authenticator.authenticate(token, { ip: null, userAgent: null });
+    return device ? { kind: 'device', device } : { kind: 'rejected', reason: 'DEVICE_TOKEN_INVALID' };
+  };
+  if ((await authenticate()).kind !== 'device') throw new Error('deviceCallerFor: the token is not an active device token');
+  return createCaller(async () => createInnerContext(services, { auth: await authenticate() }));
 }

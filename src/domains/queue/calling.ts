@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { QueueTicket } from '../../db/schema';
 import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import { DomainError, notFound } from '../../platform/errors';
@@ -87,31 +88,32 @@ export async function callNextTicket(
       .executeTakeFirst();
     if (!claimed) return answerOfRepeatedCall(trx, input.requestId, input.deskId);
   }
-  const desk = await trx.selectFrom('queue_desks').selectAll().where('id', '=', input.deskId).forUpdate().executeTakeFirst();
-  if (!desk) throw notFound('Guichê');
-  if (!desk.active) throw new DomainError('CONFLICT', 'DESK_INACTIVE', `O guichê ${desk.name} está desativado`);
-  const unit = await findUnit(trx, desk.unit_id);
-  const serviceIds = await servedServices(trx, desk.unit_id, input.serviceIds);
-  if (serviceIds.length === 0) return null;
-  const waitingHead = (kind: 'normal' | 'priority') => {
-    let query = trx
-      .selectFrom('queue_tickets')
-      .select(['id', 'priority_weight', 'arrived_at'])
-      .where('service_id', 'in', serviceIds)
-      .where('status', '=', 'waiting');
-    query =
-      kind === 'normal'
-        ? query.where('priority_weight', '=', 0).orderBy('arrived_at').orderBy('id')
-        : query.where('priority_weight', '>', 0).orderBy('priority_weight', 'desc').orderBy('arrived_at').orderBy('id');
-    return query.limit(1).forUpdate().skipLocked().executeTakeFirst();
+  const picked = input.serviceIds ? [...new Set(input.serviceIds)] : undefined;
+  const found = await lineHeadsAtDesk(trx, input.deskId, picked);
+  if (!found) throw notFound('Guichê');
+  if (picked && found.picked_found !== picked.length) throw notFound('Serviço');
+  if (!found.active) throw new DomainError('CONFLICT', 'DESK_INACTIVE', `O guichê ${found.name} está desativado`);
+  const desk = { id: found.id, priority_ratio: found.priority_ratio, max_wait_min: found.max_wait_min };
+  const heads = {
+    normal: found.normal_id ? { id: found.normal_id, priority_weight: 0, arrived_at: found.normal_arrived_at! } : undefined,
+    priority: found.priority_id
+      ? { id: found.priority_id, priority_weight: found.priority_weight!, arrived_at: found.priority_arrived_at! }
+      : undefined,
   };
-  const heads = { normal: await waitingHead('normal'), priority: await waitingHead('priority') };
-  const next = chooseNext(heads, ruleOf(unit), desk.priority_streak, now);
-  if (!next) return null;
+  // Nobody waits: the call stays a read, with no lock taken and nothing to write or flush.
+  if (!heads.normal && !heads.priority) return null;
+  // The desk's lock orders its own calls (a double click without a request id) and keeps its streak exact.
+  const { priority_streak: streak } = await trx
+    .selectFrom('queue_desks')
+    .select('priority_streak')
+    .where('id', '=', desk.id)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  const next = chooseNext(heads, ruleOf(desk), streak, now)!;
   const called = await moveTicket(trx, actor, next.id, 'called', { desk_id: desk.id, operator_id: actor.operatorId ?? null }, now);
   await trx
     .updateTable('queue_desks')
-    .set({ priority_streak: next.priority_weight > 0 ? desk.priority_streak + 1 : 0 })
+    .set({ priority_streak: next.priority_weight > 0 ? streak + 1 : 0 })
     .where('id', '=', desk.id)
     .execute();
   if (input.requestId) {
@@ -137,16 +139,44 @@ async function answerOfRepeatedCall(trx: TenantTransaction, requestId: string, d
   return first.ticket_id ? toTicketView(await findTicket(trx, first.ticket_id)) : null;
 }
 
-/** The unit's active services an operator serves: those picked (each must be the unit's), or all of them. */
-async function servedServices(trx: TenantTransaction, unitId: string, picked: string[] | undefined): Promise<string[]> {
-  const services = await trx
-    .selectFrom('queue_services')
-    .select(['id', 'active'])
-    .where('unit_id', '=', unitId)
-    .$if(picked !== undefined, (query) => query.where('id', 'in', picked!))
-    .execute();
-  if (picked && services.length !== new Set(picked).size) throw notFound('Serviço');
-  return services.filter((service) => service.active).map((service) => service.id);
+interface LineHeadsRow {
+  id: string;
+  name: string;
+  active: boolean;
+  priority_ratio: number;
+  max_wait_min: number;
+  /** How many of the picked services are the unit's (null when none were picked). */
+  picked_found: number | null;
+  normal_id: string | null;
+  normal_arrived_at: Date | null;
+  priority_id: string | null;
+  priority_weight: number | null;
+  priority_arrived_at: Date | null;
+}
+
+/**
+ * The desk, its unit's calling rule and the head of each line it serves (the unit's active services,
+ * or those picked), each head locked with SKIP LOCKED: one statement, as call-next is the queue's hot path.
+ */
+async function lineHeadsAtDesk(trx: TenantTransaction, deskId: string, picked: string[] | undefined): Promise<LineHeadsRow | undefined> {
+  const pickedOnly = picked ? sql`and id = any(${picked}::uuid[])` : sql``;
+  const served = sql`(select id from queue_services where unit_id = d.unit_id and active ${pickedOnly})`;
+  const head = (which: 'normal' | 'priority') => sql`(
+    select id, priority_weight, arrived_at from queue_tickets
+    where service_id in ${served} and status = 'waiting' and ${which === 'normal' ? sql`priority_weight = 0` : sql`priority_weight > 0`}
+    order by ${which === 'normal' ? sql`arrived_at, id` : sql`priority_weight desc, arrived_at, id`}
+    limit 1 for update skip locked)`;
+  const { rows } = await sql<LineHeadsRow>`
+    select d.id, d.name, d.active, u.priority_ratio, u.max_wait_min,
+      ${picked ? sql`(select count(*)::int from queue_services where unit_id = d.unit_id ${pickedOnly})` : sql`null::int`} as picked_found,
+      n.id as normal_id, n.arrived_at as normal_arrived_at,
+      p.id as priority_id, p.priority_weight, p.arrived_at as priority_arrived_at
+    from queue_desks d
+    join queue_units u on u.id = d.unit_id
+    left join lateral ${head('normal')} n on true
+    left join lateral ${head('priority')} p on true
+    where d.id = ${deskId}`.execute(trx);
+  return rows[0];
 }
 
 export interface LineView {

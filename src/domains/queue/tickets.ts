@@ -141,7 +141,8 @@ async function recordMove(
   extra: { fromServiceId?: string } = {},
 ): Promise<TicketWithDesk> {
   await logTransition(trx, actor, ticket, move, fromStatus, at);
-  const withDesk = await findTicket(trx, ticket.id);
+  // Only a ticket at a desk needs the desk's name and number read.
+  const withDesk = ticket.desk_id ? await findTicket(trx, ticket.id) : { ...ticket, desk_name: null, desk_number: null };
   const summary = toTicketSummary(withDesk);
   if (move === 'transferred') await appendEvent(trx, 'queue.ticket.transferred', { ...summary, fromServiceId: extra.fromServiceId! });
   else await appendEvent(trx, `queue.ticket.${move}`, summary);
