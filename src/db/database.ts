@@ -56,6 +56,11 @@ const postgresTypes = {
     oid === XID8_OID || oid === DATE_OID ? keepAsText : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
+/** pg-pool's answer when every connection stayed busy for the whole checkout timeout: the server is overloaded, not broken. */
+export function isPoolExhausted(error: unknown): boolean {
+  return error instanceof Error && error.message === 'timeout exceeded when trying to connect';
+}
+
 function createPostgresDatabase(url: string, poolSize: number): Database {
   const pool = new pg.Pool({
     connectionString: url,

@@ -13,7 +13,8 @@ export type DomainErrorCode =
   | 'CONFLICT'
   | 'PRECONDITION_FAILED'
   | 'PAYLOAD_TOO_LARGE'
-  | 'TOO_MANY_REQUESTS';
+  | 'TOO_MANY_REQUESTS'
+  | 'SERVICE_UNAVAILABLE';
 
 export class DomainError extends TRPCError {
   constructor(
@@ -29,3 +30,7 @@ export class DomainError extends TRPCError {
 }
 
 export const notFound = (entity: string) => new DomainError('NOT_FOUND', 'NOT_FOUND', `${entity} não encontrado`);
+
+/** Every database connection stayed busy: the caller should retry in a moment (503 with Retry-After on REST). */
+export const serverBusy = () =>
+  new DomainError('SERVICE_UNAVAILABLE', 'SERVER_BUSY', 'Servidor ocupado; tente de novo em instantes', { retryAfterSeconds: 1 });

@@ -2,7 +2,8 @@ import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { TRPCError } from '@trpc/server';
 import type { ErrorRequestHandler, Response } from 'express';
 import { z, ZodError } from 'zod';
-import { DomainError } from '../platform/errors';
+import { isPoolExhausted } from '../db/database';
+import { DomainError, serverBusy } from '../platform/errors';
 import type { Logger } from '../platform/observability/logger';
 
 /** Every REST error body: `{ error, message, details }`. */
@@ -28,11 +29,14 @@ export function sendRestError(res: Response, status: number, body: RestErrorBody
     res.destroy();
     return;
   }
+  const retryAfter = body.details.retryAfterSeconds;
+  if ((status === 503 || status === 429) && typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
   res.status(status).json(body);
 }
 
 function toRestError(error: unknown): RestError | undefined {
   if (error instanceof RestError) return error;
+  if (isPoolExhausted(error)) return toRestError(serverBusy());
   if (error instanceof ZodError) return new RestError(400, 'ERR_VALIDATION', 'Dados inválidos', { issues: z.flattenError(error) });
   if (error instanceof DomainError)
     return new RestError(getHTTPStatusCodeFromError(error), `ERR_${error.reason}`, error.message, error.details);

@@ -1,6 +1,7 @@
 import { withTenant, type TenantTransaction } from '../db/tenant-scope';
 import type { AuditContext } from '../platform/audit/audit-log';
-import { DomainError } from '../platform/errors';
+import { isPoolExhausted } from '../db/database';
+import { DomainError, serverBusy } from '../platform/errors';
 import { MODULE_LABELS, type ModuleName } from '../platform/modules';
 import { userActor } from '../platform/auth/principals';
 import { deviceActor } from '../platform/devices/principal';
@@ -12,6 +13,11 @@ export const publicProcedure = baseProcedure.use(async ({ ctx, path, type, next 
   const stopTimer = metrics.procedureDuration.startTimer({ procedure: path, type });
   const result = await next();
   stopTimer({ outcome: result.ok ? 'ok' : 'error' });
+  if (!result.ok && isPoolExhausted(result.error.cause)) {
+    metrics.procedureErrors.inc({ procedure: path, code: 'SERVICE_UNAVAILABLE' });
+    logger.warn({ procedure: path }, 'no database connection free: answered 503');
+    throw serverBusy();
+  }
   if (!result.ok) {
     metrics.procedureErrors.inc({ procedure: path, code: result.error.code });
     if (result.error.code === 'INTERNAL_SERVER_ERROR')
