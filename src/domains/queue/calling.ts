@@ -2,7 +2,16 @@ import { sql } from 'kysely';
 import type { QueueTicket } from '../../db/schema';
 import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import { DomainError, notFound } from '../../platform/errors';
-import { findTicket, moveTicket, selectTicketsWithDesk, toTicketView, type QueueActor, type QueueTicketView } from './tickets';
+import {
+  findTicket,
+  moveTicket,
+  onBusinessDateOf,
+  selectTicketsWithDesk,
+  toTicketView,
+  type QueueActor,
+  type QueueTicketView,
+} from './tickets';
+import { localDateIn } from '../../platform/business-hours';
 import { findUnit } from './setup';
 
 type Waiting = Pick<QueueTicket, 'id' | 'priority_weight' | 'arrived_at'>;
@@ -89,7 +98,7 @@ export async function callNextTicket(
     if (!claimed) return answerOfRepeatedCall(trx, input.requestId, input.deskId);
   }
   const picked = input.serviceIds ? [...new Set(input.serviceIds)] : undefined;
-  const found = await lineHeadsAtDesk(trx, input.deskId, picked);
+  const found = await lineHeadsAtDesk(trx, input.deskId, picked, now);
   if (!found) throw notFound('Guichê');
   if (picked && found.picked_found !== picked.length) throw notFound('Serviço');
   if (!found.active) throw new DomainError('CONFLICT', 'DESK_INACTIVE', `O guichê ${found.name} está desativado`);
@@ -158,12 +167,18 @@ interface LineHeadsRow {
  * The desk, its unit's calling rule and the head of each line it serves (the unit's active services,
  * or those picked), each head locked with SKIP LOCKED: one statement, as call-next is the queue's hot path.
  */
-async function lineHeadsAtDesk(trx: TenantTransaction, deskId: string, picked: string[] | undefined): Promise<LineHeadsRow | undefined> {
+async function lineHeadsAtDesk(
+  trx: TenantTransaction,
+  deskId: string,
+  picked: string[] | undefined,
+  now: Date,
+): Promise<LineHeadsRow | undefined> {
   const pickedOnly = picked ? sql`and id = any(${picked}::uuid[])` : sql``;
   const served = sql`(select id from queue_services where unit_id = d.unit_id and active ${pickedOnly})`;
   const head = (which: 'normal' | 'priority') => sql`(
     select id, priority_weight, arrived_at from queue_tickets
-    where service_id in ${served} and status = 'waiting' and ${which === 'normal' ? sql`priority_weight = 0` : sql`priority_weight > 0`}
+    where service_id in ${served} and status = 'waiting' and business_date = ${onBusinessDateOf(now, sql`u.time_zone`)}
+      and ${which === 'normal' ? sql`priority_weight = 0` : sql`priority_weight > 0`}
     order by ${which === 'normal' ? sql`arrived_at, id` : sql`priority_weight desc, arrived_at, id`}
     limit 1 for update skip locked)`;
   const { rows } = await sql<LineHeadsRow>`
@@ -207,6 +222,7 @@ export async function panelOverview(
     .where('queue_tickets.unit_id', '=', unit.id)
     .where('queue_tickets.service_id', 'in', serviceIds)
     .where('queue_tickets.status', '=', 'waiting')
+    .where('queue_tickets.business_date', '=', localDateIn(now, unit.time_zone))
     .execute();
   const next = callingOrder(waiting, ruleOf(unit), desk?.priority_streak ?? 0, now)
     .slice(0, 5)

@@ -10,8 +10,6 @@ import { DISPLAY_KIND, KIOSK_KIND, QUEUE_DISPLAY_SCOPE, QUEUE_ISSUE_SCOPE, queue
 import { createDesk, createService, createUnit, listPriorities } from './setup';
 import { issueTicket, moveTicket } from './tickets';
 
-const EVERY_DAY_7_TO_19 = { intervals: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, start: '07:00', end: '19:00' })) };
-
 /**
  * A queue to look at: a unit with two services and two desks, a kiosk and a display waiting to be
  * enrolled (Dispositivos gives their codes), and a morning of history for the statistics.
@@ -24,7 +22,7 @@ export async function seedQueueDemoData(db: Kysely<DB>, tenant: { id: string }, 
       name: 'Unidade Centro',
       timeZone: DEFAULT_TIMEZONE,
       address: 'Rua Direita, 100 — Centro',
-      openingHours: EVERY_DAY_7_TO_19,
+      // No hours: open whenever someone tries the demo; Configuração sets real ones.
     });
     const general = await createService(trx, audit, { unitId: unit.id, name: 'Atendimento geral', prefix: 'A', expectedServiceMin: 6 });
     const payments = await createService(trx, audit, {

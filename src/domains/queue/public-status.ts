@@ -1,4 +1,5 @@
 import { withSystem } from '../../db/system-scope';
+import { localDateIn } from '../../platform/business-hours';
 import { withTenant, type TenantTransaction } from '../../db/tenant-scope';
 import { DomainError } from '../../platform/errors';
 import { streamTenantEvents } from '../../platform/events/stream';
@@ -21,6 +22,8 @@ export interface PublicTicketStatus {
   deskNumber: number | null;
   arrivedAt: string;
   calledAt: string | null;
+  /** Still waiting from an earlier business day: it is in no line any more. */
+  expired: boolean;
 }
 
 const FINISHED: readonly QueueTicketStatus[] = ['completed', 'no_show', 'cancelled'];
@@ -52,12 +55,14 @@ async function publicStatusOf(trx: TenantTransaction, ticketId: string): Promise
     .select([
       'queue_services.name as service_name',
       'queue_units.name as unit_name',
+      'queue_units.time_zone',
       'queue_desks.name as desk_name',
       'queue_desks.number as desk_number',
     ])
     .where('queue_tickets.id', '=', ticketId)
     .executeTakeFirstOrThrow();
-  const { position, estimatedWaitMin } = await placeInLine(trx, ticket);
+  const expired = ticket.status === 'waiting' && ticket.business_date !== localDateIn(new Date(), ticket.time_zone);
+  const { position, estimatedWaitMin } = expired ? { position: 0, estimatedWaitMin: 0 } : await placeInLine(trx, ticket);
   return {
     unitId: ticket.unit_id,
     code: ticket.code,
@@ -71,6 +76,7 @@ async function publicStatusOf(trx: TenantTransaction, ticketId: string): Promise
     deskNumber: ticket.desk_number,
     arrivedAt: ticket.arrived_at.toISOString(),
     calledAt: ticket.called_at?.toISOString() ?? null,
+    expired,
   };
 }
 
@@ -94,7 +100,7 @@ export async function* watchPublicTicket(services: Services, publicCode: string,
   let status = await read();
   yield withoutUnit(status);
   let shown = JSON.stringify(withoutUnit(status));
-  for (let step = await first; !step.done && !FINISHED.includes(status.status); step = await events.next()) {
+  for (let step = await first; !step.done && !FINISHED.includes(status.status) && !status.expired; step = await events.next()) {
     const data = step.value.data as { unitId?: string };
     if (data.unitId !== status.unitId) continue;
     status = await read();

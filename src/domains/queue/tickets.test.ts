@@ -294,6 +294,25 @@ describe('queue tickets: numbering, the calling rule and the state machine', () 
     await expectTrpcError(operator.queue.panel.transfer({ ticketId: first.ticketId, serviceId: seeded.general.id }), 'NOT_FOUND');
   });
 
+  it("leaves a ticket nobody called before the day ended out of the next day's line, with no job to sweep it", async () => {
+    const { unit, service, desk, kiosk: unitKiosk } = await freshUnit('Ontem');
+    const audit = systemAudit('test');
+    const yesterday = await withTenant(app.services.db, tenant.tenantId, (trx) =>
+      issueTicket(trx, { audit }, { unitId: unit.id, serviceId: service.id }, { publicUrl: '' }, new Date(Date.now() - 86_400_000)),
+    );
+    expect((await unitKiosk.queue.kiosk.services()).services.find((item) => item.id === service.id)?.waiting).toBe(0);
+    expect(await operator.queue.panel.callNext({ deskId: desk.id })).toBeNull();
+    expect((await operator.queue.panel.overview({ unitId: unit.id })).next).toEqual([]);
+    expect(await owner.queue.public.ticket({ publicCode: yesterday.publicCode })).toMatchObject({
+      status: 'waiting',
+      expired: true,
+      position: 0,
+    });
+    const today = await unitKiosk.queue.kiosk.issue({ serviceId: service.id });
+    expect(today).toMatchObject({ code: 'N-001', position: 1 });
+    expect((await operator.queue.panel.callNext({ deskId: desk.id }))!.ticketId).toBe(today.ticketId);
+  });
+
   it('keeps the transition log append-only', async () => {
     await expect(
       withTenant(app.services.db, tenant.tenantId, (trx) => trx.updateTable('queue_transitions').set({ action: 'completed' }).execute()),

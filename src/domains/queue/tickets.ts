@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sql, type ExpressionBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type RawBuilder } from 'kysely';
 import type { DB, QueueTicket, QueueTicketAction, QueueTicketStatus } from '../../db/schema';
 import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import type { AuditContext } from '../../platform/audit/audit-log';
@@ -333,7 +333,7 @@ export const statusUrlOf = (publicUrl: string, publicCode: string) => `${publicU
  */
 export async function placeInLine(
   trx: TenantTransaction,
-  ticket: Pick<QueueTicket, 'id' | 'service_id' | 'unit_id' | 'status' | 'priority_weight' | 'arrived_at'>,
+  ticket: Pick<QueueTicket, 'id' | 'service_id' | 'unit_id' | 'status' | 'priority_weight' | 'arrived_at' | 'business_date'>,
 ): Promise<{ position: number; estimatedWaitMin: number }> {
   if (ticket.status !== 'waiting') return { position: 0, estimatedWaitMin: 0 };
   const row = await trx
@@ -350,6 +350,7 @@ export async function placeInLine(
     ])
     .where('service_id', '=', ticket.service_id)
     .where('status', '=', 'waiting')
+    .where('business_date', '=', ticket.business_date)
     .where((eb) =>
       eb.or([
         eb('priority_weight', '>', ticket.priority_weight),
@@ -365,6 +366,13 @@ export async function placeInLine(
   return { position, estimatedWaitMin: Math.ceil((position * (row.expected ?? 10)) / desks) };
 }
 
+/**
+ * The line is today's: a ticket still waiting from an earlier business date (nobody called it before
+ * closing) is in no line, with no job to sweep it. `at` is an instant; the date is the unit's.
+ */
+export const onBusinessDateOf = (at: Date, timeZone: RawBuilder<string> | string) =>
+  sql<string>`(${at.toISOString()}::timestamptz at time zone ${timeZone})::date`;
+
 /** How many wait in a service's line now, as a column of a query over services. */
 export const waitingInService = (eb: ExpressionBuilder<DB, 'queue_services'>) =>
   eb
@@ -372,4 +380,9 @@ export const waitingInService = (eb: ExpressionBuilder<DB, 'queue_services'>) =>
     .select((inner) => inner.fn.countAll<string>().as('waiting'))
     .whereRef('queue_tickets.service_id', '=', 'queue_services.id')
     .where('queue_tickets.status', '=', 'waiting')
+    .where(
+      'queue_tickets.business_date',
+      '=',
+      onBusinessDateOf(new Date(), sql<string>`(select time_zone from queue_units where queue_units.id = queue_services.unit_id)`),
+    )
     .as('waiting');

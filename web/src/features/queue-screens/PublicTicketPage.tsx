@@ -46,7 +46,7 @@ export function PublicTicketPage() {
 }
 
 function TicketStatus({ status, live }: { status: PublicTicketStatus; live: boolean }) {
-  const waiting = status.status === 'waiting';
+  const waiting = status.status === 'waiting' && !status.expired;
   const called = status.status === 'called';
   return (
     <>
@@ -72,7 +72,7 @@ function TicketStatus({ status, live }: { status: PublicTicketStatus; live: bool
         </section>
       )}
       {/* A finished ticket changes no more: its feed ends, and nothing is said about updates. */}
-      {!FINISHED.includes(status.status) && (
+      {!FINISHED.includes(status.status) && !status.expired && (
         <p className="flex items-center justify-center gap-2 text-sm text-zinc-500">
           <span className={`size-2.5 rounded-full ${live ? 'bg-green-500' : 'bg-zinc-400'}`} aria-hidden />
           {live ? 'Atualizando ao vivo' : 'Atualizando…'}

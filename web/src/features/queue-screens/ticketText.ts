@@ -17,10 +17,15 @@ export function waitText(minutes: number): string {
 }
 
 /** A ticket's status as the customer reads it; a call names the desk to go to. */
-export function statusText(ticket: { status: QueueTicketStatus; deskNumber: number | null; deskName: string | null }): string {
+export function statusText(ticket: {
+  status: QueueTicketStatus;
+  deskNumber: number | null;
+  deskName: string | null;
+  expired?: boolean;
+}): string {
   switch (ticket.status) {
     case 'waiting':
-      return 'Aguardando';
+      return ticket.expired ? 'Expirada — era de outro dia; retire uma nova senha' : 'Aguardando';
     case 'called': {
       const desk = ticket.deskNumber !== null ? `Guichê ${ticket.deskNumber}` : ticket.deskName;
       return desk ? `Chamada — dirija-se ao ${desk}` : 'Chamada — dirija-se ao atendimento';
