@@ -6,6 +6,7 @@ import { playChime, speak, unlockAudio } from './chime';
 import { applyDisplayFrame, EMPTY_SCREEN, type DisplayCall, type DisplayFrame, type DisplayScreen } from './displayScreen';
 
 const HEARTBEAT_MS = 20_000;
+const STREAM_RETRY_MS = 3_000;
 /** The chime's two tones last about this long; the voice starts after them. */
 const CHIME_MS = 1_000;
 
@@ -35,7 +36,10 @@ function Display() {
   const [soundOn, setSoundOn] = useState(false);
   const screenRef = useRef(screen);
 
+  // A stream that ended with an error (not a dropped socket, which the client resumes itself) is opened again.
+  const [streamAttempt, setStreamAttempt] = useState(0);
   useEffect(() => {
+    let retry: ReturnType<typeof setTimeout> | undefined;
     const subscription = client.queue.display.stream.subscribe(
       {},
       {
@@ -47,11 +51,17 @@ function Display() {
           if (call) announce(call);
         },
         onConnectionStateChange: (state) => setLive(state.state === 'pending'),
-        onError: () => setLive(false),
+        onError: () => {
+          setLive(false);
+          retry = setTimeout(() => setStreamAttempt((attempt) => attempt + 1), STREAM_RETRY_MS);
+        },
       },
     );
-    return () => subscription.unsubscribe();
-  }, [client]);
+    return () => {
+      clearTimeout(retry);
+      subscription.unsubscribe();
+    };
+  }, [client, streamAttempt]);
 
   const showingTicketId = screen.current?.ticketId ?? null;
   const showing = useRef(showingTicketId);
