@@ -11,7 +11,7 @@ import type { Services } from '../src/platform/services';
 import type { AppRouter } from '../src/trpc/app-router';
 import { httpClient, login, seedTenant, startTestApp, wsClient, type TestTenant } from './support/app';
 import { startTwoInstances, twoInstancesAvailable } from './support/instances';
-import { RELAXED_LOGIN_LIMITS, expectTrpcError, ownerCaller, rawRequest, trpcError, type Caller } from './support/identity';
+import { expectTrpcError, ownerCaller, rawRequest, trpcError, type Caller } from './support/identity';
 import { TEST_KIOSK } from './support/devices';
 
 const DEVICE_TOKEN = /^bdev_[a-z2-9]{10}_[A-Za-z0-9_-]{40}$/;
@@ -385,8 +385,7 @@ describe.runIf(twoInstancesAvailable)('device revocation across two instances', 
   let second: RunningApp & { url: string };
 
   beforeAll(async () => {
-    // The login and enrollment limits' counters live in the shared Redis, where every test app's attempts count.
-    ({ first, second } = await startTwoInstances({ ...RELAXED_LOGIN_LIMITS, DEVICE_ENROLL_MAX_ATTEMPTS_PER_IP: '100000' }));
+    ({ first, second } = await startTwoInstances());
     for (const app of [first, second]) app.services.devices.kinds.register(TEST_KIOSK);
   });
   afterAll(async () => {
