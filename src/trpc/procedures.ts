@@ -40,7 +40,7 @@ const unauthorized: Record<string, string> = {
  * hold. What the procedure's context gains: the user, the audit actor and `withTenant` bound to
  * the user's tenant. One middleware does all three checks, so each call merges its context once.
  */
-function signedInProcedure(requirements: { module?: ModuleName; permission?: string }) {
+function signedInProcedure(requirements: { module?: ModuleName; permission?: string | readonly string[] }) {
   return publicProcedure.use(async ({ ctx, next }) => {
     const { auth } = ctx;
     // Over a WebSocket the token was checked when it opened: check it (and its session) again now.
@@ -58,8 +58,10 @@ function signedInProcedure(requirements: { module?: ModuleName; permission?: str
         module,
       });
     }
-    if (permission && !user.permissions.has(permission)) {
-      throw new DomainError('FORBIDDEN', 'PERMISSION_DENIED', `Seu papel não permite esta ação (${permission})`, { permission });
+    const anyOf = typeof permission === 'string' ? [permission] : permission;
+    if (anyOf && !anyOf.some((granted) => user.permissions.has(granted))) {
+      const [named] = anyOf;
+      throw new DomainError('FORBIDDEN', 'PERMISSION_DENIED', `Seu papel não permite esta ação (${named})`, { permission: named });
     }
     const tenantId = user.tenant.id;
     const audit: AuditContext = { actor: userActor(user), requestId: ctx.client.requestId, ip: ctx.client.ip };
@@ -83,8 +85,8 @@ export function tenantProcedure(module?: ModuleName) {
   return module ? signedInProcedure({ module }) : authedProcedure;
 }
 
-/** Tenant work that needs one declared permission (and optionally a module). */
-export function permittedProcedure(permission: string, module?: ModuleName) {
+/** Tenant work that needs a declared permission, or any one of several (and optionally a module). */
+export function permittedProcedure(permission: string | readonly string[], module?: ModuleName) {
   return signedInProcedure({ permission, module });
 }
 

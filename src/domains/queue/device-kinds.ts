@@ -1,4 +1,4 @@
-import type { TenantTransaction } from '../../db/tenant-scope';
+import { isUuid, type TenantTransaction } from '../../db/tenant-scope';
 import type { DeviceKind } from '../../platform/devices/kinds';
 import type { DevicePrincipal } from '../../platform/devices/principal';
 import { DomainError, notFound } from '../../platform/errors';
@@ -10,8 +10,7 @@ export const QUEUE_ISSUE_SCOPE = 'queue.tickets.issue';
 export const QUEUE_DISPLAY_SCOPE = 'queue.display.read';
 
 const unitExists = async (trx: TenantTransaction, unitId: string) =>
-  /^[0-9a-f-]{36}$/i.test(unitId) &&
-  (await trx.selectFrom('queue_units').select('id').where('id', '=', unitId).executeTakeFirst()) !== undefined;
+  isUuid(unitId) && (await trx.selectFrom('queue_units').select('id').where('id', '=', unitId).executeTakeFirst()) !== undefined;
 
 const boundToUnit = { required: true, label: 'a unidade', exists: unitExists };
 

@@ -42,12 +42,12 @@ export async function displayState(trx: TenantTransaction, unitId: string): Prom
       'queue_transitions.at',
       'queue_transitions.service_id',
       'queue_tickets.code',
+      'queue_tickets.call_count',
       'queue_tickets.priority_name',
       'queue_services.name as service_name',
       'queue_desks.name as desk_name',
       'queue_desks.number as desk_number',
     ])
-    .select(sql<number>`row_number() over (partition by queue_transitions.ticket_id order by queue_transitions.id)`.as('call_count'))
     .where('queue_transitions.tenant_id', '=', tenantOf(trx))
     .where('queue_transitions.unit_id', '=', unit.id)
     .where('queue_transitions.action', 'in', ['called', 'recalled'])
@@ -68,7 +68,7 @@ export async function displayState(trx: TenantTransaction, unitId: string): Prom
       deskName: row.desk_name,
       deskNumber: row.desk_number,
       calledAt: row.at.toISOString(),
-      callCount: Number(row.call_count),
+      callCount: row.call_count,
       priority: row.priority_name,
     });
     if (calls.length > RECENT_CALLS) break;

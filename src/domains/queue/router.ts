@@ -1,6 +1,5 @@
 import { router } from '../../trpc/init';
-import { deviceProcedure, permittedProcedure, publicProcedure, tenantProcedure } from '../../trpc/procedures';
-import { DomainError } from '../../platform/errors';
+import { deviceProcedure, permittedProcedure, publicProcedure } from '../../trpc/procedures';
 import { callNextTicket, panelOverview } from './calling';
 import { displayState, listDisplayStatus, recordDisplayHeartbeat, streamDisplay } from './display';
 import { DISPLAY_KIND, KIOSK_KIND, QUEUE_DISPLAY_SCOPE, QUEUE_ISSUE_SCOPE, unitOfQueueDevice } from './device-kinds';
@@ -51,17 +50,10 @@ import { queueStats } from './stats';
 import { findTicket, issueTicket, moveTicket, toTicketView, transferTicket, type QueueActor, type TicketMove } from './tickets';
 import { z } from 'zod';
 
-const queue = (permission: string) => permittedProcedure(permission, 'queue');
+const queue = (permission: string | readonly string[]) => permittedProcedure(permission, 'queue');
 const setupReads = queue(can['queue.setup.read']);
 /** Units, services, desks and priorities are what the panel and the statistics pick from: any queue permission reads them. */
-const catalogueReads = tenantProcedure('queue').use(({ ctx, next }) => {
-  const readers = [can['queue.setup.read'], can['queue.panel'], can['queue.stats.read']];
-  if (!readers.some((permission) => ctx.user.permissions.has(permission)))
-    throw new DomainError('FORBIDDEN', 'PERMISSION_DENIED', `Seu papel não permite esta ação (${can['queue.setup.read']})`, {
-      permission: can['queue.setup.read'],
-    });
-  return next();
-});
+const catalogueReads = queue([can['queue.setup.read'], can['queue.panel'], can['queue.stats.read']]);
 const setupWrites = queue(can['queue.setup.write']);
 const panel = queue(can['queue.panel']);
 
