@@ -8,6 +8,7 @@ import * as systemRole from './2026-12-06T1300_system_role';
 import * as agendaChatSwitchTime from './2026-12-06T1410_agenda_chat_switch_time';
 import * as devices from './2026-12-06T1400_devices';
 import * as queue from './2026-12-07T1000_queue';
+import * as usage from './2026-12-08T1000_usage';
 
 /** Every migration, by name; append new ones (names sort in the order they run). */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T1900_helpdesk_media_retention': helpdeskMediaRetention,
   '2026-12-06T1400_devices': devices,
   '2026-12-07T1000_queue': queue,
+  '2026-12-08T1000_usage': usage,
 };

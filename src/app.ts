@@ -77,10 +77,16 @@ export function createApp(
 /** /api/v1 (the platform's routes, then each domain's) and any base path a domain's seed fixed, each with its 404 and error shape. */
 function mountRestSurfaces(app: express.Express, services: Services): void {
   const routesByBase = new Map<string, express.Router[]>([['/api/v1', [platformRestRoutes(services)]]]);
+  const ownFormat: Array<{ base: string; router: express.Router }> = [];
   for (const domain of domainModules) {
-    for (const mount of domain.rest ?? []) routesByBase.set(mount.base, [...(routesByBase.get(mount.base) ?? []), mount.routes(services)]);
+    for (const mount of domain.rest ?? []) {
+      if (mount.ownErrorFormat) ownFormat.push({ base: mount.base, router: mount.routes(services) });
+      else routesByBase.set(mount.base, [...(routesByBase.get(mount.base) ?? []), mount.routes(services)]);
+    }
   }
   for (const [base, routes] of routesByBase) app.use(base, createRestSurface(services, routes));
+  // After the surfaces: a router with its own 404 under /v1 must not shadow a deeper base such as /v1/api.
+  for (const { base, router } of ownFormat) app.use(base, router);
 }
 
 /** Open when no METRICS_TOKEN is set; otherwise the bearer token must match, compared in constant time. */

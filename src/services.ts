@@ -88,7 +88,7 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
   const kinds = domainModules.flatMap((domain) => domain.deliveryKinds?.(build) ?? []);
   const outboundGuard = new OutboundGuard(config.outbound);
   const deliveries = new DeliveryWorker({ db, bus, logger, metrics, instanceId, kinds, settings: config.deliveries, outboundGuard });
-  const stopListeners: Array<() => void> = [];
+  const stopListeners: Array<() => void | Promise<void>> = [];
   const services: Services = {
     config,
     instanceId,
@@ -116,7 +116,7 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
       authenticateMany: (presented) => authenticateMachineTokens(db, presented),
     },
     close: async () => {
-      for (const stop of stopListeners) stop();
+      for (const stop of stopListeners) await stop();
       await scheduler.stop();
       await deliveries.stop();
       await hub.stop();

@@ -28,6 +28,8 @@ export interface DomainBuildContext {
 export interface RestMount {
   base: `/${string}`;
   routes(services: Services): Router;
+  /** The routes parse their own bodies and answer their own 404s and errors (the LLM proxy speaks OpenAI's format). */
+  ownErrorFormat?: boolean;
 }
 
 export interface DemoTenant {
@@ -79,8 +81,8 @@ export interface DomainModule<Routers extends Record<string, AnyTRPCRouter> = Re
   deviceKinds?: readonly DeviceKind[];
   rest?: readonly RestMount[];
   demoData?: DemoDataSeeder;
-  /** Starts the domain's listeners (reactions to other domains' events); returns how to stop them. */
-  start?(services: Services): () => void;
+  /** Starts the domain's listeners and per-process parts; returns how to stop them (awaited before the database closes). */
+  start?(services: Services): () => void | Promise<void>;
 }
 
 export function buildDomainCatalogue(

@@ -86,7 +86,13 @@ describe('dashboard navigation', () => {
         group.entries.map((entry) => entry.label),
       ]),
     ).toEqual([['Fila', ['Painel do operador', 'Estatísticas', 'Configuração da fila']]]);
-    expect(buildNavigation({ ...everything, modules: ['usage'] }).modules).toEqual([]);
+    expect(
+      buildNavigation({ ...everything, modules: ['usage'] }).modules.map((group) => [
+        group.label,
+        group.entries.map((entry) => entry.label),
+      ]),
+    ).toEqual([['Uso de IA', ['Usuários IA', 'Análises', 'Alertas', 'Modelos', 'Configuração da IA', 'Logs']]]);
+    expect(buildNavigation({ ...everything, modules: ['inventory'] }).modules).toEqual([]);
     expect(
       buildNavigation({ permissions: ['helpdesk.tickets.read'], modules: ['helpdesk'] }).modules[0]?.entries.map((entry) => entry.label),
     ).toEqual(['Atendimento', 'Respostas rápidas']);

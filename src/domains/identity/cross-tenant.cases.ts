@@ -198,7 +198,9 @@ export const crossTenantSuite = defineCrossTenantSuite<IdentityFixture>({
         expect(await b.owner.tenant.get()).toMatchObject({ id: b.tenant.tenantId, slug: b.tenant.slug });
       },
       'tenant.update': async () => {
-        await expect(b.owner.tenant.update({ name: 'B renamed', modules: ['helpdesk', 'agenda', 'queue'] })).resolves.toMatchObject({
+        await expect(
+          b.owner.tenant.update({ name: 'B renamed', modules: ['helpdesk', 'agenda', 'queue', 'usage'] }),
+        ).resolves.toMatchObject({
           id: b.tenant.tenantId,
           name: 'B renamed',
         });

@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import type { OutboundGuard } from './address-guard';
+import type { CheckedTarget, OutboundGuard } from './address-guard';
 
 export interface OutboundRequest {
   url: string;
@@ -29,13 +29,7 @@ export interface OutboundResponse {
 export async function outboundRequest(guard: OutboundGuard, request: OutboundRequest): Promise<OutboundResponse> {
   const signal = AbortSignal.timeout(request.timeoutMs);
   const checked = await abortable(guard.resolve(request.url), signal);
-  const pinned = checked.address;
-  const lookup: LookupFunction | undefined = pinned
-    ? (_hostname, options, callback) => {
-        if (options.all) callback(null, [{ address: pinned.address, family: pinned.family }]);
-        else callback(null, pinned.address, pinned.family);
-      }
-    : undefined;
+  const lookup = pinnedLookup(checked);
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => (headers[name] = value));
   if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
@@ -50,6 +44,16 @@ export async function outboundRequest(guard: OutboundGuard, request: OutboundReq
     outgoing.on('error', reject);
     outgoing.end(request.body);
   });
+}
+
+/** A DNS lookup that answers only the address the guard checked (undefined when no pinning is needed). */
+export function pinnedLookup(checked: CheckedTarget): LookupFunction | undefined {
+  const pinned = checked.address;
+  if (!pinned) return undefined;
+  return (_hostname, options, callback) => {
+    if (options.all) callback(null, [{ address: pinned.address, family: pinned.family }]);
+    else callback(null, pinned.address, pinned.family);
+  };
 }
 
 function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -6,6 +6,7 @@ import { tenantOf, withTenant, type TenantTransaction } from '../../../db/tenant
 import { DomainError } from '../../../platform/errors';
 import { appendEvent } from '../../../platform/events/outbox';
 import { LlmError, type LlmProvider } from '../../../platform/llm';
+import { meterTenantLlmCall } from '../../usage';
 import type { Logger } from '../../../platform/observability/logger';
 import { NO_OFFER, proposeBooking } from '../auth-requests';
 import { localToInstant, type Slot } from '../availability';
@@ -350,6 +351,16 @@ async function recordLlmCall(
       })
       .execute(),
   );
+  // The tenant sees all of its AI spend in the usage domain, the chat agent's included.
+  await meterTenantLlmCall(db, tenantId, {
+    feature: 'agenda.chat',
+    model: call.model,
+    inputTokens: call.inputTokens,
+    outputTokens: call.outputTokens,
+    latencyMs: call.latencyMs,
+    outcome: call.outcome,
+    ...(call.error ? { error: call.error } : {}),
+  });
 }
 
 interface ActionContext {

@@ -1,0 +1,2 @@
+// What other domains may use of the usage domain.
+export { meterTenantLlmCall, type TenantLlmCall } from './system-usage';
