@@ -29,7 +29,10 @@ export async function startHttpServer(services: Services, options: { port: numbe
   const securityHeaders = createSecurityHeaders({ publicUrl: services.config.publicUrl });
   const app = createApp(services, observeRequest, securityHeaders);
   const trpc = createTrpcHttpHandler(services);
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, (req, res) => {
+  // Idle kept-alive sockets live longer than a load balancer's (60 s) and than clients' own (undici
+  // closes at the server's hint less 2 s), so the client always closes first and never sends on a
+  // socket the server is closing (ECONNRESET under load).
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 65_000 }, (req, res) => {
     if (isTrpcRequest(req)) observeRequest(req, res, () => securityHeaders(req, res, () => trpc(req, res)));
     else app(req, res);
   });

@@ -5,7 +5,7 @@ import { withTenant } from '../../db/tenant-scope';
 import type { DemoTenant } from '../../platform/domain-module';
 import { settleTokens } from './ledger';
 import { knownModel } from './model-catalogue';
-import { currentPeriod } from './periods';
+import { currentPeriod, periodOf } from './periods';
 import { writeUsageRecords, type UsageRecordInput } from './recorder';
 import { loadSettings } from './settings';
 
@@ -47,7 +47,7 @@ export async function seedUsageDemoData(db: Kysely<DB>, tenant: DemoTenant): Pro
         .onConflict((conflict) => conflict.doNothing())
         .execute();
     }
-    const { period } = await currentPeriod(trx);
+    const { period, timeZone } = await currentPeriod(trx);
     const now = Date.now();
     for (const [index, user] of DEMO_USERS.entries()) {
       const { id: userId } = await trx
@@ -94,7 +94,12 @@ export async function seedUsageDemoData(db: Kysely<DB>, tenant: DemoTenant): Pro
         }
       }
       await writeUsageRecords(trx, records);
-      const thisMonth = records.filter((record) => record.createdAt.toISOString().slice(0, 7) === period);
+      await trx
+        .updateTable('usage_users')
+        .set({ last_request_at: records.at(-1)!.createdAt })
+        .where('id', '=', userId)
+        .execute();
+      const thisMonth = records.filter((record) => periodOf(record.createdAt, timeZone) === period);
       const spent = thisMonth.reduce((sum, record) => sum + record.promptTokens + record.completionTokens, 0);
       await settleTokens(trx, { reservationId: null, promptTokens: spent, completionTokens: 0, tenantId: tenant.id, userId, period });
     }
