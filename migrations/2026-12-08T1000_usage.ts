@@ -14,6 +14,7 @@ const tenantOwnedTables = [
   'usage_daily_model',
   'usage_daily_user',
   'usage_daily_user_model',
+  'usage_user_activity',
   'usage_alerts',
   'usage_models',
 ];
@@ -232,6 +233,14 @@ export async function up(db: Kysely<any>): Promise<void> {
       primary key (tenant_id, day, user_id, model)
     )`.execute(db);
   await sql`create index usage_daily_user_model_by_user on usage_daily_user_model (tenant_id, user_id, day)`.execute(db);
+  // Each user's last day with a record: "users with usage since D" is one small scan, not a distinct count over days.
+  await sql`
+    create table usage_user_activity (
+      tenant_id uuid not null references tenants(id) on delete cascade,
+      user_id uuid not null,
+      last_day date not null,
+      primary key (tenant_id, user_id)
+    )`.execute(db);
 
   await sql`
     create table usage_alerts (

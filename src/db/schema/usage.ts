@@ -194,6 +194,13 @@ export interface UsageDailyUserModelTable extends RollupMeasures {
   model: string;
 }
 
+export interface UsageUserActivityTable {
+  tenant_id: string;
+  user_id: string;
+  /** The user's last day (tenant's zone) with a usage record. */
+  last_day: DateColumn;
+}
+
 export interface UsageAlertsTable {
   id: Generated<string>;
   tenant_id: string;
@@ -256,6 +263,7 @@ export interface UsageTables {
   usage_daily_model: UsageDailyModelTable;
   usage_daily_user: UsageDailyUserTable;
   usage_daily_user_model: UsageDailyUserModelTable;
+  usage_user_activity: UsageUserActivityTable;
   usage_alerts: UsageAlertsTable;
   usage_models: UsageModelsTable;
 }

@@ -132,11 +132,11 @@ export async function dashboardMetrics(trx: TenantTransaction, services: Service
     .orderBy(sql`sum(total_tokens)`, 'desc')
     .limit(5)
     .execute();
+  // The window ends today: a user with usage in it is one whose last day with usage is in it.
   const { users_with_usage } = await trx
-    .selectFrom('usage_daily_user')
-    .select(sql<string>`count(distinct user_id)`.as('users_with_usage'))
-    .where('day', '>=', window.from)
-    .where('day', '<=', window.to)
+    .selectFrom('usage_user_activity')
+    .select(sql<string>`count(*)`.as('users_with_usage'))
+    .where('last_day', '>=', window.from)
     .executeTakeFirstOrThrow();
   const alerts = await trx
     .selectFrom('usage_alerts')
@@ -280,11 +280,22 @@ export interface UsageGroup {
 }
 
 /** Usage between two days, grouped by day, user or model, from the finest rollup (day, user, model). */
+/** The smallest rollup that holds the grouping and the filters: a day total is read from the day totals, not summed from every user and model. */
+function rollupFor(input: z.infer<typeof usageAnalyticsInput>) {
+  const byUser = input.groupBy === 'user' || input.userId !== undefined;
+  const byModel = input.groupBy === 'model' || input.model !== undefined;
+  if (byUser && byModel) return 'usage_daily_user_model';
+  if (byUser) return 'usage_daily_user';
+  return byModel ? 'usage_daily_model' : 'usage_daily';
+}
+
 export async function usageAnalytics(trx: TenantTransaction, input: z.infer<typeof usageAnalyticsInput>): Promise<UsageGroup[]> {
   const groupColumn = input.groupBy === 'day' ? sql.ref('r.day') : input.groupBy === 'user' ? sql.ref('r.user_id') : sql.ref('r.model');
+  // Typed as the finest rollup, whose columns include every other's; user_id and model are only named when the chosen one has them.
+  const table = `${rollupFor(input)} as r` as 'usage_daily_user_model as r';
   let query = trx
-    .selectFrom('usage_daily_user_model as r')
-    .leftJoin('usage_users as u', 'u.id', 'r.user_id')
+    .selectFrom(table)
+    .$if(input.groupBy === 'user', (user) => user.leftJoin('usage_users as u', 'u.id', 'r.user_id'))
     .select([
       sql<string>`${groupColumn}::text`.as('key'),
       sql<string>`${input.groupBy === 'user' ? sql`min(u.name)` : sql`${groupColumn}::text`}`.as('label'),

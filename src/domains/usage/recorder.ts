@@ -166,26 +166,37 @@ export async function writeUsageRecords(trx: TenantTransaction, records: UsageRe
       from incoming
       returning tenant_id, day, user_id, model, prompt_tokens, completion_tokens, total_tokens, total_cost, status_code, response_time_ms, is_cached
     ),
+    -- Rows go in key order, so two instances flushing at once lock shared rollup rows in the same order (no deadlock).
     per_user_model as (
       insert into usage_daily_user_model as t (tenant_id, day, user_id, model, ${sql.raw(MEASURES)})
       select tenant_id, day, user_id, model, ${sql.raw(AGGREGATES)} from inserted group by tenant_id, day, user_id, model
+      order by day, user_id, model
       on conflict (tenant_id, day, user_id, model) do update set ${sql.raw(ADD_MEASURES)}
     ),
     per_model as (
       insert into usage_daily_model as t (tenant_id, day, model, ${sql.raw(MEASURES)})
       select tenant_id, day, model, ${sql.raw(AGGREGATES)} from inserted group by tenant_id, day, model
+      order by day, model
       on conflict (tenant_id, day, model) do update set ${sql.raw(ADD_MEASURES)}
     ),
     per_user as (
       insert into usage_daily_user as t (tenant_id, day, user_id, ${sql.raw(MEASURES)})
       select tenant_id, day, user_id, ${sql.raw(AGGREGATES)} from inserted group by tenant_id, day, user_id
+      order by day, user_id
       on conflict (tenant_id, day, user_id) do update set ${sql.raw(ADD_MEASURES)}
       returning day, (xmax = 0) as first_of_day
+    ),
+    activity as (
+      insert into usage_user_activity as t (tenant_id, user_id, last_day)
+      select tenant_id, user_id, max(day) from inserted group by tenant_id, user_id
+      order by user_id
+      on conflict (tenant_id, user_id) do update set last_day = greatest(t.last_day, excluded.last_day)
     )
     insert into usage_daily as t (tenant_id, day, users, ${sql.raw(MEASURES)})
     select totals.tenant_id, totals.day, coalesce(newcomers.users, 0), ${sql.raw(MEASURE_COLUMNS.map((name) => `totals.${name}`).join(', '))}
     from (select tenant_id, day, ${sql.raw(AGGREGATES)} from inserted group by tenant_id, day) totals
     left join (select day, count(*) filter (where first_of_day)::integer as users from per_user group by day) newcomers on newcomers.day = totals.day
+    order by totals.day
     on conflict (tenant_id, day) do update set users = t.users + excluded.users, ${sql.raw(ADD_MEASURES)}
   `.execute(trx);
   await appendEvent(trx, 'usage.usage.recorded', { records: records.length, users: usersIn(records) });
