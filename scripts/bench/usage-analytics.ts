@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { sql } from 'kysely';
-import type pg from 'pg';
+import pg from 'pg';
 import { createDatabase } from '../../src/db/database';
 import { migrateToLatest } from '../../src/db/migrator';
 import { withTenant } from '../../src/db/tenant-scope';
@@ -18,6 +18,7 @@ import {
   onCleanup,
   ownerPool,
   parseFlags,
+  PG_ADMIN_URL,
   printTable,
   recreateDatabase,
   round,
@@ -37,9 +38,9 @@ app's migrator: one tenant (createTenant, module usage) with --users usage users
 records over the last --days days (up to now; 6 models; users skewed, a few heavy ones; ~5 % errors)
 written with insert … select … from generate_series in chunks (the two secondary indexes of
 usage_records are dropped for the fill and built again after, as the migration defines them), then
-the four rollups built from the raw records with the writer's sums (usage_daily_user_model,
+the rollups built from the raw records as the writer builds them (usage_daily_user_model,
 usage_daily_user, usage_daily_model: group by day, user, model; usage_daily: users = distinct users per
-day), then VACUUM ANALYZE. Filling 10 M records takes minutes: with --keep the database stays, and with
+day; usage_user_activity: each user's last day), then VACUUM ANALYZE. Filling 10 M records takes minutes: with --keep the database stays, and with
 --reuse a kept one is used again when it holds the same fill (same flags, filled today in the tenant's
 zone: the windows end today).
 The app then runs in a child process (tsx src/main.ts); the owner logs in over HTTP and this process
@@ -48,7 +49,8 @@ calls, one at a time over tRPC HTTP (what the dashboard does):
   usage.analytics.user({ userId, period }) the heaviest user, '30d' and '90d': --other-calls each
   usage.analytics.usage({ from, to, groupBy }) the last 30 days by day, user and model: --other-calls each
   usage.settings.get  the floor: the same tRPC path, auth and tenant transaction with one small read
-Then the breakdown: each statement of the dashboard (as analytics.ts builds them), --breakdown times in
+Then the breakdown: each statement of the dashboard (as analytics.ts builds them, plus the distinct
+count over usage_daily_user it used before usage_user_activity, for comparison), --breakdown times in
 its own tenant transaction as app_rls in this process, and the plan of the slowest.
 Checks (exit 1): the dashboard's totals for 90d equal sums over the raw records in the window.
 
@@ -64,7 +66,7 @@ Checks (exit 1): the dashboard's totals for 90d equal sums over the raw records 
 Writes .bench/usage-analytics.json.`;
 
 const DATABASE = 'balcao_bench_usage_analytics';
-const SEED_VERSION = 1;
+const SEED_VERSION = 2;
 const TARGET_P95_MS = 50;
 const CHUNK = 500_000;
 const SLUG = 'bench-usage-analytics';
@@ -98,12 +100,18 @@ runBench(async () => {
   const wanted: Marker = { seed: SEED_VERSION, records: flags.records, users: flags.users, days: flags.days, filledOn: today };
   let marker: Marker | undefined;
   if (flags.reuse && (await databaseExists(DATABASE))) {
-    const probe = ownerPool(url);
-    const { rows } = await probe.query<{ comment: string | null }>(
-      'select shobj_description(oid, $2) as comment from pg_database where datname = $1',
-      [DATABASE, 'pg_database'],
-    );
-    marker = rows[0]?.comment ? (JSON.parse(rows[0].comment) as Marker) : undefined;
+    // Read from the server's admin database: a connection to the kept one would be cut when it is filled again.
+    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ comment: string | null }>(
+        'select shobj_description(oid, $2) as comment from pg_database where datname = $1',
+        [DATABASE, 'pg_database'],
+      );
+      marker = rows[0]?.comment ? (JSON.parse(rows[0].comment) as Marker) : undefined;
+    } finally {
+      await admin.end();
+    }
   }
   const reuse = marker !== undefined && JSON.stringify(marker) === JSON.stringify(wanted);
   if (flags.reuse && !reuse)
@@ -264,7 +272,11 @@ runBench(async () => {
                group by model order by sum(total_tokens) desc limit 5`,
       },
       {
-        name: 'users with usage (usage_daily_user, count distinct)',
+        name: 'users with usage (usage_user_activity)',
+        text: `select count(*) from usage_user_activity where last_day >= '${windowFrom}'`,
+      },
+      {
+        name: '(before: count distinct over usage_daily_user)',
         text: `select count(distinct user_id) from usage_daily_user where day >= '${windowFrom}' and day <= '${today}'`,
       },
       {
@@ -408,6 +420,10 @@ async function fill(pool: pg.Pool, tenantId: string): Promise<Record<string, num
         `insert into usage_daily (tenant_id, day, users, ${MEASURES})
          select tenant_id, day, count(distinct user_id), ${AGGREGATES} from usage_records group by tenant_id, day`,
       );
+      await client.query(
+        `insert into usage_user_activity (tenant_id, user_id, last_day)
+         select tenant_id, user_id, max(day) from usage_records group by tenant_id, user_id`,
+      );
     });
     await step('vacuum analyze', async () => {
       for (const table of [
@@ -416,6 +432,7 @@ async function fill(pool: pg.Pool, tenantId: string): Promise<Record<string, num
         'usage_daily_model',
         'usage_daily_user',
         'usage_daily_user_model',
+        'usage_user_activity',
         'usage_users',
       ])
         await client.query(`vacuum (analyze) ${table}`);

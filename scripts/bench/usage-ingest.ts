@@ -42,7 +42,8 @@ CPU (this process: generator + writer + pg client; Postgres), what the backends 
 Checks (any failure exits 1): no record dropped (a full buffer drops the oldest); rows = records given
 − dropped; sum of usage_daily.requests = rows;
 usage_daily_user_model, usage_daily_user, usage_daily_model and usage_daily (users = distinct users
-per day) equal the same sums over the raw records, column by column.
+per day) equal the same sums over the raw records, column by column; usage_user_activity holds each
+user's last day with a record.
 
   --seconds  measured seconds (default 30)
   --warmup   unmeasured seconds first (default 5)
@@ -148,16 +149,28 @@ runBench(async () => {
   );
   const quiet = await waitForQuietMachine();
 
-  // Committed rows, counted by id once a second: the recorder commits one transaction at a time, so ids grow in commit order.
-  let lastId = '0';
-  let committed = 0;
+  // Committed rows, counted once a second: the rows above an id all of whose lower ids committed long
+  // ago (the largest id seen 5 samples back: no write transaction lasts that long), plus a running
+  // count below it. Exact even when transactions commit out of id order, and cheap on a large table.
+  let stableId = '0';
+  let stableCount = 0;
+  const maxima: string[] = [];
   const countNew = async () => {
     const { rows } = await pool.query<{ n: string; max: string | null }>(
       'select count(*) as n, max(id) as max from usage_records where id > $1',
-      [lastId],
+      [stableId],
     );
-    committed += Number(rows[0]!.n);
-    if (rows[0]!.max) lastId = rows[0]!.max;
+    maxima.push(rows[0]!.max ?? stableId);
+    const committed = stableCount + Number(rows[0]!.n);
+    if (maxima.length > 5) {
+      const next = maxima.shift()!;
+      const { rows: below } = await pool.query<{ n: string }>('select count(*) as n from usage_records where id > $1 and id <= $2', [
+        stableId,
+        next,
+      ]);
+      stableCount += Number(below[0]!.n);
+      stableId = next;
+    }
     return committed;
   };
   const walNow = async () => (await pool.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn')).rows[0]!.lsn;
@@ -220,7 +233,7 @@ runBench(async () => {
   }>(
     `select relname as table, n_live_tup as live, n_dead_tup as dead, n_tup_upd as updates, n_tup_hot_upd as hot,
             pg_size_pretty(pg_total_relation_size(relid)) as size, autovacuum_count as autovacuums
-     from pg_stat_user_tables where relname like 'usage_daily%' or relname in ('usage_records', 'events') order by relname`,
+     from pg_stat_user_tables where relname like 'usage_daily%' or relname in ('usage_records', 'usage_user_activity', 'events') order by relname`,
   );
   measuringTransactions = false;
   loopDelay.disable();
@@ -258,6 +271,14 @@ runBench(async () => {
     await differences('usage_daily', 'tenant_id, day', ', users', ', count(distinct user_id)::integer as users'),
   ];
   const {
+    rows: [activity],
+  } = await pool.query<{ missing: string; extra: string }>(
+    `with raw as (select tenant_id, user_id, max(day) as last_day from usage_records group by tenant_id, user_id),
+          kept as (select tenant_id, user_id, last_day from usage_user_activity)
+     select (select count(*) from (select * from raw except select * from kept) a) as missing,
+            (select count(*) from (select * from kept except select * from raw) b) as extra`,
+  );
+  const {
     rows: [events],
   } = await pool.query<{ n: string; records: string }>(
     `select count(*) as n, coalesce(sum((data->>'records')::int), 0) as records from events where type = 'usage.usage.recorded'`,
@@ -276,6 +297,11 @@ runBench(async () => {
       value: `${check['raw groups not in the rollup']} missing, ${check['rollup rows not in the raw']} extra`,
       ok: check['raw groups not in the rollup'] + check['rollup rows not in the raw'] === 0,
     })),
+    {
+      check: "usage_user_activity = each user's last day in the raw records",
+      value: `${activity!.missing} missing, ${activity!.extra} extra`,
+      ok: Number(activity!.missing) + Number(activity!.extra) === 0,
+    },
     {
       check: 'usage.usage.recorded events: records announced = rows',
       value: `${events!.records} / ${rows}`,

@@ -27,7 +27,7 @@ import {
 } from './support';
 
 const HELP = `Usage: npm run bench:usage-proxy -- [--seconds 10] [--warmup 2] [--connections 32] [--keys 32] [--upstream-latency 0]
-       [--real-latency 50] [--real-chunk-delay 5] [--race 200] [--race-fits 10] [--race-max-tokens 20] [--race-latency 200]
+       [--real-latency 50] [--real-chunk-delay 5] [--race 200] [--race-fits 10] [--race-max-tokens 200] [--race-latency 200]
        [--rounds 5] [--pool 10] [--keep]
 
 The LLM proxy (POST /v1/chat/completions) on a fresh database (balcao_bench_usage_proxy): the app in a
@@ -50,8 +50,11 @@ HTTP and, through tRPC, points litellmSettings.baseUrl at the stub (rateLimitPer
 2. Concurrency, --rounds times: a new user whose budget fits exactly --race-fits requests (monthlyLimit =
    --race-fits × one request's reservation: read from a refused probe's message, and checked against
    src/domains/usage/tokens.ts's count + max_tokens) sends --race requests at once on --race sockets
-   (max_tokens --race-max-tokens, at most the stub's reply, so what is charged is close to what is held),
-   to a stub answering after --race-latency ms. Checks (any failure exits 1): exactly --race-fits 200s and
+   (max_tokens --race-max-tokens; the race stub's reply is longer, so each answer uses all of it), to a
+   stub answering after --race-latency ms. What is charged is a little under what is held (the stub
+   counts the prompt in words, the proxy in tokens), so after the round less than one reservation is
+   left: a request that came after others settled could not fit either, and exactly --race-fits pass
+   however the 200 interleave (checked: budget − spent < one reservation). Checks (any failure exits 1): exactly --race-fits 200s and
    the rest 429 budget_exceeded; the stub saw exactly --race-fits requests (its request counter, read
    before and after); in Postgres usage_ledger.plan_spent + grant_spent ≤ budget + one request's
    estimation error (the largest charge above the reservation), reserved back at 0, requests = --race-fits;
@@ -66,7 +69,7 @@ HTTP and, through tRPC, points litellmSettings.baseUrl at the stub (rateLimitPer
   --real-chunk-delay  the second profile's delay between stream chunks in ms (default 5)
   --race              requests at once per concurrency round (default 200)
   --race-fits         requests the budget fits (default 10)
-  --race-max-tokens   max_tokens of a race request (default 20)
+  --race-max-tokens   max_tokens of a race request (default 200)
   --race-latency      the race stub's latency in ms (default 200: every request is held before any settles)
   --rounds            concurrency rounds (default 5)
   --pool              the app's DATABASE_POOL_SIZE (default 10, the app's default)
@@ -222,7 +225,7 @@ interface UpstreamProcess {
 }
 
 /** Its ids are `<prefix><counter in base 36>`; the very first request (this one) reads counter 1, so the prefix is the rest. */
-async function startUpstream(latencyMs: number, chunkDelayMs: number): Promise<UpstreamProcess> {
+async function startUpstream(latencyMs: number, chunkDelayMs: number, reply?: string): Promise<UpstreamProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -233,6 +236,7 @@ async function startUpstream(latencyMs: number, chunkDelayMs: number): Promise<U
       '0',
       '--latency',
       String(latencyMs),
+      ...(reply === undefined ? [] : ['--reply', reply]),
       '--chunk-delay',
       String(chunkDelayMs),
     ],
@@ -356,7 +360,7 @@ if (loadConfigArgument) {
     'real-chunk-delay': 5,
     race: 200,
     'race-fits': 10,
-    'race-max-tokens': 20,
+    'race-max-tokens': 200,
     'race-latency': 200,
     rounds: 5,
     pool: 10,
@@ -390,7 +394,8 @@ async function main(flags: Flags): Promise<number> {
   ];
   const [upstreams, raceUpstream, app] = await Promise.all([
     Promise.all(profiles.map((profile) => startUpstream(profile.latency, profile.chunkDelay))),
-    startUpstream(flags['race-latency'], 0),
+    // A reply longer than max_tokens: every race answer is cut at max_tokens, as held.
+    startUpstream(flags['race-latency'], 0, Array.from({ length: flags['race-max-tokens'] + 50 }, (_, i) => `palavra${i % 10}`).join(' ')),
     startAppProcess('app', databaseUrl, {
       DATABASE_POOL_SIZE: String(flags.pool),
       LOGIN_MAX_ATTEMPTS_PER_IP: '100000',
@@ -589,6 +594,7 @@ async function main(flags: Flags): Promise<number> {
       '429s': refused.length === flags.race - flags['race-fits'] && other === 0,
       stub: seen === flags['race-fits'],
       spend: spent <= budget + allowedError,
+      leftover: budget - spent < reservation,
       reserved: Number(ledger?.reserved ?? -1) === 0,
       requests: ledger?.requests === flags['race-fits'],
       records: recordsOk === flags['race-fits'] && records429 === flags.race - flags['race-fits'] && records.length === 2,
@@ -605,6 +611,7 @@ async function main(flags: Flags): Promise<number> {
       budget,
       'spent − budget': spent - budget,
       'allowed over': allowedError,
+      'left < 1 reservation': budget - spent < reservation ? 'yes' : 'NO',
       'reserved left': Number(ledger?.reserved ?? Number.NaN),
       'ledger requests': ledger?.requests ?? 0,
       'records 200/429': `${recordsOk}/${records429}`,
