@@ -62,8 +62,10 @@ export class UsageRecorder {
       this.#dropped += 1;
     }
     this.#buffer.push(input);
-    if (this.#buffer.length >= MAX_BATCH) void this.flush();
-    else this.#schedule();
+    // One flush at a time: the one running takes the next batch when it is done.
+    if (this.#buffer.length >= MAX_BATCH) {
+      if (!this.#flushing) void this.flush();
+    } else this.#schedule();
   }
 
   get pending(): number {
