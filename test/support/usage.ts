@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
-import type { Caller } from './identity';
-import type { OpenAiUpstream } from './openai-upstream';
+import { seedTenant, startTestApp } from './app';
+import { ownerCaller, type Caller } from './identity';
+import { startOpenAiUpstream, type OpenAiUpstream } from './openai-upstream';
 
 /** Points the tenant's proxy at a local upstream, with the given request limits. */
 export async function configureUpstream(
@@ -24,4 +25,23 @@ export async function llmUserWithKey(owner: Caller, appUrl: string, user: { emai
   const key = await owner.usage.keys.create({ userId: created.id });
   const client = new OpenAI({ baseURL: `${appUrl}/v1`, apiKey: key.key, maxRetries: 0 });
   return { user: created, key, client };
+}
+
+/** The app with one usage tenant whose proxy points at a local OpenAI-compatible upstream. */
+export async function startProxyWorld() {
+  const app = await startTestApp();
+  const tenant = await seedTenant(app.services, { modules: ['usage'] });
+  const owner = await ownerCaller(app.services, tenant);
+  const upstream = await startOpenAiUpstream();
+  await configureUpstream(owner, upstream);
+  return {
+    app,
+    tenant,
+    owner,
+    upstream,
+    stop: async () => {
+      await app.stop();
+      await upstream.close();
+    },
+  };
 }

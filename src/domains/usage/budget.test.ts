@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { seedTenant, startTestApp, type TestTenant } from '../../../test/support/app';
-import { ownerCaller, storedEvents, type Caller } from '../../../test/support/identity';
-import { startOpenAiUpstream, type OpenAiUpstream } from '../../../test/support/openai-upstream';
-import { configureUpstream, llmUserWithKey } from '../../../test/support/usage';
+import type { startTestApp, TestTenant } from '../../../test/support/app';
+import { storedEvents, type Caller } from '../../../test/support/identity';
+import type { OpenAiUpstream } from '../../../test/support/openai-upstream';
+import { llmUserWithKey, startProxyWorld } from '../../../test/support/usage';
 import { withTenant } from '../../db/tenant-scope';
 import { meterTenantLlmCall } from './index';
 import { periodOf } from './periods';
@@ -27,16 +27,14 @@ describe('token budgets through the proxy', () => {
   let owner: Caller;
   let upstream: OpenAiUpstream;
 
+  let world: Awaited<ReturnType<typeof startProxyWorld>> | undefined;
+
   beforeAll(async () => {
-    app = await startTestApp();
-    tenant = await seedTenant(app.services, { modules: ['usage'] });
-    owner = await ownerCaller(app.services, tenant);
-    upstream = await startOpenAiUpstream();
-    await configureUpstream(owner, upstream);
+    world = await startProxyWorld();
+    ({ app, tenant, owner, upstream } = world);
   });
   afterAll(async () => {
-    await app?.stop();
-    await upstream?.close();
+    await world?.stop();
   });
   beforeEach(() => upstream.setBehaviour({}));
 

@@ -1,11 +1,11 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { seedTenant, silentLogger, startTestApp, type TestTenant } from '../../../test/support/app';
+import { seedTenant, silentLogger, type startTestApp, type TestTenant } from '../../../test/support/app';
 import { ownerCaller, type Caller } from '../../../test/support/identity';
 import { startTwoInstances, twoInstancesAvailable, warnTwoInstancesSkipped } from '../../../test/support/instances';
-import { DEFAULT_UPSTREAM_REPLY, startOpenAiUpstream, type OpenAiUpstream } from '../../../test/support/openai-upstream';
-import { configureUpstream, llmUserWithKey } from '../../../test/support/usage';
+import { DEFAULT_UPSTREAM_REPLY, type OpenAiUpstream } from '../../../test/support/openai-upstream';
+import { configureUpstream, llmUserWithKey, startProxyWorld } from '../../../test/support/usage';
 import { withTenant } from '../../db/tenant-scope';
 import { parseMachineCredential } from '../../platform/auth/opaque-tokens';
 import { reservationSweepJob } from './jobs';
@@ -65,16 +65,14 @@ describe('LLM proxy faults', () => {
   let owner: Caller;
   let upstream: OpenAiUpstream;
 
+  let world: Awaited<ReturnType<typeof startProxyWorld>> | undefined;
+
   beforeAll(async () => {
-    app = await startTestApp();
-    tenant = await seedTenant(app.services, { modules: ['usage'] });
-    owner = await ownerCaller(app.services, tenant);
-    upstream = await startOpenAiUpstream();
-    await configureUpstream(owner, upstream);
+    world = await startProxyWorld();
+    ({ app, tenant, owner, upstream } = world);
   });
   afterAll(async () => {
-    await app?.stop();
-    await upstream?.close();
+    await world?.stop();
   });
   beforeEach(async () => {
     upstream.setBehaviour({});

@@ -1,28 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedTenant, startTestApp, type TestTenant } from '../../../test/support/app';
-import { ownerCaller, type Caller } from '../../../test/support/identity';
-import { startOpenAiUpstream, type OpenAiUpstream } from '../../../test/support/openai-upstream';
-import { configureUpstream, llmUserWithKey } from '../../../test/support/usage';
+import type { startTestApp } from '../../../test/support/app';
+import type { Caller } from '../../../test/support/identity';
+import type { OpenAiUpstream } from '../../../test/support/openai-upstream';
+import { llmUserWithKey, startProxyWorld } from '../../../test/support/usage';
 import { usageRuntime } from './runtime';
 
 type RunningTestApp = Awaited<ReturnType<typeof startTestApp>>;
 
 describe('LLM proxy through the official openai SDK', () => {
   let app: RunningTestApp;
-  let tenant: TestTenant;
   let owner: Caller;
   let upstream: OpenAiUpstream;
 
+  let world: Awaited<ReturnType<typeof startProxyWorld>> | undefined;
+
   beforeAll(async () => {
-    app = await startTestApp();
-    tenant = await seedTenant(app.services, { modules: ['usage'] });
-    owner = await ownerCaller(app.services, tenant);
-    upstream = await startOpenAiUpstream();
-    await configureUpstream(owner, upstream);
+    world = await startProxyWorld();
+    ({ app, owner, upstream } = world);
   });
   afterAll(async () => {
-    await app.stop();
-    await upstream.close();
+    await world?.stop();
   });
 
   /** The records of a user once the proxy settled and wrote them (both happen after the answer). */
