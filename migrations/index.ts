@@ -9,6 +9,7 @@ import * as agendaChatSwitchTime from './2026-12-06T1410_agenda_chat_switch_time
 import * as devices from './2026-12-06T1400_devices';
 import * as queue from './2026-12-07T1000_queue';
 import * as usage from './2026-12-08T1000_usage';
+import * as inventory from './2026-12-09T1000_inventory';
 
 /** Every migration, by name; append new ones (names sort in the order they run). */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T1400_devices': devices,
   '2026-12-07T1000_queue': queue,
   '2026-12-08T1000_usage': usage,
+  '2026-12-09T1000_inventory': inventory,
 };

@@ -27,7 +27,7 @@ const PROCESS_ENDPOINTS: Record<string, string> = {
 };
 
 async function prepareSide(services: Services, which: 'a' | 'b'): Promise<TenantSide & Record<string, unknown>> {
-  const tenant = await seedTenant(services, { modules: ['helpdesk', 'agenda', 'queue', 'usage'] });
+  const tenant = await seedTenant(services, { modules: ['helpdesk', 'agenda', 'queue', 'usage', 'inventory'] });
   const side: TenantSide = { which, tenant, owner: await ownerCaller(services, tenant), user: await addUser(services, tenant, 'agent') };
   let fixture: Record<string, unknown> = {};
   for (const suite of suites) fixture = { ...fixture, ...(await suite.prepare(services, side)) };
@@ -116,7 +116,7 @@ describe('cross-tenant isolation: tenant B calls every procedure and endpoint wi
     expect((await aUser.auth.me()).tenant).toMatchObject({
       id: world.a.tenant.tenantId,
       name: `Tenant ${world.a.tenant.slug}`,
-      modules: ['helpdesk', 'agenda', 'queue', 'usage'],
+      modules: ['helpdesk', 'agenda', 'queue', 'usage', 'inventory'],
     });
   });
 });

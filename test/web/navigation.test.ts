@@ -92,7 +92,32 @@ describe('dashboard navigation', () => {
         group.entries.map((entry) => entry.label),
       ]),
     ).toEqual([['Uso de IA', ['Usuários IA', 'Análises', 'Alertas', 'Modelos', 'Configuração da IA', 'Logs']]]);
-    expect(buildNavigation({ ...everything, modules: ['inventory'] }).modules).toEqual([]);
+    expect(
+      buildNavigation({ ...everything, modules: ['inventory'] }).modules.map((group) => [
+        group.label,
+        group.entries.map((entry) => entry.label),
+      ]),
+    ).toEqual([
+      [
+        'Inventário',
+        [
+          'Visão do inventário',
+          'Ativos',
+          'Categorias',
+          'Localizações',
+          'Escanear etiqueta',
+          'Movimentações',
+          'Inventários físicos',
+          'Manutenção',
+          'Compras',
+          'Orçamentos',
+          'Fornecedores',
+          'Máquinas',
+          'Ocorrências',
+          'Configuração do inventário',
+        ],
+      ],
+    ]);
     expect(
       buildNavigation({ permissions: ['helpdesk.tickets.read'], modules: ['helpdesk'] }).modules[0]?.entries.map((entry) => entry.label),
     ).toEqual(['Atendimento', 'Respostas rápidas']);

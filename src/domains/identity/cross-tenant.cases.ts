@@ -199,7 +199,7 @@ export const crossTenantSuite = defineCrossTenantSuite<IdentityFixture>({
       },
       'tenant.update': async () => {
         await expect(
-          b.owner.tenant.update({ name: 'B renamed', modules: ['helpdesk', 'agenda', 'queue', 'usage'] }),
+          b.owner.tenant.update({ name: 'B renamed', modules: ['helpdesk', 'agenda', 'queue', 'usage', 'inventory'] }),
         ).resolves.toMatchObject({
           id: b.tenant.tenantId,
           name: 'B renamed',

@@ -35,6 +35,23 @@ const AGENT_AGENDA_GRANTS = [
 /** Queue: the operator panel and what it needs to read; configuring units, services and desks is for managers. */
 const AGENT_QUEUE_GRANTS = ['queue.panel', 'queue.setup.read', 'queue.stats.read'];
 
+/** Inventory: a manager runs it all, but approves movements only into the locations they manage; approving any is an administrator's. */
+const MANAGER_INVENTORY_GRANTS = [
+  'inventory.assets.*',
+  'inventory.locations.*',
+  'inventory.movements.read',
+  'inventory.movements.request',
+  'inventory.movements.approve',
+  'inventory.audits.*',
+  'inventory.maintenance.*',
+  'inventory.purchasing.*',
+  'inventory.machines.*',
+  'inventory.settings.*',
+];
+
+/** Inventory for the team: see assets, ask for a movement, scan in an audit. */
+const AGENT_INVENTORY_GRANTS = ['inventory.assets.read', 'inventory.movements.read', 'inventory.movements.request', 'inventory.audits.scan'];
+
 /** Built-in roles are code: they are re-synced at every start, so new domains' permissions reach them. */
 export const BUILTIN_ROLES: readonly BuiltinRole[] = [
   { key: 'owner', name: 'Proprietário', description: 'Tudo, inclusive dados e módulos da empresa', grants: ['*'] },
@@ -55,13 +72,18 @@ export const BUILTIN_ROLES: readonly BuiltinRole[] = [
       ...moduleGrants,
     ],
   },
-  { key: 'manager', name: 'Gerente', description: 'Opera todos os módulos e vê a equipe', grants: ['*.read', ...moduleGrants] },
+  {
+    key: 'manager',
+    name: 'Gerente',
+    description: 'Opera todos os módulos e vê a equipe',
+    grants: ['*.read', ...moduleGrants.filter((grant) => grant !== 'inventory.*'), ...MANAGER_INVENTORY_GRANTS],
+  },
   {
     key: 'agent',
     name: 'Atendente',
-    description: 'Atende nos módulos de atendimento, agenda e fila',
+    description: 'Atende nos módulos de atendimento, agenda e fila; consulta e pede ativos do inventário',
     // Helpdesk: the inbox of their own queues; seeing every queue and configuring channels is for managers.
-    grants: ['events.read', ...AGENT_HELPDESK_GRANTS, ...AGENT_AGENDA_GRANTS, ...AGENT_QUEUE_GRANTS],
+    grants: ['events.read', ...AGENT_HELPDESK_GRANTS, ...AGENT_AGENDA_GRANTS, ...AGENT_QUEUE_GRANTS, ...AGENT_INVENTORY_GRANTS],
   },
   { key: 'viewer', name: 'Leitor', description: 'Somente leitura', grants: ['*.read'] },
 ];

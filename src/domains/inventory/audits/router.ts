@@ -1,0 +1,2 @@
+/** The audits procedures of the inventory, merged into `inventory.*` by ../router.ts. */
+export const auditsRouters = {};

@@ -1,0 +1,2 @@
+/** The maintenance procedures of the inventory, merged into `inventory.*` by ../router.ts. */
+export const maintenanceRouters = {};

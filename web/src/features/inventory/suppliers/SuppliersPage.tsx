@@ -1,0 +1,4 @@
+/** Placeholder until this page is built. */
+export function SuppliersPage() {
+  return <p className="p-6 text-slate-500">Em construção</p>;
+}
