@@ -50,7 +50,12 @@ const MANAGER_INVENTORY_GRANTS = [
 ];
 
 /** Inventory for the team: see assets, ask for a movement, scan in an audit. */
-const AGENT_INVENTORY_GRANTS = ['inventory.assets.read', 'inventory.movements.read', 'inventory.movements.request', 'inventory.audits.scan'];
+const AGENT_INVENTORY_GRANTS = [
+  'inventory.assets.read',
+  'inventory.movements.read',
+  'inventory.movements.request',
+  'inventory.audits.scan',
+];
 
 /** Built-in roles are code: they are re-synced at every start, so new domains' permissions reach them. */
 export const BUILTIN_ROLES: readonly BuiltinRole[] = [
