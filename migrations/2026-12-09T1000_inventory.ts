@@ -16,6 +16,7 @@ const tenantOwnedTables = [
   'inventory_audits',
   'inventory_audit_items',
   'inventory_audit_scans',
+  'inventory_audit_tallies',
   'inventory_maintenance_contracts',
   'inventory_maintenance_schedules',
   'inventory_maintenance_orders',
@@ -128,13 +129,82 @@ export async function up(db: Kysely<any>): Promise<void> {
       updated_at timestamptz not null default now(),
       unique (tenant_id, tag)
     )`.execute(db);
-  await sql`create index inventory_assets_location on inventory_assets (tenant_id, location_id, status)`.execute(db);
+  // Covers a location subtree's counts by status and category, and their value, without reading the rows.
+  await sql`
+    create index inventory_assets_location on inventory_assets (tenant_id, location_id, status)
+    include (category_id, purchase_value_cents)`.execute(db);
   await sql`create index inventory_assets_category on inventory_assets (tenant_id, category_id)`.execute(db);
   await sql`create index inventory_assets_serial on inventory_assets (tenant_id, lower(serial_number))`.execute(db);
   await sql`create index inventory_assets_patrimonio on inventory_assets (tenant_id, lower(patrimonio))`.execute(db);
   await sql`create index inventory_assets_tag_lower on inventory_assets (tenant_id, lower(tag))`.execute(db);
   await sql`create index inventory_assets_name_trigram on inventory_assets using gin (name gin_trgm_ops)`.execute(db);
-  await sql`create index inventory_assets_recent on inventory_assets (tenant_id, created_at desc, id desc)`.execute(db);
+  // The list's three orders; each carries the name, so a name search can walk a few thousand rows of its order from the index alone.
+  await sql`create index inventory_assets_recent on inventory_assets (tenant_id, created_at desc, id desc) include (name)`.execute(db);
+  await sql`create index inventory_assets_by_name on inventory_assets (tenant_id, name, id)`.execute(db);
+  await sql`create index inventory_assets_by_tag on inventory_assets (tenant_id, tag, id) include (name)`.execute(db);
+  // Under row-level security Postgres will not use the lower() and trigram indexes (lower and ILIKE
+  // are not leakproof), so the code and name searches run here, as the table's owner, scoped to the
+  // caller's tenant by hand; the app reads the rows they name back under its own policies.
+  await sql`
+    create function inventory_assets_with_code(code text)
+    returns table (id uuid) language sql stable security definer rows 5 set search_path = public as $$
+      select a.id from inventory_assets a
+      where a.tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid
+        and (lower(a.tag) = lower(code) or lower(a.serial_number) = lower(code) or lower(a.patrimonio) = lower(code))
+    $$`.execute(db);
+  // One page of the assets whose name matches, in the asked order after the cursor's key, without
+  // those the code search already answers. A common word is found among the next few thousand rows
+  // of the sort's own index; a rarer one through the trigram index, its matches sorted after: either
+  // way the work stays bounded, whatever the words' spread over the order.
+  await sql`
+    create function inventory_assets_named(
+      name_pattern text, exclude_code text, category_ids uuid[], location_path text, statuses text[],
+      sort_by text, after_key text, after_id uuid, max_rows integer)
+    returns table (id uuid, sort_key text) language plpgsql stable security definer rows 50 set search_path = public as $$
+    declare
+      tenant uuid := nullif(current_setting('app.tenant_id', true), '')::uuid;
+      sort_column text := case sort_by when 'name' then 'a.name' when 'tag' then 'a.tag' else 'a.created_at' end;
+      key_text text := case sort_by when 'name' then 'a.name' when 'tag' then 'a.tag'
+        else $k$to_char(a.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')$k$ end;
+      key_type text := case sort_by when 'name' then 'text' when 'tag' then 'text' else 'timestamptz' end;
+      direction text := case sort_by when 'name' then 'asc' when 'tag' then 'asc' else 'desc' end;
+      scope text;
+      matching text := $m$a.name ilike $2 and (lower(a.tag) = $3 or lower(a.serial_number) = $3 or lower(a.patrimonio) = $3) is not true$m$;
+      probe_ids uuid[];
+      probe_keys text[];
+    begin
+      scope := format(
+        $s$a.tenant_id = $1 and ($4 is null or a.category_id = any($4))
+           and ($5 is null or a.location_id in (select l.id from inventory_locations l where l.tenant_id = $1 and l.path like $5 || '%%'))
+           and ($6 is null or a.status = any($6)) and ($7 is null or (%1$s, a.id) %2$s ($7::%3$s, $8))$s$,
+        sort_column, case direction when 'desc' then '<' else '>' end, key_type);
+      execute format(
+        $q$select array_agg(a.id order by a.sort_value %4$s, a.id %4$s), array_agg(a.sort_key order by a.sort_value %4$s, a.id %4$s)
+           from (select * from (select a.id, %1$s as sort_key, %2$s as sort_value, a.name
+                                from inventory_assets a where %3$s order by %2$s %4$s, a.id %4$s limit 5000) a
+                 where a.name ilike $2 and not exists (select from inventory_assets x where x.id = a.id
+                   and (lower(x.tag) = $3 or lower(x.serial_number) = $3 or lower(x.patrimonio) = $3))
+                 order by a.sort_value %4$s, a.id %4$s limit $9) a$q$,
+        key_text, sort_column, scope, direction)
+      into probe_ids, probe_keys
+      using tenant, name_pattern, lower(exclude_code), category_ids, location_path, statuses, after_key, after_id, max_rows;
+      if coalesce(array_length(probe_ids, 1), 0) >= max_rows then
+        return query select unnest(probe_ids), unnest(probe_keys);
+        return;
+      end if;
+      return query execute format(
+        $q$with hits as materialized (select a.id, %1$s as sort_key, %2$s as sort_value from inventory_assets a where %3$s and %5$s)
+           select hits.id, hits.sort_key from hits order by hits.sort_value %4$s, hits.id %4$s limit $9$q$,
+        key_text, sort_column, scope, direction, matching)
+      using tenant, name_pattern, lower(exclude_code), category_ids, location_path, statuses, after_key, after_id, max_rows;
+    end $$`.execute(db);
+  for (const search of [
+    'inventory_assets_with_code(text)',
+    'inventory_assets_named(text, text, uuid[], text, text[], text, text, uuid, integer)',
+  ]) {
+    await sql`revoke all on function ${sql.raw(search)} from public`.execute(db);
+    await sql`grant execute on function ${sql.raw(search)} to app_rls`.execute(db);
+  }
 
   await sql`
     create table inventory_attachments (
@@ -237,6 +307,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       tenant_id uuid not null references tenants(id) on delete cascade,
       loan_id uuid not null references inventory_loans(id) on delete cascade,
       status text not null default 'pending' check (status in ('pending', 'accepted', 'void')),
+      content jsonb not null,
       content_sha256 text not null,
       pdf bytea not null,
       pdf_sha256 text not null,
@@ -301,6 +372,16 @@ export async function up(db: Kysely<any>): Promise<void> {
       unique (audit_id, client_scan_id)
     )`.execute(db);
   await sql`create index inventory_audit_scans_audit on inventory_audit_scans (audit_id, id)`.execute(db);
+  // How many expected items each scanner classified first: an audit's pending count is its expected count less their sum,
+  // read without counting its items; each scanner bumps only its own row, so scanners never wait for each other.
+  await sql`
+    create table inventory_audit_tallies (
+      tenant_id uuid not null references tenants(id) on delete cascade,
+      audit_id uuid not null references inventory_audits(id) on delete cascade,
+      scanned_by uuid,
+      classified integer not null default 0 check (classified >= 0),
+      unique nulls not distinct (audit_id, scanned_by)
+    )`.execute(db);
 
   await sql`
     create table inventory_maintenance_contracts (
@@ -359,9 +440,13 @@ export async function up(db: Kysely<any>): Promise<void> {
       resolve_by timestamptz,
       sla_warned_at timestamptz,
       sla_breached_at timestamptz,
+      respond_warned_at timestamptz,
+      respond_breached_at timestamptz,
+      resolve_warned_at timestamptz,
+      resolve_breached_at timestamptz,
       cost_cents bigint check (cost_cents is null or cost_cents >= 0),
       rating integer check (rating is null or rating between 1 and 5),
-      rating_comment text not null default '',
+      rating_comment text not null default '' check (length(rating_comment) <= 1000),
       created_by uuid,
       created_at timestamptz not null default now(),
       updated_at timestamptz not null default now(),
@@ -372,6 +457,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index inventory_maintenance_orders_asset on inventory_maintenance_orders (tenant_id, asset_id, created_at desc)`.execute(
     db,
   );
+  // The SLA job's candidates: orders still running against a contract's deadlines.
+  await sql`
+    create index inventory_maintenance_orders_sla_running on inventory_maintenance_orders (created_at)
+    where status in ('open', 'in_progress', 'waiting_parts') and (respond_by is not null or resolve_by is not null)`.execute(db);
 
   await sql`
     create table inventory_quote_requests (
@@ -437,6 +526,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       received_at timestamptz,
       total_value_cents bigint not null default 0,
       notes text not null default '',
+      decision_note text not null default '' check (length(decision_note) <= 1000),
       created_at timestamptz not null default now(),
       updated_at timestamptz not null default now(),
       unique (tenant_id, number)
@@ -521,4 +611,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [...tenantOwnedTables].reverse()) await sql`drop table if exists ${sql.table(table)}`.execute(db);
   await sql`drop function if exists inventory_movement_steps_append_only()`.execute(db);
+  await sql`drop function if exists inventory_assets_with_code(text)`.execute(db);
+  await sql`drop function if exists inventory_assets_named(text, text, uuid[], text, text[], text, text, uuid, integer)`.execute(db);
 }

@@ -26,6 +26,8 @@ export function createSecurityHeaders(options: { publicUrl: string }): SecurityH
         mediaSrc: mediaSources,
         fontSrc: ["'self'", 'data:'],
         connectSrc: ["'self'", 'ws:', 'wss:'],
+        // The camera's QR reader runs its decoder in a worker it starts from a blob: URL.
+        workerSrc: ["'self'", 'blob:'],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
         formAction: ["'self'"],

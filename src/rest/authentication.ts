@@ -22,8 +22,17 @@ export type RestPrincipal =
       allows(permission: string): boolean;
     };
 
+/** A token in one of the headers device kinds name for theirs (`X-Agent-Token`), if any. */
+function tokenInDeviceHeader(services: Services, req: Request): string | undefined {
+  const values = services.devices.kinds.tokenHeaders().map((name) => req.headers[name]);
+  return values.find((value): value is string => typeof value === 'string');
+}
+
 export async function authenticateRestRequest(services: Services, req: Request): Promise<RestPrincipal> {
-  const presented = bearerToken(req.headers.authorization);
+  // A device token in its kind's header is the same credential as in Bearer: refused below as a device, never ignored.
+  const fromDeviceHeader = tokenInDeviceHeader(services, req);
+  const presented =
+    bearerToken(req.headers.authorization) ?? (fromDeviceHeader && isDeviceToken(fromDeviceHeader) ? fromDeviceHeader : undefined);
   // The request observer already resolved both, with the same trust-proxy rule as tRPC.
   const context = currentRequestContext();
   const requestId = context?.requestId ?? null;
@@ -78,8 +87,7 @@ export async function authenticateDeviceRequest(services: Services, req: Request
   const context = currentRequestContext();
   const requestId = context?.requestId ?? null;
   const ip = context?.ip ?? null;
-  const fromHeaders = services.devices.kinds.tokenHeaders().map((name) => req.headers[name]);
-  const presented = bearerToken(req.headers.authorization) ?? fromHeaders.find((value): value is string => typeof value === 'string');
+  const presented = bearerToken(req.headers.authorization) ?? tokenInDeviceHeader(services, req);
   if (!presented) throw new RestError(401, 'ERR_UNAUTHORIZED', 'Envie Authorization: Bearer <token do dispositivo>');
   if (!isDeviceToken(presented)) {
     const auth = await authenticateAccessToken(services, presented);

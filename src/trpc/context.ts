@@ -88,6 +88,15 @@ function createSessionCookie(req: IncomingMessage, res: ServerResponse, secure: 
   };
 }
 
+/** A device token in a header its kind names (`X-Agent-Token`): a device is a device however it presents itself. */
+function deviceHeaderToken(services: Services, req: IncomingMessage): string | undefined {
+  for (const name of services.devices.kinds.tokenHeaders()) {
+    const value = req.headers[name];
+    if (typeof value === 'string' && isDeviceToken(value)) return value;
+  }
+  return undefined;
+}
+
 /** Outer context for an HTTP call. */
 export async function createHttpContext(services: Services, req: IncomingMessage, res: ServerResponse): Promise<InnerContext> {
   const isWebClient = req.headers['x-balcao-client'] === 'web';
@@ -99,7 +108,7 @@ export async function createHttpContext(services: Services, req: IncomingMessage
     requestId: observed?.requestId ?? requestIdFrom(req.headers['x-request-id']),
   };
   return createInnerContext(services, {
-    auth: await authenticateBearer(services, bearerToken(req.headers.authorization), client),
+    auth: await authenticateBearer(services, bearerToken(req.headers.authorization) ?? deviceHeaderToken(services, req), client),
     client,
     sessionCookie: isWebClient ? createSessionCookie(req, res, secure) : undefined,
   });

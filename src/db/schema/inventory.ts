@@ -60,6 +60,24 @@ export interface InventoryAuditScope {
   categoryIds?: string[];
 }
 
+/** A responsibility term as issued; its canonical JSON (keys sorted) is what `content_sha256` hashes. */
+export interface InventoryTermContent {
+  version: 1;
+  termId: string;
+  company: string;
+  asset: { tag: string; name: string; serialNumber: string | null; patrimonio: string | null; valueCents: number | null };
+  borrower: { type: 'user' | 'third_party'; name: string; document: string | null; email: string | null; phone: string | null };
+  loan: {
+    movementId: string;
+    type: 'loan_internal' | 'loan_external';
+    issuedAt: string;
+    dueDate: string;
+    timeZone: string;
+    fromLocation: string | null;
+  };
+  clauses: string[];
+}
+
 export interface InventorySettingsTable {
   tenant_id: string;
   tag_prefix: Generated<string>;
@@ -217,6 +235,8 @@ export interface InventoryLoanTermsTable {
   tenant_id: string;
   loan_id: string;
   status: Generated<InventoryTermStatus>;
+  /** What the term says (company, asset, borrower, dates, clauses), as issued: the borrower's page shows it. */
+  content: Json<InventoryTermContent>;
   /** SHA-256 of the term's canonical content, printed on the PDF. */
   content_sha256: string;
   /** The PDF as issued, then as signed. */
@@ -279,6 +299,14 @@ export interface InventoryAuditScansTable {
   at: DefaultedTimestamp;
 }
 
+/** Expected items each scanner classified first, per audit: pending = expected count − their sum. */
+export interface InventoryAuditTalliesTable {
+  tenant_id: string;
+  audit_id: string;
+  scanned_by: string | null;
+  classified: Generated<number>;
+}
+
 export interface InventoryMaintenanceContractsTable {
   id: Generated<string>;
   tenant_id: string;
@@ -330,8 +358,14 @@ export interface InventoryMaintenanceOrdersTable {
   closed_at: Timestamp | null;
   respond_by: Timestamp | null;
   resolve_by: Timestamp | null;
+  /** The first SLA warning and the first breach, whichever deadline: what the dashboard counts. */
   sla_warned_at: Timestamp | null;
   sla_breached_at: Timestamp | null;
+  /** Each notice of each deadline, given once by the SLA job. */
+  respond_warned_at: Timestamp | null;
+  respond_breached_at: Timestamp | null;
+  resolve_warned_at: Timestamp | null;
+  resolve_breached_at: Timestamp | null;
   cost_cents: NullableInt8;
   rating: number | null;
   rating_comment: Generated<string>;
@@ -398,6 +432,8 @@ export interface InventoryPurchaseOrdersTable {
   received_at: Timestamp | null;
   total_value_cents: DefaultedInt8;
   notes: Generated<string>;
+  /** Why it was approved or rejected, as the approver wrote it. */
+  decision_note: Generated<string>;
   created_at: CreatedAt;
   updated_at: DefaultedTimestamp;
 }
@@ -482,8 +518,11 @@ export type InventoryMaintenanceContract = Selectable<InventoryMaintenanceContra
 export type InventoryMaintenanceSchedule = Selectable<InventoryMaintenanceSchedulesTable>;
 export type InventoryMaintenanceOrder = Selectable<InventoryMaintenanceOrdersTable>;
 export type InventoryQuoteRequest = Selectable<InventoryQuoteRequestsTable>;
+export type InventoryQuoteRequestItem = Selectable<InventoryQuoteRequestItemsTable>;
 export type InventoryBudget = Selectable<InventoryBudgetsTable>;
+export type InventoryBudgetItem = Selectable<InventoryBudgetItemsTable>;
 export type InventoryPurchaseOrder = Selectable<InventoryPurchaseOrdersTable>;
+export type InventoryPurchaseOrderItem = Selectable<InventoryPurchaseOrderItemsTable>;
 export type InventoryMachine = Selectable<InventoryMachinesTable>;
 export type InventoryTicket = Selectable<InventoryTicketsTable>;
 export type InventoryAlert = Selectable<InventoryAlertsTable>;
@@ -503,6 +542,7 @@ export interface InventoryTables {
   inventory_audits: InventoryAuditsTable;
   inventory_audit_items: InventoryAuditItemsTable;
   inventory_audit_scans: InventoryAuditScansTable;
+  inventory_audit_tallies: InventoryAuditTalliesTable;
   inventory_maintenance_contracts: InventoryMaintenanceContractsTable;
   inventory_maintenance_schedules: InventoryMaintenanceSchedulesTable;
   inventory_maintenance_orders: InventoryMaintenanceOrdersTable;

@@ -3,26 +3,13 @@ import { isUuid, withTenant } from '../../db/tenant-scope';
 import { authenticateRestRequest, requirePermission, type RestPrincipal } from '../../rest/authentication';
 import { RestError } from '../../rest/errors';
 import { handleAsync } from '../../rest/handlers';
+import { sendStoredFile } from '../../platform/files/downloads';
+import { largestAllowed } from '../../platform/files/uploads';
 import type { Services } from '../../platform/services';
 import { ALLOWED_MEDIA, mediaForDownload, mediaLinkResource, storeMedia, tenantMedia } from './media';
 import { helpdeskPermissions as can } from './permissions';
 
-const LARGEST_MEDIA_BYTES = Math.max(...Object.values(ALLOWED_MEDIA).map((type) => type.maxBytes));
-
-type StoredFile = NonNullable<Awaited<ReturnType<typeof mediaForDownload>>>;
-
-/** Sends a stored file so that no browser runs it as a page of ours. */
-function sendStoredFile(res: express.Response, media: StoredFile, cacheControl: string): void {
-  const inline = media.mime_type.startsWith('image/') || media.mime_type.startsWith('audio/') || media.mime_type.startsWith('video/');
-  res.setHeader('content-type', media.mime_type);
-  res.setHeader('content-length', String(media.size_bytes));
-  res.setHeader('x-content-type-options', 'nosniff');
-  res.setHeader('content-security-policy', "default-src 'none'; sandbox");
-  res.setHeader('cache-control', cacheControl);
-  res.setHeader('content-disposition', `${inline ? 'inline' : 'attachment'}; filename="${media.file_name}"`);
-  res.setHeader('etag', `"${media.sha256}"`);
-  res.end(Buffer.from(media.content));
-}
+const LARGEST_MEDIA_BYTES = largestAllowed(ALLOWED_MEDIA);
 
 async function requireHelpdeskModule(services: Services, principal: RestPrincipal): Promise<void> {
   const tenant = await withTenant(services.db, principal.tenantId, (trx) =>

@@ -5,75 +5,27 @@ import type { DB } from '../../db/schema';
 import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit-log';
 import type { LinkSigner } from '../../platform/auth/signed-links';
-import { DomainError } from '../../platform/errors';
+import { allowTypes, checkUpload, MiB, safeFileName, type AllowedType, type FileKind } from '../../platform/files/uploads';
 
-export type MediaKind = 'image' | 'audio' | 'video' | 'document';
+export type MediaKind = FileKind;
 
-interface AllowedType {
-  extension: string;
-  kind: MediaKind;
-  /** What WhatsApp accepts for the kind. */
-  maxBytes: number;
-  /** The file must start like one (so an HTML page cannot pass as an image from our domain). */
-  signature?: (bytes: Uint8Array) => boolean;
-}
-
-const MiB = 1024 * 1024;
-const startsWith =
-  (...prefix: number[]) =>
-  (bytes: Uint8Array) =>
-    prefix.every((byte, index) => bytes[index] === byte);
-const at = (offset: number, text: string) => (bytes: Uint8Array) =>
-  Buffer.from(bytes.subarray(offset, offset + text.length)).toString('latin1') === text;
-const zip = startsWith(0x50, 0x4b, 0x03, 0x04);
-const ole = startsWith(0xd0, 0xcf, 0x11, 0xe0);
-const plainText = (bytes: Uint8Array) =>
-  !bytes.subarray(0, 4096).includes(0) && !/^\s*</.test(Buffer.from(bytes.subarray(0, 64)).toString('utf8'));
-
-/** What agents may attach: the types WhatsApp delivers, each checked by its first bytes. */
-export const ALLOWED_MEDIA: Record<string, AllowedType> = {
-  'image/jpeg': { extension: 'jpg', kind: 'image', maxBytes: 5 * MiB, signature: startsWith(0xff, 0xd8, 0xff) },
-  'image/png': { extension: 'png', kind: 'image', maxBytes: 5 * MiB, signature: startsWith(0x89, 0x50, 0x4e, 0x47) },
-  'image/webp': { extension: 'webp', kind: 'image', maxBytes: 5 * MiB, signature: (bytes) => at(0, 'RIFF')(bytes) && at(8, 'WEBP')(bytes) },
-  'audio/ogg': { extension: 'ogg', kind: 'audio', maxBytes: 16 * MiB, signature: at(0, 'OggS') },
-  'audio/mpeg': {
-    extension: 'mp3',
-    kind: 'audio',
-    maxBytes: 16 * MiB,
-    signature: (bytes) => at(0, 'ID3')(bytes) || (bytes[0] === 0xff && ((bytes[1] ?? 0) & 0xe0) === 0xe0),
-  },
-  'audio/mp4': { extension: 'm4a', kind: 'audio', maxBytes: 16 * MiB, signature: at(4, 'ftyp') },
-  'video/mp4': { extension: 'mp4', kind: 'video', maxBytes: 16 * MiB, signature: at(4, 'ftyp') },
-  'application/pdf': { extension: 'pdf', kind: 'document', maxBytes: 16 * MiB, signature: at(0, '%PDF-') },
-  'text/plain': { extension: 'txt', kind: 'document', maxBytes: 16 * MiB, signature: plainText },
-  'text/csv': { extension: 'csv', kind: 'document', maxBytes: 16 * MiB, signature: plainText },
-  'application/msword': { extension: 'doc', kind: 'document', maxBytes: 16 * MiB, signature: ole },
-  'application/vnd.ms-excel': { extension: 'xls', kind: 'document', maxBytes: 16 * MiB, signature: ole },
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': {
-    extension: 'docx',
-    kind: 'document',
-    maxBytes: 16 * MiB,
-    signature: zip,
-  },
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
-    extension: 'xlsx',
-    kind: 'document',
-    maxBytes: 16 * MiB,
-    signature: zip,
-  },
-};
-
-/** A file name safe in a URL path and a Content-Disposition header, with the type's extension. */
-function safeFileName(raw: string | undefined, extension: string): string {
-  const base = (raw ?? 'arquivo')
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/\.[^.]*$/, '')
-    .replace(/[^A-Za-z0-9_-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80);
-  return `${base || 'arquivo'}.${extension}`;
-}
+/** What agents may attach: the types WhatsApp delivers, each with the size WhatsApp accepts for it. */
+export const ALLOWED_MEDIA: Record<string, AllowedType> = allowTypes({
+  'image/jpeg': 5 * MiB,
+  'image/png': 5 * MiB,
+  'image/webp': 5 * MiB,
+  'audio/ogg': 16 * MiB,
+  'audio/mpeg': 16 * MiB,
+  'audio/mp4': 16 * MiB,
+  'video/mp4': 16 * MiB,
+  'application/pdf': 16 * MiB,
+  'text/plain': 16 * MiB,
+  'text/csv': 16 * MiB,
+  'application/msword': 16 * MiB,
+  'application/vnd.ms-excel': 16 * MiB,
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 16 * MiB,
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 16 * MiB,
+});
 
 export interface StoredMedia {
   id: string;
@@ -130,29 +82,12 @@ export async function storeMedia(
   publicUrl: string,
   file: { content: Uint8Array; mimeType: string; fileName?: string },
 ): Promise<StoredMedia> {
-  const mimeType = file.mimeType.split(';')[0]!.trim().toLowerCase();
-  const allowed = ALLOWED_MEDIA[mimeType];
-  if (!allowed) {
-    throw new DomainError('BAD_REQUEST', 'MEDIA_TYPE_FORBIDDEN', `Tipo de arquivo não permitido: ${mimeType.slice(0, 80) || '(vazio)'}`, {
-      allowed: Object.keys(ALLOWED_MEDIA),
-    });
-  }
-  if (file.content.byteLength === 0) throw new DomainError('BAD_REQUEST', 'MEDIA_EMPTY', 'Arquivo vazio');
-  if (file.content.byteLength > allowed.maxBytes) {
-    throw new DomainError(
-      'PAYLOAD_TOO_LARGE',
-      'MEDIA_TOO_LARGE',
-      `Arquivo grande demais para ${allowed.kind} (máx. ${allowed.maxBytes / MiB} MiB)`,
-      { maxBytes: allowed.maxBytes },
-    );
-  }
-  if (allowed.signature && !allowed.signature(file.content)) {
-    throw new DomainError('BAD_REQUEST', 'MEDIA_CONTENT_MISMATCH', `O conteúdo não é um arquivo ${mimeType}`);
-  }
+  const checked = checkUpload(file, ALLOWED_MEDIA, 'MEDIA');
+  const { mimeType } = checked;
   const stored = await keepMedia(
     trx,
     publicUrl,
-    { ...file, mimeType, fileName: safeFileName(file.fileName, allowed.extension) },
+    { content: checked.content, mimeType, fileName: checked.fileName },
     audit.actor.type === 'user' ? audit.actor.id : null,
   );
   await recordAudit(trx, audit, {
@@ -161,7 +96,7 @@ export async function storeMedia(
     entityId: stored.id,
     after: { fileName: stored.fileName, mimeType, sizeBytes: stored.sizeBytes },
   });
-  return { ...stored, kind: allowed.kind };
+  return { ...stored, kind: checked.type.kind };
 }
 
 /** Stores a file as given (a provider's media for an inbound message, or a checked upload). */

@@ -7,6 +7,8 @@ import type {
   InventoryOrderStatus,
   InventoryPriority,
   InventoryPurchaseOrderStatus,
+  InventoryQuoteRequestStatus,
+  InventoryTicketStatus,
 } from '../../db/schema';
 import type { EventTypeDeclarations } from '../../platform/events/catalog';
 import { inventoryPermissions as can } from './permissions';
@@ -80,11 +82,14 @@ declare module '../../platform/events/catalog' {
     'inventory.audit.scanned': InventoryAuditScanSummary;
     'inventory.audit.corrected': InventoryAuditScanSummary & { resolution: string };
     'inventory.audit.closed': InventoryAuditSummary & { found: number; missing: number; unexpected: number; wrongLocation: number };
+    'inventory.audit.cancelled': InventoryAuditSummary;
     'inventory.maintenance.order_created': InventoryOrderSummary;
     'inventory.maintenance.order_updated': InventoryOrderSummary;
     'inventory.maintenance.sla_warning': InventoryOrderSummary & { deadline: 'respond' | 'resolve' };
     'inventory.maintenance.sla_breached': InventoryOrderSummary & { deadline: 'respond' | 'resolve' };
     'inventory.purchase.updated': { purchaseOrderId: string; number: number; status: InventoryPurchaseOrderStatus };
+    'inventory.supplier.changed': { supplierId: string; name: string };
+    'inventory.quote.updated': { quoteRequestId: string; title: string; status: InventoryQuoteRequestStatus };
     'inventory.machine.heartbeat': { deviceId: string; assetId: string | null; hostname: string; at: string };
     'inventory.machine.registered': { deviceId: string; assetId: string | null; hostname: string };
     'inventory.alert.raised': {
@@ -95,6 +100,8 @@ declare module '../../platform/events/catalog' {
       assetId: string | null;
     };
     'inventory.ticket.created': { ticketId: string; title: string; assetId: string | null };
+    'inventory.ticket.updated': { ticketId: string; title: string; status: InventoryTicketStatus; assigneeId: string | null };
+    'inventory.alert.acknowledged': { alertId: string; type: string; message: string };
   }
 }
 
@@ -103,6 +110,7 @@ const movements = { readPermission: can['inventory.movements.read'] };
 const audits = { readPermission: can['inventory.audits.read'] };
 const maintenance = { readPermission: can['inventory.maintenance.read'] };
 const machines = { readPermission: can['inventory.machines.read'] };
+const purchasing = { readPermission: can['inventory.purchasing.read'] };
 
 export const inventoryEventTypes = {
   'inventory.asset.created': assets,
@@ -125,13 +133,18 @@ export const inventoryEventTypes = {
   'inventory.audit.scanned': audits,
   'inventory.audit.corrected': audits,
   'inventory.audit.closed': audits,
+  'inventory.audit.cancelled': audits,
   'inventory.maintenance.order_created': maintenance,
   'inventory.maintenance.order_updated': maintenance,
   'inventory.maintenance.sla_warning': maintenance,
   'inventory.maintenance.sla_breached': maintenance,
-  'inventory.purchase.updated': { readPermission: can['inventory.purchasing.read'] },
+  'inventory.purchase.updated': purchasing,
+  'inventory.supplier.changed': purchasing,
+  'inventory.quote.updated': purchasing,
   'inventory.machine.heartbeat': machines,
   'inventory.machine.registered': machines,
   'inventory.alert.raised': machines,
   'inventory.ticket.created': machines,
+  'inventory.ticket.updated': machines,
+  'inventory.alert.acknowledged': machines,
 } as const satisfies EventTypeDeclarations;

@@ -41,8 +41,16 @@ interface AppProvidersProps {
 /** Session, tRPC + React Query and toasts. The session and client live as long as the page. */
 export function AppProviders({ session, client, children }: AppProvidersProps) {
   const [queryClient] = useState(createQueryClient);
-  // Nothing cached for one user may show to the next one.
-  useEffect(() => session.subscribe(() => session.state.status === 'signedOut' && queryClient.clear()), [session, queryClient]);
+  // Nothing cached for one user may show to the next one. Only a sign-out ends what a user cached: a restore that
+  // finds no session had no user, and clearing then would strand the queries a public page already started.
+  useEffect(() => {
+    let previous = session.state.status;
+    return session.subscribe(() => {
+      const current = session.state.status;
+      if (previous === 'signedIn' && current === 'signedOut') queryClient.clear();
+      previous = current;
+    });
+  }, [session, queryClient]);
   return (
     <SessionContext.Provider value={session}>
       <trpc.Provider client={client} queryClient={queryClient}>
