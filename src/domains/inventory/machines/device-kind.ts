@@ -1,3 +1,4 @@
+import { isUuid, type TenantTransaction } from '../../../db/tenant-scope';
 import type { DeviceKind } from '../../../platform/devices/kinds';
 import type { DevicePrincipal } from '../../../platform/devices/principal';
 import { DomainError } from '../../../platform/errors';
@@ -5,12 +6,15 @@ import { DomainError } from '../../../platform/errors';
 export const AGENT_KIND = 'inventory.agent';
 export const AGENT_SCOPE = 'inventory.machines.report';
 
+const assetExists = async (trx: TenantTransaction, assetId: string) =>
+  isUuid(assetId) && (await trx.selectFrom('inventory_assets').select('id').where('id', '=', assetId).executeTakeFirst()) !== undefined;
+
 /** The inventory's agent: enrolled once with a code from Dispositivos, then reports its machine with `X-Agent-Token` (or Bearer). */
 export const agentDeviceKind: DeviceKind = {
   key: AGENT_KIND,
   label: 'Agente de inventário (máquina)',
   scopes: [{ key: AGENT_SCOPE, description: 'Registrar a máquina, enviar heartbeats, chamados e alertas dela' }],
-  resource: { required: false, label: 'o ativo da máquina' },
+  resource: { required: false, label: 'o ativo da máquina', exists: assetExists },
   tokenHeaders: ['X-Agent-Token'],
 };
 
