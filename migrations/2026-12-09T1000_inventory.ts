@@ -147,7 +147,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // caller's tenant by hand; the app reads the rows they name back under its own policies.
   await sql`
     create function inventory_assets_with_code(code text)
-    returns table (id uuid) language sql stable security definer rows 5 set search_path = public as $$
+    returns table (id uuid) language sql stable security definer rows 5 set search_path = pg_catalog, public, pg_temp as $$
       select a.id from inventory_assets a
       where a.tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid
         and (lower(a.tag) = lower(code) or lower(a.serial_number) = lower(code) or lower(a.patrimonio) = lower(code))
@@ -160,7 +160,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     create function inventory_assets_named(
       name_pattern text, exclude_code text, category_ids uuid[], location_path text, statuses text[],
       sort_by text, after_key text, after_id uuid, max_rows integer)
-    returns table (id uuid, sort_key text) language plpgsql stable security definer rows 50 set search_path = public as $$
+    returns table (id uuid, sort_key text) language plpgsql stable security definer rows 50 set search_path = pg_catalog, public, pg_temp as $$
     declare
       tenant uuid := nullif(current_setting('app.tenant_id', true), '')::uuid;
       sort_column text := case sort_by when 'name' then 'a.name' when 'tag' then 'a.tag' else 'a.created_at' end;

@@ -21,7 +21,9 @@ function run(script: string, args: string[], env: Record<string, string>) {
 
 const ownerFlags = ['--owner-email', 'owner@acme.test', '--owner-password', 'correct horse battery'];
 
-describe('operator CLI on the embedded database', () => {
+// Each case runs a whole process that migrates a fresh embedded database, held by spawnSync (60 s at most):
+// vitest's own timeout must be above that, or it fires late and the next case finds the database still open.
+describe('operator CLI on the embedded database', { timeout: 120_000 }, () => {
   let dataDir: string;
   const env = () => ({ DATA_DIR: dataDir });
 
