@@ -200,11 +200,11 @@ export async function updateOrder(
 ): Promise<OrderView> {
   const before = await lockOrder(trx, input.id);
   if (!(ACTIVE_ORDER_STATUSES as readonly string[]).includes(before.status)) throw closedOrder(before, 'editar');
-  if (input.supplierId) {
-    await checkSupplier(trx, input.supplierId);
-    if (before.contract_id && (await findContract(trx, before.contract_id)).supplier_id !== input.supplierId)
-      throw new DomainError('BAD_REQUEST', 'SUPPLIER_MISMATCH', 'O fornecedor é o do contrato da ordem', { field: 'supplierId' });
-  }
+  if (input.supplierId) await checkSupplier(trx, input.supplierId);
+  if (input.supplierId !== undefined && before.contract_id && input.supplierId !== before.supplier_id)
+    throw new DomainError('BAD_REQUEST', 'SUPPLIER_MISMATCH', 'Uma ordem com contrato fica com o fornecedor do contrato', {
+      field: 'supplierId',
+    });
   const contract = input.priority && before.contract_id ? await findContract(trx, before.contract_id) : null;
   const deadlines = contract ? deadlinesOf(contract.sla_json, input.priority!, before.created_at) : null;
   const after = await trx
