@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { withTenant } from '../../src/db/tenant-scope';
 import { registerMachineWithCode } from '../../src/domains/inventory/machines/registration';
-import { isValidCnpj } from '../../src/domains/inventory/purchasing/cnpj';
+import { isValidCnpj } from '../../src/domains/inventory/cnpj';
 import type { Services } from '../../src/services';
 import type { Caller } from './identity';
 import { rawRequest, type RawResponse } from './identity';

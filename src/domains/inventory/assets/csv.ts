@@ -5,7 +5,7 @@ import { tenantOf, type TenantTransaction } from '../../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../../platform/audit/audit-log';
 import { DomainError } from '../../../platform/errors';
 import { appendEvent } from '../../../platform/events/outbox';
-import { normaliseCnpj } from '../purchasing/cnpj';
+import { normaliseCnpj } from '../cnpj';
 import { formatTag, reserveInventoryNumbers } from '../settings';
 import type { AssetView } from './asset-views';
 import { categoryCatalogue } from './categories';

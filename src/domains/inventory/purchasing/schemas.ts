@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { text } from '../../../platform/validation';
-import { isValidCnpj, normaliseCnpj } from './cnpj';
+import { isValidCnpj, normaliseCnpj } from '../cnpj';
 
 export const id = z.uuid({ error: 'Identificador inválido' });
 const supplierId = z.uuid({ error: 'Escolha o fornecedor' });

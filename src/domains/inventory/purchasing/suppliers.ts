@@ -5,7 +5,7 @@ import { tenantOf, type TenantTransaction } from '../../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../../platform/audit/audit-log';
 import { DomainError, notFound } from '../../../platform/errors';
 import { appendEvent } from '../../../platform/events/outbox';
-import { formatCnpj } from './cnpj';
+import { formatCnpj } from '../cnpj';
 import type { createSupplierInput, listSuppliersInput, updateSupplierInput } from './schemas';
 import { refusingDuplicates } from './unique-keys';
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { formatCnpj, isValidCnpj } from '../../../../../src/domains/inventory/purchasing/cnpj';
+import { formatCnpj, isValidCnpj } from '../../../../../src/domains/inventory/cnpj';
 import { fieldErrorsOf, type FieldErrors } from '../../../lib/errors';
 import { trpc, type RouterOutputs } from '../../../lib/trpc';
 import { Button } from '../../../ui/Button';

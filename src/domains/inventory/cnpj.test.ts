@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomCnpj } from '../../../../test/support/inventory-purchasing';
+import { randomCnpj } from '../../../test/support/inventory-purchasing';
 import { formatCnpj, isValidCnpj, normaliseCnpj } from './cnpj';
 
 describe('CNPJ: numeric and alphanumeric, check digits, normalised and formatted', () => {
