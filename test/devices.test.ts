@@ -158,6 +158,32 @@ describe('devices', () => {
     ]);
   });
 
+  it('checks tokens arriving together each on its own: the revoked, the forged and the other tenant’s stay refused', async () => {
+    const fleet = await Promise.all(Array.from({ length: 4 }, (_, i) => createAndEnroll(app.url, owner, `Totem lote ${i}`)));
+    const other = await seedTenant(services);
+    const stranger = await createAndEnroll(app.url, await ownerCaller(services, other), 'Totem de outro');
+    await owner.devices.revoke({ id: fleet[3]!.deviceId });
+    const forged = `${fleet[0]!.token.slice(0, -4)}AAAA`;
+    const presented = [...fleet.map((device) => device.token), forged, stranger.token, fleet[1]!.token, 'bdev_nothing'];
+    const answers = await Promise.all(
+      presented.map((token) => services.devices.authenticator.authenticate(token, { ip: '10.0.0.9', userAgent: 'lote/1' })),
+    );
+    expect(answers.map((principal) => principal && { deviceId: principal.deviceId, tenantId: principal.tenantId })).toEqual([
+      { deviceId: fleet[0]!.deviceId, tenantId: tenant.tenantId },
+      { deviceId: fleet[1]!.deviceId, tenantId: tenant.tenantId },
+      { deviceId: fleet[2]!.deviceId, tenantId: tenant.tenantId },
+      null,
+      null,
+      { deviceId: stranger.deviceId, tenantId: other.tenantId },
+      { deviceId: fleet[1]!.deviceId, tenantId: tenant.tenantId },
+      null,
+    ]);
+    const listed = await owner.devices.list();
+    for (const device of fleet.slice(0, 3))
+      expect(listed.find((entry) => entry.id === device.deviceId)).toMatchObject({ lastIp: '10.0.0.9', lastUserAgent: 'lote/1' });
+    expect(listed.find((entry) => entry.id === fleet[3]!.deviceId)?.lastUserAgent).not.toBe('lote/1');
+  });
+
   it('the code works once, from the body or from the QR URL query', async () => {
     const created = await owner.devices.create({ kind: 'test-kiosk', name: 'Totem 2', scopes: [], resource: 'unit-2' });
     const first = await enroll(app.url, '', { query: `?code=${created.enrollmentCode}` });

@@ -49,11 +49,12 @@ const MANAGER_INVENTORY_GRANTS = [
   'inventory.settings.*',
 ];
 
-/** Inventory for the team: see assets, ask for a movement, scan in an audit. */
+/** Inventory for the team: see assets, ask for a movement, open an audit in progress and scan in it. */
 const AGENT_INVENTORY_GRANTS = [
   'inventory.assets.read',
   'inventory.movements.read',
   'inventory.movements.request',
+  'inventory.audits.read',
   'inventory.audits.scan',
 ];
 

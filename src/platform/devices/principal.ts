@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB, Device } from '../../db/schema';
+import { GroupCommit, type Settled } from '../../db/group-commit';
 import { withSystem, type SystemTransaction } from '../../db/system-scope';
 import { digestsMatch } from '../auth/opaque-tokens';
 import type { Actor } from '../audit/audit-log';
@@ -27,7 +28,10 @@ export interface DeviceClient {
 const LAST_SEEN_RESOLUTION_MS = 60_000;
 const MAX_TRACKED = 50_000;
 
-type DeviceRow = Pick<Device, 'id' | 'tenant_id' | 'kind' | 'name' | 'scopes' | 'resource_id' | 'token_hash' | 'revoked_at'> & {
+type DeviceRow = Pick<
+  Device,
+  'id' | 'tenant_id' | 'kind' | 'name' | 'scopes' | 'resource_id' | 'token_prefix' | 'token_hash' | 'revoked_at'
+> & {
   modules: string[];
 };
 
@@ -53,28 +57,63 @@ const deviceRows = (trx: SystemTransaction) =>
       'devices.name',
       'devices.scopes',
       'devices.resource_id',
+      'devices.token_prefix',
       'devices.token_hash',
       'devices.revoked_at',
       'tenants.modules',
     ]);
 
+interface PresentedToken {
+  prefix: string;
+  digest: string;
+  client: DeviceClient;
+}
+
+interface LastSeen {
+  deviceId: string;
+  at: Date;
+  client: DeviceClient;
+}
+
+/** The most token checks that share one lookup. */
+const MAX_LOOKUPS_PER_BATCH = 500;
+
+/** Writes when, from where and with what each device was last seen: one statement for them all. */
+async function writeLastSeen(trx: SystemTransaction, seen: readonly LastSeen[]): Promise<void> {
+  if (seen.length === 0) return;
+  await sql`
+    update devices set last_seen_at = seen.at, last_ip = seen.ip, last_user_agent = seen.user_agent
+    from unnest(
+      ${seen.map((entry) => entry.deviceId)}::uuid[],
+      ${seen.map((entry) => entry.at.toISOString())}::timestamptz[],
+      ${seen.map((entry) => entry.client.ip)}::text[],
+      ${seen.map((entry) => entry.client.userAgent?.slice(0, 500) ?? null)}::text[]
+    ) as seen(device_id, at, ip, user_agent)
+    where devices.id = seen.device_id`.execute(trx);
+}
+
 /**
  * Checks device tokens by their lookup prefix and digest, against the row as it is now (no
- * cache: a revoked device fails its very next call on every instance). Last seen, address and
- * user agent are written at most once a minute per device, or at once when they change.
+ * cache: a revoked device fails its very next call on every instance). Checks arriving together
+ * share one lookup (a fleet of agents heartbeating costs one query per batch, not one
+ * transaction per call). Last seen, address and user agent are written at most once a minute per
+ * device, or at once when they change, in the same transaction as the lookup.
  */
 export class DeviceAuthenticator {
   readonly #lastSeen = new Map<string, { at: number; ip: string | null; userAgent: string | null }>();
+  readonly #lookups: GroupCommit<PresentedToken, DevicePrincipal | null>;
 
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(private readonly db: Kysely<DB>) {
+    this.#lookups = new GroupCommit({
+      maxBatch: MAX_LOOKUPS_PER_BATCH,
+      writeBatch: (_key, presented) => this.#checkTokens(presented),
+    });
+  }
 
   async authenticate(presented: string, client: DeviceClient): Promise<DevicePrincipal | null> {
     const parsed = parseDeviceToken(presented);
     if (!parsed) return null;
-    const row = await withSystem(this.db, (trx) => deviceRows(trx).where('devices.token_prefix', '=', parsed.prefix).executeTakeFirst());
-    if (!row?.token_hash || row.revoked_at || !digestsMatch(row.token_hash, parsed.digest)) return null;
-    await this.#touch(row.id, client);
-    return toPrincipal(row);
+    return this.#lookups.submit('devices', { prefix: parsed.prefix, digest: parsed.digest, client });
   }
 
   /**
@@ -82,25 +121,42 @@ export class DeviceAuthenticator {
    * with the caller's address, the call counts as the device being seen.
    */
   async current(deviceId: string, client?: DeviceClient): Promise<DevicePrincipal | null> {
-    const row = await withSystem(this.db, (trx) => deviceRows(trx).where('devices.id', '=', deviceId).executeTakeFirst());
-    if (!row?.token_hash || row.revoked_at) return null;
-    if (client) await this.#touch(row.id, client);
-    return toPrincipal(row);
+    return withSystem(this.db, async (trx) => {
+      const row = await deviceRows(trx).where('devices.id', '=', deviceId).executeTakeFirst();
+      if (!row?.token_hash || row.revoked_at) return null;
+      if (client) await writeLastSeen(trx, this.#dueLastSeen([{ deviceId: row.id, client }]));
+      return toPrincipal(row);
+    });
   }
 
-  async #touch(deviceId: string, client: DeviceClient): Promise<void> {
-    const previous = this.#lastSeen.get(deviceId);
+  async #checkTokens(presented: readonly PresentedToken[]): Promise<Array<Settled<DevicePrincipal | null>>> {
+    const prefixes = [...new Set(presented.map((token) => token.prefix))];
+    return withSystem(this.db, async (trx) => {
+      const rows = await deviceRows(trx).where('devices.token_prefix', 'in', prefixes).execute();
+      const byPrefix = new Map(rows.map((row) => [row.token_prefix, row]));
+      const principals = presented.map((token) => {
+        const row = byPrefix.get(token.prefix);
+        if (!row?.token_hash || row.revoked_at || !digestsMatch(row.token_hash, token.digest)) return null;
+        return { row, client: token.client };
+      });
+      const seen = principals.flatMap((found) => (found ? [{ deviceId: found.row.id, client: found.client }] : []));
+      await writeLastSeen(trx, this.#dueLastSeen(seen));
+      return principals.map((found) => ({ ok: true as const, value: found ? toPrincipal(found.row) : null }));
+    });
+  }
+
+  /** Of the devices just seen, those whose last seen is due a write (one entry per device, its latest client). */
+  #dueLastSeen(seen: ReadonlyArray<{ deviceId: string; client: DeviceClient }>): LastSeen[] {
+    const due = new Map<string, LastSeen>();
     const now = Date.now();
-    if (previous && now - previous.at < LAST_SEEN_RESOLUTION_MS && previous.ip === client.ip && previous.userAgent === client.userAgent)
-      return;
-    if (this.#lastSeen.size >= MAX_TRACKED) this.#lastSeen.clear();
-    this.#lastSeen.set(deviceId, { at: now, ip: client.ip, userAgent: client.userAgent });
-    await withSystem(this.db, (trx) =>
-      trx
-        .updateTable('devices')
-        .set({ last_seen_at: new Date(now), last_ip: client.ip, last_user_agent: client.userAgent?.slice(0, 500) ?? null })
-        .where('id', '=', deviceId)
-        .execute(),
-    );
+    for (const { deviceId, client } of seen) {
+      const previous = this.#lastSeen.get(deviceId);
+      if (previous && now - previous.at < LAST_SEEN_RESOLUTION_MS && previous.ip === client.ip && previous.userAgent === client.userAgent)
+        continue;
+      if (this.#lastSeen.size >= MAX_TRACKED) this.#lastSeen.clear();
+      this.#lastSeen.set(deviceId, { at: now, ip: client.ip, userAgent: client.userAgent });
+      due.set(deviceId, { deviceId, at: new Date(now), client });
+    }
+    return [...due.values()];
   }
 }

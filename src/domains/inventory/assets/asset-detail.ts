@@ -1,6 +1,6 @@
-import type { InventoryCustomField, InventoryLocationType, InventoryMovementType, InventoryOrderStatus } from '../../../db/schema';
+import type { InventoryCustomField, InventoryLocationType, InventoryOrderStatus } from '../../../db/schema';
 import type { TenantTransaction } from '../../../db/tenant-scope';
-import { MOVEMENT_STATUS_LABELS } from '../movements/movements';
+import { MOVEMENT_STATUS_LABELS, MOVEMENT_TYPE_LABELS } from '../movement-labels';
 import { findAssetView, type AssetView } from './asset-views';
 import { listAttachments, type AttachmentView } from './attachments';
 import { categoryCatalogue } from './categories';
@@ -33,11 +33,6 @@ export const assetNotFound = (field?: string) => missing('Ativo não encontrado'
 /** The asset's page address, which its QR label carries. */
 export const assetPageUrl = (publicUrl: string, assetId: string) => `${publicUrl}/inventario/ativos/${assetId}`;
 
-const MOVEMENT_TYPES: Record<InventoryMovementType, string> = {
-  transfer: 'Transferência',
-  loan_internal: 'Empréstimo interno',
-  loan_external: 'Empréstimo a terceiro',
-};
 const ORDER_STATUSES: Record<InventoryOrderStatus, string> = {
   open: 'aberta',
   in_progress: 'em andamento',
@@ -124,7 +119,7 @@ async function assetHistory(trx: TenantTransaction, assetId: string): Promise<As
     ...movements.map((movement) => ({
       at: iso(movement.updated_at),
       kind: 'movement' as const,
-      title: `${MOVEMENT_TYPES[movement.type]} ${MOVEMENT_STATUS_LABELS[movement.status]}`,
+      title: `${MOVEMENT_TYPE_LABELS[movement.type]} ${MOVEMENT_STATUS_LABELS[movement.status]}`,
       detail: movement.target_name ? `para ${movement.target_name}` : '',
       actor: null,
       refId: movement.id,

@@ -5,7 +5,7 @@ import { login, seedTenant, startTestApp, type TestTenant } from '../../../../te
 import { expectTrpcError, ownerCaller, parseCsv, storedEvents, type Caller } from '../../../../test/support/identity';
 import { getWithToken, PDF, PNG, seedCategoryTree, seedPlaceTree, uploadAttachment } from '../../../../test/support/inventory-assets';
 import { withTenant } from '../../../db/tenant-scope';
-import { centsOfReais } from './csv';
+import { centsOfReais } from './csv-import';
 import { qrShape } from './labels';
 
 type RunningTestApp = Awaited<ReturnType<typeof startTestApp>>;

@@ -11,7 +11,7 @@ import { inventoryPermissions as can } from '../permissions';
 import { listAssets } from './asset-search';
 import type { AssetView } from './asset-views';
 import { ATTACHMENT_TYPES, attachmentForDownload, storeAttachment } from './attachments';
-import { assetCells, csvLine, exportColumns, exportContext } from './csv';
+import { assetCells, csvLine, exportColumns, exportContext } from './csv-export';
 import { labelAssets, labelSheetPdf, singleLabelPdf, tenantLabelGrid } from './labels';
 import { attachmentKind, labelAssetIds, listAssetsInput, type ListAssetsInput } from './schemas';
 

@@ -9,7 +9,7 @@ import { listAssets, resolveAssetCode } from './asset-search';
 import { findAssetView, type AssetView } from './asset-views';
 import { deleteAttachment, listAttachments } from './attachments';
 import { createCategory, deleteCategory, listCategories, toCategoryView, updateCategory } from './categories';
-import { importAssets } from './csv';
+import { importAssets } from './csv-import';
 import { inventorySummary } from './dashboard';
 import { createLocation, deleteLocation, listLocations, locationCounts, toLocationView, updateLocation } from './locations';
 import {

@@ -90,6 +90,9 @@ describe('inventory audits: a frozen expected list, scans from several people, e
     const [projector, monitor, printer] = assets as [SeededAsset, SeededAsset, SeededAsset];
     const outsider = await asset('Notebook do anexo', world.annex.id);
     const publicUrl = app.services.config.publicUrl;
+    // A team member (the agent role) opens the audit in progress and scans; closing it is not theirs.
+    expect((await scanner.inventory.audits.get({ id: audit.id })).status).toBe('in_progress');
+    await expectTrpcError(scanner.inventory.audits.close({ id: audit.id }), 'FORBIDDEN');
 
     // The QR text, no place given: found.
     expect(await scanner.inventory.audits.scan({ auditId: audit.id, code: qrTextOf(publicUrl, projector.id) })).toMatchObject({
@@ -327,11 +330,13 @@ describe('inventory audits: a frozen expected list, scans from several people, e
     expect(unknown.status).toBe(404);
     expect((await rawRequest(reportUrl('pdf', 'nao-e-uuid'), { token })).status).toBe(404);
     expect((await rawRequest(reportUrl('pdf'))).status).toBe(401);
-    // The agent scans but does not read reports.
-    const agent = await addUser(app.services, tenant, 'agent');
-    const agentToken = (await app.services.signer.sign({ tenantId: tenant.tenantId, userId: agent.userId, sessionId: crypto.randomUUID() }))
-      .token;
-    expect((await rawRequest(reportUrl('csv'), { token: agentToken })).status).toBe(403);
+    // Reading a report takes inventory.audits.read: a role that may only scan is refused.
+    await owner.roles.create({ key: 'contador', name: 'Contador', permissions: ['inventory.audits.scan'] });
+    const counter = await addUser(app.services, tenant, 'contador');
+    const counterToken = (
+      await app.services.signer.sign({ tenantId: tenant.tenantId, userId: counter.userId, sessionId: crypto.randomUUID() })
+    ).token;
+    expect((await rawRequest(reportUrl('csv'), { token: counterToken })).status).toBe(403);
   });
 
   it("answers another tenant's QR code, audit and item exactly like unknown ones, writing nothing", async () => {

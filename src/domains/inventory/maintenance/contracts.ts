@@ -1,6 +1,6 @@
-import { DateTime } from 'luxon';
 import type { InventoryMaintenanceContract, InventorySla } from '../../../db/schema';
 import { tenantOf, type TenantTransaction } from '../../../db/tenant-scope';
+import { tenantToday } from '../tenant-clock';
 import { recordAudit, type AuditContext } from '../../../platform/audit/audit-log';
 import { DomainError, notFound } from '../../../platform/errors';
 import { contractInForce } from './sla-clock';
@@ -16,12 +16,6 @@ export interface ContractView {
   sla: InventorySla;
   notes: string;
   createdAt: string;
-}
-
-/** Today in the tenant's zone, 'YYYY-MM-DD': what contract dates and plan due dates are compared with. */
-export async function tenantToday(trx: TenantTransaction, at = new Date()): Promise<string> {
-  const tenant = await trx.selectFrom('tenants').select('timezone').where('id', '=', tenantOf(trx)).executeTakeFirstOrThrow();
-  return DateTime.fromJSDate(at, { zone: tenant.timezone }).toISODate()!;
 }
 
 function selectContracts(trx: TenantTransaction) {

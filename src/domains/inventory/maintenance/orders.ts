@@ -6,7 +6,8 @@ import { appendEvent } from '../../../platform/events/outbox';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../../../platform/keyset-cursor';
 import { changeAssetState, lockAsset } from '../assets/assets';
 import { loadInventorySettings, nextInventoryNumber } from '../settings';
-import { checkSupplier, findContract, tenantToday } from './contracts';
+import { tenantToday } from '../tenant-clock';
+import { checkSupplier, findContract } from './contracts';
 import { ORDER_TRANSITIONS, selectOrders, toOrderSummary, toOrderView, type OrderTarget, type OrderView } from './order-views';
 import { ACTIVE_ORDER_STATUSES, contractInForce, deadlinesOf } from './sla-clock';
 

@@ -4,7 +4,8 @@ import type { DB, InventoryMaintenanceSchedule, InventoryPriority, InventorySche
 import { tenantOf, withTenant, type TenantTransaction } from '../../../db/tenant-scope';
 import { recordAudit, systemAudit, type AuditContext } from '../../../platform/audit/audit-log';
 import { DomainError, notFound } from '../../../platform/errors';
-import { checkSupplier, findContract, tenantToday } from './contracts';
+import { tenantToday } from '../tenant-clock';
+import { checkSupplier, findContract } from './contracts';
 import { createOrder } from './orders';
 import { contractInForce } from './sla-clock';
 

@@ -5,6 +5,7 @@ import { tenantOf, type TenantTransaction } from '../../../db/tenant-scope';
 import { DomainError, notFound } from '../../../platform/errors';
 import { changeAssetState, lockAsset } from '../assets/assets';
 import { inventoryPermissions as can } from '../permissions';
+import { MOVEMENT_STATUS_LABELS } from '../movement-labels';
 import { tenantTimeZone } from '../tenant-clock';
 import {
   assertMayDecide,
@@ -47,16 +48,6 @@ const TRANSITIONS: Record<
 };
 
 export const MOVEMENT_ACTIONS = Object.keys(TRANSITIONS) as MovementAction[];
-
-/** A movement's state in a sentence ("uma movimentação aprovada"). */
-export const MOVEMENT_STATUS_LABELS: Record<InventoryMovementStatus, string> = {
-  requested: 'pedida',
-  approved: 'aprovada',
-  rejected: 'recusada',
-  cancelled: 'cancelada',
-  executed: 'executada',
-  returned: 'devolvida',
-};
 
 const ACTION_LABELS: Record<MovementAction, string> = {
   approve: 'aprovar',

@@ -7,95 +7,14 @@ import { DomainError } from '../../../platform/errors';
 import { appendEvent } from '../../../platform/events/outbox';
 import { normaliseCnpj } from '../cnpj';
 import { formatTag, reserveInventoryNumbers } from '../settings';
-import type { AssetView } from './asset-views';
 import { categoryCatalogue } from './categories';
-import { checkCustomFields, customValueFromText, customValueToText } from './custom-fields';
+import { CSV_COLUMNS, CUSTOM_PREFIX, LIFECYCLE_WORDS, PATH_SEPARATOR, STATUS_WORDS, type CsvColumn } from './csv-columns';
+import { checkCustomFields, customValueFromText } from './custom-fields';
 import { ASSET_STATUSES, EDITABLE_STATUSES, LIFECYCLE_STATES } from './schemas';
 
-/** The export's columns, which an import reads back; each category field adds a `campo:<chave>` column after them. */
-export const CSV_COLUMNS = [
-  'etiqueta',
-  'nome',
-  'categoria',
-  'localizacao',
-  'situacao',
-  'ciclo_de_vida',
-  'patrimonio',
-  'numero_serie',
-  'valor_compra',
-  'data_compra',
-  'fornecedor_cnpj',
-  'observacoes',
-] as const;
-type CsvColumn = (typeof CSV_COLUMNS)[number];
-const CUSTOM_PREFIX = 'campo:';
-/** How a category path is written in a cell: "Informática / Notebooks". */
-const PATH_SEPARATOR = ' / ';
 const MAX_ROWS = 5_000;
 /** A bad file is answered with its first problems; more would only make the answer huge. */
 const MAX_REPORTED = 500;
-
-const STATUS_WORDS: Record<InventoryAssetStatus, string> = {
-  available: 'disponível',
-  in_use: 'em uso',
-  on_loan: 'emprestado',
-  in_maintenance: 'em manutenção',
-  missing: 'desaparecido',
-  lost: 'perdido',
-  disposed: 'baixado',
-};
-const LIFECYCLE_WORDS: Record<InventoryLifecycleState, string> = {
-  ordered: 'encomendado',
-  in_service: 'em serviço',
-  retired: 'aposentado',
-  disposed: 'descartado',
-};
-
-/** Every `campo:<chave>` column of the tenant: the keys of all its categories' fields, sorted. */
-export async function customFieldKeys(trx: TenantTransaction): Promise<string[]> {
-  const catalogue = await categoryCatalogue(trx);
-  return [...new Set([...catalogue.values()].flatMap((entry) => entry.category.custom_fields.map((field) => field.key)))].sort();
-}
-
-/** What turns assets into export rows: category paths and supplier CNPJs, read once per export. */
-export async function exportContext(trx: TenantTransaction) {
-  const catalogue = await categoryCatalogue(trx);
-  const suppliers = await trx.selectFrom('inventory_suppliers').select(['id', 'tax_id']).execute();
-  return {
-    customKeys: await customFieldKeys(trx),
-    categoryPaths: new Map([...catalogue].map(([id, entry]) => [id, entry.lineage.map((item) => item.name).join(PATH_SEPARATOR)])),
-    supplierTaxIds: new Map(suppliers.map((supplier) => [supplier.id, supplier.tax_id])),
-  };
-}
-export type ExportContext = Awaited<ReturnType<typeof exportContext>>;
-
-export const exportColumns = (context: ExportContext) => [...CSV_COLUMNS, ...context.customKeys.map((key) => `${CUSTOM_PREFIX}${key}`)];
-
-const reaisText = (cents: number | null) => (cents === null ? '' : (cents / 100).toFixed(2));
-
-/** One asset as the cells of an export row, in `exportColumns` order. */
-export function assetCells(asset: AssetView, context: ExportContext): string[] {
-  const cells: Record<CsvColumn, string> = {
-    etiqueta: asset.tag,
-    nome: asset.name,
-    categoria: asset.categoryId ? (context.categoryPaths.get(asset.categoryId) ?? '') : '',
-    localizacao: asset.locationCode ?? '',
-    situacao: asset.status,
-    ciclo_de_vida: asset.lifecycleState,
-    patrimonio: asset.patrimonio ?? '',
-    numero_serie: asset.serialNumber ?? '',
-    valor_compra: reaisText(asset.purchaseValueCents),
-    data_compra: asset.purchaseDate ?? '',
-    fornecedor_cnpj: asset.supplierId ? (context.supplierTaxIds.get(asset.supplierId) ?? '') : '',
-    observacoes: asset.notes,
-  };
-  return [...CSV_COLUMNS.map((column) => cells[column]), ...context.customKeys.map((key) => customValueToText(asset.customFields[key]))];
-}
-
-/** A row as CSV text; a cell that a spreadsheet would run as a formula is quoted with a leading apostrophe. */
-export const csvLine = (cells: string[]) => Papa.unparse([cells], { escapeFormulae: true, newline: '\r\n' });
-
-// Import
 
 export interface ImportProblem {
   /** The line in the file (the header is line 1). */
