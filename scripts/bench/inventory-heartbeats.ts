@@ -31,8 +31,8 @@ Load for --seconds, open loop: every agent sends POST /api/v1/machines/status (X
 facts) every --interval seconds, the agents spread evenly over the interval (--agents / --interval heartbeats per
 second in all, on a fixed schedule that never waits for answers). --replays % of the heartbeats are sent again once
 answered (the same sequence, as an agent that lost the answer would): each must answer duplicate and store nothing.
-Figures: heartbeat latency from its scheduled time (so a backlog shows; target p99 < 20 ms) and from its send;
-throughput. Checks (fail the run): no failed request; rows in inventory_machine_heartbeats = heartbeats accepted =
+Figures: heartbeat latency from its scheduled time (so a backlog shows; target p99 < 20 ms) and from its send,
+also by round of --interval seconds; throughput; the floor beside it (GET /health, 10 a second, same process). Checks (fail the run): no failed request; rows in inventory_machine_heartbeats = heartbeats accepted =
 heartbeats sent once; every replay answered duplicate; every machine's last_sequence = the last sequence it sent;
 inventory.machine.heartbeat events ≤ agents (one when a machine comes online, never one per beat).
 
@@ -136,6 +136,8 @@ runBench(async () => {
   const quiet = await waitForQuietMachine();
   const rate = flags.agents / flags.interval;
   const latency = { fromSchedule: new Samples(), fromSend: new Samples(), replays: new Samples() };
+  // One per round of --interval seconds: the first is every machine coming online (one live event each).
+  const latencyByRound: Samples[] = [];
   const failures = new Failures();
   let accepted = 0;
   let sentOnce = 0;
@@ -158,7 +160,8 @@ runBench(async () => {
     memoryPercent: (i * 3 + sequence) % 100,
     diskPercent: 40 + (i % 50),
   });
-  const send = async (agent: Agent, body: ReturnType<typeof heartbeatBody>, scheduledAt: number, replay: boolean) => {
+  const send = async (agent: Agent, body: ReturnType<typeof heartbeatBody>, scheduledAt: number, roundIndex: number | null) => {
+    const replay = roundIndex === null;
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
     const sentAt = performance.now();
@@ -175,12 +178,13 @@ runBench(async () => {
         return;
       }
       latency.fromSchedule.add(doneAt - scheduledAt);
+      (latencyByRound[roundIndex] ??= new Samples()).add(doneAt - scheduledAt);
       latency.fromSend.add(doneAt - sentAt);
       if (!result.accepted) return failures.add('first send not accepted', text);
       accepted += 1;
       if (Math.random() * 100 < flags.replays) {
         replaysSent += 1;
-        track(send(agent, body, performance.now(), true));
+        track(send(agent, body, performance.now(), null));
       }
     } catch (error) {
       failures.add('network', (error as Error).message);
@@ -195,6 +199,18 @@ runBench(async () => {
   const cpuBefore = cpuSnapshot({ app: app.process.pid!, bench: process.pid });
   const startedAt = performance.now();
   const total = Math.floor(rate * flags.seconds);
+  // The floor, in the same run: GET /health (no database, no auth) to the same process, 10 a second.
+  const floor = new Samples();
+  let loadRunning = true;
+  const floorProbe = (async () => {
+    while (loadRunning) {
+      const sentAt = performance.now();
+      const answer = await fetch(`${app.url}/health`);
+      await answer.text();
+      if (answer.ok) floor.add(performance.now() - sentAt);
+      await sleep(100);
+    }
+  })();
   for (let n = 0; n < total; n += 1) {
     const scheduledAt = startedAt + (n * 1000) / rate;
     const wait = scheduledAt - performance.now();
@@ -203,9 +219,11 @@ runBench(async () => {
     const agent = agents[i]!;
     agent.lastSequence += 1;
     sentOnce += 1;
-    track(send(agent, heartbeatBody(agent.lastSequence, i), scheduledAt, false));
+    track(send(agent, heartbeatBody(agent.lastSequence, i), scheduledAt, Math.floor(n / flags.agents)));
   }
   while (pending.size > 0) await Promise.all([...pending]);
+  loadRunning = false;
+  await floorProbe;
   const elapsed = (performance.now() - startedAt) / 1000;
   const cpu = cpuCores(cpuBefore, cpuSnapshot({ app: app.process.pid!, bench: process.pid }), elapsed);
   loopDelay.disable();
@@ -251,6 +269,18 @@ runBench(async () => {
       value: `${round(summary(latency.fromSend).p99)} ms`,
       target: `< ${TARGET_P99_MS} ms`,
       met: summary(latency.fromSend).p99 < TARGET_P99_MS ? 'yes' : 'NO',
+    },
+    {
+      figure: `heartbeat p99 by round of ${flags.interval} s`,
+      value: latencyByRound.map((samples, i) => `${i + 1}: ${round(samples.summary().p99)}`).join(' · ') + ' ms',
+      target: '',
+      met: '',
+    },
+    {
+      figure: 'floor: GET /health beside the load, p99',
+      value: `${round(floor.summary().p99)} ms (p50 ${round(floor.summary().p50)}, over ${floor.summary().count})`,
+      target: '',
+      met: '',
     },
     { figure: 'replayed sequence p99', value: `${round(summary(latency.replays).p99)} ms over ${replaysSent}`, target: '', met: '' },
     { figure: 'failed requests', value: `${failures.total}`, target: '0', met: failures.total === 0 ? 'yes' : 'NO' },
