@@ -13,6 +13,7 @@ import type { AppEvent, EventType, EventTypeDeclaration, EventTypeDeclarations }
 import type { JobDefinition } from './jobs/scheduler';
 import type { LlmProvider } from './llm';
 import type { ModuleName } from './modules';
+import type { N8nWorkflowKind } from './n8n/kinds';
 import type { DomainCatalogue } from './domain-catalogue';
 import type { Services } from './services';
 
@@ -80,6 +81,8 @@ export interface DomainModule<Routers extends Record<string, AnyTRPCRouter> = Re
   /** Kinds of device (kiosk, display, agent) the domain's device procedures serve: their scopes and resource binding. */
   deviceKinds?: readonly DeviceKind[];
   rest?: readonly RestMount[];
+  /** The n8n workflows the domain ships, generated for a tenant (templates kept beside the domain's code). */
+  n8nWorkflows?: readonly N8nWorkflowKind[];
   demoData?: DemoDataSeeder;
   /** Starts the domain's listeners and per-process parts; returns how to stop them (awaited before the database closes). */
   start?(services: Services): () => void | Promise<void>;
@@ -95,6 +98,7 @@ export function buildDomainCatalogue(
     machineScopes: permissions,
     eventTypes: modules.flatMap((module) => Object.keys(module.eventTypes) as EventType[]),
     deviceKinds: modules.flatMap((module) => module.deviceKinds ?? []),
+    n8nWorkflows: modules.flatMap((module) => module.n8nWorkflows ?? []),
     eventAudience: async (db, viewer) => {
       const declarations = new Map<string, EventTypeDeclaration>();
       for (const module of modules) {

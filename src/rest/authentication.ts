@@ -11,10 +11,18 @@ import { RestError } from './errors';
 
 /** Who is calling a REST endpoint: a dashboard user (access JWT) or a machine (API token). */
 export type RestPrincipal =
-  | { kind: 'user'; tenantId: string; user: UserAccess; audit: AuditContext; allows(permission: string): boolean }
+  | {
+      kind: 'user';
+      tenantId: string;
+      modules: readonly string[];
+      user: UserAccess;
+      audit: AuditContext;
+      allows(permission: string): boolean;
+    }
   | {
       kind: 'api_token';
       tenantId: string;
+      modules: readonly string[];
       tokenId: string;
       name: string;
       scopes: ReadonlySet<string>;
@@ -50,6 +58,7 @@ export async function authenticateRestRequest(services: Services, req: Request):
     return {
       kind: 'api_token',
       tenantId: machine.tenantId,
+      modules: machine.tenantModules,
       tokenId: machine.tokenId,
       name: machine.name,
       scopes: machine.scopes,
@@ -65,6 +74,7 @@ export async function authenticateRestRequest(services: Services, req: Request):
   return {
     kind: 'user',
     tenantId: user.tenant.id,
+    modules: user.tenant.modules,
     user,
     audit: { actor: userActor(user), requestId, ip },
     allows: (permission) => user.permissions.has(permission),

@@ -5,6 +5,7 @@ import { auditRouter } from './routers/audit';
 import { deliveriesRouter } from './routers/deliveries';
 import { eventsRouter } from './routers/events';
 import { jobsRouter } from './routers/jobs';
+import { n8nRouter } from './routers/n8n';
 
 /** The platform's routers beside every domain's (from its manifest); the type stays fully inferred for the dashboard. */
 export const appRouter = router({
@@ -12,6 +13,7 @@ export const appRouter = router({
   jobs: jobsRouter,
   events: eventsRouter,
   deliveries: deliveriesRouter,
+  n8n: n8nRouter,
   ...mergeModuleRouters(domainModules),
 });
 

@@ -3,6 +3,7 @@ import { feedChatFromHelpdesk } from './chat/helpdesk-bridge';
 import { seedAgendaDemoData } from './demo-data';
 import { agendaEventTypes } from './events';
 import { authRequestExpiryJob, campaignDispatchJob, unansweredChatJob } from './jobs';
+import { agendaN8nWorkflows } from './n8n-workflows';
 import { agendaDeliveryKinds } from './notifications';
 import { agendaPermissions } from './permissions';
 import { agendaRestRoutes } from './rest';
@@ -18,6 +19,7 @@ export const agendaModule = defineDomainModule({
   jobs: ({ llm }) => [authRequestExpiryJob(), campaignDispatchJob(), unansweredChatJob(llm)],
   deliveryKinds: ({ secrets }) => agendaDeliveryKinds(secrets),
   rest: [{ base: '/api/v1', routes: agendaRestRoutes }],
+  n8nWorkflows: agendaN8nWorkflows,
   demoData: {
     steps: 1,
     seed: async (db, tenant, deps, onStep) => {

@@ -6,6 +6,7 @@ import { helpdeskEventTypes } from './events';
 import { EXTERNAL_API_BASE, externalApiRoutes } from './external-rest';
 import { mediaRetentionJob } from './jobs';
 import { helpdeskMediaRoutes } from './media-rest';
+import { helpdeskN8nWorkflows } from './channels/n8n-workflows';
 import { helpdeskDeliveryKinds } from './outbound';
 import { helpdeskPermissions } from './permissions';
 import { helpdeskWebhooks } from './rest';
@@ -22,6 +23,7 @@ export const helpdeskModule = defineDomainModule({
   jobs: () => [mediaRetentionJob()],
   deliveryKinds: ({ secrets, links, config }) =>
     helpdeskDeliveryKinds(secrets, links, { baseUrl: config.whatsappGraphBaseUrl }, config.publicUrl),
+  n8nWorkflows: helpdeskN8nWorkflows,
   rest: [
     {
       base: '/api/v1',

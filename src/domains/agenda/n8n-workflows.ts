@@ -1,0 +1,198 @@
+import type { TenantTransaction } from '../../db/tenant-scope';
+import type { CredentialToCreate, GeneratedWorkflow, N8nWorkflowKind, WorkflowTarget } from '../../platform/n8n/kinds';
+import {
+  cronTrigger,
+  headerAuthCredential,
+  ifTrue,
+  postJson,
+  respond,
+  setFields,
+  stopWithError,
+  whatsAppSendCredential,
+  whatsAppSendText,
+  whatsAppTrigger,
+  whatsAppTriggerCredential,
+} from '../../platform/n8n/nodes';
+import { DELIVERY_NODE, SIGNATURE_CHECK_NODE, secretEnvName, signedDeliveryEntry } from '../../platform/n8n/signed-delivery';
+import { buildWorkflow, type Edge, type NodeSpec } from '../../platform/n8n/workflow';
+import { agendaPermissions } from './permissions';
+
+/**
+ * The agenda's n8n workflows, generated with the tenant's URLs: WhatsApp in → the chat agent,
+ * the agent's replies and the owner's notifications → WhatsApp out (signature checked), and the
+ * two campaigns on n8n's schedule for a tenant that wants n8n to own it.
+ */
+
+const agendaCredential: CredentialToCreate = {
+  ...headerAuthCredential('Balcão · agenda'),
+  typeLabel: 'Header Auth',
+  fields: { Name: 'X-Webhook-Secret', Value: 'o segredo de entrada da agenda (Agenda → Configurações → Gerar novo segredo)' },
+};
+
+const whatsAppTriggerNeeds: CredentialToCreate = {
+  ...whatsAppTriggerCredential('Balcão · WhatsApp (app da Meta)'),
+  typeLabel: 'WhatsApp OAuth API',
+  fields: { 'Client ID': 'o App ID do app da Meta', 'Client Secret': 'o App Secret do app da Meta' },
+};
+
+const whatsAppSenderNeeds: CredentialToCreate = {
+  ...whatsAppSendCredential('Balcão · WhatsApp (envio)'),
+  typeLabel: 'WhatsApp API',
+  fields: { 'Access Token': 'o token permanente do WhatsApp Cloud', 'Business Account ID': 'o ID da conta do WhatsApp Business' },
+};
+
+const urlsOf = (publicUrl: string) => ({
+  messageReceived: `${publicUrl}/api/v1/webhooks/n8n/message-received`,
+  prazoCerto: `${publicUrl}/api/v1/automations/prazo-certo/execute`,
+  encherAgenda: `${publicUrl}/api/v1/automations/encher-agenda/execute`,
+});
+
+function generated(kind: string, target: WorkflowTarget, spec: { name: string; nodes: NodeSpec[]; edges: Edge[] }) {
+  return buildWorkflow({ seed: `${target.tenantId}:${kind}`, kind, generatedAt: target.generatedAt, ...spec });
+}
+
+/** WhatsApp Cloud → `POST /api/v1/webhooks/n8n/message-received` with the seed's payload, one per text message. */
+async function chatInbound(_trx: TenantTransaction, target: WorkflowTarget): Promise<GeneratedWorkflow> {
+  const workflow = generated('agenda-chat-inbound', target, {
+    name: 'Balcão · agenda · WhatsApp → agente de chat',
+    nodes: [
+      whatsAppTrigger('WhatsApp', whatsAppTriggerNeeds),
+      {
+        name: 'Uma mensagem por item',
+        type: 'n8n-nodes-base.splitOut',
+        typeVersion: 1,
+        parameters: { fieldToSplitOut: 'messages', include: 'selectedOtherFields', fieldsToInclude: 'contacts', options: {} },
+      },
+      setFields('Payload da agenda', {
+        tenant_id: { type: 'string', value: target.tenantId },
+        client_name: { type: 'string', value: '={{ ($json.contacts ?? []).find(c => c.wa_id === $json.from)?.profile?.name ?? "" }}' },
+        phone: { type: 'string', value: '={{ $json.from ? "+" + $json.from : "" }}' },
+        message: { type: 'string', value: '={{ $json.text?.body ?? $json.button?.text ?? $json.interactive?.button_reply?.title ?? "" }}' },
+        channel: { type: 'string', value: 'whatsapp' },
+        timestamp: {
+          type: 'string',
+          value: '={{ $json.timestamp ? DateTime.fromSeconds(Number($json.timestamp)).toISO() : $now.toISO() }}',
+        },
+      }),
+      ifTrue('Mensagem de texto?', "$json.phone !== '' && $json.message.trim() !== ''"),
+      postJson('Enviar à agenda', {
+        url: urlsOf(target.publicUrl).messageReceived,
+        body: '={{ JSON.stringify({ ...$json, client_name: $json.client_name || undefined }) }}',
+        credential: agendaCredential,
+      }),
+      stopWithError(
+        'Sem texto',
+        "={{ 'Mensagem do WhatsApp sem remetente ou texto (o agente só lê texto): ' + JSON.stringify($json).slice(0, 500) }}",
+      ),
+    ],
+    edges: [
+      ['WhatsApp', 'Uma mensagem por item'],
+      ['Uma mensagem por item', 'Payload da agenda'],
+      ['Payload da agenda', 'Mensagem de texto?'],
+      ['Mensagem de texto?', 'Enviar à agenda'],
+      ['Mensagem de texto?', 'Sem texto', 1],
+    ],
+  });
+  return {
+    fileName: 'balcao-agenda-whatsapp-entrada.json',
+    workflow,
+    credentials: [whatsAppTriggerNeeds, agendaCredential],
+    environment: [],
+  };
+}
+
+/**
+ * Balcão's messages to a client (the agent's replies, approvals, campaign offers) → WhatsApp. The
+ * delivery's signature is checked (401 otherwise); a failed send answers 502, so Balcão tries again.
+ */
+async function chatOutbound(_trx: TenantTransaction, target: WorkflowTarget): Promise<GeneratedWorkflow> {
+  const secretEnv = secretEnvName('AGENDA', target.tenantId);
+  const phoneNumberEnv = secretEnvName('WHATSAPP_NUMERO', target.tenantId);
+  const entry = signedDeliveryEntry({ path: `balcao/agenda/${target.tenantId}/saida`, secretEnv });
+  const delivery = `$('${DELIVERY_NODE}').item.json.body`;
+  const workflow = generated('agenda-chat-outbound', target, {
+    name: 'Balcão · agenda · respostas → WhatsApp',
+    nodes: [
+      ...entry.nodes,
+      whatsAppSendText('Enviar pelo WhatsApp', {
+        phoneNumberId: `={{ $env.${phoneNumberEnv} }}`,
+        to: `={{ ${delivery}.phone }}`,
+        text: `={{ ${delivery}.message }}`,
+        credential: whatsAppSenderNeeds,
+      }),
+      respond('Responder ao Balcão', {
+        status: 200,
+        body: `={{ JSON.stringify({ externalId: $json.messages?.[0]?.id ?? null }) }}`,
+      }),
+      respond('Falha no envio (502)', {
+        status: 502,
+        body: "={{ JSON.stringify({ error: 'ERR_WHATSAPP', message: String($json.error?.message ?? $json.error ?? 'Falha no envio pelo WhatsApp').slice(0, 500) }) }}",
+      }),
+    ],
+    edges: [
+      ...entry.edges,
+      [SIGNATURE_CHECK_NODE, 'Enviar pelo WhatsApp'],
+      ['Enviar pelo WhatsApp', 'Responder ao Balcão'],
+      ['Enviar pelo WhatsApp', 'Falha no envio (502)', 1],
+    ],
+  });
+  return {
+    fileName: 'balcao-agenda-whatsapp-saida.json',
+    workflow,
+    credentials: [whatsAppSenderNeeds],
+    environment: [
+      { name: secretEnv, value: 'o segredo de entrada da agenda (o mesmo da credencial Balcão · agenda)' },
+      { name: phoneNumberEnv, value: 'o Phone Number ID do número do WhatsApp Cloud que envia as mensagens' },
+    ],
+  };
+}
+
+/**
+ * Prazo Certo every day at 09:00 and Encher Agenda on weekdays at 08:00 (n8n's time zone). Each
+ * run's campaign_id is its scheduled moment, so an n8n retry of that run (the HTTP node's tries or
+ * "Retry execution") is the same campaign run in Balcão, never a second one.
+ */
+async function automations(_trx: TenantTransaction, target: WorkflowTarget): Promise<GeneratedWorkflow> {
+  const urls = urlsOf(target.publicUrl);
+  const campaignBody = (prefix: string) =>
+    `={{ JSON.stringify({ campaign_id: '${prefix}-' + DateTime.fromISO($json.timestamp).toUTC().toFormat("yyyyMMdd'T'HHmm") }) }}`;
+  const workflow = generated('agenda-automations', target, {
+    name: 'Balcão · agenda · campanhas no horário do n8n',
+    nodes: [
+      cronTrigger('Todo dia às 9h', '0 9 * * *'),
+      postJson('Prazo Certo', { url: urls.prazoCerto, body: campaignBody('n8n-prazo-certo'), credential: agendaCredential }),
+      cronTrigger('Dias úteis às 8h', '0 8 * * 1-5'),
+      postJson('Encher Agenda', { url: urls.encherAgenda, body: campaignBody('n8n-encher-agenda'), credential: agendaCredential }),
+    ],
+    edges: [
+      ['Todo dia às 9h', 'Prazo Certo'],
+      ['Dias úteis às 8h', 'Encher Agenda'],
+    ],
+  });
+  return { fileName: 'balcao-agenda-campanhas.json', workflow, credentials: [agendaCredential], environment: [] };
+}
+
+const tenantKind = (kind: string, label: string, permission: string, generate: N8nWorkflowKind['generate']): N8nWorkflowKind => ({
+  kind,
+  label,
+  module: 'agenda',
+  permission,
+  perChannel: false,
+  generate,
+});
+
+export const agendaN8nWorkflows: readonly N8nWorkflowKind[] = [
+  tenantKind('agenda-chat-inbound', 'Agente de chat: WhatsApp → agenda', agendaPermissions['agenda.settings.write'], chatInbound),
+  tenantKind(
+    'agenda-chat-outbound',
+    'Agente de chat: respostas da agenda → WhatsApp',
+    agendaPermissions['agenda.settings.write'],
+    chatOutbound,
+  ),
+  tenantKind(
+    'agenda-automations',
+    'Campanhas Prazo Certo e Encher Agenda no horário do n8n',
+    agendaPermissions['agenda.campaigns.write'],
+    automations,
+  ),
+];
