@@ -30,6 +30,8 @@ export interface HelpdeskChannelsTable {
   webhook_secret_sealed: string;
   /** SHA-256 of the webhook secret, for the plain header check. */
   webhook_secret_hash: string;
+  /** When the webhook last refused a call for a wrong secret or signature; cleared by the next genuine call. */
+  webhook_refused_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: DefaultedTimestamp;
   deleted_at: Timestamp | null;

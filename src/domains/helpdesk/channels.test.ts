@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedTenant, startTestApp, type TestTenant } from '../../../test/support/app';
 import { nextPhone, receiveMessage } from '../../../test/support/helpdesk';
-import { expectTrpcError, ownerCaller, storedEvents, type Caller } from '../../../test/support/identity';
+import { expectTrpcError, ownerCaller, rawRequest, storedEvents, type Caller } from '../../../test/support/identity';
 
 type RunningTestApp = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -68,5 +68,25 @@ describe('helpdesk channels: an operator disconnects and connects again', () => 
     const outbound = (await owner.helpdesk.messages.list({ ticketId })).items.filter((message) => message.direction === 'outbound');
     expect(outbound).toMatchObject([{ body: 'Fechados agora.', status: 'failed', failureReason: 'Canal desconectado' }]);
     await owner.helpdesk.settings.update({ businessHours: null, outOfHoursMessage: null });
+  });
+
+  it('flags a channel whose webhook refused a call for an old secret (a workflow left behind after a rotation), until a genuine call', async () => {
+    const channel = await owner.helpdesk.channels.create({ type: 'n8n', name: 'Rotação', outboundUrl: 'http://127.0.0.1:9/x' });
+    const post = (secret: string, messageId: string) =>
+      rawRequest(`${app.url}/api/v1/webhooks/n8n/channels/${channel.id}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-webhook-secret': secret },
+        body: JSON.stringify({ messageId, from: nextPhone(), body: 'oi', timestamp: Date.now() }),
+      });
+    expect((await owner.helpdesk.channels.get({ id: channel.id })).webhookRefusedAt).toBeNull();
+    const { webhookSecret } = await owner.helpdesk.channels.rotateSecret({ id: channel.id });
+
+    const refused = await post(channel.webhookSecret, 'old-secret-1');
+    expect({ status: refused.status, json: refused.json }).toMatchObject({ status: 401, json: { error: 'ERR_WEBHOOK_UNAUTHORIZED' } });
+    await expect.poll(async () => (await owner.helpdesk.channels.get({ id: channel.id })).webhookRefusedAt).toBeInstanceOf(Date);
+    expect((await owner.helpdesk.channels.list()).find((listed) => listed.id === channel.id)?.webhookRefusedAt).toBeInstanceOf(Date);
+
+    expect((await post(webhookSecret, 'new-secret-1')).status).toBe(200);
+    await expect.poll(async () => (await owner.helpdesk.channels.get({ id: channel.id })).webhookRefusedAt).toBeNull();
   });
 });

@@ -7,7 +7,7 @@ import { handleAsync, rawBodyOf } from '../../rest/handlers';
 import { clientAddressOf, rateLimited } from '../../rest/rate-limits';
 import type { Services } from '../../platform/services';
 import { DomainError } from '../../platform/errors';
-import { channelForWebhook, isAuthenticWebhook, whatsappCredentials } from './channels/channels';
+import { channelForWebhook, clearRefusedWebhook, isAuthenticWebhook, noteRefusedWebhook, whatsappCredentials } from './channels/channels';
 import { queueWhatsappMediaDownload } from './channels/whatsapp-media';
 import { batchForPhoneNumber, parseWhatsappWebhook, verifyWebhookSubscription, verifyWhatsappSignature } from './channels/whatsapp-webhook';
 import { n8nInboundMessage, n8nInboundStatus, toInboundMessage, toInboundStatus } from './channels/n8n';
@@ -159,12 +159,14 @@ function checkedPayload<Schema extends z.ZodType>(
 ): z.output<Schema> {
   if (!isAuthenticWebhook(channel, services.secrets, { secret: call.secret, signature: call.signature }, call.rawBody)) {
     services.logger.warn({ channelId: channel.id, path: call.path }, 'webhook refused: wrong secret or signature');
+    remember(services, noteRefusedWebhook(services.db, channel), channel.id);
     throw new RestError(
       401,
       'ERR_WEBHOOK_UNAUTHORIZED',
       'Segredo ou assinatura do webhook inválidos (X-Webhook-Secret ou X-Webhook-Signature: sha256=<hmac>)',
     );
   }
+  if (channel.webhook_refused_at) remember(services, clearRefusedWebhook(services.db, channel), channel.id);
   const parsed = schema.safeParse(call.body);
   if (!parsed.success) {
     services.logger.warn(
@@ -174,6 +176,11 @@ function checkedPayload<Schema extends z.ZodType>(
     throw parsed.error;
   }
   return parsed.data;
+}
+
+/** A note about the channel's webhook, written beside the call (the call's answer does not wait for it). */
+function remember(services: Services, note: Promise<void>, channelId: string): void {
+  note.catch((error: unknown) => services.logger.warn({ err: error, channelId }, 'could not note the webhook refusal'));
 }
 
 async function authenticatedCall<Schema extends z.ZodType>(

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { withSystem } from '../../../db/system-scope';
 import type { DB, HelpdeskChannel } from '../../../db/schema';
-import { tenantOf, type TenantTransaction } from '../../../db/tenant-scope';
+import { tenantOf, withTenant, type TenantTransaction } from '../../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../../platform/audit/audit-log';
 import { secretDigest, type SecretBox } from '../../../platform/auth/secret-box';
 import { isAuthenticWebhookCall, newWebhookSecret } from '../../../platform/auth/webhook-secrets';
@@ -29,6 +29,8 @@ export interface ChannelView {
   webhookUrls: Record<string, string>;
   /** Disconnected by an operator (channels.disconnect) until channels.connect. */
   paused: boolean;
+  /** n8n: when a call last came with a wrong secret or signature (a workflow left with an old secret), until a genuine one. */
+  webhookRefusedAt: Date | null;
   createdAt: Date;
 }
 
@@ -65,6 +67,7 @@ export function toChannelView(channel: HelpdeskChannel, publicUrl: string): Chan
     phoneNumberId: config.phoneNumberId ?? null,
     webhookUrls: webhookUrlsOf(publicUrl, channel),
     paused: isPaused(channel),
+    webhookRefusedAt: channel.webhook_refused_at,
     createdAt: channel.created_at,
   };
 }
@@ -225,6 +228,30 @@ export async function channelForWebhook(
       .where('helpdesk_channels.type', '=', type)
       .where('helpdesk_channels.deleted_at', 'is', null)
       .executeTakeFirst(),
+  );
+}
+
+/** Notes a webhook call refused for its secret or signature (at most once a minute), so the channel's page can flag it. */
+export async function noteRefusedWebhook(db: Kysely<DB>, channel: Pick<HelpdeskChannel, 'id' | 'tenant_id'>): Promise<void> {
+  await withTenant(db, channel.tenant_id, (trx) =>
+    trx
+      .updateTable('helpdesk_channels')
+      .set({ webhook_refused_at: sql<Date>`now()` })
+      .where('id', '=', channel.id)
+      .where((eb) => eb.or([eb('webhook_refused_at', 'is', null), eb('webhook_refused_at', '<', sql<Date>`now() - interval '1 minute'`)]))
+      .execute(),
+  );
+}
+
+/** A genuine call after refused ones: the sender has the current secret again. */
+export async function clearRefusedWebhook(db: Kysely<DB>, channel: Pick<HelpdeskChannel, 'id' | 'tenant_id'>): Promise<void> {
+  await withTenant(db, channel.tenant_id, (trx) =>
+    trx
+      .updateTable('helpdesk_channels')
+      .set({ webhook_refused_at: null })
+      .where('id', '=', channel.id)
+      .where('webhook_refused_at', 'is not', null)
+      .execute(),
   );
 }
 
