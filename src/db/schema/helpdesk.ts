@@ -30,7 +30,10 @@ export interface HelpdeskChannelsTable {
   webhook_secret_sealed: string;
   /** SHA-256 of the webhook secret, for the plain header check. */
   webhook_secret_hash: string;
-  /** When the webhook last refused a call for a wrong secret or signature; cleared by the next genuine call. */
+  /** The secret before the last rotation, sealed, and its digest: a call still carrying it comes from an outdated workflow. */
+  previous_webhook_secret_sealed: string | null;
+  previous_webhook_secret_hash: string | null;
+  /** When a call last came with the previous secret (refused); cleared by the next genuine call. */
   webhook_refused_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: DefaultedTimestamp;

@@ -70,7 +70,7 @@ describe('helpdesk channels: an operator disconnects and connects again', () => 
     await owner.helpdesk.settings.update({ businessHours: null, outOfHoursMessage: null });
   });
 
-  it('flags a channel whose webhook refused a call for an old secret (a workflow left behind after a rotation), until a genuine call', async () => {
+  it('flags a channel called with its secret from before the last rotation (an outdated n8n workflow), until a genuine call', async () => {
     const channel = await owner.helpdesk.channels.create({ type: 'n8n', name: 'Rotação', outboundUrl: 'http://127.0.0.1:9/x' });
     const post = (secret: string, messageId: string) =>
       rawRequest(`${app.url}/api/v1/webhooks/n8n/channels/${channel.id}/messages`, {
@@ -81,6 +81,9 @@ describe('helpdesk channels: an operator disconnects and connects again', () => 
     expect((await owner.helpdesk.channels.get({ id: channel.id })).webhookRefusedAt).toBeNull();
     const { webhookSecret } = await owner.helpdesk.channels.rotateSecret({ id: channel.id });
 
+    // A stranger's wrong secret is refused and flags nothing: only the secret from before the rotation marks an outdated workflow.
+    expect((await post('not-the-secret-of-anyone-0123456789', 'stranger-1')).status).toBe(401);
+    expect((await owner.helpdesk.channels.get({ id: channel.id })).webhookRefusedAt).toBeNull();
     const refused = await post(channel.webhookSecret, 'old-secret-1');
     expect({ status: refused.status, json: refused.json }).toMatchObject({ status: 401, json: { error: 'ERR_WEBHOOK_UNAUTHORIZED' } });
     await expect.poll(async () => (await owner.helpdesk.channels.get({ id: channel.id })).webhookRefusedAt).toBeInstanceOf(Date);
@@ -88,5 +91,27 @@ describe('helpdesk channels: an operator disconnects and connects again', () => 
 
     expect((await post(webhookSecret, 'new-secret-1')).status).toBe(200);
     await expect.poll(async () => (await owner.helpdesk.channels.get({ id: channel.id })).webhookRefusedAt).toBeNull();
+  });
+
+  it('deletes a channel: its webhooks answer 404, its tickets stay; refused while an external API config uses it', async () => {
+    const channel = await owner.helpdesk.channels.create({ type: 'n8n', name: 'Filial antiga', outboundUrl: 'http://127.0.0.1:9/x' });
+    const { ticketId } = await receiveMessage(app.services, tenant.tenantId, channel.id, { from: nextPhone() });
+    const config = await owner.helpdesk.apiConfigs.create({ name: 'ERP antigo', channelId: channel.id });
+    const inUse = await expectTrpcError(owner.helpdesk.channels.delete({ id: channel.id }), 'CONFLICT', 'CHANNEL_IN_USE');
+    expect(inUse.details).toMatchObject({ apiConfigs: ['ERP antigo'] });
+
+    await owner.helpdesk.apiConfigs.revoke({ apiId: config.apiId });
+    expect(await owner.helpdesk.channels.delete({ id: channel.id })).toEqual({ id: channel.id });
+    expect((await owner.helpdesk.channels.list()).map((listed) => listed.id)).not.toContain(channel.id);
+    await expectTrpcError(owner.helpdesk.channels.get({ id: channel.id }), 'NOT_FOUND');
+    await expectTrpcError(owner.helpdesk.channels.delete({ id: channel.id }), 'NOT_FOUND');
+    expect((await owner.helpdesk.tickets.get({ id: ticketId })).id).toBe(ticketId);
+
+    const webhook = await rawRequest(`${app.url}/api/v1/webhooks/n8n/channels/${channel.id}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-webhook-secret': channel.webhookSecret },
+      body: JSON.stringify({ messageId: 'after-delete', from: nextPhone(), body: 'oi', timestamp: Date.now() }),
+    });
+    expect({ status: webhook.status, json: webhook.json }).toMatchObject({ status: 404, json: { error: 'ERR_CHANNEL_NOT_FOUND' } });
   });
 });

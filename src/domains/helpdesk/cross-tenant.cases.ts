@@ -117,6 +117,11 @@ export const crossTenantSuite = defineCrossTenantSuite<HelpdeskFixture>({
           (id) => b.owner.helpdesk.channels.connect({ id }),
           () => [a.helpdesk.channelId],
         ),
+      'helpdesk.channels.delete': () =>
+        expectUnknownToB(
+          (id) => b.owner.helpdesk.channels.delete({ id }),
+          () => [a.helpdesk.channelId],
+        ),
       'helpdesk.channels.statusHistory': () =>
         expectUnknownToB(
           (id) => b.owner.helpdesk.channels.statusHistory({ id }),

@@ -7,7 +7,14 @@ import { handleAsync, rawBodyOf } from '../../rest/handlers';
 import { clientAddressOf, rateLimited } from '../../rest/rate-limits';
 import type { Services } from '../../platform/services';
 import { DomainError } from '../../platform/errors';
-import { channelForWebhook, clearRefusedWebhook, isAuthenticWebhook, noteRefusedWebhook, whatsappCredentials } from './channels/channels';
+import {
+  carriesPreviousSecret,
+  channelForWebhook,
+  clearRefusedWebhook,
+  isAuthenticWebhook,
+  noteRefusedWebhook,
+  whatsappCredentials,
+} from './channels/channels';
 import { queueWhatsappMediaDownload } from './channels/whatsapp-media';
 import { batchForPhoneNumber, parseWhatsappWebhook, verifyWebhookSubscription, verifyWhatsappSignature } from './channels/whatsapp-webhook';
 import { n8nInboundMessage, n8nInboundStatus, toInboundMessage, toInboundStatus } from './channels/n8n';
@@ -159,7 +166,9 @@ function checkedPayload<Schema extends z.ZodType>(
 ): z.output<Schema> {
   if (!isAuthenticWebhook(channel, services.secrets, { secret: call.secret, signature: call.signature }, call.rawBody)) {
     services.logger.warn({ channelId: channel.id, path: call.path }, 'webhook refused: wrong secret or signature');
-    remember(services, noteRefusedWebhook(services.db, channel), channel.id);
+    if (carriesPreviousSecret(channel, services.secrets, { secret: call.secret, signature: call.signature }, call.rawBody)) {
+      remember(services, noteRefusedWebhook(services.db, channel), channel.id);
+    }
     throw new RestError(
       401,
       'ERR_WEBHOOK_UNAUTHORIZED',

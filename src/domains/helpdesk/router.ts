@@ -7,6 +7,7 @@ import {
   listChannels,
   pauseChannel,
   rotateWebhookSecret,
+  deleteChannel,
   toChannelView,
   updateChannel,
 } from './channels/channels';
@@ -115,6 +116,9 @@ const channelsRouter = router({
   connect: helpdesk(can['helpdesk.channels.write'])
     .input(byId)
     .mutation(({ ctx, input }) => connectChannel(ctx, input.id)),
+  delete: helpdesk(can['helpdesk.channels.write'])
+    .input(byId)
+    .mutation(({ ctx, input }) => ctx.withTenant((trx) => deleteChannel(trx, ctx.audit, input.id))),
 });
 
 const ticketAction = helpdesk(can['helpdesk.tickets.write']);

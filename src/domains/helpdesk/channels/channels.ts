@@ -29,7 +29,7 @@ export interface ChannelView {
   webhookUrls: Record<string, string>;
   /** Disconnected by an operator (channels.disconnect) until channels.connect. */
   paused: boolean;
-  /** n8n: when a call last came with a wrong secret or signature (a workflow left with an old secret), until a genuine one. */
+  /** n8n: when a call last came with the secret from before the last rotation (an outdated workflow), until a genuine one. */
   webhookRefusedAt: Date | null;
   createdAt: Date;
 }
@@ -168,11 +168,56 @@ export async function rotateWebhookSecret(
   const webhookSecret = newWebhookSecret();
   await trx
     .updateTable('helpdesk_channels')
-    .set({ webhook_secret_sealed: secrets.seal(webhookSecret), webhook_secret_hash: secretDigest(webhookSecret), updated_at: new Date() })
+    .set({
+      webhook_secret_sealed: secrets.seal(webhookSecret),
+      webhook_secret_hash: secretDigest(webhookSecret),
+      previous_webhook_secret_sealed: channel.webhook_secret_sealed,
+      previous_webhook_secret_hash: channel.webhook_secret_hash,
+      updated_at: new Date(),
+    })
     .where('id', '=', channel.id)
     .execute();
   await recordAudit(trx, audit, { action: 'helpdesk.channel.secret_rotated', entity: 'helpdesk_channel', entityId: channel.id });
   return { webhookSecret };
+}
+
+/**
+ * Removes a channel: its webhooks answer 404 from then on (an n8n workflow still pointing at it
+ * fails with a clear "not found"), and its tickets and messages stay as history. Refused while an
+ * active external API config or the agenda's notifications go through it (409 CHANNEL_IN_USE).
+ */
+export async function deleteChannel(trx: TenantTransaction, audit: AuditContext, id: string): Promise<{ id: string }> {
+  const channel = await findChannel(trx, id);
+  const apiConfigs = await trx
+    .selectFrom('helpdesk_api_configs')
+    .select('name')
+    .where('channel_id', '=', channel.id)
+    .where('revoked_at', 'is', null)
+    .execute();
+  const agenda = await trx
+    .selectFrom('agenda_settings')
+    .select('tenant_id')
+    .where('helpdesk_channel_id', '=', channel.id)
+    .executeTakeFirst();
+  if (apiConfigs.length > 0 || agenda) {
+    throw new DomainError(
+      'CONFLICT',
+      'CHANNEL_IN_USE',
+      'O canal ainda é usado: revogue as integrações da API e mude o canal da agenda antes',
+      {
+        apiConfigs: apiConfigs.map((config) => config.name),
+        agenda: agenda !== undefined,
+      },
+    );
+  }
+  await trx.updateTable('helpdesk_channels').set({ deleted_at: new Date(), updated_at: new Date() }).where('id', '=', channel.id).execute();
+  await recordAudit(trx, audit, {
+    action: 'helpdesk.channel.deleted',
+    entity: 'helpdesk_channel',
+    entityId: channel.id,
+    before: { type: channel.type, name: channel.name },
+  });
+  return { id: channel.id };
 }
 
 /**
@@ -231,7 +276,19 @@ export async function channelForWebhook(
   );
 }
 
-/** Notes a webhook call refused for its secret or signature (at most once a minute), so the channel's page can flag it. */
+/** Whether a refused call carried the channel's previous secret (or its HMAC): an outdated workflow, not a stranger. */
+export function carriesPreviousSecret(
+  channel: Pick<HelpdeskChannel, 'previous_webhook_secret_hash' | 'previous_webhook_secret_sealed'>,
+  secrets: SecretBox,
+  headers: { secret?: string; signature?: string },
+  rawBody: Buffer,
+): boolean {
+  if (!channel.previous_webhook_secret_hash || !channel.previous_webhook_secret_sealed) return false;
+  const previous = { digest: channel.previous_webhook_secret_hash, sealed: channel.previous_webhook_secret_sealed };
+  return isAuthenticWebhookCall(previous, secrets, headers, rawBody);
+}
+
+/** Notes a call refused for carrying the previous secret (at most once a minute), so the channel's page can flag it. */
 export async function noteRefusedWebhook(db: Kysely<DB>, channel: Pick<HelpdeskChannel, 'id' | 'tenant_id'>): Promise<void> {
   await withTenant(db, channel.tenant_id, (trx) =>
     trx
