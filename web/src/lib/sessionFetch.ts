@@ -29,7 +29,12 @@ export async function fetchWithSession(session: Session, url: string, init: Requ
 /** Hands a response's body to the browser as a download, under the name the server gave it. */
 export async function saveAsFile(response: Response, fallbackName: string): Promise<void> {
   const fileName = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
-  const objectUrl = URL.createObjectURL(await response.blob());
+  saveBlobAsFile(await response.blob(), fileName);
+}
+
+/** Hands a blob made in the page (a generated JSON file, …) to the browser as a download. */
+export function saveBlobAsFile(blob: Blob, fileName: string): void {
+  const objectUrl = URL.createObjectURL(blob);
   const link = Object.assign(document.createElement('a'), { href: objectUrl, download: fileName });
   document.body.append(link);
   link.click();

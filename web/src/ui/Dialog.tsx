@@ -7,10 +7,12 @@ interface DialogProps {
   children: ReactNode;
   footer: ReactNode;
   testId?: string;
+  /** For content that needs the room (lists with explanations): wider than the usual small form. */
+  wide?: boolean;
 }
 
-/** A modal over a dimmed page; Escape closes it. */
-export function Dialog({ title, onClose, children, footer, testId }: DialogProps) {
+/** A modal over a dimmed page; Escape closes it. Left-aligned even when opened from a row's (right-aligned) actions. */
+export function Dialog({ title, onClose, children, footer, testId, wide = false }: DialogProps) {
   const titleId = useId();
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -26,7 +28,7 @@ export function Dialog({ title, onClose, children, footer, testId }: DialogProps
         aria-modal="true"
         aria-labelledby={titleId}
         data-testid={testId}
-        className="w-full max-w-md rounded-xl border border-zinc-200 bg-white shadow-xl"
+        className={`w-full ${wide ? 'max-w-2xl' : 'max-w-md'} rounded-xl border border-zinc-200 bg-white text-left shadow-xl`}
       >
         <div className="space-y-3 p-5">
           <h2 id={titleId} className="text-base font-semibold text-zinc-900">

@@ -61,10 +61,15 @@ export function Badge({ tone = 'zinc', children }: { tone?: BadgeTone; children:
   );
 }
 
-export function Banner({ tone = 'error', children }: { tone?: 'error' | 'info'; children: ReactNode }) {
-  const styles = tone === 'error' ? 'border-red-200 bg-red-50 text-red-800' : 'border-sky-200 bg-sky-50 text-sky-800';
+const bannerTones = {
+  error: 'border-red-200 bg-red-50 text-red-800',
+  warning: 'border-amber-200 bg-amber-50 text-amber-900',
+  info: 'border-sky-200 bg-sky-50 text-sky-800',
+};
+
+export function Banner({ tone = 'error', children }: { tone?: keyof typeof bannerTones; children: ReactNode }) {
   return (
-    <div role={tone === 'error' ? 'alert' : 'status'} className={`rounded-md border px-3 py-2 text-sm ${styles}`}>
+    <div role={tone === 'info' ? 'status' : 'alert'} className={`rounded-md border px-3 py-2 text-sm ${bannerTones[tone]}`}>
       {children}
     </div>
   );

@@ -9,6 +9,7 @@ import { useToast } from '../../../ui/Toast';
 import { ConnectionIndicator } from '../../../lib/eventStream';
 import { useLiveEvents } from '../../../lib/useLiveEvents';
 import { EmptyOrError } from '../../../ui/QueryStatus';
+import { N8nWorkflowButton } from '../../n8n/N8nWorkflowButton';
 import { formatInZone, useTenantTimeZone } from '../zonedTime';
 import { CampaignForm } from './CampaignForm';
 import { CAMPAIGN_COPY, RUN_STATUSES, RUN_TRIGGERS } from './copy';
@@ -50,9 +51,25 @@ function RunNowButton({ campaign }: { campaign: Campaign }) {
   );
 }
 
+/** The workflow that runs both campaigns on n8n's schedule. */
+const CAMPAIGN_WORKFLOWS = ['agenda-automations'];
+
+/** Both campaigns on n8n's schedule instead of Balcão's, for a company that wants n8n to own it. */
+function CampaignsWorkflowButton() {
+  return (
+    <N8nWorkflowButton kinds={CAMPAIGN_WORKFLOWS} dialogTitle="Campanhas no horário do n8n">
+      <p>
+        O n8n roda o Prazo Certo todo dia às 09:00 e o Encher Agenda de segunda a sexta às 08:00, no fuso horário do n8n. Cada execução leva
+        como <code className="font-mono text-xs">campaign_id</code> o seu horário agendado: se o n8n repetir uma execução, o Balcão a conta
+        uma vez só. Com o n8n no comando, desmarque “Rodar no horário agendado” nas duas campanhas, para que não rodem também pelo Balcão.
+      </p>
+    </N8nWorkflowButton>
+  );
+}
+
 /**
  * Prazo Certo and Encher Agenda: what each does, its settings (schedule, offer, window, caps,
- * quiet hours), "Rodar agora", and every run with its stats.
+ * quiet hours), "Rodar agora", the n8n workflow that runs them, and every run with its stats.
  */
 export function CampaignsPage() {
   useCampaignLiveQueries();
@@ -75,7 +92,12 @@ export function CampaignsPage() {
       <PageHeader
         title="Campanhas"
         description="Os agentes que enchem a agenda: cada sugestão vira uma autorização para você aprovar."
-        actions={<ConnectionIndicator />}
+        actions={
+          <>
+            {canWrite && <CampaignsWorkflowButton />}
+            <ConnectionIndicator />
+          </>
+        }
       />
       <div className="grid gap-4 lg:grid-cols-2">
         {campaigns.data?.map((campaign) => (

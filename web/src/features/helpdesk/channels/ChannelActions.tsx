@@ -4,10 +4,14 @@ import { trpc, type RouterOutputs } from '../../../lib/trpc';
 import { Button } from '../../../ui/Button';
 import { ConfirmButton } from '../../../ui/Dialog';
 import { useActionFeedback, useToast } from '../../../ui/Toast';
+import { N8nWorkflowButton } from '../../n8n/N8nWorkflowButton';
 import type { Channel } from '../labels';
 import type { IssuedSecret } from './ChannelSecretDialog';
 
 type ConnectionCheck = RouterOutputs['helpdesk']['channels']['checkConnection']['check'];
+
+/** What an n8n channel's workflows do: its messages in (two ways) and its replies out. */
+const CHANNEL_WORKFLOWS = ['helpdesk-inbound-whatsapp', 'helpdesk-inbound-webhook', 'helpdesk-outbound'];
 
 const DISCONNECT_MESSAGE =
   'Respostas e mensagens da API por este canal são recusadas até que ele seja conectado de novo. As mensagens dos contatos continuam chegando.';
@@ -21,7 +25,7 @@ interface ChannelActionsProps {
 
 /**
  * A channel's buttons: its history for everyone; for those who configure channels, edit,
- * check the Cloud API number, disconnect / connect, and a new webhook secret.
+ * check the Cloud API number, the n8n workflows, disconnect / connect, and a new webhook secret.
  */
 export function ChannelActions({ channel, onHistory, onEdit, onIssued }: ChannelActionsProps) {
   const canWrite = useCan('helpdesk.channels.write');
@@ -64,6 +68,17 @@ export function ChannelActions({ channel, onHistory, onEdit, onIssued }: Channel
               Verificar conexão
             </Button>
           )}
+          {channel.type === 'n8n' && (
+            <N8nWorkflowButton
+              size="sm"
+              ariaLabel={`Baixar workflow do n8n de ${channel.name}`}
+              dialogTitle={`Workflows do n8n de ${channel.name}`}
+              kinds={CHANNEL_WORKFLOWS}
+              channelId={channel.id}
+            >
+              <ChannelWorkflowsHelp channelId={channel.id} />
+            </N8nWorkflowButton>
+          )}
           {channel.paused ? (
             <Button size="sm" tone="primary" busy={connect.isPending} onClick={() => connect.mutate({ id: channel.id })}>
               Conectar
@@ -93,5 +108,16 @@ export function ChannelActions({ channel, onHistory, onEdit, onIssued }: Channel
         </>
       )}
     </>
+  );
+}
+
+/** Which workflow to pick, and where the outbound one is called. */
+function ChannelWorkflowsHelp({ channelId }: { channelId: string }) {
+  return (
+    <p>
+      Escolha uma entrada (WhatsApp Cloud pelo gatilho do n8n, ou o webhook JSON de outro provedor) e a saída. Nenhum arquivo traz o segredo
+      do canal. Depois de ativar a saída, use a URL de produção do seu webhook (termina em{' '}
+      <code className="font-mono text-xs break-all">/webhook/balcao/{channelId}/saida</code>) como URL de saída do canal.
+    </p>
   );
 }

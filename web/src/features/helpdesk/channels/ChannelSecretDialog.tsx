@@ -1,10 +1,12 @@
 import type { ReactNode } from 'react';
 import { ShownOnceDialog } from '../../../ui/ShownOnceDialog';
 import { LabelledSecret } from '../../../ui/LabelledSecret';
+import { SecretDestinations } from '../../n8n/SecretDestinations';
+import { channelCredentialName, n8nSecretEnvName } from '../../n8n/names';
 import { WEBHOOK_LABELS, type Channel } from '../labels';
 
 export interface IssuedSecret {
-  channel: Pick<Channel, 'name' | 'type' | 'webhookUrls'>;
+  channel: Pick<Channel, 'id' | 'name' | 'type' | 'webhookUrls'>;
   webhookSecret: string;
   rotated: boolean;
 }
@@ -33,7 +35,10 @@ const SECRET_USES: Record<Channel['type'], { label: string; noun: string; setup:
   },
 };
 
-/** The channel's webhook secret, this once (the server keeps it sealed), with the URLs the provider posts to. */
+/**
+ * The channel's webhook secret, this once (the server keeps it sealed), with the URLs the provider
+ * posts to; for n8n, also where the secret goes in the downloaded workflows' credential and environment.
+ */
 export function ChannelSecretDialog({ issued, onClose }: { issued: IssuedSecret; onClose: () => void }) {
   const { channel, webhookSecret, rotated } = issued;
   const use = SECRET_USES[channel.type];
@@ -46,6 +51,13 @@ export function ChannelSecretDialog({ issued, onClose }: { issued: IssuedSecret;
     >
       <p>{use.setup}</p>
       <LabelledSecret label={use.label} value={webhookSecret} testId="webhook-secret" />
+      {channel.type === 'n8n' && (
+        <SecretDestinations
+          credential={channelCredentialName(channel.name)}
+          environmentVariable={n8nSecretEnvName('CANAL', channel.id)}
+          checkedBy="o workflow de saída"
+        />
+      )}
       {Object.entries(channel.webhookUrls).map(([kind, url]) => (
         <LabelledSecret key={kind} label={WEBHOOK_LABELS[kind] ?? kind} value={url} testId={`webhook-url-${kind}`} />
       ))}
