@@ -12,6 +12,7 @@ import {
   whatsAppSendText,
   whatsAppTrigger,
   whatsAppTriggerCredential,
+  WHATSAPP_FAILURE_REASON,
 } from '../../platform/n8n/nodes';
 import { DELIVERY_NODE, SIGNATURE_CHECK_NODE, secretEnvName, signedDeliveryEntry } from '../../platform/n8n/signed-delivery';
 import { buildWorkflow, type Edge, type NodeSpec } from '../../platform/n8n/workflow';
@@ -65,13 +66,19 @@ async function chatInbound(_trx: TenantTransaction, target: WorkflowTarget): Pro
       },
       setFields('Payload da agenda', {
         tenant_id: { type: 'string', value: target.tenantId },
-        client_name: { type: 'string', value: '={{ ($json.contacts ?? []).find(c => c.wa_id === $json.from)?.profile?.name ?? "" }}' },
-        phone: { type: 'string', value: '={{ $json.from ? "+" + $json.from : "" }}' },
-        message: { type: 'string', value: '={{ $json.text?.body ?? $json.button?.text ?? $json.interactive?.button_reply?.title ?? "" }}' },
+        client_name: {
+          type: 'string',
+          value: '={{ ($json.contacts ?? []).find(c => c.wa_id === $json.messages.from)?.profile?.name ?? "" }}',
+        },
+        phone: { type: 'string', value: '={{ $json.messages.from ? "+" + $json.messages.from : "" }}' },
+        message: {
+          type: 'string',
+          value: '={{ $json.messages.text?.body ?? $json.messages.button?.text ?? $json.messages.interactive?.button_reply?.title ?? "" }}',
+        },
         channel: { type: 'string', value: 'whatsapp' },
         timestamp: {
           type: 'string',
-          value: '={{ $json.timestamp ? DateTime.fromSeconds(Number($json.timestamp)).toISO() : $now.toISO() }}',
+          value: '={{ $json.messages.timestamp ? DateTime.fromSeconds(Number($json.messages.timestamp)).toISO() : $now.toISO() }}',
         },
       }),
       ifTrue('Mensagem de texto?', "$json.phone !== '' && $json.message.trim() !== ''"),
@@ -126,7 +133,7 @@ async function chatOutbound(_trx: TenantTransaction, target: WorkflowTarget): Pr
       }),
       respond('Falha no envio (502)', {
         status: 502,
-        body: "={{ JSON.stringify({ error: 'ERR_WHATSAPP', message: String($json.error?.message ?? $json.error ?? 'Falha no envio pelo WhatsApp').slice(0, 500) }) }}",
+        body: `={{ JSON.stringify({ error: 'ERR_WHATSAPP', message: ${WHATSAPP_FAILURE_REASON} }) }}`,
       }),
     ],
     edges: [

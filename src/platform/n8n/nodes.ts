@@ -213,3 +213,10 @@ export function whatsAppSendText(
     onError: 'continueErrorOutput',
   };
 }
+
+/**
+ * An expression for why the WhatsApp node's send failed, on its error output: n8n passes only its
+ * own summary of Meta's answer there (a string, or an object with message and description).
+ */
+export const WHATSAPP_FAILURE_REASON =
+  "('WhatsApp recusou o envio: ' + ((typeof $json.error === 'string' ? $json.error : [$json.error?.message, $json.error?.description].filter(Boolean).join(': ')) || 'sem detalhes')).slice(0, 500)";

@@ -13,6 +13,7 @@ import {
   whatsAppSendText,
   whatsAppTrigger,
   whatsAppTriggerCredential,
+  WHATSAPP_FAILURE_REASON,
 } from '../../../platform/n8n/nodes';
 import { DELIVERY_NODE, SIGNATURE_CHECK_NODE, secretEnvName, signedDeliveryEntry } from '../../../platform/n8n/signed-delivery';
 import { buildWorkflow, type Edge, type NodeSpec } from '../../../platform/n8n/workflow';
@@ -136,15 +137,15 @@ async function inboundWhatsApp(trx: TenantTransaction, target: WorkflowTarget): 
         parameters: { fieldToSplitOut: 'messages', include: 'selectedOtherFields', fieldsToInclude: 'contacts', options: {} },
       },
       setFields('Mapear para o Balcão', {
-        messageId: { type: 'string', value: '={{ $json.id }}' },
-        from: { type: 'string', value: '={{ $json.from ? "+" + $json.from : "" }}' },
-        name: { type: 'string', value: '={{ ($json.contacts ?? []).find(c => c.wa_id === $json.from)?.profile?.name ?? "" }}' },
+        messageId: { type: 'string', value: '={{ $json.messages.id }}' },
+        from: { type: 'string', value: '={{ $json.messages.from ? "+" + $json.messages.from : "" }}' },
+        name: { type: 'string', value: '={{ ($json.contacts ?? []).find(c => c.wa_id === $json.messages.from)?.profile?.name ?? "" }}' },
         body: {
           type: 'string',
           value:
-            '={{ $json.text?.body ?? $json.image?.caption ?? $json.video?.caption ?? $json.document?.caption ?? $json.button?.text ?? $json.interactive?.button_reply?.title ?? $json.interactive?.list_reply?.title ?? ("[" + $json.type + "]") }}',
+            '={{ $json.messages.text?.body ?? $json.messages.image?.caption ?? $json.messages.video?.caption ?? $json.messages.document?.caption ?? $json.messages.button?.text ?? $json.messages.interactive?.button_reply?.title ?? $json.messages.interactive?.list_reply?.title ?? ("[" + $json.messages.type + "]") }}',
         },
-        timestamp: { type: 'string', value: '={{ $json.timestamp }}' },
+        timestamp: { type: 'string', value: '={{ $json.messages.timestamp }}' },
       }),
       ifTrue('Mensagem completa?', IS_COMPLETE_MESSAGE),
       postJson('Enviar ao Balcão', { url: channel.urls.messages, body: INBOUND_BODY, credential }),
@@ -202,7 +203,7 @@ async function outbound(trx: TenantTransaction, target: WorkflowTarget): Promise
       }),
       postJson('Informar falha', {
         url: channel.urls.statuses,
-        body: statusBody('failed', `, error: String($json.error?.message ?? $json.error ?? 'Falha no envio pelo WhatsApp').slice(0, 500)`),
+        body: statusBody('failed', `, error: ${WHATSAPP_FAILURE_REASON}`),
         credential,
       }),
       respond('Responder falha ao Balcão', { status: 200, body: "={{ JSON.stringify({ status: 'failed' }) }}" }),
