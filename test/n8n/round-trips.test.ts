@@ -9,6 +9,7 @@ import { startN8n, type N8nCredential, type N8nExecution, type N8nWorkflow, type
 import { seedTenant, startTestApp, type TestTenant } from '../support/app';
 import { ownerCaller, type Caller } from '../support/identity';
 import { freePort } from '../support/network';
+import { captureEditorScreenshots, ownerSession } from './support/n8n-editor';
 import { GraphStandIn } from './support/graph-stand-in';
 
 /**
@@ -174,6 +175,12 @@ describe('the n8n kit in a real n8n', () => {
     });
   }
 
+  // N8N_SCREENSHOTS=<folder> npm run test:n8n: the README's pictures of each workflow in n8n's editor.
+  it.runIf(process.env.N8N_SCREENSHOTS)('draws every workflow in n8n’s editor', async () => {
+    const workflows = Object.entries(generated).map(([kind, entry]) => ({ id: entry.workflow.id, file: kind }));
+    expect(await captureEditorScreenshots(n8n, workflows, process.env.N8N_SCREENSHOTS!)).toHaveLength(workflows.length);
+  });
+
   it('imports and activates every generated workflow', () => {
     expect(Object.keys(generated).sort()).toEqual([
       'agenda-automations',
@@ -322,6 +329,30 @@ describe('the n8n kit in a real n8n', () => {
         to: '5511955554444',
         phoneNumberId: PHONE_NUMBER_ID,
       });
+  });
+
+  it('the campaigns workflow runs Prazo Certo with a campaign_id from its scheduled moment: the same moment run twice is one run in Balcão', async () => {
+    const workflow = generated['agenda-automations']!.workflow;
+    const session = await ownerSession(n8n);
+    // Both runs inside one minute (the id is the scheduled minute).
+    if (new Date().getSeconds() > 45) await new Promise((resolve) => setTimeout(resolve, (61 - new Date().getSeconds()) * 1000));
+    for (let run = 0; run < 2; run += 1) {
+      const started = await fetch(`${n8n.url}/rest/workflows/${workflow.id}/run`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...session.headers },
+        body: JSON.stringify({ workflowData: workflow, triggerToStartFrom: { name: 'Todo dia às 9h' } }),
+      });
+      expect(started.status, await started.clone().text()).toBe(200);
+      await n8n.waitForExecutions(
+        (all) => all.filter((execution) => execution.workflowId === workflow.id && execution.status === 'success').length > run,
+        30_000,
+      );
+    }
+    const runs = await withTenant(app.services.db, tenant.tenantId, (trx) =>
+      trx.selectFrom('agenda_campaign_runs').select(['type', 'trigger', 'slot_key', 'status']).where('type', '=', 'prazo_certo').execute(),
+    );
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ trigger: 'n8n', status: 'completed', slot_key: expect.stringMatching(/n8n-prazo-certo-\d{8}T\d{4}$/) });
   });
 
   it('an outdated workflow (the channel’s secret was rotated) gets 401 in n8n, and the channel is flagged', async () => {

@@ -78,19 +78,13 @@ export function buildWorkflow(input: {
   for (const [from, to] of input.edges) {
     if (!names.has(from) || !names.has(to)) throw new Error(`buildWorkflow: edge ${from} → ${to} names a node that is not there`);
   }
-  const rowOf = layoutRows(input.nodes, input.edges);
-  const columnOf = new Map<string, number>();
-  const nodes = input.nodes.map((spec): N8nNode => {
-    const row = rowOf.get(spec.name) ?? 0;
-    const column = [...columnOf.values()].filter((value) => value === row).length;
-    columnOf.set(spec.name, row);
-    return {
-      id: stableUuid(`${input.seed}:node:${spec.name}`),
-      position: [column * 240 + (row > 0 ? 240 : 0), row * 200],
-      ...spec,
-      ...(spec.webhookId !== undefined ? { webhookId: stableUuid(`${input.seed}:webhook:${spec.name}`) } : {}),
-    };
-  });
+  const positions = layout(input.nodes, input.edges);
+  const nodes = input.nodes.map((spec): N8nNode => ({
+    id: stableUuid(`${input.seed}:node:${spec.name}`),
+    position: positions.get(spec.name)!,
+    ...spec,
+    ...(spec.webhookId !== undefined ? { webhookId: stableUuid(`${input.seed}:webhook:${spec.name}`) } : {}),
+  }));
   const connections: N8nWorkflow['connections'] = {};
   for (const [from, to, output = 0] of input.edges) {
     const outputs = (connections[from] ??= { main: [] }).main;
@@ -110,15 +104,29 @@ export function buildWorkflow(input: {
   };
 }
 
-/** Row 0 for the main line; a node reached only through a second output (false branch, error) one row per branch. */
-function layoutRows(nodes: NodeSpec[], edges: Edge[]): Map<string, number> {
-  const rows = new Map<string, number>();
+const COLUMN = 240;
+const ROW = 200;
+
+/**
+ * Left to right: a node with no input starts a line of its own (triggers, one row each after the
+ * first line), a node goes one column right of the node feeding it, and one row down per output
+ * index (an IF's false branch, an error output) — as a person would draw it in n8n's editor.
+ */
+function layout(nodes: NodeSpec[], edges: Edge[]): Map<string, [number, number]> {
+  const positions = new Map<string, [number, number]>();
+  let nextStartRow = 0;
   for (const node of nodes) {
     const incoming = edges.find(([, to]) => to === node.name);
-    if (!incoming) rows.set(node.name, 0);
-    else rows.set(node.name, (rows.get(incoming[0]) ?? 0) + (incoming[2] ?? 0));
+    const parent = incoming ? positions.get(incoming[0]) : undefined;
+    if (!incoming || !parent) {
+      positions.set(node.name, [0, nextStartRow * ROW]);
+      nextStartRow += 1;
+      continue;
+    }
+    positions.set(node.name, [parent[0] + COLUMN, parent[1] + (incoming[2] ?? 0) * ROW]);
+    nextStartRow = Math.max(nextStartRow, (parent[1] + (incoming[2] ?? 0) * ROW) / ROW + 1);
   }
-  return rows;
+  return positions;
 }
 
 /** The credentials a workflow's nodes name, each once. */
