@@ -351,8 +351,13 @@ describe('the n8n kit in a real n8n', () => {
     const runs = await withTenant(app.services.db, tenant.tenantId, (trx) =>
       trx.selectFrom('agenda_campaign_runs').select(['type', 'trigger', 'slot_key', 'status']).where('type', '=', 'prazo_certo').execute(),
     );
-    expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ trigger: 'n8n', status: 'completed', slot_key: expect.stringMatching(/n8n-prazo-certo-\d{8}T\d{4}$/) });
+    const executions = (await n8n.executions()).filter((execution) => execution.workflowId === workflow.id);
+    expect(runs, JSON.stringify({ runs, executions })).toHaveLength(1);
+    expect(runs[0], JSON.stringify({ runs, executions })).toMatchObject({
+      trigger: 'n8n',
+      status: 'completed',
+      slot_key: expect.stringMatching(/n8n-prazo-certo-\d{8}T\d{4}$/),
+    });
   });
 
   it('an outdated workflow (the channel’s secret was rotated) gets 401 in n8n, and the channel is flagged', async () => {

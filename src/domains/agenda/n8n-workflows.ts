@@ -8,13 +8,17 @@ import {
   respond,
   setFields,
   stopWithError,
-  whatsAppSendCredential,
   whatsAppSendText,
-  whatsAppTrigger,
-  whatsAppTriggerCredential,
   WHATSAPP_FAILURE_REASON,
 } from '../../platform/n8n/nodes';
 import { DELIVERY_NODE, SIGNATURE_CHECK_NODE, secretEnvName, signedDeliveryEntry } from '../../platform/n8n/signed-delivery';
+import {
+  WHATSAPP_MESSAGE_NODE,
+  WHATSAPP_SEND_CREDENTIAL,
+  WHATSAPP_SENDER_NAME,
+  WHATSAPP_TRIGGER_CREDENTIAL,
+  whatsAppMessagesEntry,
+} from '../../platform/n8n/whatsapp';
 import { buildWorkflow, type Edge, type NodeSpec } from '../../platform/n8n/workflow';
 import { agendaPermissions } from './permissions';
 
@@ -30,18 +34,6 @@ const agendaCredential: CredentialToCreate = {
   fields: { Name: 'X-Webhook-Secret', Value: 'o segredo de entrada da agenda (Agenda → Configurações → Gerar novo segredo)' },
 };
 
-const whatsAppTriggerNeeds: CredentialToCreate = {
-  ...whatsAppTriggerCredential('Balcão · WhatsApp (app da Meta)'),
-  typeLabel: 'WhatsApp OAuth API',
-  fields: { 'Client ID': 'o App ID do app da Meta', 'Client Secret': 'o App Secret do app da Meta' },
-};
-
-const whatsAppSenderNeeds: CredentialToCreate = {
-  ...whatsAppSendCredential('Balcão · WhatsApp (envio)'),
-  typeLabel: 'WhatsApp API',
-  fields: { 'Access Token': 'o token permanente do WhatsApp Cloud', 'Business Account ID': 'o ID da conta do WhatsApp Business' },
-};
-
 const urlsOf = (publicUrl: string) => ({
   messageReceived: `${publicUrl}/api/v1/webhooks/n8n/message-received`,
   prazoCerto: `${publicUrl}/api/v1/automations/prazo-certo/execute`,
@@ -54,21 +46,16 @@ function generated(kind: string, target: WorkflowTarget, spec: { name: string; n
 
 /** WhatsApp Cloud → `POST /api/v1/webhooks/n8n/message-received` with the seed's payload, one per text message. */
 async function chatInbound(_trx: TenantTransaction, target: WorkflowTarget): Promise<GeneratedWorkflow> {
+  const entry = whatsAppMessagesEntry();
   const workflow = generated('agenda-chat-inbound', target, {
     name: 'Balcão · agenda · WhatsApp → agente de chat',
     nodes: [
-      whatsAppTrigger('WhatsApp', whatsAppTriggerNeeds),
-      {
-        name: 'Uma mensagem por item',
-        type: 'n8n-nodes-base.splitOut',
-        typeVersion: 1,
-        parameters: { fieldToSplitOut: 'messages', include: 'selectedOtherFields', fieldsToInclude: 'contacts', options: {} },
-      },
+      ...entry.nodes,
       setFields('Payload da agenda', {
         tenant_id: { type: 'string', value: target.tenantId },
         client_name: {
           type: 'string',
-          value: '={{ ($json.contacts ?? []).find(c => c.wa_id === $json.messages.from)?.profile?.name ?? "" }}',
+          value: `={{ ${WHATSAPP_SENDER_NAME} }}`,
         },
         phone: { type: 'string', value: '={{ $json.messages.from ? "+" + $json.messages.from : "" }}' },
         message: {
@@ -93,8 +80,8 @@ async function chatInbound(_trx: TenantTransaction, target: WorkflowTarget): Pro
       ),
     ],
     edges: [
-      ['WhatsApp', 'Uma mensagem por item'],
-      ['Uma mensagem por item', 'Payload da agenda'],
+      ...entry.edges,
+      [WHATSAPP_MESSAGE_NODE, 'Payload da agenda'],
       ['Payload da agenda', 'Mensagem de texto?'],
       ['Mensagem de texto?', 'Enviar à agenda'],
       ['Mensagem de texto?', 'Sem texto', 1],
@@ -103,7 +90,7 @@ async function chatInbound(_trx: TenantTransaction, target: WorkflowTarget): Pro
   return {
     fileName: 'balcao-agenda-whatsapp-entrada.json',
     workflow,
-    credentials: [whatsAppTriggerNeeds, agendaCredential],
+    credentials: [WHATSAPP_TRIGGER_CREDENTIAL, agendaCredential],
     environment: [],
   };
 }
@@ -125,7 +112,7 @@ async function chatOutbound(_trx: TenantTransaction, target: WorkflowTarget): Pr
         phoneNumberId: `={{ $env.${phoneNumberEnv} }}`,
         to: `={{ ${delivery}.phone }}`,
         text: `={{ ${delivery}.message }}`,
-        credential: whatsAppSenderNeeds,
+        credential: WHATSAPP_SEND_CREDENTIAL,
       }),
       respond('Responder ao Balcão', {
         status: 200,
@@ -146,7 +133,7 @@ async function chatOutbound(_trx: TenantTransaction, target: WorkflowTarget): Pr
   return {
     fileName: 'balcao-agenda-whatsapp-saida.json',
     workflow,
-    credentials: [whatsAppSenderNeeds],
+    credentials: [WHATSAPP_SEND_CREDENTIAL],
     environment: [
       { name: secretEnv, value: 'o segredo de entrada da agenda (o mesmo da credencial Balcão · agenda)' },
       { name: phoneNumberEnv, value: 'o Phone Number ID do número do WhatsApp Cloud que envia as mensagens' },

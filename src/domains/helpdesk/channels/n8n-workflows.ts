@@ -9,13 +9,17 @@ import {
   setFields,
   stopWithError,
   webhookTrigger,
-  whatsAppSendCredential,
   whatsAppSendText,
-  whatsAppTrigger,
-  whatsAppTriggerCredential,
   WHATSAPP_FAILURE_REASON,
 } from '../../../platform/n8n/nodes';
 import { DELIVERY_NODE, SIGNATURE_CHECK_NODE, secretEnvName, signedDeliveryEntry } from '../../../platform/n8n/signed-delivery';
+import {
+  WHATSAPP_MESSAGE_NODE,
+  WHATSAPP_SEND_CREDENTIAL,
+  WHATSAPP_SENDER_NAME,
+  WHATSAPP_TRIGGER_CREDENTIAL,
+  whatsAppMessagesEntry,
+} from '../../../platform/n8n/whatsapp';
 import { buildWorkflow, type Edge, type NodeSpec } from '../../../platform/n8n/workflow';
 import { helpdeskPermissions } from '../permissions';
 import { webhookUrlsOf } from './channels';
@@ -121,25 +125,15 @@ async function inboundWebhook(trx: TenantTransaction, target: WorkflowTarget): P
 async function inboundWhatsApp(trx: TenantTransaction, target: WorkflowTarget): Promise<GeneratedWorkflow> {
   const channel = await n8nChannelOf(trx, target);
   const credential = channelCredential(channel);
-  const trigger: CredentialToCreate = {
-    ...whatsAppTriggerCredential('Balcão · WhatsApp (app da Meta)'),
-    typeLabel: 'WhatsApp OAuth API',
-    fields: { 'Client ID': 'o App ID do app da Meta', 'Client Secret': 'o App Secret do app da Meta' },
-  };
+  const entry = whatsAppMessagesEntry();
   const workflow = generated('helpdesk-inbound-whatsapp', channel, target, {
     name: `Balcão · ${channel.name} · entrada (WhatsApp)`,
     nodes: [
-      whatsAppTrigger('WhatsApp', trigger),
-      {
-        name: 'Uma mensagem por item',
-        type: 'n8n-nodes-base.splitOut',
-        typeVersion: 1,
-        parameters: { fieldToSplitOut: 'messages', include: 'selectedOtherFields', fieldsToInclude: 'contacts', options: {} },
-      },
+      ...entry.nodes,
       setFields('Mapear para o Balcão', {
         messageId: { type: 'string', value: '={{ $json.messages.id }}' },
         from: { type: 'string', value: '={{ $json.messages.from ? "+" + $json.messages.from : "" }}' },
-        name: { type: 'string', value: '={{ ($json.contacts ?? []).find(c => c.wa_id === $json.messages.from)?.profile?.name ?? "" }}' },
+        name: { type: 'string', value: `={{ ${WHATSAPP_SENDER_NAME} }}` },
         body: {
           type: 'string',
           value:
@@ -152,8 +146,8 @@ async function inboundWhatsApp(trx: TenantTransaction, target: WorkflowTarget): 
       stopWithError('Payload inválido', "={{ 'Mensagem do WhatsApp sem id, remetente ou texto: ' + JSON.stringify($json).slice(0, 500) }}"),
     ],
     edges: [
-      ['WhatsApp', 'Uma mensagem por item'],
-      ['Uma mensagem por item', 'Mapear para o Balcão'],
+      ...entry.edges,
+      [WHATSAPP_MESSAGE_NODE, 'Mapear para o Balcão'],
       ['Mapear para o Balcão', 'Mensagem completa?'],
       ['Mensagem completa?', 'Enviar ao Balcão'],
       ['Mensagem completa?', 'Payload inválido', 1],
@@ -162,7 +156,7 @@ async function inboundWhatsApp(trx: TenantTransaction, target: WorkflowTarget): 
   return {
     fileName: `balcao-${slugOf(channel.name)}-entrada-whatsapp.json`,
     workflow,
-    credentials: [trigger, credential],
+    credentials: [WHATSAPP_TRIGGER_CREDENTIAL, credential],
     environment: [],
   };
 }
@@ -177,11 +171,6 @@ async function outbound(trx: TenantTransaction, target: WorkflowTarget): Promise
   const credential = channelCredential(channel);
   const secretEnv = secretEnvName('CANAL', channel.id);
   const phoneNumberEnv = secretEnvName('WHATSAPP_NUMERO', channel.id);
-  const sender: CredentialToCreate = {
-    ...whatsAppSendCredential('Balcão · WhatsApp (envio)'),
-    typeLabel: 'WhatsApp API',
-    fields: { 'Access Token': 'o token permanente do WhatsApp Cloud', 'Business Account ID': 'o ID da conta do WhatsApp Business' },
-  };
   const entry = signedDeliveryEntry({ path: `balcao/${channel.id}/saida`, secretEnv });
   const delivery = `$('${DELIVERY_NODE}').item.json.body`;
   const statusBody = (status: string, extra: string) =>
@@ -194,7 +183,7 @@ async function outbound(trx: TenantTransaction, target: WorkflowTarget): Promise
         phoneNumberId: `={{ $env.${phoneNumberEnv} }}`,
         to: `={{ ${delivery}.to }}`,
         text: `={{ ${delivery}.body }}`,
-        credential: sender,
+        credential: WHATSAPP_SEND_CREDENTIAL,
       }),
       postJson('Informar envio', { url: channel.urls.statuses, body: statusBody('sent', ''), credential }),
       respond('Responder ao Balcão', {
@@ -220,7 +209,7 @@ async function outbound(trx: TenantTransaction, target: WorkflowTarget): Promise
   return {
     fileName: `balcao-${slugOf(channel.name)}-saida-whatsapp.json`,
     workflow,
-    credentials: [sender, credential],
+    credentials: [WHATSAPP_SEND_CREDENTIAL, credential],
     environment: [
       { name: secretEnv, value: `o segredo do webhook do canal "${channel.name}" (o mesmo da credencial ${credential.name})` },
       { name: phoneNumberEnv, value: 'o Phone Number ID do número do WhatsApp Cloud que envia as respostas' },
