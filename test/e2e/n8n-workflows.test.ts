@@ -93,7 +93,7 @@ describe('dashboard: n8n workflows downloaded with what to create in n8n, and an
     await closeWorkflowDialog();
   });
 
-  it('after "Gerar novo segredo", a call with the old secret is refused and flags the channel until a genuine call', async () => {
+  it('after "Gerar novo segredo", a call with the old secret is refused and flags the channel until a genuine call; deleting the channel makes it 404', async () => {
     await channelRow().getByRole('button', { name: 'Gerar novo segredo' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Gerar segredo' }).click();
     const secretDialog = page.getByTestId('channel-secret-dialog');
@@ -137,6 +137,14 @@ describe('dashboard: n8n workflows downloaded with what to create in n8n, and an
     await page.reload();
     await page.getByRole('table', { name: 'Canais' }).getByText(CHANNEL_NAME).waitFor();
     expect(await refusedWarning().count()).toBe(0);
+
+    // Deleted: the row goes, and a workflow still pointing at it gets a 404.
+    await channelRow().getByRole('button', { name: 'Excluir' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Excluir canal' }).click();
+    await channelRow().waitFor({ state: 'detached' });
+    const afterDelete = await post(newSecret, 'x3');
+    expect(afterDelete.status).toBe(404);
+    expect(await afterDelete.json()).toMatchObject({ error: 'ERR_CHANNEL_NOT_FOUND' });
   });
 
   it("downloads the agenda's chat workflow from Configurações, and says where a new inbound secret goes", async () => {

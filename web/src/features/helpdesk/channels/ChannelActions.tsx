@@ -16,6 +16,9 @@ const CHANNEL_WORKFLOWS = ['helpdesk-inbound-whatsapp', 'helpdesk-inbound-webhoo
 const DISCONNECT_MESSAGE =
   'Respostas e mensagens da API por este canal são recusadas até que ele seja conectado de novo. As mensagens dos contatos continuam chegando.';
 
+const DELETE_MESSAGE =
+  'O canal deixa de receber e enviar mensagens: o n8n ou a Meta que ainda chamarem o webhook dele recebem 404. Os chamados e as mensagens ficam no histórico.';
+
 interface ChannelActionsProps {
   channel: Channel;
   onHistory: () => void;
@@ -25,7 +28,7 @@ interface ChannelActionsProps {
 
 /**
  * A channel's buttons: its history for everyone; for those who configure channels, edit,
- * check the Cloud API number, the n8n workflows, disconnect / connect, and a new webhook secret.
+ * check the Cloud API number, the n8n workflows, disconnect / connect, a new webhook secret, and deleting the channel.
  */
 export function ChannelActions({ channel, onHistory, onEdit, onIssued }: ChannelActionsProps) {
   const canWrite = useCan('helpdesk.channels.write');
@@ -51,6 +54,7 @@ export function ChannelActions({ channel, onHistory, onEdit, onIssued }: Channel
   });
   const disconnect = trpc.helpdesk.channels.disconnect.useMutation({ onSettled: refreshList });
   const rotate = trpc.helpdesk.channels.rotateSecret.useMutation();
+  const remove = trpc.helpdesk.channels.delete.useMutation({ onSettled: refreshList });
   const cloud = channel.type === 'whatsapp_cloud';
 
   return (
@@ -104,6 +108,13 @@ export function ChannelActions({ channel, onHistory, onEdit, onIssued }: Channel
                 onIssued({ channel, webhookSecret, rotated: true });
               }, `Novo segredo gerado para ${channel.name}`)
             }
+          />
+          <ConfirmButton
+            label="Excluir"
+            title={`Excluir o canal ${channel.name}?`}
+            message={DELETE_MESSAGE}
+            confirmLabel="Excluir canal"
+            onConfirm={() => feedback(() => remove.mutateAsync({ id: channel.id }), `Canal ${channel.name} excluído`)}
           />
         </>
       )}
