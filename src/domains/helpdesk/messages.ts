@@ -205,7 +205,10 @@ export async function applyReportedStatus(
       messageId: reported.messageRef.slice(0, 100),
     });
   }
-  const applied = await advanceMessageStatus(trx, message, reported.status, { failureReason: reported.error ?? null });
+  const applied = await advanceMessageStatus(trx, message, reported.status, {
+    failureReason: reported.error ?? null,
+    externalId: reported.externalId ?? null,
+  });
   return { messageId: message.id, applied };
 }
 

@@ -106,6 +106,27 @@ describe('helpdesk outbound: replies through n8n, acks, and API status callbacks
     expect(((await unknown.json()) as { error: string }).error).toBe('ERR_MESSAGE_NOT_FOUND');
   });
 
+  it('a status report may bring the provider’s id: it links the message, and later reports may name it by that id', async () => {
+    const ticketId = await openTicket();
+    n8n.reply = () => ({ status: 200, json: {} });
+    const reply = await owner.helpdesk.messages.send({ ticketId, body: 'Confirmado' });
+    await app.services.deliveries.flush();
+    const report = (body: object) =>
+      fetch(`${app.url}/api/v1/webhooks/n8n/channels/${channel.id}/statuses`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-webhook-secret': channel.webhookSecret },
+        body: JSON.stringify({ timestamp: Math.floor(Date.now() / 1000), ...body }),
+      });
+    expect((await report({ messageId: reply.id, status: 'sent', externalId: 'wamid.LINKED1' })).status).toBe(200);
+    expect((await report({ messageId: 'wamid.LINKED1', status: 'delivered' })).status).toBe(200);
+    expect(await messageById(ticketId, reply.id)).toMatchObject({ status: 'delivered' });
+    const bad = await report({ messageId: reply.id, status: 'read', externalId: '' });
+    expect({ status: bad.status, error: ((await bad.json()) as { error: string }).error }).toEqual({
+      status: 400,
+      error: 'ERR_VALIDATION',
+    });
+  });
+
   it('while n8n is down, replies wait and then arrive once each, in order per ticket', async () => {
     const ticketId = await openTicket();
     let outage = 3; // n8n answers 503 three times, then recovers

@@ -185,7 +185,11 @@ async function outbound(trx: TenantTransaction, target: WorkflowTarget): Promise
         text: `={{ ${delivery}.body }}`,
         credential: WHATSAPP_SEND_CREDENTIAL,
       }),
-      postJson('Informar envio', { url: channel.urls.statuses, body: statusBody('sent', ''), credential }),
+      postJson('Informar envio', {
+        url: channel.urls.statuses,
+        body: statusBody('sent', `, externalId: $('Enviar pelo WhatsApp').item.json.messages?.[0]?.id`),
+        credential,
+      }),
       respond('Responder ao Balcão', {
         status: 200,
         body: `={{ JSON.stringify({ externalId: $('Enviar pelo WhatsApp').item.json.messages?.[0]?.id ?? null }) }}`,

@@ -73,6 +73,8 @@ export const n8nInboundStatus = z
     status: z.enum(['sent', 'delivered', 'read', 'failed']),
     timestamp,
     error: text({ max: 500 }).optional(),
+    /** The provider's id for the message (WhatsApp's wamid), linked to it. */
+    externalId: text({ min: 1, max: 200 }).optional(),
   })
   .strict();
 
@@ -98,6 +100,7 @@ export function toInboundStatus(payload: z.infer<typeof n8nInboundStatus>): Inbo
     status: payload.status,
     at: payload.timestamp,
     ...(payload.error ? { error: payload.error } : {}),
+    ...(payload.externalId ? { externalId: payload.externalId } : {}),
   };
 }
 

@@ -51,6 +51,8 @@ export interface InboundStatus {
   at: Date;
   /** Why it failed, when it did. */
   error?: string;
+  /** The provider's id for the message, when the report brings it (linked if the message has none yet). */
+  externalId?: string;
 }
 
 /** Everything a provider's webhook carried, once parsed. */
