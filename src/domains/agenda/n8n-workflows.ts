@@ -8,13 +8,14 @@ import {
   respond,
   setFields,
   stopWithError,
-  whatsAppSendText,
   WHATSAPP_FAILURE_REASON,
 } from '../../platform/n8n/nodes';
-import { DELIVERY_NODE, SIGNATURE_CHECK_NODE, secretEnvName, signedDeliveryEntry } from '../../platform/n8n/signed-delivery';
+import { secretEnvName } from '../../platform/n8n/signed-delivery';
 import {
+  signedWhatsAppSend,
   WHATSAPP_MESSAGE_NODE,
   WHATSAPP_SEND_CREDENTIAL,
+  WHATSAPP_SEND_NODE,
   WHATSAPP_SENDER_NAME,
   WHATSAPP_TRIGGER_CREDENTIAL,
   whatsAppMessagesEntry,
@@ -102,18 +103,17 @@ async function chatInbound(_trx: TenantTransaction, target: WorkflowTarget): Pro
 async function chatOutbound(_trx: TenantTransaction, target: WorkflowTarget): Promise<GeneratedWorkflow> {
   const secretEnv = secretEnvName('AGENDA', target.tenantId);
   const phoneNumberEnv = secretEnvName('WHATSAPP_NUMERO', target.tenantId);
-  const entry = signedDeliveryEntry({ path: `balcao/agenda/${target.tenantId}/saida`, secretEnv });
-  const delivery = `$('${DELIVERY_NODE}').item.json.body`;
+  const send = signedWhatsAppSend({
+    path: `balcao/agenda/${target.tenantId}/saida`,
+    secretEnv,
+    phoneNumberEnv,
+    toField: 'phone',
+    textField: 'message',
+  });
   const workflow = generated('agenda-chat-outbound', target, {
     name: 'Balcão · agenda · respostas → WhatsApp',
     nodes: [
-      ...entry.nodes,
-      whatsAppSendText('Enviar pelo WhatsApp', {
-        phoneNumberId: `={{ $env.${phoneNumberEnv} }}`,
-        to: `={{ ${delivery}.phone }}`,
-        text: `={{ ${delivery}.message }}`,
-        credential: WHATSAPP_SEND_CREDENTIAL,
-      }),
+      ...send.nodes,
       respond('Responder ao Balcão', {
         status: 200,
         body: `={{ JSON.stringify({ externalId: $json.messages?.[0]?.id ?? null }) }}`,
@@ -123,12 +123,7 @@ async function chatOutbound(_trx: TenantTransaction, target: WorkflowTarget): Pr
         body: `={{ JSON.stringify({ error: 'ERR_WHATSAPP', message: ${WHATSAPP_FAILURE_REASON} }) }}`,
       }),
     ],
-    edges: [
-      ...entry.edges,
-      [SIGNATURE_CHECK_NODE, 'Enviar pelo WhatsApp'],
-      ['Enviar pelo WhatsApp', 'Responder ao Balcão'],
-      ['Enviar pelo WhatsApp', 'Falha no envio (502)', 1],
-    ],
+    edges: [...send.edges, [WHATSAPP_SEND_NODE, 'Responder ao Balcão'], [WHATSAPP_SEND_NODE, 'Falha no envio (502)', 1]],
   });
   return {
     fileName: 'balcao-agenda-whatsapp-saida.json',

@@ -1,5 +1,6 @@
 import type { CredentialToCreate } from './kinds';
-import { whatsAppSendCredential, whatsAppTrigger, whatsAppTriggerCredential } from './nodes';
+import { whatsAppSendCredential, whatsAppSendText, whatsAppTrigger, whatsAppTriggerCredential } from './nodes';
+import { DELIVERY_NODE, SIGNATURE_CHECK_NODE, signedDeliveryEntry } from './signed-delivery';
 import type { Edge, NodeSpec } from './workflow';
 
 /** The Meta app behind n8n's WhatsApp Trigger (one per app: Meta allows one subscription). */
@@ -41,3 +42,43 @@ export function whatsAppMessagesEntry(): { nodes: NodeSpec[]; edges: Edge[] } {
 
 /** An expression for the sender's profile name, from the contacts beside the message. */
 export const WHATSAPP_SENDER_NAME = '($json.contacts ?? []).find(c => c.wa_id === $json.messages.from)?.profile?.name ?? ""';
+
+/** The node that sends the delivery's text: output 0 Meta's answer (`messages[0].id`), output 1 a refused send. */
+export const WHATSAPP_SEND_NODE = 'Enviar pelo WhatsApp';
+
+/**
+ * Balcão's signed delivery sent on through WhatsApp: the signature check (signedDeliveryEntry),
+ * then n8n's WhatsApp node from the number in n8n's env `phoneNumberEnv`, to and text read from
+ * the delivery's fields. Connect the outcome to WHATSAPP_SEND_NODE's outputs 0 and 1.
+ */
+export function signedWhatsAppSend(options: {
+  path: string;
+  secretEnv: string;
+  phoneNumberEnv: string;
+  toField: string;
+  textField: string;
+}): {
+  nodes: NodeSpec[];
+  edges: Edge[];
+  /** An expression for the delivery's payload. */
+  delivery: string;
+} {
+  const entry = signedDeliveryEntry({ path: options.path, secretEnv: options.secretEnv });
+  const delivery = `$('${DELIVERY_NODE}').item.json.body`;
+  return {
+    nodes: [
+      ...entry.nodes,
+      whatsAppSendText(WHATSAPP_SEND_NODE, {
+        phoneNumberId: `={{ $env.${options.phoneNumberEnv} }}`,
+        to: `={{ ${delivery}.${options.toField} }}`,
+        text: `={{ ${delivery}.${options.textField} }}`,
+        credential: WHATSAPP_SEND_CREDENTIAL,
+      }),
+    ],
+    edges: [...entry.edges, [SIGNATURE_CHECK_NODE, WHATSAPP_SEND_NODE]],
+    delivery,
+  };
+}
+
+/** An expression for WhatsApp's id of the message the send node sent. */
+export const SENT_WHATSAPP_ID = `$('${WHATSAPP_SEND_NODE}').item.json.messages?.[0]?.id`;

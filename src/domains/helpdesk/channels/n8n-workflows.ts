@@ -9,13 +9,15 @@ import {
   setFields,
   stopWithError,
   webhookTrigger,
-  whatsAppSendText,
   WHATSAPP_FAILURE_REASON,
 } from '../../../platform/n8n/nodes';
-import { DELIVERY_NODE, SIGNATURE_CHECK_NODE, secretEnvName, signedDeliveryEntry } from '../../../platform/n8n/signed-delivery';
+import { secretEnvName } from '../../../platform/n8n/signed-delivery';
 import {
+  SENT_WHATSAPP_ID,
+  signedWhatsAppSend,
   WHATSAPP_MESSAGE_NODE,
   WHATSAPP_SEND_CREDENTIAL,
+  WHATSAPP_SEND_NODE,
   WHATSAPP_SENDER_NAME,
   WHATSAPP_TRIGGER_CREDENTIAL,
   whatsAppMessagesEntry,
@@ -171,28 +173,21 @@ async function outbound(trx: TenantTransaction, target: WorkflowTarget): Promise
   const credential = channelCredential(channel);
   const secretEnv = secretEnvName('CANAL', channel.id);
   const phoneNumberEnv = secretEnvName('WHATSAPP_NUMERO', channel.id);
-  const entry = signedDeliveryEntry({ path: `balcao/${channel.id}/saida`, secretEnv });
-  const delivery = `$('${DELIVERY_NODE}').item.json.body`;
+  const send = signedWhatsAppSend({ path: `balcao/${channel.id}/saida`, secretEnv, phoneNumberEnv, toField: 'to', textField: 'body' });
   const statusBody = (status: string, extra: string) =>
-    `={{ JSON.stringify({ messageId: ${delivery}.messageId, status: '${status}', timestamp: $now.toISO()${extra} }) }}`;
+    `={{ JSON.stringify({ messageId: ${send.delivery}.messageId, status: '${status}', timestamp: $now.toISO()${extra} }) }}`;
   const workflow = generated('helpdesk-outbound', channel, target, {
     name: `Balcão · ${channel.name} · saída (WhatsApp)`,
     nodes: [
-      ...entry.nodes,
-      whatsAppSendText('Enviar pelo WhatsApp', {
-        phoneNumberId: `={{ $env.${phoneNumberEnv} }}`,
-        to: `={{ ${delivery}.to }}`,
-        text: `={{ ${delivery}.body }}`,
-        credential: WHATSAPP_SEND_CREDENTIAL,
-      }),
+      ...send.nodes,
       postJson('Informar envio', {
         url: channel.urls.statuses,
-        body: statusBody('sent', `, externalId: $('Enviar pelo WhatsApp').item.json.messages?.[0]?.id`),
+        body: statusBody('sent', `, externalId: ${SENT_WHATSAPP_ID}`),
         credential,
       }),
       respond('Responder ao Balcão', {
         status: 200,
-        body: `={{ JSON.stringify({ externalId: $('Enviar pelo WhatsApp').item.json.messages?.[0]?.id ?? null }) }}`,
+        body: `={{ JSON.stringify({ externalId: ${SENT_WHATSAPP_ID} ?? null }) }}`,
       }),
       postJson('Informar falha', {
         url: channel.urls.statuses,
@@ -202,11 +197,10 @@ async function outbound(trx: TenantTransaction, target: WorkflowTarget): Promise
       respond('Responder falha ao Balcão', { status: 200, body: "={{ JSON.stringify({ status: 'failed' }) }}" }),
     ],
     edges: [
-      ...entry.edges,
-      [SIGNATURE_CHECK_NODE, 'Enviar pelo WhatsApp'],
-      ['Enviar pelo WhatsApp', 'Informar envio'],
+      ...send.edges,
+      [WHATSAPP_SEND_NODE, 'Informar envio'],
       ['Informar envio', 'Responder ao Balcão'],
-      ['Enviar pelo WhatsApp', 'Informar falha', 1],
+      [WHATSAPP_SEND_NODE, 'Informar falha', 1],
       ['Informar falha', 'Responder falha ao Balcão'],
     ],
   });
