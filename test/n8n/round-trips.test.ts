@@ -9,7 +9,7 @@ import { startN8n, type N8nCredential, type N8nExecution, type N8nWorkflow, type
 import { seedTenant, startTestApp, type TestTenant } from '../support/app';
 import { ownerCaller, type Caller } from '../support/identity';
 import { freePort } from '../support/network';
-import { captureEditorScreenshots, ownerSession } from './support/n8n-editor';
+import { captureEditorScreenshots, ownerFetch } from './support/n8n-editor';
 import { GraphStandIn } from './support/graph-stand-in';
 
 /**
@@ -333,13 +333,11 @@ describe('the n8n kit in a real n8n', () => {
 
   it('the campaigns workflow runs Prazo Certo with a campaign_id from its scheduled moment: the same moment run twice is one run in Balcão', async () => {
     const workflow = generated['agenda-automations']!.workflow;
-    const session = await ownerSession(n8n);
     // Both runs inside one minute (the id is the scheduled minute).
     if (new Date().getSeconds() > 45) await new Promise((resolve) => setTimeout(resolve, (61 - new Date().getSeconds()) * 1000));
     for (let run = 0; run < 2; run += 1) {
-      const started = await fetch(`${n8n.url}/rest/workflows/${workflow.id}/run`, {
+      const started = await ownerFetch(n8n, `/rest/workflows/${workflow.id}/run`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...session.headers },
         body: JSON.stringify({ workflowData: workflow, triggerToStartFrom: { name: 'Todo dia às 9h' } }),
       });
       expect(started.status, await started.clone().text()).toBe(200);

@@ -13,6 +13,27 @@ export interface N8nSession {
 
 const sessions = new WeakMap<RunningN8n, Promise<N8nSession>>();
 
+/**
+ * A call to n8n's REST API as the owner. n8n reads the user back on every call to check the
+ * session, from a pool of SQLite read connections that may not see the owner's setup for a
+ * moment (under load): a 401 right after setup is retried a few times before it counts.
+ */
+export async function ownerFetch(n8n: RunningN8n, path: string, init: { method: string; body?: string }): Promise<Response> {
+  const session = await ownerSession(n8n);
+  const call = () =>
+    fetch(`${n8n.url}${path}`, {
+      method: init.method,
+      headers: { 'content-type': 'application/json', ...session.headers },
+      ...(init.body !== undefined ? { body: init.body } : {}),
+    });
+  let answer = await call();
+  for (let retry = 0; answer.status === 401 && retry < 10; retry += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    answer = await call();
+  }
+  return answer;
+}
+
 /** The owner's session on this instance, set up once. */
 export function ownerSession(n8n: RunningN8n): Promise<N8nSession> {
   let session = sessions.get(n8n);
