@@ -3,7 +3,7 @@ import type { TenantTransaction } from '../../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../../platform/audit/audit-log';
 import { DomainError, notFound } from '../../../platform/errors';
 import { appendEvent } from '../../../platform/events/outbox';
-import { changeAssetState, lockAsset } from '../assets/assets';
+import { changeAssetState, lockAsset } from '../assets';
 import { correctionsFor, selectItemRows, toItemView, type AuditCorrection, type AuditItemView } from './items';
 import { countPending } from './scans';
 

@@ -8,7 +8,7 @@ import { enrollmentCodeDigest, normalizeEnrollmentCode } from '../../../platform
 import { DomainError } from '../../../platform/errors';
 import { appendEvent } from '../../../platform/events/outbox';
 import { enrollDevice } from '../../identity';
-import { insertAsset } from '../assets/assets';
+import { insertAsset } from '../assets';
 import { loadInventorySettings } from '../settings';
 import { AGENT_KIND } from './device-kind';
 import type { registerMachineInput } from './schemas';

@@ -4,7 +4,7 @@ import { recordAudit, type AuditContext } from '../../../platform/audit/audit-lo
 import { DomainError, notFound } from '../../../platform/errors';
 import { appendEvent } from '../../../platform/events/outbox';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../../../platform/keyset-cursor';
-import { changeAssetState, lockAsset } from '../assets/assets';
+import { changeAssetState, lockAsset } from '../assets';
 import { loadInventorySettings, nextInventoryNumber } from '../settings';
 import { tenantToday } from '../tenant-clock';
 import { checkSupplier, findContract } from './contracts';

@@ -3,8 +3,7 @@ import { tenantOf, type TenantTransaction } from '../../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../../platform/audit/audit-log';
 import { DomainError, notFound } from '../../../platform/errors';
 import { appendEvent } from '../../../platform/events/outbox';
-import { lockAsset } from '../assets/assets';
-import { managesLocation } from '../assets/locations';
+import { lockAsset, managesLocation } from '../assets';
 import type { InventoryMovementSummary } from '../events';
 import { inventoryPermissions as can } from '../permissions';
 

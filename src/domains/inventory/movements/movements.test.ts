@@ -13,7 +13,7 @@ import {
 } from '../../../../test/support/inventory-movements';
 import { withTenant } from '../../../db/tenant-scope';
 import { systemAudit } from '../../../platform/audit/audit-log';
-import { changeAssetState } from '../assets/assets';
+import { changeAssetState } from '../assets';
 import type { MovementAction } from './movements';
 
 type RunningTestApp = Awaited<ReturnType<typeof startTestApp>>;

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { InventoryAsset, InventoryMovement, InventoryMovementStatus, InventoryMovementType } from '../../../db/schema';
 import { tenantOf, type TenantTransaction } from '../../../db/tenant-scope';
 import { DomainError, notFound } from '../../../platform/errors';
-import { changeAssetState, lockAsset } from '../assets/assets';
+import { changeAssetState, lockAsset } from '../assets';
 import { inventoryPermissions as can } from '../permissions';
 import { MOVEMENT_STATUS_LABELS } from '../movement-labels';
 import { tenantTimeZone } from '../tenant-clock';

@@ -5,7 +5,7 @@ import { tenantOf, type TenantTransaction } from '../../../db/tenant-scope';
 import { recordAudit, type AuditContext } from '../../../platform/audit/audit-log';
 import { DomainError, notFound } from '../../../platform/errors';
 import { appendEvent } from '../../../platform/events/outbox';
-import { insertAsset } from '../assets/assets';
+import { insertAsset } from '../assets';
 import { nextInventoryNumber } from '../settings';
 import { tenantToday } from '../tenant-clock';
 import type { createPurchaseOrderInput, decidePurchaseOrderInput, listPurchaseOrdersInput, receivePurchaseOrderInput } from './schemas';
