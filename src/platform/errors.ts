@@ -1,4 +1,5 @@
 import { TRPCError } from '@trpc/server';
+import { MODULE_LABELS, type ModuleName } from './modules';
 
 /**
  * The one error type domain logic throws for expected failures. It is a TRPCError, so tRPC
@@ -30,6 +31,10 @@ export class DomainError extends TRPCError {
 }
 
 export const notFound = (entity: string) => new DomainError('NOT_FOUND', 'NOT_FOUND', `${entity} não encontrado`);
+
+/** The tenant has not switched the module on (403 MODULE_DISABLED; `ERR_MODULE_DISABLED` on REST). */
+export const moduleDisabled = (module: ModuleName) =>
+  new DomainError('FORBIDDEN', 'MODULE_DISABLED', `O módulo ${MODULE_LABELS[module]} não está ativo para esta empresa`, { module });
 
 /** Every database connection stayed busy: the caller should retry in a moment (503 with Retry-After on REST). */
 export const serverBusy = () =>

@@ -1,8 +1,8 @@
 import { withTenant, type TenantTransaction } from '../db/tenant-scope';
 import type { AuditContext } from '../platform/audit/audit-log';
 import { isPoolExhausted } from '../db/database';
-import { DomainError, serverBusy } from '../platform/errors';
-import { MODULE_LABELS, type ModuleName } from '../platform/modules';
+import { DomainError, moduleDisabled, serverBusy } from '../platform/errors';
+import type { ModuleName } from '../platform/modules';
 import { userActor } from '../platform/auth/principals';
 import { deviceActor } from '../platform/devices/principal';
 import { baseProcedure } from './init';
@@ -53,11 +53,7 @@ function signedInProcedure(requirements: { module?: ModuleName; permission?: str
     const user = await ctx.services.directory.userAccess(auth.claims.tenantId, auth.claims.userId);
     if (!user?.active) throw new DomainError('UNAUTHORIZED', 'USER_INACTIVE', unauthorized.USER_INACTIVE!);
     const { module, permission } = requirements;
-    if (module && !user.tenant.modules.includes(module)) {
-      throw new DomainError('FORBIDDEN', 'MODULE_DISABLED', `O módulo ${MODULE_LABELS[module]} não está ativo para esta empresa`, {
-        module,
-      });
-    }
+    if (module && !user.tenant.modules.includes(module)) throw moduleDisabled(module);
     const anyOf = typeof permission === 'string' ? [permission] : permission;
     if (anyOf && !anyOf.some((granted) => user.permissions.has(granted))) {
       const [named] = anyOf;

@@ -3,8 +3,7 @@ import { z } from 'zod';
 import type { DB } from '../../db/schema';
 import { withTenant } from '../../db/tenant-scope';
 import type { DomainCatalogue } from '../domain-catalogue';
-import { DomainError } from '../errors';
-import { MODULE_LABELS, type ModuleName } from '../modules';
+import { DomainError, moduleDisabled } from '../errors';
 import type { GeneratedWorkflow, N8nWorkflowKind } from './kinds';
 
 /** What a download names: the kind, and the channel for the kinds generated per channel. */
@@ -50,16 +49,7 @@ export async function generateWorkflow(
       kinds: services.catalogue.n8nWorkflows.map((known) => known.kind),
     });
   }
-  if (!requester.modules.includes(kind.module)) {
-    throw new DomainError(
-      'FORBIDDEN',
-      'MODULE_DISABLED',
-      `O módulo ${MODULE_LABELS[kind.module as ModuleName]} não está ativo para esta empresa`,
-      {
-        module: kind.module,
-      },
-    );
-  }
+  if (!requester.modules.includes(kind.module)) throw moduleDisabled(kind.module);
   if (!requester.allows(kind.permission)) {
     throw new DomainError('FORBIDDEN', 'PERMISSION_DENIED', `Sem permissão para baixar este workflow (${kind.permission})`, {
       permission: kind.permission,

@@ -128,12 +128,3 @@ function layout(nodes: NodeSpec[], edges: Edge[]): Map<string, [number, number]>
   }
   return positions;
 }
-
-/** The credentials a workflow's nodes name, each once. */
-export function credentialsOf(workflow: N8nWorkflow): N8nCredentialRef[] {
-  const seen = new Map<string, N8nCredentialRef>();
-  for (const node of workflow.nodes) {
-    for (const [type, ref] of Object.entries(node.credentials ?? {})) seen.set(`${type}:${ref.name}`, { type, name: ref.name });
-  }
-  return [...seen.values()];
-}
