@@ -141,7 +141,7 @@ describe('the n8n kit in a real n8n', () => {
     });
   }
 
-  /** The message Balcão stored under a provider's id (waits for it). */
+  /** The message Balcão stored under a provider's id. */
   function storedMessage(externalId: string) {
     return withTenant(app.services.db, tenant.tenantId, (trx) =>
       trx.selectFrom('helpdesk_messages').selectAll().where('external_id', '=', externalId).executeTakeFirst(),
@@ -159,7 +159,7 @@ describe('the n8n kit in a real n8n', () => {
       ),
     );
 
-  /** A delivery to the outbound workflow signed as Balcão signs it (or not), `at` seconds from now. */
+  /** A delivery to the outbound workflow signed as Balcão signs it (or with `signature` forged), its timestamp `skewSeconds` off now. */
   function deliver(body: object, options: { secret: string; skewSeconds?: number; signature?: string }) {
     const raw = JSON.stringify(body);
     const timestamp = Math.floor(Date.now() / 1000) + (options.skewSeconds ?? 0);
