@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { PGlite } from '@electric-sql/pglite';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
+import { PGLITE_EXTENSIONS, type DatabaseTarget } from '../../src/db/database';
 import type { DB } from '../../src/db/schema';
 import { withTenant } from '../../src/db/tenant-scope';
 import { findRoleByKey } from '../../src/domains/identity/roles';
@@ -394,6 +396,8 @@ export interface AppProcess {
   name: string;
   url: string;
   process: ChildProcess;
+  /** SIGTERM, then SIGKILL after 5 s (also done at cleanup); a PGlite bench stops the app before its own checks. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -401,9 +405,14 @@ export interface AppProcess {
  * REDIS_URL, so the load this process makes never shares the server's event loop; `env` adds to
  * BENCH_APP_ENV. Stopped at cleanup (SIGTERM, then SIGKILL after 5 s).
  */
-export async function startAppProcess(name: string, databaseUrl: string, env: Record<string, string> = {}): Promise<AppProcess> {
+export async function startAppProcess(
+  name: string,
+  database: string | BenchDatabase,
+  env: Record<string, string> = {},
+): Promise<AppProcess> {
   const port = await freePort();
-  const childEnv = { ...process.env, ...BENCH_APP_ENV, DATABASE_URL: databaseUrl, REDIS_URL, PORT: String(port), ...env };
+  const databaseEnv = typeof database === 'string' ? { DATABASE_URL: database } : appDatabaseEnv(database);
+  const childEnv = { ...process.env, ...BENCH_APP_ENV, ...databaseEnv, REDIS_URL, PORT: String(port), ...env };
   const nodeArgs = (process.env.BENCH_INSTANCE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     env: childEnv,
@@ -411,13 +420,14 @@ export async function startAppProcess(name: string, databaseUrl: string, env: Re
   });
   const killNow = () => child.kill('SIGKILL');
   process.once('exit', killNow);
-  onCleanup(async () => {
+  const stop = async () => {
     process.off('exit', killNow);
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     if ((await Promise.race([exited, sleep(5_000).then(() => 'timeout')])) === 'timeout') killNow();
-  });
+  };
+  onCleanup(stop);
   const url = `http://127.0.0.1:${port}`;
   for (const startedAt = Date.now(); Date.now() - startedAt < 60_000; await sleep(200)) {
     if (child.exitCode !== null) throw new Error(`instance ${name} exited with ${child.exitCode} before it was ready`);
@@ -425,7 +435,138 @@ export async function startAppProcess(name: string, databaseUrl: string, env: Re
       (response) => response.ok,
       () => false,
     );
-    if (ready) return { name, url, process: child };
+    if (ready) return { name, url, process: child, stop };
   }
   throw new Error(`instance ${name} not ready within 60 s`);
+}
+
+/** Which engine a bench ran on: the Postgres server, or the embedded default (PGlite in the app's process). */
+export type BenchDatabaseKind = 'postgres' | 'pglite';
+
+/**
+ * A bench's headline: its figure next to a baseline measured in the same run. The ratio always
+ * reads "how close to the baseline" (1 = as good as it): figure/baseline when higher is better
+ * (req/s), baseline/figure when lower is better (latency).
+ */
+export interface BenchSummary {
+  /** The bench's name as in `npm run bench:<name>`. */
+  bench: string;
+  database: BenchDatabaseKind;
+  figure: { name: string; value: number; unit: string };
+  baseline: { name: string; value: number };
+  better: 'higher' | 'lower';
+  /** On the ratio (e.g. ≥ 0.7) or on the figure itself (e.g. p99 < 20 ms). */
+  target: { on: 'ratio' | 'figure'; op: '≥' | '<'; value: number };
+  /** More than a quarter of a core used by other work during the run: low and noisy figures. */
+  noisy?: boolean;
+  /** Anything the reader needs beside the headline (checks held, what else the run measured). */
+  note?: string;
+}
+
+export interface BenchSummaryLine extends BenchSummary {
+  ratio: number;
+  met: boolean;
+  at: string;
+}
+
+const formatNumber = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: value >= 100 ? 0 : 2 });
+
+/** The ratio and whether the target is met, from a summary. */
+export function judge(summary: BenchSummary): { ratio: number; met: boolean } {
+  const { figure, baseline, better, target } = summary;
+  const ratio = round(better === 'higher' ? figure.value / baseline.value : baseline.value / figure.value, 3);
+  const measured = target.on === 'ratio' ? ratio : figure.value;
+  return { ratio, met: target.op === '≥' ? measured >= target.value : measured < target.value };
+}
+
+/**
+ * Prints the bench's one summary line (`summary · bench · database · figure · baseline · ratio ·
+ * target · met`) and appends it to .bench/summary.jsonl, which `npm run bench` reads back.
+ */
+export function printSummary(summary: BenchSummary): BenchSummaryLine {
+  const line: BenchSummaryLine = { ...summary, ...judge(summary), at: new Date().toISOString() };
+  const { figure, baseline, target } = summary;
+  const targetText = `${target.on === 'ratio' ? 'ratio' : figure.name} ${target.op} ${formatNumber(target.value)}${target.on === 'figure' ? ` ${figure.unit}` : ''}`;
+  console.log(
+    [
+      `summary · ${summary.bench} · ${summary.database}`,
+      `${figure.name} ${formatNumber(figure.value)} ${figure.unit}`,
+      `baseline ${baseline.name} ${formatNumber(baseline.value)} ${figure.unit}`,
+      `ratio ${line.ratio}`,
+      `target ${targetText}`,
+      line.met ? 'met' : 'NOT met',
+      ...(summary.noisy ? ['noisy run'] : []),
+    ].join(' · '),
+  );
+  const file = path.resolve('.bench', 'summary.jsonl');
+  mkdirSync(path.dirname(file), { recursive: true });
+  appendFileSync(file, `${JSON.stringify(line)}\n`);
+  return line;
+}
+
+/**
+ * Where a bench's app keeps its data: a `balcao_bench*` database on the Postgres server, or the
+ * embedded default (PGlite in a data dir of its own, as `npm start` runs without DATABASE_URL).
+ */
+export type BenchDatabase = { kind: 'postgres'; name: string; url: string } | { kind: 'pglite'; dataDir: string };
+
+/**
+ * A fresh bench database of the kind asked for (`--pglite` picks the embedded one), dropped at
+ * cleanup unless `keep`. A PGlite data dir is opened by one process at a time: the app, or
+ * `openOwnerSql` once the app has stopped.
+ */
+export async function prepareBenchDatabase(name: string, options: { pglite: boolean; keep: boolean }): Promise<BenchDatabase> {
+  if (!options.pglite) {
+    const url = await recreateDatabase(name);
+    if (!options.keep) onCleanup(() => dropDatabase(name));
+    return { kind: 'postgres', name, url };
+  }
+  const dataDir = path.resolve('.bench', 'pglite', name);
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(path.dirname(dataDir), { recursive: true });
+  if (!options.keep) onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
+  return { kind: 'pglite', dataDir };
+}
+
+/** The app's environment for a bench database (added to BENCH_APP_ENV by startAppProcess). */
+export function appDatabaseEnv(database: BenchDatabase): Record<string, string> {
+  return database.kind === 'postgres' ? { DATABASE_URL: database.url } : { DATABASE_URL: '', DATA_DIR: database.dataDir };
+}
+
+/** The bootstrap target for an app run inside the bench's own process. */
+export function databaseTarget(database: BenchDatabase): DatabaseTarget {
+  return database.kind === 'postgres'
+    ? { kind: 'postgres', url: database.url, poolSize: 10 }
+    : { kind: 'pglite', dataDir: database.dataDir };
+}
+
+/** Plain SQL as the tables' owner, for a bench's own checks across tenants, on either engine. */
+export interface OwnerSql {
+  query<Row = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: Row[] }>;
+  close(): Promise<void>;
+}
+
+/** Owner SQL on a bench database; closed at cleanup. On PGlite the app must have stopped first (one process per data dir). */
+export async function openOwnerSql(database: BenchDatabase): Promise<OwnerSql> {
+  if (database.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    const owner: OwnerSql = {
+      query: async (text, values) => ({ rows: (await pool.query(text, values)).rows as never[] }),
+      close: () => pool.end(),
+    };
+    onCleanup(() => owner.close().catch(() => undefined));
+    return owner;
+  }
+  const pglite = await PGlite.create({ dataDir: database.dataDir, extensions: PGLITE_EXTENSIONS });
+  let closed = false;
+  const owner: OwnerSql = {
+    query: async (text, values) => ({ rows: (await pglite.query(text, values)).rows as never[] }),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await pglite.close();
+    },
+  };
+  onCleanup(() => owner.close());
+  return owner;
 }
