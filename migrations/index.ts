@@ -11,6 +11,7 @@ import * as queue from './2026-12-07T1000_queue';
 import * as usage from './2026-12-08T1000_usage';
 import * as inventory from './2026-12-09T1000_inventory';
 import * as n8nKit from './2026-12-10T1000_n8n_kit';
+import * as retention from './2026-12-11T1000_retention';
 
 /** Every migration, by name; append new ones (names sort in the order they run). */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08T1000_usage': usage,
   '2026-12-09T1000_inventory': inventory,
   '2026-12-10T1000_n8n_kit': n8nKit,
+  '2026-12-11T1000_retention': retention,
 };

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { DeliverySettings } from './platform/deliveries/worker';
+import type { HousekeepingSettings } from './platform/jobs/housekeeping';
 import { parseAllowedHosts, type OutboundSettings } from './platform/outbound/address-guard';
 
 const booleanFlag = z
@@ -13,6 +14,21 @@ const optionalString = z
   .string()
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+/** The longest any retention setting may be: ten years (beyond that, keep the rows for good by design, not by setting). */
+const MAX_RETENTION_DAYS = 3650;
+
+/**
+ * Days a kind of row is kept before the housekeeping job deletes it: a whole number from 1 (a
+ * slot's job run must outlive every job's catch-up window, at most 12 hours) to ten years.
+ */
+const retentionDays = (fallback: number) =>
+  z.coerce
+    .number({ message: 'must be a whole number of days' })
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1 day')
+    .max(MAX_RETENTION_DAYS, `must be at most ${MAX_RETENTION_DAYS} days`)
+    .default(fallback);
 
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -55,7 +71,26 @@ const environmentSchema = z.object({
     'METRICS_TOKEN must have at least 16 characters',
   ),
   JOBS_ENABLED: booleanFlag.default(true),
-  EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  EVENTS_RETENTION_DAYS: retentionDays(30),
+  RETENTION_JOB_RUNS_DAYS: retentionDays(30),
+  RETENTION_DELIVERIES_DAYS: retentionDays(30),
+  RETENTION_DEAD_DELIVERIES_DAYS: retentionDays(90),
+  RETENTION_LLM_CALLS_DAYS: retentionDays(90),
+  RETENTION_HELPDESK_API_CALLS_DAYS: retentionDays(30),
+  RETENTION_HELPDESK_CHANNEL_STATUS_DAYS: retentionDays(90),
+  RETENTION_QUEUE_CALL_REQUESTS_DAYS: retentionDays(7),
+  HOUSEKEEPING_BATCH_ROWS: z.coerce
+    .number({ message: 'must be a whole number of rows' })
+    .int('must be a whole number of rows')
+    .min(100, 'must be at least 100 rows')
+    .max(50_000, 'must be at most 50000 rows')
+    .default(5000),
+  HOUSEKEEPING_TIME_BUDGET_SECONDS: z.coerce
+    .number({ message: 'must be a whole number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(1, 'must be at least 1 second')
+    .max(3600, 'must be at most 3600 seconds')
+    .default(300),
   MEDIA_LINK_TTL_SECONDS: z.coerce.number().int().min(60).max(604_800).default(3600),
   EVENTS_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
   DELIVERIES_ENABLED: booleanFlag.default(true),
@@ -87,6 +122,15 @@ const environmentSchema = z.object({
 
 export type Environment = z.infer<typeof environmentSchema>;
 
+/** The platform's retention settings plus the domains' logs (each domain's manifest reads its own). */
+export interface RetentionSettings extends HousekeepingSettings {
+  /** The external API's call log, whose idempotency keys replay for as long. */
+  helpdeskApiCallsDays: number;
+  helpdeskChannelStatusDays: number;
+  /** The queue's call request ids, kept to answer a repeated click with the first call's ticket. */
+  queueCallRequestsDays: number;
+}
+
 export interface AppConfig {
   env: Environment['NODE_ENV'];
   port: number;
@@ -117,7 +161,8 @@ export interface AppConfig {
   /** When set, GET /metrics wants `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
   jobsEnabled: boolean;
-  eventsRetentionDays: number;
+  /** How long each kind of log row is kept, and how the daily housekeeping deletes (src/platform/jobs/housekeeping.ts). */
+  retention: RetentionSettings;
   eventsPollIntervalMs: number;
   /** How long a signed media link handed to a provider (n8n, Meta) works. */
   mediaLinkTtlSeconds: number;
@@ -182,7 +227,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     demoTenant: env.DEMO_TENANT ?? env.NODE_ENV !== 'production',
     metricsToken: env.METRICS_TOKEN,
     jobsEnabled: env.JOBS_ENABLED,
-    eventsRetentionDays: env.EVENTS_RETENTION_DAYS,
+    retention: {
+      eventsDays: env.EVENTS_RETENTION_DAYS,
+      jobRunsDays: env.RETENTION_JOB_RUNS_DAYS,
+      deliveredDeliveriesDays: env.RETENTION_DELIVERIES_DAYS,
+      deadDeliveriesDays: env.RETENTION_DEAD_DELIVERIES_DAYS,
+      llmCallsDays: env.RETENTION_LLM_CALLS_DAYS,
+      helpdeskApiCallsDays: env.RETENTION_HELPDESK_API_CALLS_DAYS,
+      helpdeskChannelStatusDays: env.RETENTION_HELPDESK_CHANNEL_STATUS_DAYS,
+      queueCallRequestsDays: env.RETENTION_QUEUE_CALL_REQUESTS_DAYS,
+      batchRows: env.HOUSEKEEPING_BATCH_ROWS,
+      timeBudgetMs: env.HOUSEKEEPING_TIME_BUDGET_SECONDS * 1000,
+    },
     eventsPollIntervalMs: env.EVENTS_POLL_INTERVAL_MS,
     mediaLinkTtlSeconds: env.MEDIA_LINK_TTL_SECONDS,
     deliveries: {

@@ -11,6 +11,7 @@ import { DeliveryWorker } from './platform/deliveries/worker';
 import { Devices } from './platform/devices';
 import { createMemoryBus, createRedisBus } from './platform/events/bus';
 import { EventHub } from './platform/events/hub';
+import { housekeepingJobs } from './platform/jobs/housekeeping';
 import { JobScheduler } from './platform/jobs/scheduler';
 import { createLlmProvider } from './platform/llm';
 import type { Services } from './platform/services';
@@ -83,7 +84,8 @@ export async function createServices(config: AppConfig, overrides: ServiceOverri
   const secrets = new SecretBox(config.secretsKey);
   const links = new LinkSigner(config.secretsKey, config.mediaLinkTtlSeconds);
   const build = { config, secrets, links, llm };
-  const jobs = domainModules.flatMap((domain) => domain.jobs?.(build) ?? []);
+  const retentionRules = domainModules.flatMap((domain) => domain.retention?.(build) ?? []);
+  const jobs = [...domainModules.flatMap((domain) => domain.jobs?.(build) ?? []), ...housekeepingJobs(config.retention, retentionRules)];
   const scheduler = new JobScheduler({ db, logger, metrics, instanceId, jobs });
   const kinds = domainModules.flatMap((domain) => domain.deliveryKinds?.(build) ?? []);
   const outboundGuard = new OutboundGuard(config.outbound);

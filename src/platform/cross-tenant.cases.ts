@@ -6,6 +6,7 @@ import { rawRequest } from '../../test/support/identity';
 import { freePort } from '../../test/support/network';
 import type { DeliveryKind } from './deliveries/kinds';
 import { enqueueDelivery } from './deliveries/queue';
+import { HOUSEKEEPING_JOB } from './jobs/housekeeping';
 
 interface PlatformFixture {
   deliveryId: string;
@@ -36,7 +37,7 @@ export const crossTenantSuite = defineCrossTenantSuite<PlatformFixture>({
   },
   async prepare(services, { tenant, owner }) {
     const exportToken = await owner.apiTokens.create({ name: 'Auditoria', scopes: ['audit.export', 'audit.read'] });
-    const job = services.scheduler.jobs.find((definition) => definition.name === 'identity.housekeeping')!;
+    const job = services.scheduler.jobs.find((definition) => definition.name === HOUSEKEEPING_JOB)!;
     await services.scheduler.runSlot(
       job,
       { id: tenant.tenantId, slug: tenant.slug, timezone: 'America/Sao_Paulo' },

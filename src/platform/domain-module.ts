@@ -10,6 +10,7 @@ import type { DeliveryKind } from './deliveries/kinds';
 import type { DeviceKind } from './devices/kinds';
 import type { EventAudience, StreamViewer } from './events/audience';
 import type { AppEvent, EventType, EventTypeDeclaration, EventTypeDeclarations } from './events/catalog';
+import type { RetentionRule } from './jobs/retention';
 import type { JobDefinition } from './jobs/scheduler';
 import type { LlmProvider } from './llm';
 import type { ModuleName } from './modules';
@@ -77,6 +78,8 @@ export interface DomainModule<Routers extends Record<string, AnyTRPCRouter> = Re
   /** Narrows further who receives the domain's live events (beyond each type's read permission). */
   eventAudience?(db: Kysely<DB>, viewer: StreamViewer): EventAudience | Promise<EventAudience>;
   jobs?(context: DomainBuildContext): JobDefinition[];
+  /** The domain's logs that the daily housekeeping deletes once past their retention (src/platform/jobs/housekeeping.ts). */
+  retention?(context: DomainBuildContext): RetentionRule[];
   deliveryKinds?(context: DomainBuildContext): DeliveryKind[];
   /** Kinds of device (kiosk, display, agent) the domain's device procedures serve: their scopes and resource binding. */
   deviceKinds?: readonly DeviceKind[];

@@ -170,7 +170,7 @@ describe('dashboard session renewal', () => {
       await rejectAsExpired(route);
     });
     await openSection(page, 'Execuções de tarefas');
-    await page.getByTestId('job-definitions').getByText('identity.housekeeping').waitFor();
+    await page.getByTestId('job-definitions').getByText('platform.housekeeping').waitFor();
     await page.getByRole('table', { name: 'Execuções de tarefas' }).getByText('Nenhuma execução registrada').waitFor();
     expect(rejected).toBe(1);
     expect(rejectedCalls.sort()).toEqual(['jobs.definitions', 'jobs.runs']);

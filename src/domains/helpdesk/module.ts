@@ -4,7 +4,7 @@ import { seedHelpdeskDemoData } from './demo-data';
 import { helpdeskEventAudience } from './event-audience';
 import { helpdeskEventTypes } from './events';
 import { EXTERNAL_API_BASE, externalApiRoutes } from './external-rest';
-import { mediaRetentionJob } from './jobs';
+import { helpdeskRetentionRules, mediaRetentionJob } from './jobs';
 import { helpdeskMediaRoutes } from './media-rest';
 import { helpdeskN8nWorkflows } from './channels/n8n-workflows';
 import { helpdeskDeliveryKinds } from './outbound';
@@ -21,6 +21,7 @@ export const helpdeskModule = defineDomainModule({
   eventTypes: helpdeskEventTypes,
   eventAudience: helpdeskEventAudience,
   jobs: () => [mediaRetentionJob()],
+  retention: ({ config }) => helpdeskRetentionRules(config.retention),
   deliveryKinds: ({ secrets, links, config }) =>
     helpdeskDeliveryKinds(secrets, links, { baseUrl: config.whatsappGraphBaseUrl }, config.publicUrl),
   n8nWorkflows: helpdeskN8nWorkflows,

@@ -3,7 +3,7 @@ import { IDENTITY_DEMO_STEPS, seedIdentityDemoData } from './demo-data';
 import { DEVICE_EVENTS_SCOPE } from './device-events';
 import { deviceRestRoutes } from './device-rest';
 import { identityEventTypes } from './events';
-import { housekeepingJob } from './jobs';
+import { identityRetentionRules } from './jobs';
 import { identityPermissions } from './permissions';
 import { apiTokensRouter, authRouter, deviceRouter, devicesRouter, rolesRouter, tenantRouter, usersRouter } from './router';
 
@@ -31,7 +31,7 @@ export const identityModule = defineDomainModule({
     },
   ],
   rest: [{ base: '/api/v1', routes: (services) => deviceRestRoutes(services) }],
-  jobs: ({ config }) => [housekeepingJob({ eventsRetentionDays: config.eventsRetentionDays })],
+  retention: () => identityRetentionRules(),
   demoData: {
     steps: IDENTITY_DEMO_STEPS,
     seed: (db, tenant, deps, onStep) => seedIdentityDemoData(db, tenant, deps.permissions, deps.userPassword, onStep).then(() => undefined),

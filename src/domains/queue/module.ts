@@ -4,6 +4,7 @@ import { queueDeviceKinds } from './device-kinds';
 import { queueEventTypes } from './events';
 import { queuePermissions } from './permissions';
 import { queueRestRoutes } from './rest';
+import { queueRetentionRules } from './retention';
 import { queueRouter } from './router';
 
 /** Queue: walk-in tickets from a kiosk, the operator panel, the TV display and the statistics. */
@@ -15,6 +16,7 @@ export const queueModule = defineDomainModule({
   eventTypes: queueEventTypes,
   deviceKinds: queueDeviceKinds,
   rest: [{ base: '/api/v1', routes: queueRestRoutes }],
+  retention: ({ config }) => queueRetentionRules(config.retention),
   demoData: {
     steps: 1,
     seed: async (db, tenant, deps, onStep) => {

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callerFor, createTestServices, seedTenant, silentLogger, type TestTenant } from '../../../test/support/app';
-import { housekeepingJob } from '../../domains/identity/jobs';
-import { withTenant } from '../../db/tenant-scope';
 import type { Services } from '../services';
 import { createMetrics } from '../observability/metrics';
 import { JobScheduler, previousSlot, type JobDefinition } from './scheduler';
@@ -100,33 +98,6 @@ describe('job scheduler', () => {
       trx.selectFrom('job_runs').selectAll().where('job', '=', 'test.failing').executeTakeFirstOrThrow(),
     );
     expect(run).toMatchObject({ status: 'failed', error: 'upstream timed out' });
-  });
-
-  it('housekeeping drops expired sessions and old events of its tenant only', async () => {
-    const longAgo = new Date(Date.now() - 90 * 86_400_000);
-    for (const tenant of [saoPaulo, tokyo]) {
-      await withTenant(services.db, tenant.tenantId, async (trx) => {
-        await trx
-          .insertInto('refresh_tokens')
-          .values({
-            tenant_id: tenant.tenantId,
-            user_id: tenant.ownerId,
-            family_id: crypto.randomUUID(),
-            token_hash: crypto.randomUUID(),
-            expires_at: longAgo,
-          })
-          .execute();
-        await trx
-          .insertInto('events')
-          .values({ tenant_id: tenant.tenantId, type: 'tenant.updated', data: '{}', occurred_at: longAgo })
-          .execute();
-      });
-    }
-    const job = housekeepingJob({ eventsRetentionDays: 30 });
-    const [outcome] = await schedulerFor([job], 'instance-a').fire(job, 'America/Sao_Paulo', new Date());
-    expect(outcome).toMatchObject({ status: 'succeeded', stats: { refreshTokensDeleted: 1, eventsDeleted: 1 } });
-    const tokyoLeft = await withTenant(services.db, tokyo.tenantId, (trx) => trx.selectFrom('refresh_tokens').select('id').execute());
-    expect(tokyoLeft).toHaveLength(1);
   });
 
   it('jobs.runs lists the caller tenant runs only, newest first, page by page', async () => {
