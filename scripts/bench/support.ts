@@ -528,6 +528,9 @@ export async function prepareBenchDatabase(name: string, options: { pglite: bool
   return { kind: 'pglite', dataDir };
 }
 
+/** Where the app keeps PGlite's files under its DATA_DIR (src/config.ts): the bench's data dir plus `pglite`. */
+const embeddedDataDirOf = (database: { dataDir: string }) => path.join(database.dataDir, 'pglite');
+
 /** The app's environment for a bench database (added to BENCH_APP_ENV by startAppProcess). */
 export function appDatabaseEnv(database: BenchDatabase): Record<string, string> {
   return database.kind === 'postgres' ? { DATABASE_URL: database.url } : { DATABASE_URL: '', DATA_DIR: database.dataDir };
@@ -537,7 +540,7 @@ export function appDatabaseEnv(database: BenchDatabase): Record<string, string> 
 export function databaseTarget(database: BenchDatabase): DatabaseTarget {
   return database.kind === 'postgres'
     ? { kind: 'postgres', url: database.url, poolSize: 10 }
-    : { kind: 'pglite', dataDir: database.dataDir };
+    : { kind: 'pglite', dataDir: embeddedDataDirOf(database) };
 }
 
 /** Plain SQL as the tables' owner, for a bench's own checks across tenants, on either engine. */
@@ -557,7 +560,7 @@ export async function openOwnerSql(database: BenchDatabase): Promise<OwnerSql> {
     onCleanup(() => owner.close().catch(() => undefined));
     return owner;
   }
-  const pglite = await PGlite.create({ dataDir: database.dataDir, extensions: PGLITE_EXTENSIONS });
+  const pglite = await PGlite.create({ dataDir: embeddedDataDirOf(database), extensions: PGLITE_EXTENSIONS });
   let closed = false;
   const owner: OwnerSql = {
     query: async (text, values) => ({ rows: (await pglite.query(text, values)).rows as never[] }),
