@@ -1,6 +1,17 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { TRPCError } from '@trpc/server';
 import { resolveResponse } from '@trpc/server/http';
+import {
+  getErrorShape,
+  getHTTPStatusCode,
+  getProcedureAtPath,
+  getTRPCErrorFromUnknown,
+  isAsyncIterable,
+  isObject,
+  isPromise,
+  transformTRPCResponse,
+  type AnyProcedure,
+} from '@trpc/server/unstable-core-do-not-import';
 import type { Services } from '../platform/services';
 import { appRouter } from './app-router';
 import { createHttpContext } from './context';
@@ -22,11 +33,15 @@ const STREAMED_CONTENT_TYPES = ['application/jsonl', 'text/event-stream'];
  * in one piece with its Content-Length, and the call's abort signal fires only when the client goes
  * away before the answer is sent. tRPC's stock node adapter pipes every answer through a web
  * stream and aborts every request on close; on this hot path that cost about a third of a call.
+ * A plain single call (one query by GET, one mutation by POST: what the dashboard sends) skips
+ * the fetch Request/Response too (`serveSingleCall`); `singleCallShortcut: false` turns that off,
+ * which the tests use to check both give the same answers.
  */
-export function createTrpcHttpHandler(services: Services): RequestListener {
+export function createTrpcHttpHandler(services: Services, options: { singleCallShortcut?: boolean } = {}): RequestListener {
   const maxBodyBytes = services.config.maxBodyBytes;
+  const shortcut = options.singleCallShortcut ?? true;
   return (req, res) => {
-    serve(services, maxBodyBytes, req, res).catch((error: unknown) => {
+    serve(services, maxBodyBytes, shortcut, req, res).catch((error: unknown) => {
       services.logger.error({ err: error }, 'tRPC HTTP handler failed');
       if (!res.headersSent) {
         res.statusCode = 500;
@@ -39,14 +54,22 @@ export function createTrpcHttpHandler(services: Services): RequestListener {
   };
 }
 
-async function serve(services: Services, maxBodyBytes: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+async function serve(
+  services: Services,
+  maxBodyBytes: number,
+  shortcut: boolean,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const aborter = new AbortController();
   res.once('close', () => {
     if (!res.writableFinished) aborter.abort();
   });
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
   const body = hasBody ? await readBody(req, maxBodyBytes) : undefined;
+  const single = !shortcut || body === TOO_LARGE ? undefined : await plainSingleCall(req, body);
+  if (single) return serveSingleCall(services, single, aborter.signal, req, res);
+  const url = new URL(req.url ?? '/', 'http://localhost');
   const request = new Request(url, {
     method: req.method,
     headers: headersOf(req),
@@ -63,6 +86,102 @@ async function serve(services: Services, maxBodyBytes: number, req: IncomingMess
     createContext: () => createHttpContext(services, req, res),
   });
   await writeResponse(response, res);
+}
+
+/** One query by GET or one mutation by POST with a JSON body: what the dashboard's and the SDK's calls are. */
+interface SingleCall {
+  path: string;
+  procedure: AnyProcedure;
+  type: 'query' | 'mutation';
+  input: unknown;
+}
+
+const config = appRouter._def._config;
+
+/**
+ * The call when it is a plain single call that tRPC would answer as one JSON body; undefined for
+ * everything else (batches, streams, subscriptions, other content types, unknown paths, a wrong
+ * method, input that is not JSON), which goes through tRPC's own `resolveResponse` untouched.
+ */
+export async function plainSingleCall(req: IncomingMessage, body: Buffer | undefined): Promise<SingleCall | undefined> {
+  const target = req.url ?? '';
+  const queryStart = target.indexOf('?');
+  const pathname = queryStart === -1 ? target : target.slice(0, queryStart);
+  if (!pathname.startsWith(BASE_PATH) || pathname.includes(',')) return undefined;
+  const search = new URLSearchParams(queryStart === -1 ? '' : target.slice(queryStart + 1));
+  if (search.has('batch') || search.has('connectionParams') || req.headers['trpc-accept'] !== undefined) return undefined;
+  let path: string;
+  try {
+    path = decodeURIComponent(pathname.slice(BASE_PATH.length));
+  } catch {
+    return undefined;
+  }
+  const procedure = (await getProcedureAtPath(appRouter, path)) as AnyProcedure | null;
+  const type = procedure?._def.type;
+  if (!procedure || !(type === 'query' ? req.method === 'GET' : type === 'mutation' && req.method === 'POST')) return undefined;
+  if (type === 'mutation' && !req.headers['content-type']?.startsWith('application/json')) return undefined;
+  const text = type === 'query' ? search.get('input') || undefined : body!.length === 0 ? '{}' : body!.toString('utf8');
+  let raw: unknown;
+  try {
+    raw = text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return {
+    path,
+    procedure,
+    type: type as SingleCall['type'],
+    input: raw === undefined ? undefined : config.transformer.input.deserialize(raw),
+  };
+}
+
+/** A value tRPC refuses to send as one JSON body (it wants httpBatchStreamLink for it). */
+function isDataStream(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  if (isAsyncIterable(value)) return true;
+  return Object.values(value).some((item) => isPromise(item) || isAsyncIterable(item));
+}
+
+/**
+ * tRPC's answer to a single call, built the way `resolveResponse` builds it (same procedure call,
+ * error shape, status and headers) straight onto node's response: without the fetch Request and
+ * Response, their header copies and body streams, which were most of tRPC's cost on a small call.
+ */
+async function serveSingleCall(
+  services: Services,
+  call: SingleCall,
+  signal: AbortSignal,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  let ctx: Awaited<ReturnType<typeof createHttpContext>> | undefined;
+  let json: Parameters<typeof transformTRPCResponse>[1];
+  try {
+    ctx = await createHttpContext(services, req, res);
+    const data: unknown = await call.procedure({
+      path: call.path,
+      getRawInput: () => Promise.resolve(call.input),
+      ctx,
+      type: call.type,
+      signal,
+      batchIndex: 0,
+    });
+    if (isDataStream(data))
+      throw new TRPCError({
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink',
+      });
+    json = { result: { data } };
+  } catch (cause) {
+    const error = getTRPCErrorFromUnknown(cause);
+    json = { error: getErrorShape({ config, ctx, error, input: call.input, path: call.path, type: call.type }) };
+  }
+  const body = Buffer.from(JSON.stringify(transformTRPCResponse(config, json)));
+  res.statusCode = getHTTPStatusCode(json);
+  res.setHeader('vary', 'trpc-accept, accept');
+  res.setHeader('content-type', 'application/json');
+  res.setHeader('content-length', body.length);
+  res.end(body);
 }
 
 const TOO_LARGE = Symbol('too large');
