@@ -9,6 +9,7 @@ import type { Services } from './platform/services';
 import { appRouter } from './trpc/app-router';
 import { createWebSocketContext } from './trpc/context';
 import { createTrpcHttpHandler, isTrpcRequest } from './trpc/http-handler';
+import { subscriptionEncoder } from './trpc/ws-encoder';
 
 export interface RunningServer {
   server: Server;
@@ -52,6 +53,8 @@ export async function startHttpServer(services: Services, options: { port: numbe
       return context;
     },
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
+    // An event's JSON is made once for all its subscribers, not once per frame.
+    experimental_encoder: subscriptionEncoder,
   });
   wss.on('connection', (socket) => {
     services.metrics.websocketConnections.inc();

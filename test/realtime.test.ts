@@ -1,6 +1,8 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../src/bootstrap';
+import { withTenant } from '../src/db/tenant-scope';
+import { appendEvent } from '../src/platform/events/outbox';
 import { callerFor, httpClient, login, seedTenant, startTestApp, TEST_JWT_SECRET, TEST_PASSWORD, type TestTenant } from './support/app';
 import { recordEvents } from './support/subscriptions';
 
@@ -52,6 +54,50 @@ describe('events.stream over WebSocket', () => {
       'while-away@acme.test',
       'after-return@acme.test',
     ]);
+    await resumed.close();
+  });
+
+  /** One transaction raising several events: they commit, and reach the hub, together. */
+  const announceTogether = (labels: string[]) =>
+    withTenant(app.services.db, acme.tenantId, async (trx) => {
+      for (const label of labels) await appendEvent(trx, 'tenant.updated', { tenantId: acme.tenantId, changes: [label] });
+    });
+  const labelsOf = (events: Array<{ type: string; data: unknown }>) =>
+    events.map((event) => (event.type === 'tenant.updated' ? (event.data as { changes: string[] }).changes[0] : event.type));
+
+  it('events.streamGrouped sends the events due together in one frame, tracked by the last one; events.stream one frame each', async () => {
+    const grouped = recordEvents(app.url, () => acmeToken, { types: ['tenant.updated'] }, { grouped: true });
+    const single = recordEvents(app.url, () => acmeToken, { types: ['tenant.updated'] });
+    await Promise.all([grouped.started, single.started]);
+    await announceTogether(['g-1', 'g-2', 'g-3']);
+    await Promise.all([grouped.waitFor((events) => events.length === 3), single.waitFor((events) => events.length === 3)]);
+    expect(grouped.frames).toHaveLength(1);
+    const [frame] = grouped.frames;
+    expect(labelsOf(frame!.events)).toEqual(['g-1', 'g-2', 'g-3']);
+    expect(frame!.id).toBe(frame!.events[2]!.id);
+    expect(single.frames.map((each) => each.id)).toEqual(frame!.events.map((event) => event.id));
+    expect(single.events).toEqual(grouped.events);
+    await Promise.all([grouped.close(), single.close()]);
+  });
+
+  it('events.streamGrouped resumes after the last event of the group whose id it was given', async () => {
+    const first = recordEvents(app.url, () => acmeToken, { types: ['tenant.updated'] }, { grouped: true });
+    await first.started;
+    await announceTogether(['seen-1', 'seen-2']);
+    await first.waitFor((events) => events.length === 2);
+    const [seen] = first.frames; // both, in one group
+    await first.close();
+    await announceTogether(['missed-1']);
+    await announceTogether(['missed-2', 'missed-3']);
+    await app.services.hub.flush();
+    const resumed = recordEvents(app.url, () => acmeToken, { lastEventId: seen!.id, types: ['tenant.updated'] }, { grouped: true });
+    await resumed.started;
+    await announceTogether(['live']);
+    const events = await resumed.waitFor((items) => items.length === 4);
+    expect(labelsOf(events)).toEqual(['missed-1', 'missed-2', 'missed-3', 'live']);
+    // The replay comes as one page, live events as they arrive; each frame's id is its last event's.
+    expect(resumed.frames.map((each) => labelsOf(each.events))).toEqual([['missed-1', 'missed-2', 'missed-3'], ['live']]);
+    for (const each of resumed.frames) expect(each.id).toBe(each.events.at(-1)!.id);
     await resumed.close();
   });
 

@@ -30,6 +30,7 @@ export const crossTenantSuite = defineCrossTenantSuite<PlatformFixture>({
   tenantAgnostic: {
     'jobs.definitions': 'the job definitions, declared in code',
     'events.stream': 'a subscription; its tenant scoping is covered by the realtime tests',
+    'events.streamGrouped': 'the same subscription, grouped; its tenant scoping is covered by the realtime tests',
   },
   async setup(app) {
     refusedTarget.url = `http://127.0.0.1:${await freePort()}/hook`;

@@ -5,6 +5,8 @@ import { wsClient } from './app';
 
 export interface RecordedSubscription {
   events: AppEvent[];
+  /** What each frame carried: its tracked id and its events (one, or a group with `grouped`). */
+  frames: Array<{ id: string; events: AppEvent[] }>;
   errors: TRPCClientErrorLike<AppRouter>[];
   started: Promise<void>;
   waitFor(predicate: (events: AppEvent[]) => boolean, timeoutMs?: number): Promise<AppEvent[]>;
@@ -22,24 +24,30 @@ async function poll<T>(probe: () => T | undefined, timeoutMs: number, what: stri
   }
 }
 
-/** Subscribes to events.stream over a real WebSocket and records what arrives. */
+/** Subscribes to events.stream (or, with `grouped`, events.streamGrouped) over a real WebSocket and records what arrives. */
 export function recordEvents(
   url: string,
   token: () => string | undefined,
   input: { lastEventId?: string; types?: AppEvent['type'][] } = {},
+  options: { grouped?: boolean } = {},
 ): RecordedSubscription {
   const { trpc, client } = wsClient(url, token);
   const events: AppEvent[] = [];
+  const frames: RecordedSubscription['frames'] = [];
   const errors: TRPCClientErrorLike<AppRouter>[] = [];
   let markStarted!: () => void;
   const started = new Promise<void>((resolve) => (markStarted = resolve));
-  const subscription = trpc.events.stream.subscribe(input, {
-    onStarted: () => markStarted(),
-    onData: (tracked) => events.push(tracked.data),
-    onError: (error) => errors.push(error),
-  });
+  const record = (id: string, arrived: AppEvent[]) => {
+    frames.push({ id, events: arrived });
+    events.push(...arrived);
+  };
+  const common = { onStarted: () => markStarted(), onError: (error: TRPCClientErrorLike<AppRouter>) => errors.push(error) };
+  const subscription = options.grouped
+    ? trpc.events.streamGrouped.subscribe(input, { ...common, onData: (tracked) => record(tracked.id, tracked.data.events) })
+    : trpc.events.stream.subscribe(input, { ...common, onData: (tracked) => record(tracked.id, [tracked.data]) });
   return {
     events,
+    frames,
     errors,
     started,
     waitFor: (predicate, timeoutMs = 5_000) => poll(() => (predicate(events) ? events : undefined), timeoutMs, 'events'),

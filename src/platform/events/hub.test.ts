@@ -5,7 +5,8 @@ import { withTenant, type TenantTransaction } from '../../db/tenant-scope';
 import type { Services } from '../services';
 import type { AppEvent } from './catalog';
 import { appendEvent } from './outbox';
-import { streamTenantEvents } from './stream';
+import { streamTenantEventBatches, streamTenantEvents } from './stream';
+import { sql } from 'kysely';
 import { withSystem } from '../../db/system-scope';
 
 /** Starts consuming at once (the stream subscribes on its first pull) and resolves with `count` events. */
@@ -72,6 +73,49 @@ describe('event hub and tenant streams', () => {
     const resumed = collect(stream(acme, { lastEventId: lastSeen!.id }), 3);
     await withTenant(services.db, acme.tenantId, announce('live'));
     expect(labelsOf(await resumed)).toEqual(['missed-1', 'missed-2', 'live']);
+  });
+
+  it('hands a reader the events that arrived together as one batch, replayed ones included', async () => {
+    const batches = streamTenantEventBatches({ db: services.db, hub: services.hub, tenantId: acme.tenantId });
+    const first = batches.next(); // subscribes, then waits
+    await withTenant(services.db, acme.tenantId, async (trx) => {
+      for (const label of ['batch-1', 'batch-2', 'batch-3']) await announce(label)(trx);
+    });
+    const together = (await first).value as AppEvent[];
+    expect(labelsOf(together)).toEqual(['batch-1', 'batch-2', 'batch-3']);
+    await batches.return(undefined);
+
+    for (const label of ['away-1', 'away-2']) await withTenant(services.db, acme.tenantId, announce(label));
+    await services.hub.flush();
+    const resumed = streamTenantEventBatches({ db: services.db, hub: services.hub, tenantId: acme.tenantId, lastEventId: together[2]!.id });
+    expect(labelsOf((await resumed.next()).value as AppEvent[])).toEqual(['away-1', 'away-2']);
+    const live = resumed.next();
+    await withTenant(services.db, acme.tenantId, announce('after'));
+    expect(labelsOf((await live).value as AppEvent[])).toEqual(['after']);
+    await resumed.return(undefined);
+  });
+
+  it("keeps the order of one transaction's events when their ids cross a power of ten (live and replayed)", async () => {
+    // 'before' takes p − 3, then one transaction takes p − 2 … p + 1 (98 … 101: as text, '100' < '98').
+    await services.database.asOwner(async (owner) => {
+      const { rows } = await sql<{ max: string }>`select coalesce(max(id), 0)::text as max from events`.execute(owner);
+      const powerOfTen = 10 ** Math.ceil(Math.log10(Number(rows[0]!.max) + 4));
+      await sql`select setval(pg_get_serial_sequence('events', 'id'), ${powerOfTen - 4})`.execute(owner);
+    });
+    const before = collect(stream(acme), 1);
+    await withTenant(services.db, acme.tenantId, announce('before'));
+    const [anchor] = await before;
+    const labels = ['p-2', 'p-1', 'p', 'p+1'];
+    const live = collect(stream(acme), 4);
+    await withTenant(services.db, acme.tenantId, async (trx) => {
+      for (const label of labels) await announce(label)(trx);
+    });
+    const delivered = await live;
+    expect(labelsOf(delivered)).toEqual(labels);
+    expect(new Set(delivered.map((event) => event.id.length)).size).toBe(2); // the ids did cross it
+    await services.hub.flush();
+    const replayed = collect(stream(acme, { lastEventId: anchor!.id }), 4);
+    expect(labelsOf(await replayed)).toEqual(labels);
   });
 
   it("replays nothing for another tenant's event id", async () => {

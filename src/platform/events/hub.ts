@@ -95,7 +95,7 @@ export class EventHub {
       sql<{ tx_id: string | null; id: string | null }>`
       select tx_id::text, id::text from events
       where tx_id < ${deliveredBelow}
-      order by tx_id desc, id desc limit 1`.execute(trx),
+      order by events.tx_id desc, events.id desc limit 1`.execute(trx),
     );
     const latest = rows[0];
     if (latest?.tx_id && latest.id) this.#cursor = { txId: BigInt(latest.tx_id), id: BigInt(latest.id) };
@@ -158,7 +158,7 @@ export class EventHub {
   async flush(timeoutMs = 10_000): Promise<void> {
     const { rows } = await withSystem(this.deps.db, (trx) =>
       sql<{ tx_id: string | null; id: string | null }>`
-      select tx_id::text, id::text from events order by tx_id desc, id desc limit 1`.execute(trx),
+      select tx_id::text, id::text from events order by events.tx_id desc, events.id desc limit 1`.execute(trx),
     );
     const latest = rows[0];
     const target: EventPosition = latest?.tx_id && latest.id ? { txId: BigInt(latest.tx_id), id: BigInt(latest.id) } : { txId: 0n, id: 0n };
@@ -190,7 +190,7 @@ export class EventHub {
       select id::text, tenant_id, type, data, occurred_at, tx_id::text from events
       where (tx_id, id) > (${txId.toString()}::xid8, ${id.toString()}::bigint)
         and tx_id < ${deliveredBelow}
-      order by tx_id, id
+      order by events.tx_id, events.id -- the columns, not the text selected as tx_id and id ('10' < '9')
       limit ${BATCH_SIZE}`.execute(trx),
     );
     const now = Date.now();

@@ -23,9 +23,11 @@ export interface TenantEventStreamOptions {
 /**
  * One tenant's events: first those after `lastEventId` from the table, then live ones from the
  * hub, without a gap or a repeat between the two. Subscribes before reading the table, as a
- * reconnecting client must not miss what commits meanwhile.
+ * reconnecting client must not miss what commits meanwhile. Yields them in batches, in order: a
+ * replayed page, or every live event that arrived while the reader was busy (one hub poll's
+ * events arrive together), so a subscriber pays its per-step costs once per batch, not per event.
  */
-export async function* streamTenantEvents(options: TenantEventStreamOptions): AsyncGenerator<AppEvent> {
+export async function* streamTenantEventBatches(options: TenantEventStreamOptions): AsyncGenerator<AppEvent[]> {
   const { db, hub, tenantId, lastEventId, types, signal, onCaughtUp } = options;
   const live = new EventQueue<DeliveredEvent>(LIVE_BUFFER);
   const unsubscribe = hub.subscribe(tenantId, (delivered) => live.push(delivered));
@@ -36,15 +38,20 @@ export async function* streamTenantEvents(options: TenantEventStreamOptions): As
   try {
     let lastYielded: EventPosition | undefined;
     if (lastEventId !== undefined) {
-      for await (const replayed of replayAfter(db, tenantId, lastEventId, replayUpTo)) {
-        lastYielded = replayed.position;
-        if (!wanted || wanted.has(replayed.event.type)) yield replayed.event;
+      for await (const page of replayAfter(db, tenantId, lastEventId, replayUpTo)) {
+        lastYielded = page[page.length - 1]!.position;
+        const events = page.flatMap(({ event }) => (!wanted || wanted.has(event.type) ? [event] : []));
+        if (events.length > 0) yield events;
       }
     }
     onCaughtUp?.();
-    for await (const delivered of live) {
-      if (lastYielded && !positionAfter(delivered.position, lastYielded)) continue;
-      if (!wanted || wanted.has(delivered.event.type)) yield delivered.event;
+    for (let batch = await live.nextBatch(); batch.length > 0; batch = await live.nextBatch()) {
+      const events: AppEvent[] = [];
+      for (const delivered of batch) {
+        if (lastYielded && !positionAfter(delivered.position, lastYielded)) continue;
+        if (!wanted || wanted.has(delivered.event.type)) events.push(delivered.event);
+      }
+      if (events.length > 0) yield events;
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);
@@ -53,12 +60,17 @@ export async function* streamTenantEvents(options: TenantEventStreamOptions): As
   }
 }
 
+/** The same stream, one event at a time. */
+export async function* streamTenantEvents(options: TenantEventStreamOptions): AsyncGenerator<AppEvent> {
+  for await (const batch of streamTenantEventBatches(options)) yield* batch;
+}
+
 async function* replayAfter(
   db: Kysely<DB>,
   tenantId: string,
   lastEventId: string,
   upTo: EventPosition,
-): AsyncGenerator<Omit<DeliveredEvent, 'tenantId'>> {
+): AsyncGenerator<Array<Omit<DeliveredEvent, 'tenantId'>>> {
   if (!/^\d{1,19}$/.test(lastEventId)) return;
   const anchor = await withTenant(db, tenantId, (trx) =>
     trx
@@ -76,15 +88,15 @@ async function* replayAfter(
         .select(['id', 'type', 'data', 'occurred_at', sql<string>`tx_id::text`.as('tx_id')])
         .where(sql<boolean>`(tx_id, id) > (${after.txId.toString()}::xid8, ${after.id.toString()}::bigint)`)
         .where(sql<boolean>`(tx_id, id) <= (${upTo.txId.toString()}::xid8, ${upTo.id.toString()}::bigint)`)
-        .orderBy('tx_id')
-        .orderBy('id')
+        .orderBy('events.tx_id')
+        .orderBy('events.id')
         .limit(REPLAY_BATCH)
         .execute(),
     );
-    for (const row of rows) {
-      after = { txId: BigInt(row.tx_id), id: BigInt(row.id) };
-      yield { position: after, event: toAppEvent(row) };
-    }
+    if (rows.length === 0) return;
+    const page = rows.map((row) => ({ position: { txId: BigInt(row.tx_id), id: BigInt(row.id) }, event: toAppEvent(row) }));
+    after = page[page.length - 1]!.position;
+    yield page;
     if (rows.length < REPLAY_BATCH) return;
   }
 }

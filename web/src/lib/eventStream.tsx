@@ -22,9 +22,10 @@ export function useEventStream(): EventStreamValue {
 
 /**
  * The tenant's live events, for the whole signed-in app: keeps the last 200 for the activity
- * feed and marks the affected queries stale, so lists update without a reload. Socket drops
- * and token renewals are handled by the wsLink (it resubscribes with the last event id); this
- * only restarts the subscription when the server ends it.
+ * feed and marks the affected queries stale (once per group), so lists update without a reload.
+ * Socket drops and token renewals are handled by the wsLink (it resubscribes with the last
+ * group's id, which resumes after that group's last event); this only restarts the subscription
+ * when the server ends it.
  */
 export function EventStreamProvider({
   enabled,
@@ -57,16 +58,20 @@ export function EventStreamProvider({
 
     const start = () => {
       if (stopped) return;
-      subscription = utils.client.events.stream.subscribe(lastEventId ? { lastEventId } : {}, {
+      // Grouped: the events due when a frame is sent arrive together, tracked by the last one's id.
+      subscription = utils.client.events.streamGrouped.subscribe(lastEventId ? { lastEventId } : {}, {
         onStarted: () => setStatus('live'),
         onConnectionStateChange: (state) => {
           if (state.state === 'connecting') setStatus(state.error ? 'reconnecting' : 'connecting');
           else if (state.state === 'pending') setStatus('live');
         },
-        onData: ({ id, data: event }) => {
+        onData: ({ id, data: { events: arrived } }) => {
           lastEventId = id;
-          setEvents((current) => [event, ...current.filter((seen) => seen.id !== event.id)].slice(0, FEED_SIZE));
-          for (const query of queriesStaleAfter(event, currentUserId)) void invalidators[query]();
+          const ids = new Set(arrived.map((event) => event.id));
+          const newestFirst = [...arrived].reverse();
+          setEvents((current) => [...newestFirst, ...current.filter((seen) => !ids.has(seen.id))].slice(0, FEED_SIZE));
+          const stale = new Set(arrived.flatMap((event) => queriesStaleAfter(event, currentUserId)));
+          for (const query of stale) void invalidators[query]();
         },
         onError: (error) => {
           setStatus('offline');
