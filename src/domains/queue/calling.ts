@@ -3,6 +3,7 @@ import type { QueueTicket } from '../../db/schema';
 import { tenantOf, type TenantTransaction } from '../../db/tenant-scope';
 import { DomainError, notFound } from '../../platform/errors';
 import {
+  callTicketToDesk,
   findTicket,
   moveTicket,
   onBusinessDateOf,
@@ -78,8 +79,9 @@ export interface CallNextInput {
 
 /**
  * Calls the next ticket to a desk, or answers null when nobody waits. The heads of the lines are
- * locked with SKIP LOCKED, so two operators calling at once never get the same ticket; the desk
- * row is locked too, which orders one desk's calls and keeps its priority streak exact. A repeated
+ * locked with SKIP LOCKED, so two operators calling at once never get the same ticket; the desk's
+ * priority streak changes only from the value the choice was made by (else the desk row is locked
+ * and the choice made again), which orders one desk's calls and keeps its streak exact. A repeated
  * request id (a double click) answers the ticket the first call got.
  */
 export async function callNextTicket(
@@ -111,20 +113,32 @@ export async function callNextTicket(
   };
   // Nobody waits: the call stays a read, with no lock taken and nothing to write or flush.
   if (!heads.normal && !heads.priority) return null;
-  // The desk's lock orders its own calls (a double click without a request id) and keeps its streak exact.
-  const { priority_streak: streak } = await trx
-    .selectFrom('queue_desks')
-    .select('priority_streak')
-    .where('id', '=', desk.id)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  const next = chooseNext(heads, ruleOf(desk), streak, now)!;
-  const called = await moveTicket(trx, actor, next.id, 'called', { desk_id: desk.id, operator_id: actor.operatorId ?? null }, now);
-  await trx
-    .updateTable('queue_desks')
-    .set({ priority_streak: next.priority_weight > 0 ? streak + 1 : 0 })
-    .where('id', '=', desk.id)
-    .execute();
+  const streakAfter = (ticket: { priority_weight: number }, streak: number) => (ticket.priority_weight > 0 ? streak + 1 : 0);
+  // Usually one statement: the ticket chosen by the streak read above, called, logged, and the desk's streak moved on.
+  const chosen = chooseNext(heads, ruleOf(desk), found.priority_streak, now)!;
+  let called = await callTicketToDesk(
+    trx,
+    actor,
+    chosen.id,
+    { deskId: desk.id, streakBefore: found.priority_streak, streakAfter: streakAfter(chosen, found.priority_streak) },
+    now,
+  );
+  if (!called) {
+    // Another call of this desk (a double click without a request id) moved its streak: lock the desk and choose again.
+    const { priority_streak: streak } = await trx
+      .selectFrom('queue_desks')
+      .select('priority_streak')
+      .where('id', '=', desk.id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const next = chooseNext(heads, ruleOf(desk), streak, now)!;
+    called = await moveTicket(trx, actor, next.id, 'called', { desk_id: desk.id, operator_id: actor.operatorId ?? null }, now);
+    await trx
+      .updateTable('queue_desks')
+      .set({ priority_streak: streakAfter(next, streak) })
+      .where('id', '=', desk.id)
+      .execute();
+  }
   if (input.requestId) {
     await trx
       .updateTable('queue_call_requests')
@@ -154,6 +168,8 @@ interface LineHeadsRow {
   active: boolean;
   priority_ratio: number;
   max_wait_min: number;
+  /** Read without a lock: the call writes the streak only if it is still this value. */
+  priority_streak: number;
   /** How many of the picked services are the unit's (null when none were picked). */
   picked_found: number | null;
   normal_id: string | null;
@@ -182,7 +198,7 @@ async function lineHeadsAtDesk(
     order by ${which === 'normal' ? sql`arrived_at, id` : sql`priority_weight desc, arrived_at, id`}
     limit 1 for update skip locked)`;
   const { rows } = await sql<LineHeadsRow>`
-    select d.id, d.name, d.active, u.priority_ratio, u.max_wait_min,
+    select d.id, d.name, d.active, d.priority_streak, u.priority_ratio, u.max_wait_min,
       ${picked ? sql`(select count(*)::int from queue_services where unit_id = d.unit_id ${pickedOnly})` : sql`null::int`} as picked_found,
       n.id as normal_id, n.arrived_at as normal_arrived_at,
       p.id as priority_id, p.priority_weight, p.arrived_at as priority_arrived_at

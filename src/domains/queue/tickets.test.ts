@@ -6,7 +6,7 @@ import { deviceCallerFor, enrolledQueueDevice, seedQueueUnit } from '../../../te
 import { systemAudit } from '../../platform/audit/audit-log';
 import { withTenant } from '../../db/tenant-scope';
 import { callingOrder, callNextTicket } from './calling';
-import { issueTicket, moveTicket } from './tickets';
+import { callTicketToDesk, issueTicket, moveTicket } from './tickets';
 
 type RunningTestApp = Awaited<ReturnType<typeof startTestApp>>;
 type Seeded = Awaited<ReturnType<typeof seedQueueUnit>>;
@@ -222,6 +222,43 @@ describe('queue tickets: numbering, the calling rule and the state machine', () 
     expect(called).toHaveLength(12);
     expect(new Set(called).size).toBe(12);
     expect(calls.filter((ticket) => ticket === null)).toHaveLength(4);
+  });
+
+  it("keeps a desk's priority streak exact when two calls of that desk overlap", async () => {
+    const { desk, service, kiosk: unitKiosk } = await freshUnit('Sequência', { priorityRatio: 1 });
+    const priority = seeded.priorities[0]!.id;
+    const p1 = await unitKiosk.queue.kiosk.issue({ serviceId: service.id, priority });
+    const p2 = await unitKiosk.queue.kiosk.issue({ serviceId: service.id, priority });
+    const normals = [
+      await unitKiosk.queue.kiosk.issue({ serviceId: service.id }),
+      await unitKiosk.queue.kiosk.issue({ serviceId: service.id }),
+    ];
+    // One priority ticket, then a normal one, however the two calls interleave: the later one goes by the streak the first left
+    // (overlapping, each locked its own heads, so the later call gets the second normal ticket).
+    const calls = await Promise.all([
+      operator.queue.panel.callNext({ deskId: desk.id }),
+      operator.queue.panel.callNext({ deskId: desk.id }),
+    ]);
+    const calledIds = calls.map((ticket) => ticket!.ticketId);
+    expect(calledIds).toContain(p1.ticketId);
+    expect(calledIds).not.toContain(p2.ticketId);
+    expect(normals.filter((normal) => calledIds.includes(normal.ticketId))).toHaveLength(1);
+    const audit = systemAudit('test');
+    const actor = { audit: { ...audit, actor: { type: 'user' as const, id: tenant.ownerId, label: 'Owner' } }, operatorId: tenant.ownerId };
+    await withTenant(app.services.db, tenant.tenantId, async (trx) => {
+      const readStreak = async () =>
+        (await trx.selectFrom('queue_desks').select('priority_streak').where('id', '=', desk.id).executeTakeFirstOrThrow()).priority_streak;
+      expect(await readStreak()).toBe(0);
+      // A call chosen by a streak the desk no longer has writes nothing: not the ticket, its log, nor the streak.
+      const outdated = await callTicketToDesk(trx, actor, p2.ticketId, { deskId: desk.id, streakBefore: 1, streakAfter: 2 }, new Date());
+      expect(outdated).toBeUndefined();
+      expect(await readStreak()).toBe(0);
+      const ticket = await trx.selectFrom('queue_tickets').select('status').where('id', '=', p2.ticketId).executeTakeFirstOrThrow();
+      expect(ticket.status).toBe('waiting');
+      const logged = await trx.selectFrom('queue_transitions').select('action').where('ticket_id', '=', p2.ticketId).execute();
+      expect(logged.map((row) => row.action)).toEqual(['issued']);
+    });
+    expect((await operator.queue.panel.callNext({ deskId: desk.id }))!.ticketId).toBe(p2.ticketId);
   });
 
   it('answers a double-clicked call (same requestId) with the same ticket', async () => {

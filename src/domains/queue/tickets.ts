@@ -130,6 +130,18 @@ async function logTransition(
     .execute();
 }
 
+/** The live event of a state change, in the change's transaction. */
+async function appendMoveEvent(
+  trx: TenantTransaction,
+  move: QueueTicketAction,
+  ticket: TicketWithDesk,
+  fromServiceId: string,
+): Promise<void> {
+  const summary = toTicketSummary(ticket);
+  if (move === 'transferred') await appendEvent(trx, 'queue.ticket.transferred', { ...summary, fromServiceId });
+  else await appendEvent(trx, `queue.ticket.${move}`, summary);
+}
+
 /** Writes a state change after it happened: the log row and the live event, in the change's transaction. */
 async function recordMove(
   trx: TenantTransaction,
@@ -138,16 +150,87 @@ async function recordMove(
   move: QueueTicketAction,
   fromStatus: QueueTicketStatus | null,
   at: Date,
-  extra: { fromServiceId?: string } = {},
 ): Promise<TicketWithDesk> {
   await logTransition(trx, actor, ticket, move, fromStatus, at);
   // Only a ticket at a desk needs the desk's name and number read.
   const withDesk = ticket.desk_id ? await findTicket(trx, ticket.id) : { ...ticket, desk_name: null, desk_number: null };
-  const summary = toTicketSummary(withDesk);
-  if (move === 'transferred') await appendEvent(trx, 'queue.ticket.transferred', { ...summary, fromServiceId: extra.fromServiceId! });
-  else await appendEvent(trx, `queue.ticket.${move}`, summary);
+  await appendMoveEvent(trx, move, withDesk, ticket.service_id);
   return withDesk;
 }
+
+/** The columns a move sets: its state, its time, and what the state machine clears or counts. */
+function columnsOfMove(move: TicketMove, changes: TicketChanges, at: Date): Record<string, unknown> {
+  return {
+    status: TRANSITIONS[move].to,
+    updated_at: at,
+    ...changes,
+    ...(move === 'called' ? { called_at: at, call_count: 1 } : {}),
+    ...(move === 'recalled' ? { called_at: at, call_count: sql<number>`call_count + 1` } : {}),
+    ...(move === 'started' ? { started_at: at } : {}),
+    ...(move === 'completed' || move === 'no_show' || move === 'cancelled' ? { finished_at: at } : {}),
+    ...(move === 'transferred' ? { desk_id: null, operator_id: null, called_at: null, started_at: null, call_count: 0 } : {}),
+  };
+}
+
+type TicketChanges = Partial<Pick<QueueTicket, 'service_id' | 'desk_id' | 'operator_id'>>;
+
+/** A desk's priority streak as its call read it, and what the call makes it. */
+export interface DeskStreakChange {
+  deskId: string;
+  streakBefore: number;
+  streakAfter: number;
+}
+
+/** What a move statement found (the state before) and, when the move was allowed, the moved ticket. */
+type MoveRow = { from_status: QueueTicketStatus; from_service_id: string } & ((Omit<TicketWithDesk, 'id'> & { id: null }) | TicketWithDesk);
+
+/**
+ * A move as one statement, as it is the panel's hot path: the ticket locked and read, changed when
+ * its state allows the move, its log row, and its desk's name and number. With `desk`, the desk's
+ * streak changes in the same statement, and nothing is written unless the streak still is what the
+ * call read. Undefined when there is no such ticket.
+ */
+async function moveInOneStatement(
+  trx: TenantTransaction,
+  actor: QueueActor,
+  ticketId: string,
+  move: TicketMove,
+  changes: TicketChanges,
+  at: Date,
+  desk?: DeskStreakChange,
+): Promise<MoveRow | undefined> {
+  const allowed = sql.join(TRANSITIONS[move].from.map((status) => sql`${status}`));
+  const assignments = sql.join(
+    Object.entries(columnsOfMove(move, changes, at)).map(([column, value]) => sql`${sql.ref(column)} = ${value}`),
+  );
+  const deskStreak = desk
+    ? sql`, desk as (
+        update queue_desks set priority_streak = ${desk.streakAfter}
+        where id = ${desk.deskId} and priority_streak = ${desk.streakBefore}
+          and exists (select 1 from before where from_status in (${allowed}))
+        returning id)`
+    : sql``;
+  const { rows } = await sql<MoveRow>`
+    with before as (
+      select id, status as from_status, service_id as from_service_id from queue_tickets where id = ${ticketId} for no key update
+    )${deskStreak}, moved as (
+      update queue_tickets t set ${assignments}
+      from before${desk ? sql`, desk` : sql``}
+      where t.id = before.id and before.from_status in (${allowed})
+      returning t.*
+    ), logged as (
+      insert into queue_transitions (tenant_id, ticket_id, unit_id, service_id, action, from_status, to_status, desk_id,
+                                     operator_id, device_id, actor_label, request_id, at)
+      select m.tenant_id, m.id, m.unit_id, m.service_id, ${move}, b.from_status, m.status, m.desk_id,
+             ${actor.operatorId ?? null}::uuid, ${actor.deviceId ?? null}::uuid, ${actor.audit.actor.label}, ${actor.audit.requestId ?? null}, m.updated_at
+      from moved m join before b on b.id = m.id
+    )
+    select b.from_status, b.from_service_id, m.*, d.name as desk_name, d.number as desk_number
+    from before b left join moved m on m.id = b.id left join queue_desks d on d.id = m.desk_id`.execute(trx);
+  return rows[0];
+}
+
+const isMoved = (row: MoveRow): row is MoveRow & TicketWithDesk => row.id !== null;
 
 /**
  * Moves a ticket by the state machine, atomically: the update only matches while the ticket is
@@ -159,39 +242,39 @@ export async function moveTicket(
   actor: QueueActor,
   ticketId: string,
   move: TicketMove,
-  changes: Partial<Pick<QueueTicket, 'service_id' | 'desk_id' | 'operator_id'>> = {},
+  changes: TicketChanges = {},
   at = new Date(),
 ): Promise<QueueTicketView> {
-  const { from, to } = TRANSITIONS[move];
-  const before = await trx.selectFrom('queue_tickets').select(['status', 'service_id']).where('id', '=', ticketId).executeTakeFirst();
-  if (!before) throw notFound('Senha');
-  const updated = await trx
-    .updateTable('queue_tickets')
-    .set({
-      status: to,
-      updated_at: at,
-      ...changes,
-      ...(move === 'called' ? { called_at: at, call_count: 1 } : {}),
-      ...(move === 'recalled' ? { called_at: at, call_count: sql<number>`call_count + 1` } : {}),
-      ...(move === 'started' ? { started_at: at } : {}),
-      ...(move === 'completed' || move === 'no_show' || move === 'cancelled' ? { finished_at: at } : {}),
-      ...(move === 'transferred' ? { desk_id: null, operator_id: null, called_at: null, started_at: null, call_count: 0 } : {}),
-    })
-    .where('id', '=', ticketId)
-    .where('status', 'in', from)
-    .returningAll()
-    .executeTakeFirst();
-  if (!updated) {
-    const current = await trx.selectFrom('queue_tickets').select('status').where('id', '=', ticketId).executeTakeFirstOrThrow();
+  const row = await moveInOneStatement(trx, actor, ticketId, move, changes, at);
+  if (!row) throw notFound('Senha');
+  if (!isMoved(row))
     throw new DomainError(
       'CONFLICT',
       'INVALID_TRANSITION',
-      `Não é possível ${MOVE_LABELS[move]} uma senha ${STATUS_LABELS[current.status]}`,
-      { currentState: current.status, action: move },
+      `Não é possível ${MOVE_LABELS[move]} uma senha ${STATUS_LABELS[row.from_status]}`,
+      { currentState: row.from_status, action: move },
     );
-  }
-  const ticket = await recordMove(trx, actor, updated, move, before.status, at, { fromServiceId: before.service_id });
-  return toTicketView(ticket);
+  await appendMoveEvent(trx, move, row, row.from_service_id);
+  return toTicketView(row);
+}
+
+/**
+ * Calls a waiting ticket this transaction holds to a desk, with the desk's new priority streak, in
+ * one statement. Undefined, with nothing written, when the desk's streak is no longer the one the
+ * call chose by (another call of the same desk committed in between).
+ */
+export async function callTicketToDesk(
+  trx: TenantTransaction,
+  actor: QueueActor,
+  ticketId: string,
+  desk: DeskStreakChange,
+  at: Date,
+): Promise<QueueTicketView | undefined> {
+  const changes = { desk_id: desk.deskId, operator_id: actor.operatorId ?? null };
+  const row = await moveInOneStatement(trx, actor, ticketId, 'called', changes, at, desk);
+  if (!row || !isMoved(row)) return undefined;
+  await appendMoveEvent(trx, 'called', row, row.from_service_id);
+  return toTicketView(row);
 }
 
 /** Sends a ticket to another service's line of the same unit; it keeps its arrival, so it does not go to the back. */
