@@ -1,7 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { createTRPCClient, httpLink } from '@trpc/client';
+import pg from 'pg';
 import type { AppRouter } from '../../src/trpc/app-router';
 import { createDatabase } from '../../src/db/database';
+import type { InventoryAuditItemStatus } from '../../src/db/schema';
+import { classifyScan } from '../../src/domains/inventory/audits/scans';
 import {
   BENCH_PASSWORD,
   cpuCores,
@@ -10,6 +13,7 @@ import {
   onCleanup,
   ownerPool,
   parseFlags,
+  printSummary,
   printTable,
   recreateDatabase,
   round,
@@ -22,7 +26,7 @@ import {
   writeResult,
 } from './support';
 
-const HELP = `Usage: npm run bench:inventory-audit -- [--assets 20000] [--scanners 10] [--rate 5] [--closed] [--floor 30] [--rooms 20] [--outside 300] [--pool 10] [--keep]
+const HELP = `Usage: npm run bench:inventory-audit -- [--assets 20000] [--scanners 10] [--rate 5] [--closed] [--floor 30] [--rooms 20] [--outside 300] [--pool 10] [--quick] [--keep]
 
 An audit (inventário físico) on a fresh database (balcao_bench_inventory_audit), the app in a child
 process (tsx src/main.ts), this process as every scanner, through the HTTP procedure
@@ -37,28 +41,41 @@ the plan shuffled among them:
   1 in 40 is scanned in another room of the building         → WRONG_LOCATION
   the rest is scanned in its room (QR text or typed tag)     → FOUND
   1 in 20 of those is scanned again by someone else          → still FOUND (counted, not changed)
-  200 scans are retried with the same clientScanId           → answered once, counted once
+  1 in 100 scans is retried with the same clientScanId       → answered once, counted once (200 at 20,000)
   the --outside assets are scanned in a room of the building → UNEXPECTED
-  100 codes nobody issued                                    → 404, nothing written
+  1 in 200 codes nobody issued                               → 404, nothing written (100 at 20,000)
 Figure: scan latency (client side, from the scan's scheduled time to its classified answer; target p99 < 50 ms).
+The floor (the summary's baseline): a second audit of the same building, started the same way, scanned
+with the same plan by the same number of scanners at the same pace for --floor seconds, as bare SQL
+in this process on a pg pool of --pool connections as the tables' owner: per scan one transaction
+that reads the asset the code names with its item locked (adding the UNEXPECTED item of an asset
+nobody expected), classifies it as the app does, and inserts the scan row and counts it on the item
+in one statement. Beside it, for information, auth.me at the same pace (the HTTP, tRPC and session
+path without the scan).
 Checks (fail the run): every answer classified as planned, no failed request, the close's counts
 and the report (GET …/report.csv) match the plan and add up (found + missing + wrong + unexpected =
 items), scan rows and scan counts = accepted scans.
 
   --rate      scans a second per scanner (default 5: 50 a second in all)
   --closed    no schedule: each scanner sends the next scan when the last one answered
-  --floor     seconds of the floor: the same clients at the same pace calling auth.me (an authenticated
-              call that does no work of its own), to tell the scan's own cost from the HTTP, tRPC and
-              session path's and from what else the machine is doing (default 30)
-  --pool      the app's DATABASE_POOL_SIZE (default 10, the app's default)
+  --floor     seconds of each floor: the bare SQL scans, then auth.me over HTTP (default 30)
+  --pool      the app's DATABASE_POOL_SIZE and the floor's pool size (default 10, the app's default)
+  --quick     500 expected assets and 20 outside (about 540 scans at the same pace), floors of 4 s:
+              the same checks in about 30 s
   --keep      keep the database balcao_bench_inventory_audit afterwards
 Writes .bench/inventory-audit.json.`;
 
 const DATABASE = 'balcao_bench_inventory_audit';
 const SCAN_TARGET_P99_MS = 50;
-const RETRIES = 200;
-const UNKNOWN_CODES = 100;
-const flags = parseFlags(HELP, { assets: 20_000, scanners: 10, rate: 5, rooms: 20, outside: 300, pool: 10, floor: 30 }, ['closed']);
+const given = parseFlags(HELP, { assets: 20_000, scanners: 10, rate: 5, rooms: 20, outside: 300, pool: 10, floor: 30 }, [
+  'closed',
+  'quick',
+]);
+const explicit = (name: string) => process.argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
+const quickDefaults = { assets: 500, outside: 20, floor: 4 };
+const flags = given.quick ? { ...given, ...Object.fromEntries(Object.entries(quickDefaults).filter(([name]) => !explicit(name))) } : given;
+const RETRIES = Math.max(1, Math.round(flags.assets / 100));
+const UNKNOWN_CODES = Math.max(1, Math.round(flags.assets / 200));
 
 type Client = ReturnType<typeof createTRPCClient<AppRouter>>;
 type Planned = 'FOUND' | 'WRONG_LOCATION' | 'UNEXPECTED' | 'UNKNOWN';
@@ -88,11 +105,11 @@ function shuffle<T>(items: T[], seed = 42): T[] {
  * over the period), or back to back with --closed; each answer's latency goes in from its
  * scheduled time (a backlog shows) and from its send.
  */
-async function paced<T>(
-  clients: readonly Client[],
+async function paced<C, T>(
+  clients: readonly C[],
   callsOf: (index: number) => readonly T[],
   samples: { fromSchedule: Samples; fromSend: Samples },
-  call: (client: Client, item: T) => Promise<void>,
+  call: (client: C, item: T) => Promise<void>,
 ): Promise<void> {
   const period = 1000 / flags.rate;
   const startedAt = performance.now();
@@ -227,7 +244,7 @@ runBench(async () => {
   const queues = scanners.map((_, index) => withRetries.filter((__, position) => position % scanners.length === index));
 
   // ---- the load ----
-  await waitForQuietMachine();
+  await waitForQuietMachine(flags.quick ? 10 : 60);
   const latency = { fromSchedule: new Samples(), fromSend: new Samples() };
   const failures = new Map<string, number>();
   let misclassified = 0;
@@ -265,10 +282,27 @@ runBench(async () => {
   const seconds = (performance.now() - loadStartedAt) / 1000;
   const cpu = cpuCores(cpuBefore, cpuSnapshot({ app: app.process.pid!, bench: process.pid }), seconds);
 
-  // ---- the floor: the same clients at the same pace on auth.me, an authenticated call that does no work of its own ----
+  // ---- the floor: the same plan at the same pace on a second audit of the building, as bare SQL in this process ----
+  const floorAudit = await owner.inventory.audits.create.mutate({ name: 'Piso: SQL puro', scope: { locationId: building.id } });
+  await owner.inventory.audits.start.mutate({ id: floorAudit.id });
+  console.log(`floor: bare SQL scans for ${flags.floor} s…`);
+  const scanBare = bareScanFloor(databaseUrl, tenant.tenantId, floorAudit.id, flags.pool);
+  const bare = { fromSchedule: new Samples(), fromSend: new Samples() };
+  const floorCallsEach = Math.ceil(flags.floor * flags.rate);
+  let bareMisclassified = 0;
+  await paced(
+    tenant.userIds.slice(0, flags.scanners),
+    (index) => queues[index]!.slice(0, floorCallsEach),
+    bare,
+    async (scannedBy, scan) => {
+      if ((await scanBare(scan, scannedBy)) !== scan.expect) bareMisclassified += 1;
+    },
+  );
+
+  // ---- and, for information, the same clients at the same pace on auth.me, an authenticated call that does no work of its own ----
   console.log(`floor: auth.me for ${flags.floor} s…`);
   const floor = { fromSchedule: new Samples(), fromSend: new Samples() };
-  const floorCalls = Array.from({ length: Math.ceil(flags.floor * flags.rate) }, (_, call) => call);
+  const floorCalls = Array.from({ length: floorCallsEach }, (_, call) => call);
   await paced(
     scanners,
     () => floorCalls,
@@ -340,6 +374,11 @@ runBench(async () => {
     },
     { check: 'report.pdf served', value: `${pdf.status}, ${pdfBytes} bytes`, ok: pdf.status === 200 && pdfBytes > 0 },
     {
+      check: 'floor: bare SQL scans classified as planned',
+      value: `${bare.fromSchedule.count - bareMisclassified} of ${bare.fromSchedule.count}`,
+      ok: bareMisclassified === 0,
+    },
+    {
       check: 'scan rows = scan counts = accepted scans',
       value: `${stored[0]!.scans} = ${stored[0]!.counted} = ${accepted}`,
       ok: Number(stored[0]!.scans) === accepted && Number(stored[0]!.counted) === accepted,
@@ -361,9 +400,12 @@ runBench(async () => {
     };
   };
   const floorP99 = floor.fromSchedule.summary().p99;
+  const bareP99 = bare.fromSchedule.summary().p99;
   printTable([
     figure('inventory.audits.scan, from its scheduled time', latency.fromSchedule, SCAN_TARGET_P99_MS),
     figure('inventory.audits.scan, from its send', latency.fromSend),
+    figure('floor: bare SQL scan, from its scheduled time', bare.fromSchedule),
+    figure('floor: bare SQL scan, from its send', bare.fromSend),
     figure('floor: auth.me, from its scheduled time', floor.fromSchedule),
     figure('floor: auth.me, from its send', floor.fromSend),
   ]);
@@ -393,16 +435,113 @@ runBench(async () => {
     `figure: report adds up (${counts.found} found + ${counts.missing} missing + ${counts.wrongLocation} wrong + ${counts.unexpected} unexpected = ${counts.items} items): ${addsUp && reportAddsUp ? 'yes' : 'NO'}`,
   );
   console.log(`figure: expected list of ${started.expectedCount} frozen at start in ${round(startMs)} ms`);
-  console.log(`figure: floor (auth.me at the same pace) p99 ${round(floorP99)} ms: the scan's p99 is ${round(p99 / floorP99, 1)}× it`);
+  console.log(
+    `figure: floor (the same scans as bare SQL at the same pace) p99 ${round(bareP99)} ms: the scan's p99 is ${round(p99 / bareP99, 1)}× it`,
+  );
+  console.log(`figure: auth.me at the same pace p99 ${round(floorP99)} ms: the scan's p99 is ${round(p99 / floorP99, 1)}× it`);
   const file = writeResult('inventory-audit.json', {
     flags,
     latency: { fromSchedule: latency.fromSchedule.summary(), fromSend: latency.fromSend.summary() },
-    floor: { fromSchedule: floor.fromSchedule.summary(), fromSend: floor.fromSend.summary() },
+    floor: { fromSchedule: bare.fromSchedule.summary(), fromSend: bare.fromSend.summary() },
+    authMe: { fromSchedule: floor.fromSchedule.summary(), fromSend: floor.fromSend.summary() },
     throughput,
     checks,
     counts,
     plannedCounts,
   });
   console.log(`wrote ${file}`);
+  printSummary({
+    bench: 'inventory-audit',
+    database: 'postgres',
+    figure: { name: 'scan p99', value: round(p99), unit: 'ms' },
+    baseline: { name: 'bare SQL scan p99', value: round(bareP99) },
+    better: 'lower',
+    target: { on: 'figure', op: '<', value: SCAN_TARGET_P99_MS },
+    noisy: (cpu.other ?? 0) > 0.25,
+    note:
+      `${count} scans by ${flags.scanners} scanners (${pace}) on ${counts.items} items${flags.quick ? ' (quick)' : ''}; ` +
+      `auth.me p99 ${round(floorP99)} ms; report ${addsUp && reportAddsUp ? 'adds up' : 'does NOT add up'}; ` +
+      `checks ${allChecks ? 'all held' : 'FAILED'}`,
+  });
   return targetMet && allChecks ? 0 : 1;
 });
+
+/** An asset page's address, as its QR label carries it (what scans.ts reads). */
+const ASSET_PAGE = /\/inventario\/ativos\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?=[/?#]|$)/i;
+const RANK: Partial<Record<InventoryAuditItemStatus, number>> = { PENDING: 0, WRONG_LOCATION: 1, FOUND: 2 };
+
+interface BareItem {
+  id: string;
+  expected: boolean;
+  expected_location_id: string | null;
+  status: InventoryAuditItemStatus;
+}
+
+/**
+ * The floor under a scan: what classifying it and recording it take, as bare SQL on a plain pg
+ * pool as the tables' owner. One transaction: the asset the code names with its item locked (an
+ * asset nobody expected gets its UNEXPECTED item), the app's classification, then the scan row
+ * inserted and counted on the item in one statement (a retried clientScanId counts nothing).
+ */
+function bareScanFloor(url: string, tenantId: string, auditId: string, poolSize: number) {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  onCleanup(() => pool.end());
+  return async (scan: PlannedScan, scannedBy: string): Promise<Planned> => {
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      const assetId = ASSET_PAGE.exec(scan.code)?.[1]?.toLowerCase();
+      const typed = scan.code.trim();
+      const named = assetId
+        ? { where: 'id = $3::uuid', order: '', value: assetId }
+        : { where: 'tag = any($3::text[])', order: 'order by tag = $4 desc', value: [...new Set([typed, typed.toUpperCase()])] };
+      const {
+        rows: [found],
+      } = await client.query<BareItem & { asset_id: string }>(
+        `with asset as (select id from inventory_assets where tenant_id = $1 and ${named.where} ${named.order} limit 1),
+              item as (select * from inventory_audit_items where audit_id = $2 and asset_id = (select id from asset) for update)
+         select asset.id as asset_id, item.id, item.expected, item.expected_location_id, item.status from asset left join item on true`,
+        assetId ? [tenantId, auditId, named.value] : [tenantId, auditId, named.value, typed],
+      );
+      if (!found) {
+        await client.query('rollback');
+        return 'UNKNOWN';
+      }
+      let item: BareItem | undefined = found.id ? found : undefined;
+      if (!item) {
+        const added = await client.query<BareItem>(
+          `insert into inventory_audit_items (tenant_id, audit_id, asset_id, expected, found_location_id, status)
+           values ($1, $2, $3, false, $4, 'UNEXPECTED') on conflict (audit_id, asset_id) do nothing returning *`,
+          [tenantId, auditId, found.asset_id, scan.locationId],
+        );
+        item =
+          added.rows[0] ??
+          (
+            await client.query<BareItem>('select * from inventory_audit_items where audit_id = $1 and asset_id = $2 for update', [
+              auditId,
+              found.asset_id,
+            ])
+          ).rows[0]!;
+      }
+      const result = classifyScan(item, scan.locationId);
+      const improves = (RANK[result] ?? -1) > (RANK[item.status] ?? Number.POSITIVE_INFINITY);
+      await client.query(
+        `with scan as (
+           insert into inventory_audit_scans (tenant_id, audit_id, asset_id, code, location_id, result, scanned_by, client_scan_id)
+           values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (audit_id, client_scan_id) do nothing returning id)
+         update inventory_audit_items set scan_count = scan_count + 1, first_scanned_by = coalesce(first_scanned_by, $7),
+           first_scanned_at = coalesce(first_scanned_at, now()),
+           status = case when $9 then $6 else status end, found_location_id = case when $9 then $5 else found_location_id end
+         where id = $10 and exists (select from scan)`,
+        [tenantId, auditId, found.asset_id, scan.code, scan.locationId, result, scannedBy, scan.clientScanId ?? null, improves, item.id],
+      );
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+}

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { createDatabase } from '../../src/db/database';
+import { containing } from '../../src/db/like-patterns';
 import { migrateToLatest } from '../../src/db/migrator';
 import { withTenant } from '../../src/db/tenant-scope';
 import { listAssets } from '../../src/domains/inventory/assets/asset-search';
@@ -8,6 +9,8 @@ import { listLocations, locationCounts } from '../../src/domains/inventory/asset
 import { listAssetsInput } from '../../src/domains/inventory/assets/schemas';
 import { syncBuiltinRoles } from '../../src/domains/identity/roles';
 import {
+  cpuCores,
+  cpuSnapshot,
   databaseExists,
   databaseUrl,
   dropDatabase,
@@ -15,6 +18,7 @@ import {
   ownerPool,
   parseFlags,
   PG_ADMIN_URL,
+  printSummary,
   printTable,
   recreateDatabase,
   round,
@@ -25,7 +29,7 @@ import {
   writeResult,
 } from './support';
 
-const HELP = `Usage: npm run bench:inventory-search -- [--assets 1000000] [--calls 300] [--warmup 30] [--keep] [--reuse]
+const HELP = `Usage: npm run bench:inventory-search -- [--assets 1000000] [--calls 300] [--warmup 30] [--quick] [--keep] [--reuse]
 
 The inventory's search and location counts over many assets, on a database (balcao_bench_inventory_search)
 migrated with the app's migrator: one tenant (createTenant, module inventory) with a location tree of
@@ -38,30 +42,47 @@ Filling takes a few minutes: with --keep the database stays, and with --reuse a 
 fill is used again.
 Then, in this process, each figure's logic function in its own tenant transaction as app_rls (what
 the procedure runs, without HTTP): --warmup untimed calls, then --calls timed ones, each with a
-different random target:
+different random target, and beside each call its floor on the same target: the same selects the
+logic sends, as bare SQL on a plain pg pool of the same size (the tables' owner, the tenant set once
+per connection for the search functions; no transaction, no row-level security, no Kysely), the two
+taking turns to go first:
   search by tag        inventory.assets.list({ q: <a tag, lower case> })          target p95 < 20 ms
   search by serial     inventory.assets.list({ q: <a serial> })                   target p95 < 20 ms
   search by name       inventory.assets.list({ q: <a full name> | <a model word> }) (half rare, half common) target p95 < 20 ms
   subtree counts       inventory.locations.counts({ locationId: <a building, 50k assets> }) target p95 < 50 ms
-and, for information (no target): the floor (a tenant transaction with one trivial read), the dashboard summary over the whole tenant and
-inventory.locations.list (both read every asset's place).
-Checks (exit 1): a tag search answers that asset first; a building's counts equal a count in SQL.
+and, for information (no target): a tenant transaction with one trivial read, the dashboard summary over
+the whole tenant and inventory.locations.list (both read every asset's place).
+Checks (exit 1): a tag search answers that asset first; a building's counts equal a count in SQL; the
+floor's statements answer the same assets (and counts) as the logic.
+Summary line: the slowest search's p95 (target < 20 ms) against its floor's p95.
 
   --assets   assets (default 1000000)
   --calls    timed calls per figure (default 300)
   --warmup   untimed calls first, per figure (default 30)
+  --quick    20,000 assets (a building holds 1,000), 100 calls, 10 warm-up, on its own database
+             (balcao_bench_inventory_search_quick): the same checks in about 30 s
   --keep     keep the database balcao_bench_inventory_search afterwards
   --reuse    use a kept database with the same fill instead of filling again
 Writes .bench/inventory-search.json.`;
 
-const DATABASE = 'balcao_bench_inventory_search';
 const SLUG = 'bench-inventory-search';
 const SEED_VERSION = 1;
 const CHUNK = 250_000;
 const SEARCH_TARGET_P95_MS = 20;
 const COUNTS_TARGET_P95_MS = 50;
 const INFO_CALLS = 10;
-const flags = parseFlags(HELP, { assets: 1_000_000, calls: 300, warmup: 30 }, ['reuse']);
+const given = parseFlags(HELP, { assets: 1_000_000, calls: 300, warmup: 30 }, ['reuse', 'quick']);
+const explicit = (name: string) => process.argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
+const flags = given.quick
+  ? {
+      ...given,
+      assets: explicit('assets') ? given.assets : 20_000,
+      calls: explicit('calls') ? given.calls : 100,
+      warmup: explicit('warmup') ? given.warmup : 10,
+    }
+  : given;
+// A quick run never drops a kept full-size fill.
+const DATABASE = flags.quick ? 'balcao_bench_inventory_search_quick' : 'balcao_bench_inventory_search';
 
 const MODELS = [
   'Notebook Dell Latitude',
@@ -155,12 +176,18 @@ runBench(async () => {
   const pick = <T>(items: readonly T[]) => items[Math.floor(Math.random() * items.length)]!;
   const inTenant = <T>(work: Parameters<typeof withTenant<T>>[2]) => withTenant(database.db, tenantId, work);
   const search = (q: string) => inTenant((trx) => listAssets(trx, listAssetsInput.parse({ q })));
+  const floor = bareSqlFloor(url, tenantId);
 
   // Correctness first.
   const probe = pick(samples);
   const found = await search(probe.tag.toLowerCase());
+  const foundBare = await floor.search(probe.tag.toLowerCase());
+  const word = MODELS[0]!.split(' ')[0]!;
+  const byWord = await search(word);
+  const byWordBare = await floor.search(word);
   const building = pick(buildings).id;
   const counted = await inTenant((trx) => locationCounts(trx, building));
+  const countedBare = await floor.counts(building);
   const {
     rows: [sqlCount],
   } = await pool.query<{ count: string }>(
@@ -168,6 +195,7 @@ runBench(async () => {
      where a.tenant_id = $1 and l.path like (select path from inventory_locations where id = $2) || '%'`,
     [tenantId, building],
   );
+  const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
   const checks = [
     { check: 'a tag search answers that asset first', value: found.items[0]?.tag ?? '(none)', ok: found.items[0]?.tag === probe.tag },
     {
@@ -175,68 +203,210 @@ runBench(async () => {
       value: `${counted.total} / ${sqlCount!.count}`,
       ok: counted.total === Number(sqlCount!.count),
     },
+    {
+      check: 'floor: the same assets as the search, in order (a tag; a common word)',
+      value: `${foundBare.length} / ${found.items.length}; ${byWordBare.length} / ${byWord.items.length}`,
+      ok:
+        sameIds(
+          foundBare,
+          found.items.map((item) => item.id),
+        ) &&
+        sameIds(
+          byWordBare,
+          byWord.items.map((item) => item.id),
+        ),
+    },
+    { check: "floor: the same building's total", value: `${countedBare} / ${counted.total}`, ok: countedBare === counted.total },
   ];
 
   const words = [...new Set(MODELS.map((model) => model.split(' ')[0]!))];
-  const figures: Array<{ figure: string; calls: number; target?: number; run: () => Promise<unknown> }> = [
+  /** Each call's target, then the logic's call and its bare SQL floor on that same target. */
+  const searchOf = (q: string) => ({ app: () => search(q), floor: () => floor.search(q) });
+  const countsOf = (locationId: string) => ({
+    app: () => inTenant((trx) => locationCounts(trx, locationId)),
+    floor: () => floor.counts(locationId),
+  });
+  const figures: Array<{
+    figure: string;
+    calls: number;
+    target?: number;
+    kind?: string;
+    next: () => { app: () => Promise<unknown>; floor?: () => Promise<unknown> };
+  }> = [
     {
-      figure: 'floor: a tenant transaction, one trivial read',
-      calls: flags.calls,
-      run: () => inTenant((trx) => trx.selectFrom('inventory_settings').select('tag_prefix').execute()),
-    },
-    { figure: 'search by tag', calls: flags.calls, target: SEARCH_TARGET_P95_MS, run: () => search(pick(samples).tag.toLowerCase()) },
-    { figure: 'search by serial', calls: flags.calls, target: SEARCH_TARGET_P95_MS, run: () => search(pick(samples).serial_number) },
-    {
-      figure: 'search by name',
+      figure: 'search by tag',
+      kind: 'tag',
       calls: flags.calls,
       target: SEARCH_TARGET_P95_MS,
-      run: () => search(Math.random() < 0.5 ? pick(samples).name : pick(words)),
+      next: () => searchOf(pick(samples).tag.toLowerCase()),
     },
     {
-      figure: 'counts of a building (50k assets at 1 M)',
+      figure: 'search by serial',
+      kind: 'serial',
+      calls: flags.calls,
+      target: SEARCH_TARGET_P95_MS,
+      next: () => searchOf(pick(samples).serial_number),
+    },
+    {
+      figure: 'search by name',
+      kind: 'name',
+      calls: flags.calls,
+      target: SEARCH_TARGET_P95_MS,
+      next: () => searchOf(Math.random() < 0.5 ? pick(samples).name : pick(words)),
+    },
+    {
+      figure: `counts of a building (${round(flags.assets / 20)} assets)`,
       calls: flags.calls,
       target: COUNTS_TARGET_P95_MS,
-      run: () => inTenant((trx) => locationCounts(trx, pick(buildings).id)),
+      next: () => countsOf(pick(buildings).id),
     },
-    { figure: 'dashboard summary, whole tenant (info)', calls: INFO_CALLS, run: () => inTenant((trx) => inventorySummary(trx)) },
+    {
+      figure: 'a tenant transaction, one trivial read (info)',
+      calls: flags.calls,
+      next: () => ({ app: () => inTenant((trx) => trx.selectFrom('inventory_settings').select('tag_prefix').execute()) }),
+    },
+    {
+      figure: 'dashboard summary, whole tenant (info)',
+      calls: INFO_CALLS,
+      next: () => ({ app: () => inTenant((trx) => inventorySummary(trx)) }),
+    },
     {
       figure: 'locations.list({ withCounts: true }) (info)',
       calls: INFO_CALLS,
-      run: () => inTenant((trx) => listLocations(trx, { withCounts: true })),
+      next: () => ({ app: () => inTenant((trx) => listLocations(trx, { withCounts: true })) }),
     },
   ];
 
-  const quiet = await waitForQuietMachine();
+  const quiet = await waitForQuietMachine(flags.quick ? 10 : 60);
+  const cpuBefore = cpuSnapshot({ bench: process.pid });
+  const measureStartedAt = performance.now();
   const rows = [];
-  for (const { figure, calls, target, run } of figures) {
-    for (let i = 0; i < Math.min(flags.warmup, calls); i += 1) await run();
-    const timings = new Samples();
-    for (let i = 0; i < calls; i += 1) {
+  const measured: Array<{ kind?: string; target?: number; app: ReturnType<Samples['summary']>; floor?: ReturnType<Samples['summary']> }> =
+    [];
+  for (const { figure, calls, target, kind, next } of figures) {
+    for (let i = 0; i < Math.min(flags.warmup, calls); i += 1) {
+      const call = next();
+      await call.app();
+      await call.floor?.();
+    }
+    const appTimings = new Samples();
+    const floorTimings = new Samples();
+    const timed = async (run: () => Promise<unknown>, into: Samples) => {
       const startedAt = performance.now();
       await run();
-      timings.add(performance.now() - startedAt);
+      into.add(performance.now() - startedAt);
+    };
+    for (let i = 0; i < calls; i += 1) {
+      const call = next();
+      // Taking turns to go first, so neither always runs on the other's warm cache.
+      if (i % 2 === 0 || !call.floor) await timed(call.app, appTimings);
+      if (call.floor) await timed(call.floor, floorTimings);
+      if (i % 2 === 1 && call.floor) await timed(call.app, appTimings);
     }
-    const { count, p50, p95, p99, max } = timings.summary();
+    const app = appTimings.summary();
+    const bare = floorTimings.count > 0 ? floorTimings.summary() : undefined;
+    measured.push({ kind, target, app, floor: bare });
     rows.push({
       figure,
-      count,
-      'p50 ms': round(p50),
-      'p95 ms': round(p95),
-      'p99 ms': round(p99),
-      'max ms': round(max),
+      count: app.count,
+      'p50 ms': round(app.p50),
+      'p95 ms': round(app.p95),
+      'p99 ms': round(app.p99),
+      'max ms': round(app.max),
+      'floor p50 / p95 ms': bare ? `${round(bare.p50)} / ${round(bare.p95)}` : '—',
+      'ratio p95': bare ? round(bare.p95 / app.p95) : '—',
       target: target === undefined ? '—' : `p95 < ${target} ms`,
-      result: target === undefined ? '—' : p95 < target ? 'met' : 'NOT MET',
+      result: target === undefined ? '—' : app.p95 < target ? 'met' : 'NOT MET',
     });
   }
-  console.log(`\n${flags.assets} assets; machine ${quiet}% busy with other work before the run`);
+  const cpu = cpuCores(cpuBefore, cpuSnapshot({ bench: process.pid }), (performance.now() - measureStartedAt) / 1000);
+  console.log(`\n${flags.assets} assets; machine ${quiet}% busy with other work before the run; cores: ${JSON.stringify(cpu)}`);
   printTable(rows);
   console.log();
   printTable(checks.map((check) => ({ ...check, ok: check.ok ? 'ok' : 'FAILED' })));
-  const file = writeResult('inventory-search.json', { flags, fillSeconds, sizes: sizes[0], figures: rows, checks });
+  const file = writeResult(flags.quick ? 'inventory-search-quick.json' : 'inventory-search.json', {
+    flags,
+    fillSeconds,
+    sizes: sizes[0],
+    figures: rows,
+    checks,
+    cpu,
+  });
   console.log(`\nwrote ${file}`);
   const failed = checks.some((check) => !check.ok) || rows.some((row) => row.result === 'NOT MET');
+
+  const searches = measured.filter((entry) => entry.kind !== undefined);
+  const slowest = searches.reduce((worst, entry) => (entry.app.p95 > worst.app.p95 ? entry : worst));
+  const counts = measured.find((entry) => entry.target === COUNTS_TARGET_P95_MS)!;
+  const pair = (entry: (typeof measured)[number]) => `${round(entry.app.p95)} (floor ${round(entry.floor!.p95)})`;
+  printSummary({
+    bench: 'inventory-search',
+    database: 'postgres',
+    figure: { name: `search p95 (slowest: by ${slowest.kind})`, value: round(slowest.app.p95), unit: 'ms' },
+    baseline: { name: 'the same selects as bare SQL, p95', value: round(slowest.floor!.p95) },
+    better: 'lower',
+    target: { on: 'figure', op: '<', value: SEARCH_TARGET_P95_MS },
+    noisy: (cpu.other ?? 0) > 0.25,
+    note:
+      `${flags.assets.toLocaleString('en-US')} assets${flags.quick ? ' (quick)' : ''}, ${flags.calls} calls each; p95 ms: ` +
+      searches.map((entry) => `${entry.kind} ${pair(entry)}`).join(', ') +
+      `; a building's counts ${pair(counts)} (target < ${COUNTS_TARGET_P95_MS}); checks ${checks.every((check) => check.ok) ? 'all held' : 'FAILED'}`,
+  });
   return failed ? 1 : 0;
 });
+
+/** An asset row with the names lists show, as the logic's selectAssetViews reads it. */
+const ASSET_VIEW = `select asset.*, category.name as category_name, location.name as location_name, location.code as location_code,
+    supplier.name as supplier_name
+  from inventory_assets as asset
+  left join inventory_categories as category on category.id = asset.category_id
+  left join inventory_locations as location on location.id = asset.location_id
+  left join inventory_suppliers as supplier on supplier.id = asset.supplier_id`;
+const FIRST_PAGE = listAssetsInput.parse({}).limit;
+
+/**
+ * The floor under the logic: the statements listAssets and locationCounts send, as plain SQL on a
+ * pg pool of the app's size, as the tables' owner (no row-level security, no transaction); the
+ * tenant is set once per connection for the two search functions, which read it.
+ */
+function bareSqlFloor(url: string, tenantId: string) {
+  const floorPool = new pg.Pool({ connectionString: url, max: 2, options: `-c app.tenant_id=${tenantId}` });
+  onCleanup(() => floorPool.end());
+  return {
+    /** A first page's ids: the exact tag/serial/patrimônio matches, then the page of names containing the text. */
+    async search(text: string): Promise<string[]> {
+      const q = text.trim();
+      const exact = await floorPool.query<{ id: string }>(
+        `${ASSET_VIEW} where asset.tenant_id = $1 and asset.id in (select id from inventory_assets_with_code($2)) order by asset.tag limit 20`,
+        [tenantId, q],
+      );
+      const named = await floorPool.query<{ id: string }>(
+        `${ASSET_VIEW.replace('select asset.*,', 'select asset.*, hit.sort_key,')}
+         inner join inventory_assets_named($1, $2, null::uuid[], null, null::text[], 'recent', null, null::uuid, $3) with ordinality as hit
+           on hit.id = asset.id
+         order by hit.ordinality`,
+        [containing(q), q, FIRST_PAGE + 1],
+      );
+      return [...exact.rows, ...named.rows.slice(0, FIRST_PAGE)].map((row) => row.id);
+    },
+    /** A location subtree's assets by status and category, with the categories' names: the total. */
+    async counts(locationId: string): Promise<number> {
+      const {
+        rows: [location],
+      } = await floorPool.query<{ path: string }>('select * from inventory_locations where id = $1', [locationId]);
+      const { rows } = await floorPool.query<{ status: string; category_id: string | null; count: string; value: string }>(
+        `select status, category_id, count(*) as count, coalesce(sum(purchase_value_cents), 0) as value from inventory_assets
+         where tenant_id = $1 and location_id in (select id from inventory_locations where tenant_id = $1 and path like $2)
+         group by status, category_id`,
+        [tenantId, `${location!.path}%`],
+      );
+      const categoryIds = [...new Set(rows.flatMap((row) => (row.category_id ? [row.category_id] : [])))];
+      if (categoryIds.length > 0)
+        await floorPool.query('select id, name from inventory_categories where id = any($1::uuid[])', [categoryIds]);
+      return rows.reduce((sum, row) => sum + Number(row.count), 0);
+    },
+  };
+}
 
 async function readMarker(): Promise<Marker | undefined> {
   // From the server's admin database: a connection to the kept one would be cut when it is filled again.
