@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
 /**
@@ -9,6 +10,11 @@ import { performance } from 'node:perf_hooks';
  * together. Latency is measured from the scheduled time (a backlog counts, no coordinated omission).
  * Prints one JSON line with the result; writes every answer (externalId, messageId, duplicate) to
  * config.answersFile.
+ *
+ * Failed calls are counted per error code, with what their socket had been through (reused? idle
+ * how long? had the server already closed it?), and every socket's end is recorded: closed by the
+ * server while idle or busy, or by this side after its idle timeout. A message is acknowledged
+ * when at least one of its copies got a 200.
  */
 
 export interface WebhookLoadConfig {
@@ -27,6 +33,41 @@ export interface WebhookLoadConfig {
   answersFile: string;
   /** how long to wait for the answers still due after the last send */
   drainTimeoutSeconds: number;
+  /**
+   * Reproduces a client that keeps idle sockets forever (a node:http keep-alive agent without a
+   * `timeout`, which then ignores the server's Keep-Alive hint). Off: idle sockets close 1 s before
+   * the server's advertised keep-alive timeout.
+   */
+  ignoreKeepAliveHint?: boolean;
+}
+
+/** One failed call and what its socket had been through. */
+export interface CallFailure {
+  code: string;
+  message: string;
+  /** the call went out on a kept-alive socket that had served earlier calls */
+  reusedSocket: boolean;
+  /** ms the socket had sat idle in the agent's pool before this call (undefined: a new socket) */
+  idleBeforeMs?: number;
+  /** calls the socket had completed before this one */
+  callsBefore: number;
+  socketAgeMs: number;
+  /** the server's FIN had reached this side before the error */
+  serverClosedFirst: boolean;
+}
+
+export interface SocketStats {
+  opened: number;
+  /** the server ended the connection while no call was on it (its keep-alive timeout, or its shutdown) */
+  closedByServerIdle: number;
+  /** the server ended the connection while a call was on it */
+  closedByServerBusy: number;
+  /** closed by this side after sitting idle for the agent's free-socket timeout */
+  closedByClientIdle: number;
+  /** the longest a socket sat idle before it was used again (ms) */
+  maxIdleBeforeReuseMs: number;
+  /** the most calls one socket carried */
+  maxCallsPerSocket: number;
 }
 
 export interface WebhookLoadResult {
@@ -34,8 +75,16 @@ export interface WebhookLoadResult {
   duplicatesSent: number;
   requests: number;
   statuses: Record<string, number>;
+  /** calls with no HTTP answer (network errors, and calls still unanswered after the drain timeout) */
   errors: number;
+  /** the same, per error code (ECONNRESET, EPIPE, ECONNREFUSED, UNANSWERED …) */
+  errorsByCode: Record<string, number>;
   errorSamples: string[];
+  failures: CallFailure[];
+  /** distinct messages none of whose copies got a 200: the sender would have to send them again */
+  unacknowledged: number;
+  unacknowledgedSample: string[];
+  sockets: SocketStats;
   /** answers whose body was not { messageId, ticketId, duplicate } */
   badBodies: number;
   /** pairs whose copies got different messageIds, or not exactly one duplicate=false */
@@ -51,7 +100,19 @@ export interface WebhookLoadResult {
 
 const config = JSON.parse(process.argv[2] ?? '{}') as WebhookLoadConfig;
 const target = new URL(config.url);
-const agent = new http.Agent({ keepAlive: true, maxSockets: config.connections });
+/**
+ * node:http's agent applies the server's `Keep-Alive: timeout=N` hint (less 1 s) only when it has a
+ * free-socket `timeout` of its own that is longer; without one it keeps idle sockets forever, past
+ * the server's keep-alive timeout, and a call written on a socket the server is closing at that
+ * moment is reset (ECONNRESET, never received). With this timeout the hint decides: idle sockets
+ * close on this side 1 s before the server would close them.
+ */
+const FREE_SOCKET_TIMEOUT_WITHOUT_HINT_MS = 10 * 60_000;
+const agent = new http.Agent({
+  keepAlive: true,
+  maxSockets: config.connections,
+  ...(config.ignoreKeepAliveHint ? {} : { timeout: FREE_SOCKET_TIMEOUT_WITHOUT_HINT_MS }),
+});
 const answers = createWriteStream(config.answersFile);
 
 /** A deterministic uniform number in [0, 1) per message and purpose. */
@@ -72,10 +133,30 @@ interface Pair {
   firstAnsweredAt?: number;
 }
 
+interface SocketHistory {
+  openedAt: number;
+  calls: number;
+  /** when it last went back to the agent's pool (undefined while it carries a call) */
+  freeSince?: number;
+  serverClosed: boolean;
+}
+
 const latencies: number[] = [];
 const statuses: Record<string, number> = {};
 const perSecond: number[] = [];
 const errorSamples: string[] = [];
+const errorsByCode: Record<string, number> = {};
+const failures: CallFailure[] = [];
+const acknowledged = new Set<number>();
+const histories = new WeakMap<Socket, SocketHistory>();
+const sockets: SocketStats = {
+  opened: 0,
+  closedByServerIdle: 0,
+  closedByServerBusy: 0,
+  closedByClientIdle: 0,
+  maxIdleBeforeReuseMs: 0,
+  maxCallsPerSocket: 0,
+};
 let errors = 0;
 let badBodies = 0;
 let inFlight = 0;
@@ -84,11 +165,36 @@ let duplicatesSent = 0;
 const pairs = new Map<number, Pair>();
 const startedAt = performance.now();
 
+/** Follows a socket from its first call: how often it is reused, how long it idles, who closes it. */
+function historyOf(socket: Socket): SocketHistory {
+  const known = histories.get(socket);
+  if (known) return known;
+  const created: SocketHistory = { openedAt: performance.now(), calls: 0, serverClosed: false };
+  histories.set(socket, created);
+  sockets.opened += 1;
+  socket.on('free', () => {
+    created.calls += 1;
+    created.freeSince = performance.now();
+    sockets.maxCallsPerSocket = Math.max(sockets.maxCallsPerSocket, created.calls);
+  });
+  socket.on('end', () => {
+    created.serverClosed = true;
+    if (created.freeSince === undefined) sockets.closedByServerBusy += 1;
+    else sockets.closedByServerIdle += 1;
+  });
+  // The agent destroys a pooled socket on its timeout; a busy one's timeout does nothing.
+  socket.on('timeout', () => {
+    if (created.freeSince !== undefined && !created.serverClosed) sockets.closedByClientIdle += 1;
+  });
+  return created;
+}
+
 function post(n: number, body: string, scheduledAt: number, copy: 'only' | 'first' | 'second'): void {
   inFlight += 1;
   requests += 1;
   const sentAt = performance.now();
   if (copy === 'second') pairs.get(n)!.secondSentAt = sentAt;
+  let socketSeen: { history: SocketHistory; idleBeforeMs?: number } | undefined;
   const request = http.request(
     {
       host: target.hostname,
@@ -124,6 +230,7 @@ function post(n: number, body: string, scheduledAt: number, copy: 'only' | 'firs
           if (errorSamples.length < 5) errorSamples.push(`${status} ${text.slice(0, 300)}`);
           return;
         }
+        acknowledged.add(n);
         answers.write(`${config.idPrefix}-${n}\t${answer.messageId}\t${answer.duplicate}\n`);
         if (copy === 'only') return;
         const pair = pairs.get(n)!;
@@ -136,10 +243,30 @@ function post(n: number, body: string, scheduledAt: number, copy: 'only' | 'firs
       });
     },
   );
-  request.on('error', (error) => {
+  request.on('socket', (socket: Socket) => {
+    const history = historyOf(socket);
+    const idleBeforeMs = history.freeSince === undefined ? undefined : performance.now() - history.freeSince;
+    if (idleBeforeMs !== undefined) sockets.maxIdleBeforeReuseMs = Math.max(sockets.maxIdleBeforeReuseMs, Math.round(idleBeforeMs));
+    history.freeSince = undefined;
+    socketSeen = { history, ...(idleBeforeMs === undefined ? {} : { idleBeforeMs }) };
+  });
+  request.on('error', (error: NodeJS.ErrnoException) => {
     inFlight -= 1;
     errors += 1;
-    if (errorSamples.length < 5) errorSamples.push(error.message);
+    const code = error.code ?? error.name;
+    errorsByCode[code] = (errorsByCode[code] ?? 0) + 1;
+    if (errorSamples.length < 5) errorSamples.push(`${code} ${error.message}`);
+    const now = performance.now();
+    if (failures.length < 50)
+      failures.push({
+        code,
+        message: error.message,
+        reusedSocket: request.reusedSocket,
+        ...(socketSeen?.idleBeforeMs === undefined ? {} : { idleBeforeMs: Math.round(socketSeen.idleBeforeMs) }),
+        callsBefore: socketSeen?.history.calls ?? 0,
+        socketAgeMs: socketSeen ? Math.round(now - socketSeen.history.openedAt) : 0,
+        serverClosedFirst: socketSeen?.history.serverClosed ?? false,
+      });
   });
   request.end(body);
 }
@@ -195,14 +322,22 @@ for (const pair of pairs.values()) {
 const sorted = Float64Array.from(latencies).sort();
 const at = (q: number) =>
   Math.round((sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN) * 10) / 10;
+if (inFlight > 0) errorsByCode.UNANSWERED = inFlight;
+const unacknowledged: string[] = [];
+for (let n = 0; n < total; n += 1) if (!acknowledged.has(n)) unacknowledged.push(`${config.idPrefix}-${n}`);
 const result: WebhookLoadResult = {
   messages: total,
   duplicatesSent,
   requests,
   statuses,
   errors: errors + (inFlight > 0 ? inFlight : 0),
+  errorsByCode,
   errorSamples:
     inFlight > 0 ? [...errorSamples, `${inFlight} requests unanswered ${config.drainTimeoutSeconds} s after the last send`] : errorSamples,
+  failures,
+  unacknowledged: unacknowledged.length,
+  unacknowledgedSample: unacknowledged.slice(0, 20),
+  sockets,
   badBodies,
   inconsistentPairs,
   overlappingPairs,
