@@ -1,6 +1,8 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import pg from 'pg';
 import { createDatabase } from '../../src/db/database';
-import { newEnrollmentCode } from '../../src/platform/devices/credentials';
+import { digestsMatch } from '../../src/platform/auth/opaque-tokens';
+import { newEnrollmentCode, parseDeviceToken } from '../../src/platform/devices/credentials';
 import {
   cpuCores,
   cpuSnapshot,
@@ -8,6 +10,7 @@ import {
   onCleanup,
   ownerPool,
   parseFlags,
+  printSummary,
   printTable,
   recreateDatabase,
   round,
@@ -20,7 +23,7 @@ import {
   writeResult,
 } from './support';
 
-const HELP = `Usage: npm run bench:inventory-heartbeats -- [--agents 5000] [--interval 30] [--seconds 90] [--replays 2] [--concurrency 16] [--pool 10] [--keep]
+const HELP = `Usage: npm run bench:inventory-heartbeats -- [--agents 5000] [--interval 30] [--seconds 90] [--replays 2] [--concurrency 16] [--pool 10] [--floor 30] [--quick] [--keep]
 
 The inventory agents' heartbeat on a fresh database (balcao_bench_inventory_heartbeats), the app in a child process
 (tsx src/main.ts, on Redis), this process as every agent. One tenant with the inventory module; --agents devices of
@@ -32,22 +35,33 @@ facts) every --interval seconds, the agents spread evenly over the interval (--a
 second in all, on a fixed schedule that never waits for answers). --replays % of the heartbeats are sent again once
 answered (the same sequence, as an agent that lost the answer would): each must answer duplicate and store nothing.
 Figures: heartbeat latency from its scheduled time (so a backlog shows; target p99 < 20 ms) and from its send,
-also by round of --interval seconds; throughput; the floor beside it (GET /health, 10 a second, same process). Checks (fail the run): no failed request; rows in inventory_machine_heartbeats = heartbeats accepted =
+also by round of --interval seconds; throughput; beside the load, GET /health 10 a second (the HTTP path alone).
+Checks (fail the run): no failed request; rows in inventory_machine_heartbeats = heartbeats accepted =
 heartbeats sent once; every replay answered duplicate; every machine's last_sequence = the last sequence it sent;
 inventory.machine.heartbeat events ≤ agents (one when a machine comes online, never one per beat).
+Then the floor (the summary's baseline): for --floor seconds the same agents on the same schedule, each heartbeat
+as bare SQL in this process on a pg pool of --pool connections as the tables' owner: its token checked (the
+device and its tenant read by the token's lookup prefix, the digest compared) and its row inserted once with its
+machine advanced (one statement), the sequences going on from the load's; its rows must add up too.
 
   --agents       agents registered and heartbeating (default 5000)
   --interval     seconds between one agent's heartbeats (default 30)
   --seconds      seconds of load (default 90: three heartbeats per agent)
   --replays      percent of heartbeats replayed (default 2)
   --concurrency  registrations in flight at once (default 16)
-  --pool         the app's DATABASE_POOL_SIZE (default 10, the app's default)
+  --pool         the app's DATABASE_POOL_SIZE and the floor's pool size (default 10, the app's default)
+  --floor        seconds of the bare SQL floor (default 30)
+  --quick        500 agents every 3 s (the same 166.7 heartbeats/s) for 9 s, a floor of 4 s: the same checks
+                 in about 30 s
   --keep         keep the database balcao_bench_inventory_heartbeats afterwards
 Writes .bench/inventory-heartbeats.json.`;
 
 const DATABASE = 'balcao_bench_inventory_heartbeats';
 const TARGET_P99_MS = 20;
-const flags = parseFlags(HELP, { agents: 5000, interval: 30, seconds: 90, replays: 2, concurrency: 16, pool: 10 });
+const given = parseFlags(HELP, { agents: 5000, interval: 30, seconds: 90, replays: 2, concurrency: 16, pool: 10, floor: 30 }, ['quick']);
+const explicit = (name: string) => process.argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
+const quickDefaults = { agents: 500, interval: 3, seconds: 9, floor: 4 };
+const flags = given.quick ? { ...given, ...Object.fromEntries(Object.entries(quickDefaults).filter(([name]) => !explicit(name))) } : given;
 
 interface Agent {
   deviceId: string;
@@ -133,7 +147,7 @@ runBench(async () => {
   if (agents.some((agent, i) => agent.deviceId !== deviceIds[i])) throw new Error('a registration answered another device');
 
   // ---- the load: open loop, each agent every --interval seconds, spread evenly ----
-  const quiet = await waitForQuietMachine();
+  const quiet = await waitForQuietMachine(flags.quick ? 10 : 60);
   const rate = flags.agents / flags.interval;
   const latency = { fromSchedule: new Samples(), fromSend: new Samples(), replays: new Samples() };
   // One per round of --interval seconds: the first is every machine coming online (one live event each).
@@ -199,15 +213,15 @@ runBench(async () => {
   const cpuBefore = cpuSnapshot({ app: app.process.pid!, bench: process.pid });
   const startedAt = performance.now();
   const total = Math.floor(rate * flags.seconds);
-  // The floor, in the same run: GET /health (no database, no auth) to the same process, 10 a second.
-  const floor = new Samples();
+  // Beside the load: GET /health (no database, no auth) to the same process, 10 a second: the HTTP path alone.
+  const health = new Samples();
   let loadRunning = true;
-  const floorProbe = (async () => {
+  const healthProbe = (async () => {
     while (loadRunning) {
       const sentAt = performance.now();
       const answer = await fetch(`${app.url}/health`);
       await answer.text();
-      if (answer.ok) floor.add(performance.now() - sentAt);
+      if (answer.ok) health.add(performance.now() - sentAt);
       await sleep(100);
     }
   })();
@@ -223,7 +237,7 @@ runBench(async () => {
   }
   while (pending.size > 0) await Promise.all([...pending]);
   loadRunning = false;
-  await floorProbe;
+  await healthProbe;
   const elapsed = (performance.now() - startedAt) / 1000;
   const cpu = cpuCores(cpuBefore, cpuSnapshot({ app: app.process.pid!, bench: process.pid }), elapsed);
   loopDelay.disable();
@@ -241,6 +255,59 @@ runBench(async () => {
   );
   const lastOf = new Map(machines.map((machine) => [machine.device_id, Number(machine.last_sequence)]));
   const wrongLast = agents.filter((agent) => lastOf.get(agent.deviceId) !== agent.lastSequence).length;
+
+  // ---- the floor: the same agents on the same schedule, each heartbeat as bare SQL in this process ----
+  console.log(`floor: bare SQL heartbeats for ${flags.floor} s…`);
+  const floorPool = new pg.Pool({ connectionString: databaseUrl, max: flags.pool });
+  onCleanup(() => floorPool.end());
+  const floor = { latency: new Samples(), sent: 0, stored: 0, failures: new Failures() };
+  /** A heartbeat's token check (the device and its tenant by the lookup prefix, the digest compared), then its row and its machine. */
+  const bareBeat = async (agent: Agent, body: ReturnType<typeof heartbeatBody>, scheduledAt: number) => {
+    try {
+      const presented = parseDeviceToken(agent.token)!;
+      const {
+        rows: [device],
+      } = await floorPool.query<{ id: string; tenant_id: string; token_hash: string | null; revoked_at: Date | null; modules: string[] }>(
+        `select devices.id, devices.tenant_id, devices.kind, devices.name, devices.scopes, devices.resource_id, devices.token_hash,
+                devices.revoked_at, tenants.modules
+         from devices join tenants on tenants.id = devices.tenant_id where devices.token_prefix = $1`,
+        [presented.prefix],
+      );
+      if (!device?.token_hash || device.revoked_at || !digestsMatch(device.token_hash, presented.digest))
+        return floor.failures.add('token refused', agent.deviceId);
+      const { sequence, hostname, ...facts } = body;
+      const { rowCount } = await floorPool.query(
+        `with stored as (
+           insert into inventory_machine_heartbeats (tenant_id, device_id, sequence, facts) values ($1, $2, $3, $4)
+           on conflict (device_id, sequence) do nothing returning sequence, received_at)
+         update inventory_machines as m set last_sequence = greatest(m.last_sequence, stored.sequence), last_heartbeat_at = stored.received_at,
+           hostname = coalesce($5, m.hostname), facts = m.facts || $4::jsonb
+         from stored where m.device_id = $2`,
+        [device.tenant_id, device.id, sequence, JSON.stringify(facts), hostname],
+      );
+      if (rowCount === 1) floor.stored += 1;
+      floor.latency.add(performance.now() - scheduledAt);
+    } catch (error) {
+      floor.failures.add('floor query', (error as Error).message);
+    }
+  };
+  const floorTotal = Math.floor(rate * flags.floor);
+  const floorStartedAt = performance.now();
+  for (let n = 0; n < floorTotal; n += 1) {
+    const scheduledAt = floorStartedAt + (n * 1000) / rate;
+    const wait = scheduledAt - performance.now();
+    if (wait >= 1) await sleep(wait);
+    const i = n % flags.agents;
+    const agent = agents[i]!;
+    agent.lastSequence += 1;
+    floor.sent += 1;
+    track(bareBeat(agent, heartbeatBody(agent.lastSequence, i), scheduledAt));
+  }
+  while (pending.size > 0) await Promise.all([...pending]);
+  const {
+    rows: [afterFloor],
+  } = await pool.query<{ rows: number }>('select count(*)::int as rows from inventory_machine_heartbeats');
+  const floorSummary = floor.latency.summary();
 
   // ---- report ----
   const summary = (samples: Samples) => samples.summary();
@@ -277,10 +344,22 @@ runBench(async () => {
       met: '',
     },
     {
-      figure: 'floor: GET /health beside the load, p99',
-      value: `${round(floor.summary().p99)} ms (p50 ${round(floor.summary().p50)}, over ${floor.summary().count})`,
+      figure: 'GET /health beside the load, p99',
+      value: `${round(health.summary().p99)} ms (p50 ${round(health.summary().p50)}, over ${health.summary().count})`,
       target: '',
       met: '',
+    },
+    {
+      figure: 'floor: bare SQL token check + insert, p99 from its scheduled time',
+      value: `${round(floorSummary.p99)} ms (p50 ${round(floorSummary.p50)}, p95 ${round(floorSummary.p95)}, over ${floorSummary.count})`,
+      target: '',
+      met: '',
+    },
+    {
+      figure: 'floor: rows stored = heartbeats sent, none failed',
+      value: `${afterFloor!.rows - stored!.rows} = ${floor.sent}, ${floor.failures.total} failed`,
+      target: 'equal',
+      met: afterFloor!.rows - stored!.rows === floor.sent && floor.stored === floor.sent && floor.failures.total === 0 ? 'yes' : 'NO',
     },
     { figure: 'replayed sequence p99', value: `${round(summary(latency.replays).p99)} ms over ${replaysSent}`, target: '', met: '' },
     { figure: 'failed requests', value: `${failures.total}`, target: '0', met: failures.total === 0 ? 'yes' : 'NO' },
@@ -306,6 +385,7 @@ runBench(async () => {
   ];
   printTable(rows);
   if (failures.samples.length > 0) console.log(`failures:\n  ${failures.samples.join('\n  ')}`);
+  if (floor.failures.samples.length > 0) console.log(`floor failures:\n  ${floor.failures.samples.join('\n  ')}`);
   const context = {
     'machine busy before (%)': quiet,
     'max in flight': maxInFlight,
@@ -326,9 +406,26 @@ runBench(async () => {
       fromSend: summary(latency.fromSend),
       replays: summary(latency.replays),
       registration: summary(registration),
+      floor: floorSummary,
+      health: summary(health),
     },
     failures: Object.fromEntries(failures.byKind),
   });
   console.log(`written ${file}`);
-  return rows.every((row) => row.met !== 'NO') ? 0 : 1;
+  const allMet = rows.every((row) => row.met !== 'NO');
+  printSummary({
+    bench: 'inventory-heartbeats',
+    database: 'postgres',
+    figure: { name: 'heartbeat p99', value: round(heartbeat.p99), unit: 'ms' },
+    baseline: { name: 'bare SQL token check + insert p99', value: round(floorSummary.p99) },
+    better: 'lower',
+    target: { on: 'figure', op: '<', value: TARGET_P99_MS },
+    noisy: (cpu.other ?? 0) > 0.25,
+    note:
+      `${flags.agents} agents every ${flags.interval} s for ${flags.seconds} s${flags.quick ? ' (quick)' : ''}: ` +
+      `${round(accepted / elapsed, 1)} of ${round(rate, 1)}/s, p50 ${round(heartbeat.p50)} ms, by round ` +
+      latencyByRound.map((samples) => round(samples.summary().p99)).join('/') +
+      ` ms; GET /health p99 ${round(health.summary().p99)} ms; checks ${allMet ? 'all held' : 'FAILED'}`,
+  });
+  return allMet ? 0 : 1;
 });
