@@ -60,7 +60,7 @@ const boundaries = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'data', 'web/dist', 'coverage', '.bench'] },
+  { ignores: ['node_modules', 'data', 'dist', 'web/dist', 'coverage', '.bench'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,10 +1,18 @@
 import { loadConfig } from './config';
-import { bootstrap } from './bootstrap';
+import { createDatabase } from './db/database';
 
 /** Process entry: config → db → migrate → app → listen → subscriptions → jobs; graceful shutdown. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const running = await bootstrap(config);
+  // The database opens while the rest of the app loads: the embedded one compiles its WebAssembly
+  // off the main thread, the app's modules compile on it.
+  const [app, opened] = await Promise.allSettled([import('./bootstrap'), createDatabase(config.database)]);
+  if (opened.status === 'rejected') throw opened.reason;
+  if (app.status === 'rejected') {
+    await opened.value.close();
+    throw app.reason;
+  }
+  const running = await app.value.bootstrap(config, { database: opened.value });
   const { services } = running;
   let stopping = false;
   const stop = async (signal: string) => {

@@ -17,6 +17,7 @@ import type { Services } from '../../src/services';
 import { appRouter } from '../../src/trpc/app-router';
 import { createInnerContext } from '../../src/trpc/context';
 import { createCallerFactory } from '../../src/trpc/init';
+import { serverBuildStaleReason } from '../build-server.mjs';
 
 /** Shared pieces of the benchmark scripts: flags, bench databases, samples, tables, cleanup. */
 
@@ -401,7 +402,8 @@ export interface AppProcess {
 }
 
 /**
- * The app as `npm start` runs it (tsx src/main.ts) in a child process on the bench database and
+ * The app as `npm start` runs it (appEntry(): dist/main.js, or src/main.ts through tsx while the
+ * compiled build is not current) in a child process on the bench database and
  * REDIS_URL, so the load this process makes never shares the server's event loop; `env` adds to
  * BENCH_APP_ENV. Stopped at cleanup (SIGTERM, then SIGKILL after 5 s).
  */
@@ -414,7 +416,7 @@ export async function startAppProcess(
   const databaseEnv = typeof database === 'string' ? { DATABASE_URL: database } : appDatabaseEnv(database);
   const childEnv = { ...process.env, ...BENCH_APP_ENV, ...databaseEnv, REDIS_URL, PORT: String(port), ...env };
   const nodeArgs = (process.env.BENCH_INSTANCE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, ...appEntry()], {
     env: childEnv,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -572,4 +574,24 @@ export async function openOwnerSql(database: BenchDatabase): Promise<OwnerSql> {
   };
   onCleanup(() => owner.close());
   return owner;
+}
+
+let chosenAppEntry: string[] | undefined;
+
+/**
+ * The node arguments that run the app in a bench's child process: the compiled dist/main.js (what
+ * `npm start` and the Docker image run) when it is built and nothing that went into it changed
+ * since, else src/main.ts through tsx. Chosen once per bench run, and printed.
+ */
+export function appEntry(): string[] {
+  if (!chosenAppEntry) {
+    const staleBecause = serverBuildStaleReason();
+    chosenAppEntry = staleBecause ? ['--import', 'tsx', 'src/main.ts'] : ['dist/main.js'];
+    console.log(
+      staleBecause
+        ? `app: tsx src/main.ts (the compiled build is not current: ${staleBecause}; npm run build:server compiles it)`
+        : 'app: node dist/main.js (the compiled build)',
+    );
+  }
+  return chosenAppEntry;
 }

@@ -1,5 +1,17 @@
-import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
-import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
+import { createRequire } from 'node:module';
+import type * as EncodingModule from 'gpt-tokenizer/encoding/o200k_base';
+
+type Encoding = typeof EncodingModule;
+
+/**
+ * Each encoding is a table of 100k–200k tokens that takes most of a second and tens of MiB to
+ * build: it loads when the proxy first counts with it, not at every start of the process.
+ */
+const requirePackage = createRequire(import.meta.url);
+let cl100k: Encoding['countTokens'] | undefined;
+let o200k: Encoding['countTokens'] | undefined;
+const countCl100k = (text: string) => (cl100k ??= (requirePackage('gpt-tokenizer/encoding/cl100k_base') as Encoding).countTokens)(text);
+const countO200k = (text: string) => (o200k ??= (requirePackage('gpt-tokenizer/encoding/o200k_base') as Encoding).countTokens)(text);
 
 /** Tokens per chat message and for priming the reply, as OpenAI's own counting recipe adds them. */
 const TOKENS_PER_MESSAGE = 3;

@@ -1,0 +1,6 @@
+/** Types of scripts/build-server.mjs, for the TypeScript that imports it (benches, tests). */
+export declare const root: string;
+export declare const distFolder: string;
+export declare const SERVER_ENTRIES: Readonly<Record<'main' | 'migrate' | 'tenant-seed', string>>;
+export declare function serverBuildStaleReason(): string | undefined;
+export declare function buildServer(options?: { log?: (line: string) => void }): Promise<void>;
