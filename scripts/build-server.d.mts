@@ -2,5 +2,5 @@
 export declare const root: string;
 export declare const distFolder: string;
 export declare const SERVER_ENTRIES: Readonly<Record<'main' | 'migrate' | 'tenant-seed', string>>;
-export declare function serverBuildStaleReason(): string | undefined;
-export declare function buildServer(options?: { log?: (line: string) => void }): Promise<void>;
+export declare function serverBuildStaleReason(outdir?: string): string | undefined;
+export declare function buildServer(options?: { outdir?: string; log?: (line: string) => void }): Promise<void>;

@@ -37,7 +37,7 @@ export const SERVER_ENTRIES = {
 const EXTERNAL_PACKAGES = ['@electric-sql/pglite', '@node-rs/argon2', 'pg-native'];
 
 /** Written last by a successful build: when it ran and every file that went into it. */
-const manifestFile = path.join(distFolder, 'build-manifest.json');
+const MANIFEST = 'build-manifest.json';
 
 /** Files that change the output without being bundled inputs. */
 const BUILD_DEFINITION = ['scripts/build-server.mjs', 'package-lock.json'];
@@ -46,26 +46,30 @@ const BUILD_DEFINITION = ['scripts/build-server.mjs', 'package-lock.json'];
  * @typedef {{ builtAt: number; inputs: string[] }} BuildManifest
  */
 
-/** @returns {BuildManifest | undefined} */
-function readManifest() {
+/**
+ * @param {string} outdir
+ * @returns {BuildManifest | undefined}
+ */
+function readManifest(outdir) {
   try {
-    return JSON.parse(readFileSync(manifestFile, 'utf8'));
+    return JSON.parse(readFileSync(path.join(outdir, MANIFEST), 'utf8'));
   } catch {
     return undefined;
   }
 }
 
 /**
- * Why the server build must be (re)made, or undefined when dist/ is current: an entry is missing,
+ * Why the server build must be (re)made, or undefined when it is current: an entry is missing,
  * or a file that went into it (a source, a migration, a bundled package, the lock file, this
  * script) changed or disappeared since.
+ * @param {string} [outdir] where the build is (dist/)
  * @returns {string | undefined}
  */
-export function serverBuildStaleReason() {
-  const manifest = readManifest();
-  if (!manifest) return 'dist/ não tem o servidor compilado';
+export function serverBuildStaleReason(outdir = distFolder) {
+  const manifest = readManifest(outdir);
+  if (!manifest) return `${path.relative(root, outdir)}/ não tem o servidor compilado`;
   for (const name of Object.keys(SERVER_ENTRIES)) {
-    if (!existsSync(path.join(distFolder, `${name}.js`))) return `falta dist/${name}.js`;
+    if (!existsSync(path.join(outdir, `${name}.js`))) return `falta ${path.relative(root, path.join(outdir, `${name}.js`))}`;
   }
   for (const input of [...manifest.inputs, ...BUILD_DEFINITION]) {
     const file = path.join(root, input);
@@ -76,10 +80,10 @@ export function serverBuildStaleReason() {
 }
 
 /**
- * Bundles the server into dist/. esbuild comes with the development dependencies.
- * @param {{ log?: (line: string) => void }} [options]
+ * Bundles the server into dist/ (or `outdir`). esbuild comes with the development dependencies.
+ * @param {{ outdir?: string; log?: (line: string) => void }} [options]
  */
-export async function buildServer({ log = (line) => process.stderr.write(`${line}\n`) } = {}) {
+export async function buildServer({ outdir = distFolder, log = (line) => process.stderr.write(`${line}\n`) } = {}) {
   const esbuildEntry = path.join(root, 'node_modules/esbuild/lib/main.js');
   if (!existsSync(esbuildEntry)) {
     throw new Error(
@@ -90,14 +94,14 @@ export async function buildServer({ log = (line) => process.stderr.write(`${line
   const esbuild = await import(pathToFileURL(esbuildEntry).href);
   const builtAt = Date.now();
   const startedAt = performance.now();
-  rmSync(distFolder, { recursive: true, force: true });
-  mkdirSync(distFolder, { recursive: true });
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
   // esbuild's service process would otherwise live on beside the server that `npm start` runs next.
   const result = await esbuild
     .build({
       absWorkingDir: root,
       entryPoints: SERVER_ENTRIES,
-      outdir: distFolder,
+      outdir,
       bundle: true,
       splitting: true,
       platform: 'node',
@@ -117,12 +121,12 @@ export async function buildServer({ log = (line) => process.stderr.write(`${line
   const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('<'));
   /** @type {BuildManifest} */
   const manifest = { builtAt, inputs };
-  writeFileSync(manifestFile, `${JSON.stringify(manifest)}\n`);
+  writeFileSync(path.join(outdir, MANIFEST), `${JSON.stringify(manifest)}\n`);
   const bytes = Object.entries(result.metafile.outputs)
     .filter(([file]) => file.endsWith('.js'))
     .reduce((sum, [, output]) => sum + output.bytes, 0);
   log(
-    `Servidor compilado em dist/ (${Object.keys(SERVER_ENTRIES).join(', ')}; ${(bytes / 1024 / 1024).toFixed(1)} MB de JavaScript, ${inputs.length} arquivos de entrada) em ${Math.round(performance.now() - startedAt)} ms.`,
+    `Servidor compilado em ${path.relative(root, outdir)}/ (${Object.keys(SERVER_ENTRIES).join(', ')}; ${(bytes / 1024 / 1024).toFixed(1)} MB de JavaScript, ${inputs.length} arquivos de entrada) em ${Math.round(performance.now() - startedAt)} ms.`,
   );
 }
 
