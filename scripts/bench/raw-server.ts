@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { PGlite } from '@electric-sql/pglite';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type pg from 'pg';
 import { isUuid } from '../../src/db/tenant-scope';
@@ -8,8 +9,9 @@ import { appRouter } from '../../src/trpc/app-router';
 import { createHttpContext } from '../../src/trpc/context';
 
 /**
- * The baseline for bench:http, in the app's process and on its pg pool: node:http handlers that do
- * users.get's JWT check and select, without Express, tRPC or the identity directory.
+ * The baseline for bench:http, in the app's process and on its own connections (the pg pool, or the
+ * embedded engine): node:http handlers that do users.get's JWT check and select, without Express,
+ * tRPC or the identity directory.
  *   /users.get        one select with the tenant filter (1 round trip)
  *   /rls/users.get    the select inside withTenant's transaction: begin, set_config, select, commit (4)
  *   /rls3/users.get   the same transaction with begin + set_config sent as one simple query (3)
@@ -48,27 +50,58 @@ const userBody = (user: UserRow) =>
     },
   });
 
-async function selectUser(pool: pg.Pool, transaction: Transaction, id: string, tenantId: string): Promise<UserRow | undefined> {
-  if (transaction === 'none') return (await pool.query<UserRow>(USER_SELECT, [id, tenantId])).rows[0];
-  const client = await pool.connect();
-  try {
-    if (transaction === 'rls') {
-      await client.query('begin');
-      await client.query(`select set_config('role', 'app_rls', true), set_config('app.tenant_id', $1, true)`, [tenantId]);
-    } else {
-      // No parameters: pg uses the simple protocol, which takes several statements in one message.
-      if (!isUuid(tenantId)) throw new Error('not a tenant id');
-      await client.query(`begin; select set_config('role', 'app_rls', true), set_config('app.tenant_id', '${tenantId}', true)`);
-    }
-    const { rows } = await client.query<UserRow>(USER_SELECT, [id, tenantId]);
-    await client.query('commit');
-    return rows[0];
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+/** Plain SQL on the app's own engine: a statement, or several in one transaction on one session. */
+export interface RawSql {
+  query<Row>(text: string, values?: unknown[]): Promise<{ rows: Row[] }>;
+  /** `begin`, then `work`, then `commit`; with `beginWith` (no parameters), begin and that statement go as one message. */
+  inTransaction<T>(work: (query: RawSql['query']) => Promise<T>, beginWith?: string): Promise<T>;
+}
+
+export function rawSqlOnPool(pool: pg.Pool): RawSql {
+  return {
+    query: async (text, values) => ({ rows: (await pool.query(text, values)).rows as never[] }),
+    inTransaction: async (work, beginWith) => {
+      const client = await pool.connect();
+      try {
+        // Without parameters pg sends a simple query, which may hold several statements.
+        await client.query(beginWith ? `begin; ${beginWith}` : 'begin');
+        const value = await work(async (text, values) => ({ rows: (await client.query(text, values)).rows as never[] }));
+        await client.query('commit');
+        return value;
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+/** The embedded engine is one session: its own transaction() holds it for the whole transaction. */
+export function rawSqlOnPglite(pglite: PGlite): RawSql {
+  return {
+    query: async (text, values) => ({ rows: (await pglite.query(text, values)).rows as never[] }),
+    inTransaction: (work, beginWith) =>
+      pglite.transaction(async (tx) => {
+        if (beginWith) await tx.query(beginWith);
+        return work(async (text, values) => ({ rows: (await tx.query(text, values)).rows as never[] }));
+      }),
+  };
+}
+
+async function selectUser(raw: RawSql, transaction: Transaction, id: string, tenantId: string): Promise<UserRow | undefined> {
+  if (transaction === 'none') return (await raw.query<UserRow>(USER_SELECT, [id, tenantId])).rows[0];
+  if (transaction === 'rls')
+    return raw.inTransaction(async (query) => {
+      await query(`select set_config('role', 'app_rls', true), set_config('app.tenant_id', $1, true)`, [tenantId]);
+      return (await query<UserRow>(USER_SELECT, [id, tenantId])).rows[0];
+    });
+  if (!isUuid(tenantId)) throw new Error('not a tenant id');
+  return raw.inTransaction(
+    async (query) => (await query<UserRow>(USER_SELECT, [id, tenantId])).rows[0],
+    `select set_config('role', 'app_rls', true), set_config('app.tenant_id', '${tenantId}', true)`,
+  );
 }
 
 function send(res: ServerResponse, status: number, body: string): void {
@@ -76,7 +109,7 @@ function send(res: ServerResponse, status: number, body: string): void {
   res.end(body);
 }
 
-export function startRawServer(services: Services, pool: pg.Pool): Promise<Server> {
+export function startRawServer(services: Services, raw: RawSql): Promise<Server> {
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
@@ -88,7 +121,7 @@ export function startRawServer(services: Services, pool: pg.Pool): Promise<Serve
     if (!claims) return [401, '{"error":"UNAUTHORIZED"}'];
     const input = JSON.parse(new URL(req.url ?? '/', 'http://raw').searchParams.get('input') ?? '{}') as { id?: unknown };
     if (typeof input.id !== 'string') return [400, '{"error":"BAD_REQUEST"}'];
-    const user = await selectUser(pool, transaction, input.id, claims.tenantId);
+    const user = await selectUser(raw, transaction, input.id, claims.tenantId);
     return user ? [200, userBody(user)] : [404, '{"error":"NOT_FOUND"}'];
   };
   const server = createServer((req, res) => {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session as InspectorSession } from 'node:inspector/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -574,6 +575,29 @@ export async function openOwnerSql(database: BenchDatabase): Promise<OwnerSql> {
   };
   onCleanup(() => owner.close());
   return owner;
+}
+
+/**
+ * A CPU profile of this process from now until `save(name)`, which writes
+ * .bench/profiles/<name>.cpuprofile (open it in Chrome's DevTools, or summarise it with
+ * `npx tsx scripts/bench/profile-summary.ts <file>`).
+ */
+export async function startCpuProfile(): Promise<{ save(name: string): Promise<string> }> {
+  const session = new InspectorSession();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return {
+    async save(name) {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      const file = path.resolve('.bench', 'profiles', `${name}.cpuprofile`);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(profile));
+      return file;
+    },
+  };
 }
 
 let chosenAppEntry: string[] | undefined;

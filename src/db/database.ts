@@ -21,6 +21,8 @@ export interface Database {
   kind: DatabaseTarget['kind'];
   /** The pg pool, when on Postgres (benchmarks compare against it). */
   pool?: pg.Pool;
+  /** The embedded engine, when on PGlite (benchmarks compare against it). */
+  pglite?: PGlite;
   ping(): Promise<void>;
   /** Runs `work` as the tables' owner: migrations and nothing else. */
   asOwner<T>(work: (owner: Kysely<DB>) => Promise<T>): Promise<T>;
@@ -118,6 +120,7 @@ async function createEmbeddedDatabase(dataDir: string | undefined, loadDataDir: 
     return {
       db,
       kind: 'pglite',
+      pglite,
       ping: async () => {
         await sql`select 1`.execute(db);
       },

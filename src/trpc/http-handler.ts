@@ -176,11 +176,12 @@ async function serveSingleCall(
     const error = getTRPCErrorFromUnknown(cause);
     json = { error: getErrorShape({ config, ctx, error, input: call.input, path: call.path, type: call.type }) };
   }
-  const body = Buffer.from(JSON.stringify(transformTRPCResponse(config, json)));
+  // A string body goes out with the headers in one socket write; a Buffer would be a second chunk (writev).
+  const body = JSON.stringify(transformTRPCResponse(config, json));
   res.statusCode = getHTTPStatusCode(json);
   res.setHeader('vary', 'trpc-accept, accept');
   res.setHeader('content-type', 'application/json');
-  res.setHeader('content-length', body.length);
+  res.setHeader('content-length', Buffer.byteLength(body));
   res.end(body);
 }
 
