@@ -30,9 +30,14 @@ export async function startHttpServer(services: Services, options: { port: numbe
   const securityHeaders = createSecurityHeaders({ publicUrl: services.config.publicUrl });
   const app = createApp(services, observeRequest, securityHeaders);
   const trpc = createTrpcHttpHandler(services);
-  // Idle kept-alive sockets live longer than a load balancer's (60 s) and than clients' own (undici
-  // closes at the server's hint less 2 s), so the client always closes first and never sends on a
-  // socket the server is closing (ECONNRESET under load).
+  // Idle kept-alive sockets live longer than a load balancer's (60 s) and than clients' own, so the
+  // client closes first and never sends on a socket the server is closing (ECONNRESET, the call never
+  // received). Answers advertise `Keep-Alive: timeout=65` and node closes at 66 s. undici (fetch)
+  // closes at that hint less 2 s; node:http's Agent follows the hint only when it has a `timeout` of
+  // its own (an Agent({ keepAlive: true }) without one keeps idle sockets forever: such a sender
+  // idle past 66 s can still meet a reset, and must retry it, as senders retry any network error).
+  // requestTimeout and headersTimeout bound receiving a request, not the wait for its answer: a
+  // call queued behind a group commit is not cut by them.
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 65_000 }, (req, res) => {
     if (isTrpcRequest(req)) observeRequest(req, res, () => securityHeaders(req, res, () => trpc(req, res)));
     else app(req, res);
