@@ -48,7 +48,8 @@ left untouched. Then, with the default retention settings (src/config.ts):
   figure    the real jobs (platform.system_housekeeping and the busy tenant's platform.housekeeping,
             claimed through JobScheduler.runSlot), in batches of 5,000 within the time budget (target:
             the year's backlog in < 60 s)
-  daily     the same jobs a day later: one day's worth, the cost of every day after the first
+  daily     the same jobs a day later (after a VACUUM of the pruned tables, as autovacuum would have
+            done in between): one day's worth, the cost of every day after the first
 Tables' row counts and sizes (pg_total_relation_size) before and after. Checks (exit 1): each rule
 deleted exactly the rows past retention (counted before with the rule's own condition), the run
 completed within its budget, the other tenant's rows, the pending deliveries and the audit log all stay.
@@ -362,6 +363,13 @@ runBench(async () => {
   const cpuBefore = cpuSnapshot({});
   const first = await timeJobs(database, config, { id: busy.tenantId, slug: busy.slug }, slot);
   const cores = cpuCores(cpuBefore, cpuSnapshot({}), first.seconds);
+  // Deleting most of a table leaves dead rows that autovacuum clears within minutes (far more than
+  // its 20 % threshold): done here, timed, so the next day's run meets the table as it would.
+  const vacuumPool = new pg.Pool({ connectionString: target.url, max: 1 });
+  const vacuumStartedAt = performance.now();
+  await vacuumPool.query(`vacuum analyze ${TABLES.filter((table) => table !== 'audit_log').join(', ')}`);
+  const vacuumSeconds = (performance.now() - vacuumStartedAt) / 1000;
+  await vacuumPool.end();
   database = await createDatabase({ kind: 'postgres', url: target.url, poolSize: 4 });
   const daily = await timeJobs(database, config, { id: busy.tenantId, slug: busy.slug }, new Date(slot.getTime() + DAY_MS));
 
@@ -401,6 +409,7 @@ runBench(async () => {
   console.log(
     `\nfirst run: ${round(first.seconds, 2)} s for ${deletedByJob} rows (${Math.round(deletedByJob / first.seconds)} rows/s), complete: ${first.complete}` +
       `\nplain deletes on the copy: ${round(baselineSeconds, 2)} s` +
+      `\nvacuum of the pruned tables after it (autovacuum's work): ${round(vacuumSeconds, 2)} s` +
       `\nnext day's run: ${round(daily.seconds, 3)} s (one day's worth), complete: ${daily.complete}` +
       `\ncores during the first run: ${JSON.stringify(cores)}`,
   );
@@ -413,7 +422,8 @@ runBench(async () => {
       problems.push(`${group}: the plain deletes deleted ${sumOf(baselineDeleted, ofGroup)}, expected ${expected[group]}`);
   }
   if (!first.complete || !daily.complete) problems.push('a run ran out of its time budget');
-  const otherCounts = (result: typeof otherBefore) => JSON.stringify(result.rows.map((row) => [row.table, Number(row.n)]));
+  const otherCounts = (result: typeof otherBefore) =>
+    JSON.stringify(Object.fromEntries(result.rows.map((row) => [row.table, Number(row.n)]).sort()));
   if (otherCounts(otherBefore) !== otherCounts(otherAfter))
     problems.push(`the other tenant's rows changed: ${otherCounts(otherBefore)} → ${otherCounts(otherAfter)}`);
   if (pendingAfter !== pendingBefore) problems.push(`pending deliveries: ${pendingBefore} before, ${pendingAfter} after`);
@@ -428,6 +438,7 @@ runBench(async () => {
     seedSeconds,
     firstRunSeconds: round(first.seconds, 3),
     baselineSeconds: round(baselineSeconds, 3),
+    vacuumSeconds: round(vacuumSeconds, 3),
     dailyRunSeconds: round(daily.seconds, 3),
     deleted: first.stats,
     nextDay: daily.stats,
