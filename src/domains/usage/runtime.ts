@@ -2,6 +2,7 @@ import type { Services } from '../../platform/services';
 import { FallbackLimiter, type LimitOutcome } from '../../platform/rate-limits/limiter';
 import { withTenant } from '../../db/tenant-scope';
 import { UpstreamClient, type UpstreamTarget } from './proxy/upstream';
+import { GroupedLedger } from './ledger';
 import { UsageRecorder } from './recorder';
 import { mailPendingAlerts } from './alerts';
 import { loadSettings } from './settings';
@@ -43,8 +44,12 @@ class KeyRateLimits {
   }
 }
 
-/** The usage domain's per-process parts: the record writer, the upstream connections, the limits and the settings cache. */
+/**
+ * The usage domain's per-process parts: the grouped ledger writes, the record writer, the upstream
+ * connections, the limits and the settings cache.
+ */
 export class UsageRuntime {
+  readonly ledger: GroupedLedger;
   readonly recorder: UsageRecorder;
   readonly upstream: UpstreamClient;
   readonly rateLimits: KeyRateLimits;
@@ -53,6 +58,7 @@ export class UsageRuntime {
   #mailAgain = false;
 
   constructor(private readonly services: Services) {
+    this.ledger = new GroupedLedger(services.db);
     this.recorder = new UsageRecorder({ db: services.db, logger: services.logger });
     this.upstream = new UpstreamClient(services.outboundGuard);
     this.rateLimits = new KeyRateLimits(services);
@@ -102,6 +108,8 @@ export class UsageRuntime {
   }
 
   async stop(): Promise<void> {
+    // Settlements still being written record their requests when they are done.
+    await this.ledger.drained();
     await this.recorder.stop();
     await this.alertMailSettled();
   }

@@ -27,6 +27,20 @@ describe('countTextTokens', () => {
 });
 
 describe('countChatPromptTokens', () => {
+  it('counts a long prompt the same every time, for each encoding, once it is remembered', () => {
+    const system = 'Você é a recepcionista da clínica. Responda em português, com frases curtas e sem emojis. '.repeat(4);
+    const messages = [
+      { role: 'system', content: system },
+      { role: 'user', content: 'Olá, tudo bem?' },
+    ];
+    const expected = (count: (text: string) => number) => PRIMING + 2 * PER_MESSAGE + count(system) + count('Olá, tudo bem?');
+    expect(o200k(system)).not.toBe(cl100k(system));
+    for (let i = 0; i < 3; i += 1) {
+      expect(countChatPromptTokens('gpt-4o', messages)).toBe(expected(o200k));
+      expect(countChatPromptTokens('gpt-4', messages)).toBe(expected(cl100k));
+    }
+  });
+
   it('adds the per-message and reply-priming overhead to each message content', () => {
     const messages = [
       { role: 'system', content: 'Você é a recepcionista.' },

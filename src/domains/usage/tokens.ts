@@ -25,6 +25,49 @@ function counterFor(model: string): (text: string) => number {
   return /^(gpt-3\.5|gpt-4(?!o|\.|-o)|text-embedding|text-davinci)/.test(model) ? countCl100k : countO200k;
 }
 
+/** Shorter texts are counted again (as fast as looking them up); longer ones are not kept. */
+const CACHED_TEXT_CHARS = { min: 64, max: 64 * 1024 };
+/** What the caches keep at most, in characters of text, each. */
+const CACHE_CHARS = 4 * 1024 * 1024;
+
+/**
+ * Counts of the texts seen lately, least recently used first out: a chat client sends its system
+ * prompt with every request, and the whole conversation so far with every turn.
+ */
+class CountCache {
+  readonly #counts = new Map<string, number>();
+  #chars = 0;
+
+  constructor(private readonly count: (text: string) => number) {}
+
+  readonly counted = (text: string): number => {
+    if (text.length < CACHED_TEXT_CHARS.min || text.length > CACHED_TEXT_CHARS.max) return this.count(text);
+    const known = this.#counts.get(text);
+    if (known !== undefined) {
+      this.#counts.delete(text);
+      this.#counts.set(text, known);
+      return known;
+    }
+    const counted = this.count(text);
+    this.#counts.set(text, counted);
+    this.#chars += text.length;
+    for (const oldest of this.#counts.keys()) {
+      if (this.#chars <= CACHE_CHARS) break;
+      this.#counts.delete(oldest);
+      this.#chars -= oldest.length;
+    }
+    return counted;
+  };
+}
+
+const cachedCl100k = new CountCache(countCl100k).counted;
+const cachedO200k = new CountCache(countO200k).counted;
+
+/** counterFor, remembering the counts of the prompts' texts (answers are new each time: counterFor). */
+function promptCounterFor(model: string): (text: string) => number {
+  return counterFor(model) === countCl100k ? cachedCl100k : cachedO200k;
+}
+
 export function countTextTokens(model: string, text: string): number {
   return text === '' ? 0 : counterFor(model)(text);
 }
@@ -50,7 +93,7 @@ function contentTokens(count: (text: string) => number, content: unknown): numbe
 
 /** The prompt of a chat completion: every message's content, names, tool calls, and the tool definitions. */
 export function countChatPromptTokens(model: string, messages: readonly ChatMessageLike[], tools?: unknown): number {
-  const count = counterFor(model);
+  const count = promptCounterFor(model);
   let total = REPLY_PRIMING_TOKENS;
   for (const message of messages) {
     total += TOKENS_PER_MESSAGE + contentTokens(count, message.content);

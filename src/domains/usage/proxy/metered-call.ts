@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { Services } from '../../../platform/services';
 import { currentRequestContext } from '../../../platform/observability/request-context';
-import { reserveTokens, settleTokens, type Reservation } from '../ledger';
+import type { Reservation } from '../ledger';
 import type { UsageRuntime } from '../runtime';
 import { estimationAccuracy } from '../tokens';
 import { invalidKey, type OpenAiError } from './openai-errors';
@@ -47,7 +47,7 @@ export class MeteredCall {
 
   /** Reserves prompt + completion; answers the error to send when the request may not go on. */
   async reserve(key: { prefix: string; digest: string }, completionTokens: number | null): Promise<OpenAiError | null> {
-    const reservation = await reserveTokens(this.services.db, {
+    const reservation = await this.runtime.ledger.reserve({
       keyPrefix: key.prefix,
       keyDigest: key.digest,
       model: this.model,
@@ -76,7 +76,7 @@ export class MeteredCall {
     };
     let recorded = charged;
     try {
-      const settlement = await settleTokens(this.services.db, {
+      const settlement = await this.runtime.ledger.settle({
         reservationId: reservation.reservationId,
         promptTokens: charged.promptTokens,
         completionTokens: charged.completionTokens,
