@@ -15,6 +15,7 @@ export function identityRetentionRules(): RetentionRule[] {
       name: 'refresh_tokens.retired',
       table: 'refresh_tokens',
       owner: 'tenant',
+      oldestFirst: sql`least(revoked_at, rotated_at)`,
       expired: (slot) => sql<boolean>`least(revoked_at, rotated_at) < ${retentionCutoff(slot, RETIRED_TOKEN_KEEP_DAYS)}`,
     },
   ];

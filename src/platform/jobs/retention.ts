@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { withSystem } from '../../db/system-scope';
 import { withTenant } from '../../db/tenant-scope';
 import type { DB } from '../../db/schema';
@@ -24,6 +24,12 @@ export interface RetentionRule {
    * front, an index must serve it: the rule is walked in batches every day.
    */
   expired(slot: Date): RawBuilder<boolean>;
+  /**
+   * What the rows are taken oldest-first by: the second column of that index. The order makes the
+   * planner walk the index even when the statistics make a table look small (a heap emptied by a
+   * first run), and makes a run that stops on its budget leave the newest rows, not random ones.
+   */
+  oldestFirst: RawBuilder<unknown>;
 }
 
 /** A rule for rows whose `column` (a timestamptz) is older than `days` before the run's slot, plus an optional condition. */
@@ -39,6 +45,7 @@ export function olderThan(rule: {
     name: rule.name,
     table: rule.table,
     owner: rule.owner ?? 'tenant',
+    oldestFirst: sql`${sql.ref(rule.column)}`,
     expired: (slot) => {
       const older = sql<boolean>`${sql.ref(rule.column)} < ${retentionCutoff(slot, rule.days)}`;
       return rule.where ? sql<boolean>`(${older} and ${rule.where})` : older;
@@ -112,11 +119,17 @@ async function deleteBatch(
   // again in its new version and stays.
   const statement = sql`
     delete from ${table}
-    where ctid = any(array(select ctid from ${table} where ${ownerCondition} and ${expired} limit ${batchRows}))
+    where ctid = any(array(
+      select ctid from ${table} where ${ownerCondition} and ${expired} order by ${rule.oldestFirst} limit ${batchRows}))
       and ${ownerCondition} and ${expired}`;
-  const result =
-    scope === 'system'
-      ? await withSystem(db, (trx) => statement.execute(trx))
-      : await withTenant(db, scope.tenantId, (trx) => statement.execute(trx));
+  // The rules are built on their indexes, but the statistics are skewed by the very rows being
+  // deleted (a heap emptied by a first run keeps its pages; another tenant's old rows count against
+  // this one's cutoff): measured, the planner then scans the whole table for a day's worth of rows.
+  // So, for this statement's transaction only, a sequential scan is the last resort.
+  const run = async (trx: Transaction<DB>) => {
+    await sql`select set_config('enable_seqscan', 'off', true)`.execute(trx);
+    return statement.execute(trx);
+  };
+  const result = scope === 'system' ? await withSystem(db, run) : await withTenant(db, scope.tenantId, run);
   return Number(result.numAffectedRows ?? 0);
 }
