@@ -51,7 +51,7 @@ database's first minute: plans made while the tables were empty (Postgres keeps 
 checks' plans for the life of a connection) would otherwise be what a brand-new database measures.
 
 On Postgres one round runs at --rate. With --pglite, unless --rate is given, a ladder of rounds runs at
-100, 200, 300, 400, 600 and 800 messages/s (--duration each, 30 s by default there), each round as new
+100, 150, 200, 250, 300 and 400 messages/s (--duration each, 30 s by default there), each round as new
 contacts, up to the first round that does not hold: p99 < 100 ms, every message acknowledged and
 stored, stored rate ≥ 98 % of the offered one.
 
@@ -111,7 +111,7 @@ const flags = parseFlags(
   ['pglite', 'quick', 'agent-ignores-hint'],
 );
 /** The embedded default's ladder (messages/s), climbed until a round does not hold. */
-const PGLITE_LADDER = [100, 200, 300, 400, 600, 800];
+const PGLITE_LADDER = [100, 150, 200, 250, 300, 400];
 const rates = PGLITE && !QUICK && !explicit('rate') ? PGLITE_LADDER : [flags.rate];
 /** What a round must show to count as sustained on the embedded default (the issue's target for a small business). */
 const HOLDS = { p99Ms: 100, storedShare: 0.98 };
