@@ -26,7 +26,8 @@ const profile = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as CpuProfile;
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
 
 const IDLE = new Set(['(idle)', '(program)']);
-const shortUrl = (url: string) => url.replace(/^.*node_modules\/((@[^/]+\/)?[^/]+)\//, '$1/').replace(/^file:\/\/.*?\/(src|scripts)\//, '$1/');
+const shortUrl = (url: string) =>
+  url.replace(/^.*node_modules\/((@[^/]+\/)?[^/]+)\//, '$1/').replace(/^file:\/\/.*?\/(src|scripts)\//, '$1/');
 const packageOf = (url: string) => {
   const dependency = /node_modules\/((@[^/]+\/)?[^/]+)\//.exec(url);
   if (dependency) return dependency[1]!;
