@@ -1,20 +1,24 @@
 import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PGlite } from '@electric-sql/pglite';
 import { createTRPCClient, createWSClient, httpLink, wsLink } from '@trpc/client';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { createDatabase } from '../../src/db/database';
+import { createDatabase, PGLITE_EXTENSIONS } from '../../src/db/database';
+import { migrateToLatest } from '../../src/db/migrator';
+import { syncBuiltinRoles } from '../../src/domains/identity/roles';
 import type { AppRouter } from '../../src/trpc/app-router';
 import {
   BENCH_PASSWORD,
   cpuCores,
   cpuSnapshot,
-  dropDatabase,
+  databaseTarget,
   onCleanup,
-  ownerPool,
+  openOwnerSql,
   parseFlags,
+  prepareBenchDatabase,
+  printSummary,
   printTable,
-  recreateDatabase,
   round,
   runBench,
   sampleDatabaseWaits,
@@ -24,12 +28,13 @@ import {
   startAppProcess,
   waitForQuietMachine,
   writeResult,
+  type BenchDatabase,
 } from './support';
 
-const HELP = `Usage: npm run bench:queue -- [--seconds 60] [--rate 10] [--kiosks 20] [--desks 50] [--displays 20] [--priority 20] [--think 0] [--idle 250] [--warmup 5] [--floor 30] [--pool 10] [--keep]
+const HELP = `Usage: npm run bench:queue -- [--seconds 60] [--rate 10] [--kiosks 20] [--desks 50] [--displays 20] [--priority 20] [--think 0] [--idle 250] [--warmup 5] [--floor 30] [--pool 10] [--pglite] [--quick] [--keep]
 
-The queue on a fresh database (balcao_bench_queue), the app in a child process (tsx src/main.ts, on
-Redis), this process as every client: one tenant with the queue module, one unit open all day
+The queue on a fresh database (balcao_bench_queue, or with --pglite the embedded default in a data dir
+of its own), the app in a child process (tsx src/main.ts, on Redis), this process as every client: one tenant with the queue module, one unit open all day
 (no opening intervals), services A and P, --desks desks each with its own operator (role agent,
 logged in over HTTP), --kiosks kiosk and --displays display devices (devices.create by the owner,
 enrolled through POST /api/v1/devices/enroll).
@@ -48,15 +53,20 @@ frame once, no failed request.
 The floor: the same shape against the same table in this process, bare SQL on a pg pool of --pool
 connections (the app's DATABASE_POOL_SIZE): --kiosks inserts at --rate, --desks workers each running
 call-next as one transaction (select … for update skip locked limit 1, then update), then start and
-complete updates, or --idle ms of wait, for --floor seconds; callNext p99 / floor p99 is the ratio.
+complete updates, or --idle ms of wait, for --floor seconds; floor p99 / callNext p99 is the ratio.
+With --pglite the floor runs once the app has stopped, on a PGlite of the same data dir opened in this
+process (one session, as the app has): the same statements, each transaction holding the session.
+The summary line: callNext p99 (target < ${20} ms) against the floor's call-next p99.
 
   --seconds   measured seconds of load (default 60)
   --rate      tickets issued per second by all kiosks together (default 10: "20 kiosks issue 10 tickets/s")
   --idle      ms an operator waits before calling again when nobody waited (default 250: 50 operators, 200 calls/s on an empty line)
   --think     ms an operator spends between start and complete (default 0)
   --floor     seconds of the bare SQL floor (default 30)
-  --pool      the app's DATABASE_POOL_SIZE and the floor's pool size (default 10, the app's default)
-  --keep      keep the database balcao_bench_queue afterwards
+  --pool      the app's DATABASE_POOL_SIZE and the floor's pool size (default 10, the app's default; Postgres only)
+  --pglite    the embedded default (PGlite in the app's process) instead of Postgres
+  --quick     the same checks on a short run: 8 s measured after 2 s of warm-up, a floor of 6 s
+  --keep      keep the database balcao_bench_queue (or the PGlite data dir) afterwards
 Writes .bench/queue.json.`;
 
 const DATABASE = 'balcao_bench_queue';
@@ -65,19 +75,24 @@ const FRAME_TARGET_P99_MS = 200;
 const DRAIN_LIMIT_MS = 30_000;
 /** An operator calls again after --idle ms on average, ±50 %: people are not synchronised, and neither are the loops. */
 const idleWait = () => flags.idle * (0.5 + Math.random());
-const flags = parseFlags(HELP, {
-  seconds: 60,
-  rate: 10,
-  kiosks: 20,
-  desks: 50,
-  displays: 20,
-  priority: 20,
-  think: 0,
-  idle: 250,
-  warmup: 5,
-  floor: 30,
-  pool: 10,
-});
+const QUICK = process.argv.includes('--quick');
+const flags = parseFlags(
+  HELP,
+  {
+    seconds: QUICK ? 8 : 60,
+    rate: 10,
+    kiosks: 20,
+    desks: 50,
+    displays: 20,
+    priority: 20,
+    think: 0,
+    idle: 250,
+    warmup: QUICK ? 2 : 5,
+    floor: QUICK ? 6 : 30,
+    pool: 10,
+  },
+  ['pglite', 'quick'],
+);
 
 type Client = ReturnType<typeof createTRPCClient<AppRouter>>;
 
@@ -111,18 +126,25 @@ async function openLoop(rate: number, until: () => boolean, work: (i: number, sc
 }
 
 runBench(async () => {
-  const databaseUrl = await recreateDatabase(DATABASE);
-  if (!flags.keep) onCleanup(() => dropDatabase(DATABASE));
-  const app = await startAppProcess('app', databaseUrl, {
+  const setUpStartedAt = performance.now();
+  const database = await prepareBenchDatabase(DATABASE, { pglite: flags.pglite, keep: flags.keep });
+  // The tenant and its operators go in before the app starts: an embedded data dir is open in one process at a time.
+  const seeding = await createDatabase(databaseTarget(database));
+  const tenant = await (async () => {
+    try {
+      await migrateToLatest(seeding);
+      await syncBuiltinRoles(seeding.db);
+      return await seedBenchTenant(seeding.db, 'bench-queue', flags.desks, ['queue']);
+    } finally {
+      await seeding.close();
+    }
+  })();
+  const app = await startAppProcess('app', database, {
     DATABASE_POOL_SIZE: String(flags.pool),
     // Every login and enrollment comes from this one address.
     LOGIN_MAX_ATTEMPTS_PER_IP: '100000',
     DEVICE_ENROLL_MAX_ATTEMPTS_PER_IP: '100000',
   });
-  const database = await createDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 2 });
-  onCleanup(() => database.close());
-  const pool = ownerPool(databaseUrl);
-  const tenant = await seedBenchTenant(database.db, 'bench-queue', flags.desks, ['queue']);
 
   const client = (token?: string): Client =>
     createTRPCClient<AppRouter>({
@@ -176,6 +198,7 @@ runBench(async () => {
   let repeatedEvents = 0;
   let streamErrors = 0;
   let disconnects = 0;
+  const closeDisplays: Array<() => void> = [];
   const ready = await Promise.all(
     displayTokens.map(
       (token, index) =>
@@ -213,7 +236,7 @@ runBench(async () => {
               },
             },
           );
-          onCleanup(() => {
+          closeDisplays.push(() => {
             subscription.unsubscribe();
             void ws.close();
           });
@@ -221,9 +244,11 @@ runBench(async () => {
     ),
   );
   const disconnectsBefore = disconnects;
+  onCleanup(() => closeDisplays.forEach((close) => close()));
   console.log(
-    `app ${app.url} (pool ${flags.pool}); unit ${bench.unit.id}: ${bench.services.length} services, ${bench.desks.length} desks and operators, ` +
-      `${kiosks.length} kiosks, ${ready.length} displays streaming; priority category "${priority.name}"`,
+    `app ${app.url} (${database.kind === 'postgres' ? `Postgres, pool ${flags.pool}` : 'embedded PGlite'}); unit ${bench.unit.id}: ${bench.services.length} services, ${bench.desks.length} desks and operators, ` +
+      `${kiosks.length} kiosks, ${ready.length} displays streaming; priority category "${priority.name}"; ` +
+      `set up in ${round((performance.now() - setUpStartedAt) / 1000, 1)} s`,
   );
 
   // ---- the load, through the app ----
@@ -249,7 +274,7 @@ runBench(async () => {
   let waits: ReturnType<typeof sampleDatabaseWaits> | undefined;
   const startMeasuring = setTimeout(() => {
     measuring = true;
-    waits = sampleDatabaseWaits(databaseUrl, undefined);
+    if (database.kind === 'postgres') waits = sampleDatabaseWaits(database.url, undefined);
     loopDelay.enable();
     cpuBefore = cpuSnapshot({ app: app.process.pid!, bench: process.pid });
   }, flags.warmup * 1000);
@@ -330,6 +355,11 @@ runBench(async () => {
   const frameWaitStarted = performance.now();
   const framesComplete = () => frames.every((seen) => [...calls.keys()].every((ticketId) => seen.has(ticketId)));
   while (!framesComplete() && performance.now() - frameWaitStarted < 5_000) await sleep(50);
+  const disconnectsDuringLoad = disconnects - disconnectsBefore;
+  // The app's part is over: the displays leave and it stops, so PGlite's data dir is free for the checks and the floor.
+  closeDisplays.splice(0).forEach((close) => close());
+  await app.stop();
+  const ownerSql = await openOwnerSql(database);
 
   // ---- correctness, from the clients and from SQL ----
   const callLatencyOfFrames = { sinceResponse: new Samples(), sinceRequest: new Samples() };
@@ -349,7 +379,7 @@ runBench(async () => {
   const unknownFrames = frames.reduce((sum, seen) => sum + [...seen.keys()].filter((ticketId) => !calls.has(ticketId)).length, 0);
   const returnedTwice = [...calls.values()].filter((call) => call.times > 1).length;
   const serviceIds = bench.services.map((service) => service.id);
-  const { rows: numbering } = await pool.query<{
+  const { rows: numbering } = await ownerSql.query<{
     service: string;
     business_date: string;
     n: number;
@@ -367,7 +397,7 @@ runBench(async () => {
   const stored = numbering.reduce((sum, row) => sum + row.n, 0);
   const {
     rows: [log],
-  } = await pool.query<{ called_twice: number; called: number; waiting: number; events_twice: number }>(
+  } = await ownerSql.query<{ called_twice: number; called: number; waiting: number; events_twice: number }>(
     `select (select count(*)::int from (select data->>'ticketId' from events where type = 'queue.ticket.called'
               and data->>'unitId' = $2 group by 1 having count(*) > 1) twice) as events_twice,
             (select count(*)::int from (select ticket_id from queue_transitions where unit_id = $1 and action = 'called'
@@ -376,10 +406,11 @@ runBench(async () => {
             (select count(*)::int from queue_tickets where unit_id = $1 and status = 'waiting') as waiting`,
     [bench.unit.id, bench.unit.id],
   );
+  await ownerSql.close();
 
   // ---- the floor: the same shape, bare SQL, in this process ----
   console.log(`floor: bare SQL for ${flags.floor} s…`);
-  const floor = await runFloor(databaseUrl, {
+  const floor = await runFloor(database, {
     tenantId: tenant.tenantId,
     unitId: floorUnit.unit.id,
     serviceIds: floorUnit.services.map((service) => service.id),
@@ -443,8 +474,8 @@ runBench(async () => {
     },
     {
       check: 'display stream errors / disconnects',
-      value: `${streamErrors} / ${disconnects - disconnectsBefore}`,
-      ok: streamErrors + disconnects - disconnectsBefore === 0,
+      value: `${streamErrors} / ${disconnectsDuringLoad}`,
+      ok: streamErrors + disconnectsDuringLoad === 0,
     },
     { check: 'floor: tickets called twice', value: floor.calledTwice, ok: floor.calledTwice === 0 },
     { check: 'tickets left waiting after the drain', value: log!.waiting, ok: true },
@@ -468,49 +499,102 @@ runBench(async () => {
   printTable(latencyRows);
   console.log(`\nthroughput and cost (cores of ${availableParallelism()}; bench = this process, all clients)`);
   printTable([throughput]);
-  console.log('\nwhat the database backends were doing while measured (pg_stat_activity every 100 ms; mean count per state)');
-  printTable(waitStates);
+  if (waitStates.length > 0) {
+    console.log('\nwhat the database backends were doing while measured (pg_stat_activity every 100 ms; mean count per state)');
+    printTable(waitStates);
+  }
   console.log('\nchecks (any FAILED fails the run)');
   printTable(checks.map((check) => ({ ...check, ok: check.ok ? 'ok' : 'FAILED' })));
   for (const [kind, count] of failures.byKind) console.error(`  ${count} × ${kind}`);
   for (const sample of failures.samples) console.error(`  e.g. ${sample}`);
-  const ratio = round(callP99 / floorP99, 1);
   const failed = checks.filter((check) => !check.ok);
-  const targetsMet = callP99 < CALL_TARGET_P99_MS && frameP99 < FRAME_TARGET_P99_MS;
+  const call = callLatency.all.summary();
+  const floorCall = floor.callNext.summary();
   console.log(`\ncommand: npm run bench:queue -- ${process.argv.slice(2).join(' ')}`.trimEnd());
   const file = writeResult('queue.json', {
     at: new Date().toISOString(),
     node: process.version,
+    database: database.kind,
     flags,
     machineBusyBeforePct: quiet,
     latency: latencyRows,
     throughput,
     databaseWaits: waitStates,
     checks,
-    ratioCallNextToFloorP99: ratio,
+    ratioFloorToCallNextP99: round(floorP99 / callP99, 3),
     failures: Object.fromEntries(failures.byKind),
   });
   console.log(`wrote ${file}`);
-  console.log(
-    `SUMMARY ${failed.length === 0 && targetsMet ? 'PASS' : 'FAIL'}: callNext p99 ${round(callP99)} ms (target < ${CALL_TARGET_P99_MS}: ` +
-      `${callP99 < CALL_TARGET_P99_MS ? 'pass' : 'FAIL'}), ${ratio}× the bare SQL floor's ${round(floorP99)} ms; ` +
-      `call → display p99 ${round(frameP99)} ms (target < ${FRAME_TARGET_P99_MS}: ${frameP99 < FRAME_TARGET_P99_MS ? 'pass' : 'FAIL'}); ` +
-      `${throughput['issue /s done']} issues/s, ${throughput['calls with a ticket /s']} calls/s; ${returnedTwice + log!.called_twice} double calls, ` +
-      `${badNumbering.length} bad numberings, ${missingFrames} frames missing; ${failed.length} checks failed`,
-  );
+  printSummary({
+    bench: 'queue',
+    database: database.kind,
+    figure: { name: 'callNext p99', value: round(callP99), unit: 'ms' },
+    baseline: { name: 'bare SQL call-next p99', value: round(floorP99) },
+    better: 'lower',
+    target: { on: 'figure', op: '<', value: CALL_TARGET_P99_MS },
+    noisy: (cpu.other ?? 0) > 0.25,
+    note:
+      `callNext p50 ${round(call.p50)} ms vs the floor's ${round(floorCall.p50)} ms (ratio ${round(floorCall.p50 / call.p50, 3)}); ` +
+      `call → display p99 ${round(frameP99)} ms (target < ${FRAME_TARGET_P99_MS}: ${frameP99 < FRAME_TARGET_P99_MS ? 'met' : 'NOT met'}); ` +
+      `${throughput['issue /s done']} issues/s, ${throughput['calls with a ticket /s']} calls with a ticket/s of ${call.count} calls; ` +
+      `checks: ${failed.length === 0 ? `all ${checks.length} held` : `FAILED ${failed.map((check) => check.check).join('; ')}`}` +
+      (flags.quick ? `; quick run (${flags.seconds} s measured, floor ${flags.floor} s)` : ''),
+  });
   return failed.length > 0 ? 1 : 0;
 });
 
+/** Bare SQL for the floor: one statement on its own, or several in a transaction that holds its connection. */
+interface FloorSql {
+  query<Row>(text: string, values: unknown[]): Promise<{ rows: Row[] }>;
+  transaction<T>(work: (query: FloorSql['query']) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * On Postgres, a pg pool as large as the app's; on PGlite, one instance of the data dir in this
+ * process (the app has stopped), whose transactions hold its one session as the app's do.
+ */
+async function openFloorSql(database: BenchDatabase): Promise<FloorSql> {
+  if (database.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: database.url, max: flags.pool });
+    return {
+      query: async (text, values) => ({ rows: (await pool.query(text, values)).rows }),
+      transaction: async (work) => {
+        const connection = await pool.connect();
+        try {
+          await connection.query('begin');
+          const result = await work(async (text, values) => ({ rows: (await connection.query(text, values)).rows }));
+          await connection.query('commit');
+          return result;
+        } catch (error) {
+          await connection.query('rollback').catch(() => undefined);
+          throw error;
+        } finally {
+          connection.release();
+        }
+      },
+      close: () => pool.end(),
+    };
+  }
+  const target = databaseTarget(database);
+  const pglite = await PGlite.create({ ...(target.kind === 'pglite' ? { dataDir: target.dataDir } : {}), extensions: PGLITE_EXTENSIONS });
+  return {
+    query: (text, values) => pglite.query(text, values),
+    transaction: (work) => pglite.transaction((tx) => work((text, values) => tx.query(text, values))),
+    close: () => pglite.close(),
+  };
+}
+
 /**
  * The floor under the app's call-next: the same arrivals and operator loops, as bare SQL on the
- * floor unit's tickets, through a pool as large as the app's, as the tables' owner (no RLS, no
- * tRPC, no HTTP, no event, no transition log).
+ * floor unit's tickets, through a pool as large as the app's (or PGlite's one session), as the
+ * tables' owner (no RLS, no tRPC, no HTTP, no event, no transition log).
  */
 async function runFloor(
-  databaseUrl: string,
+  database: BenchDatabase,
   target: { tenantId: string; unitId: string; serviceIds: string[]; deskIds: string[]; priorityId: string },
 ): Promise<{ callNext: Samples; withTicket: Samples; called: number; issued: number; calledTwice: number }> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: flags.pool });
+  const floorSql = await openFloorSql(database);
   const callNext = new Samples();
   const withTicket = new Samples();
   const calledIds = new Set<string>();
@@ -524,7 +608,7 @@ async function runFloor(
     const service = i % 2;
     const number = (numbers[service]! += 1);
     const withPriority = i % 100 < flags.priority;
-    const insert = pool
+    const insert = floorSql
       .query(
         `insert into queue_tickets (tenant_id, unit_id, service_id, issued_service_id, business_date, number, code, public_code,
                                     priority_id, priority_weight)
@@ -546,25 +630,20 @@ async function runFloor(
   const worker = async (deskId: string) => {
     while (!over()) {
       const sentAt = performance.now();
-      const connection = await pool.connect();
-      let ticketId: string | undefined;
-      try {
-        await connection.query('begin');
-        const { rows } = await connection.query<{ id: string }>(
+      const ticketId = await floorSql.transaction(async (query) => {
+        const { rows } = await query<{ id: string }>(
           `select id from queue_tickets where service_id = any($1) and status = 'waiting'
            order by priority_weight desc, arrived_at, id limit 1 for update skip locked`,
           [target.serviceIds],
         );
-        ticketId = rows[0]?.id;
-        if (ticketId)
-          await connection.query(
+        const id = rows[0]?.id;
+        if (id)
+          await query(
             `update queue_tickets set status = 'called', desk_id = $2, called_at = now(), call_count = 1, updated_at = now() where id = $1`,
-            [ticketId, deskId],
+            [id, deskId],
           );
-        await connection.query('commit');
-      } finally {
-        connection.release();
-      }
+        return id;
+      });
       const took = performance.now() - sentAt;
       callNext.add(took);
       if (!ticketId) {
@@ -574,17 +653,20 @@ async function runFloor(
       withTicket.add(took);
       if (calledIds.has(ticketId)) calledTwice += 1;
       calledIds.add(ticketId);
-      await pool.query(`update queue_tickets set status = 'in_service', started_at = now() where id = $1 and status = 'called'`, [
+      await floorSql.query(`update queue_tickets set status = 'in_service', started_at = now() where id = $1 and status = 'called'`, [
         ticketId,
       ]);
       if (flags.think > 0) await sleep(flags.think);
-      await pool.query(`update queue_tickets set status = 'completed', finished_at = now() where id = $1 and status = 'in_service'`, [
+      await floorSql.query(`update queue_tickets set status = 'completed', finished_at = now() where id = $1 and status = 'in_service'`, [
         ticketId,
       ]);
     }
   };
-  await Promise.all([kiosk, ...target.deskIds.map(worker)]);
-  await Promise.all(inserts);
-  await pool.end();
+  try {
+    await Promise.all([kiosk, ...target.deskIds.map(worker)]);
+    await Promise.all(inserts);
+  } finally {
+    await floorSql.close();
+  }
   return { callNext, withTicket, called: calledIds.size, issued, calledTwice };
 }
