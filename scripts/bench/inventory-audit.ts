@@ -286,7 +286,7 @@ runBench(async () => {
   const floorAudit = await owner.inventory.audits.create.mutate({ name: 'Piso: SQL puro', scope: { locationId: building.id } });
   await owner.inventory.audits.start.mutate({ id: floorAudit.id });
   console.log(`floor: bare SQL scans for ${flags.floor} s…`);
-  const scanBare = bareScanFloor(databaseUrl, tenant.tenantId, floorAudit.id, flags.pool);
+  const scanBare = await bareScanFloor(databaseUrl, tenant.tenantId, floorAudit.id, flags.pool);
   const bare = { fromSchedule: new Samples(), fromSend: new Samples() };
   const floorCallsEach = Math.ceil(flags.floor * flags.rate);
   let bareMisclassified = 0;
@@ -483,9 +483,11 @@ interface BareItem {
  * asset nobody expected gets its UNEXPECTED item), the app's classification, then the scan row
  * inserted and counted on the item in one statement (a retried clientScanId counts nothing).
  */
-function bareScanFloor(url: string, tenantId: string, auditId: string, poolSize: number) {
+async function bareScanFloor(url: string, tenantId: string, auditId: string, poolSize: number) {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   onCleanup(() => pool.end());
+  // Its connections opened first, as the app's pool has them open by now.
+  await Promise.all(Array.from({ length: poolSize }, () => pool.query('select 1')));
   return async (scan: PlannedScan, scannedBy: string): Promise<Planned> => {
     const client = await pool.connect();
     try {

@@ -8,7 +8,7 @@ import { DeviceAuthenticator } from './principal';
 import { DeviceRevocations } from './revocations';
 
 export { DeviceKindCatalogue, type DeviceKind, type DeviceScope } from './kinds';
-export { deviceActor, type DevicePrincipal } from './principal';
+export { deviceActor, presentedDeviceToken, type DevicePrincipal, type PresentedDeviceToken } from './principal';
 
 /** The device principal's parts, built once per process. */
 export class Devices {

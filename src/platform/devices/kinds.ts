@@ -34,6 +34,8 @@ const HEADER_NAME = /^[a-z][a-z0-9-]{0,63}$/;
 /** Every declared device kind, by key; tests register a kind of their own. */
 export class DeviceKindCatalogue {
   readonly #kinds = new Map<string, DeviceKind>();
+  /** Read on every device call: kept until a kind is registered. */
+  #tokenHeaders: string[] | undefined;
 
   constructor(kinds: readonly DeviceKind[] = []) {
     for (const kind of kinds) this.register(kind);
@@ -46,6 +48,7 @@ export class DeviceKindCatalogue {
       if (!HEADER_NAME.test(header.toLowerCase())) throw new Error(`Device kind "${kind.key}": invalid header "${header}"`);
     }
     this.#kinds.set(kind.key, kind);
+    this.#tokenHeaders = undefined;
   }
 
   get(key: string): DeviceKind | undefined {
@@ -57,7 +60,8 @@ export class DeviceKindCatalogue {
   }
 
   /** Lower-cased names of the headers that may carry a device token, besides Authorization. */
-  tokenHeaders(): string[] {
-    return [...new Set(this.all().flatMap((kind) => (kind.tokenHeaders ?? []).map((header) => header.toLowerCase())))];
+  tokenHeaders(): readonly string[] {
+    this.#tokenHeaders ??= [...new Set(this.all().flatMap((kind) => (kind.tokenHeaders ?? []).map((header) => header.toLowerCase())))];
+    return this.#tokenHeaders;
   }
 }

@@ -1,12 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { DB } from '../../../db/schema';
-import { GroupCommit, unwrap, type Settled } from '../../../db/group-commit';
+import { GroupCommit, settle, unwrap, writeAccepted, type Settled } from '../../../db/group-commit';
 import { withSystem } from '../../../db/system-scope';
 import { tenantOf, withTenant, type TenantTransaction } from '../../../db/tenant-scope';
+import type { DeviceAuthenticator, DevicePrincipal, PresentedDeviceToken } from '../../../platform/devices/principal';
 import { DomainError } from '../../../platform/errors';
 import { appendEvent } from '../../../platform/events/outbox';
-import type { heartbeatInput } from './schemas';
+import { AGENT_SCOPE, requireInventoryAgent } from './device-kind';
+import { heartbeatInput } from './schemas';
 
 export interface HeartbeatAnswer {
   accepted: boolean;
@@ -132,15 +134,42 @@ export async function recordHeartbeat(
 
 const MAX_HEARTBEATS_PER_COMMIT = 500;
 
+/** A heartbeat call as it arrives: the agent's token, checked in the batch's transaction, and its body, not read yet. */
+export interface HeartbeatCall {
+  token: PresentedDeviceToken;
+  body: unknown;
+}
+
+/** The calling device, once it is a live agent of this tenant allowed to report: what any agent call checks, in that order. */
+function reportingAgent(device: DevicePrincipal | null): DevicePrincipal {
+  if (!device) throw new DomainError('UNAUTHORIZED', 'DEVICE_TOKEN_INVALID', 'Token de dispositivo inválido ou revogado');
+  if (!device.scopes.has(AGENT_SCOPE))
+    throw new DomainError('FORBIDDEN', 'FORBIDDEN', `Este dispositivo não tem o escopo ${AGENT_SCOPE}`, { scope: AGENT_SCOPE });
+  return requireInventoryAgent(device);
+}
+
 /**
- * Heartbeats arriving together from one tenant's agents go into one transaction (group commit):
- * under load a burst costs one statement and one commit instead of one of each per agent, and
- * each call still gets its own answer.
+ * Heartbeats arriving together from one tenant's agents go into one transaction (group commit),
+ * their tokens checked in it against the devices as they are now (a revoked agent's beat is
+ * refused, and stores nothing): under load a burst costs one lookup, one statement and one commit
+ * instead of a check and a write of their own per agent, and each call still gets its own answer
+ * (a refused token or a bad body fails alone).
  */
-export function heartbeatGroupCommit(db: Kysely<DB>): GroupCommit<AgentHeartbeat, HeartbeatAnswer> {
-  return new GroupCommit<AgentHeartbeat, HeartbeatAnswer>({
+export function heartbeatGroupCommit(db: Kysely<DB>, authenticator: DeviceAuthenticator): GroupCommit<HeartbeatCall, HeartbeatAnswer> {
+  return new GroupCommit<HeartbeatCall, HeartbeatAnswer>({
     maxBatch: MAX_HEARTBEATS_PER_COMMIT,
-    writeBatch: (tenantId, beats) => withTenant(db, tenantId, (trx) => recordHeartbeats(trx, beats)),
+    writeBatch: (tenantId, calls) =>
+      withTenant(db, tenantId, async (trx) => {
+        const devices = await authenticator.authenticateInTenant(
+          trx,
+          calls.map((call) => call.token),
+        );
+        const checked = calls.map((call, index) =>
+          settle(() => ({ deviceId: reportingAgent(devices[index]!).deviceId, input: heartbeatInput.parse(call.body ?? {}) })),
+        );
+        const written = await writeAccepted(checked, (beats) => recordHeartbeats(trx, beats));
+        return written.map((entry) => (entry.ok ? entry.value : entry));
+      }),
   });
 }
 

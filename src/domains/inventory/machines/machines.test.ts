@@ -281,6 +281,22 @@ describe('machines: the agent registers, heartbeats, opens tickets and alerts; i
       expect(await heartbeatRows(agent.deviceId)).toEqual([]);
     });
 
+    it('checks the token in the batch that writes it: an agent revoked after its first beats is refused and stores nothing, the beat beside it is stored', async () => {
+      const revoked = await registeredAgent(app.url, owner, { hostname: 'revogado-01' });
+      const kept = await registeredAgent(app.url, owner, { hostname: 'mantido-01' });
+      for (const agent of [revoked, kept]) expect((await heartbeat(agent, { sequence: 1 })).status).toBe(200);
+      await owner.devices.revoke({ id: revoked.deviceId });
+      const [refused, stored] = await Promise.all([heartbeat(revoked, { sequence: 2 }), heartbeat(kept, { sequence: 2 })]);
+      expect(refused.status).toBe(401);
+      expect(refused.json).toMatchObject({ error: 'ERR_DEVICE_TOKEN_INVALID' });
+      expect(stored.json).toEqual({ accepted: true, duplicate: false, sequence: 2 });
+      expect((await heartbeatRows(revoked.deviceId)).map((row) => row.sequence)).toEqual(['1']);
+      expect(await machineRow(revoked.deviceId)).toMatchObject({ last_sequence: '1' });
+      expect((await heartbeatRows(kept.deviceId)).map((row) => row.sequence)).toEqual(['1', '2']);
+      // Refused again on the next call, with no body read: the token comes first.
+      expect((await heartbeat(revoked, { sequence: 0 })).status).toBe(401);
+    });
+
     it('deletes heartbeats older than the retention setting, keeping the machine', async () => {
       const agent = await registeredAgent(app.url, owner);
       await heartbeat(agent, { sequence: 1 });

@@ -1,5 +1,7 @@
 import express, { type Request } from 'express';
 import { withTenant } from '../../../db/tenant-scope';
+import { bearerToken } from '../../../platform/auth/access-tokens';
+import { presentedDeviceToken, type PresentedDeviceToken } from '../../../platform/devices/principal';
 import { currentRequestContext } from '../../../platform/observability/request-context';
 import type { Services } from '../../../platform/services';
 import { authenticateDeviceRequest, type RestDevice } from '../../../rest/authentication';
@@ -9,7 +11,7 @@ import { raiseAgentAlert } from './agent-alerts';
 import { AGENT_SCOPE, requireInventoryAgent } from './device-kind';
 import { heartbeatGroupCommit } from './heartbeats';
 import { attachMachine, registerMachineWithCode } from './registration';
-import { agentAlertInput, agentTicketInput, heartbeatInput, registerMachineInput } from './schemas';
+import { agentAlertInput, agentTicketInput, registerMachineInput } from './schemas';
 import { createAgentTicket } from './tickets';
 
 /** The calling inventory agent (its token as Bearer or `X-Agent-Token`); any other device or principal is refused. */
@@ -19,6 +21,18 @@ async function authenticateAgent(services: Services, req: Request): Promise<Rest
   return caller;
 }
 
+/** The device token a call presents (Bearer, else a header a device kind names), read as authenticateDeviceRequest reads it. */
+function presentedToken(services: Services, req: Request): PresentedDeviceToken | undefined {
+  let presented = bearerToken(req.headers.authorization);
+  for (const name of services.devices.kinds.tokenHeaders()) {
+    if (presented !== undefined) break;
+    const value = req.headers[name];
+    if (typeof value === 'string') presented = value;
+  }
+  if (presented === undefined) return undefined;
+  return presentedDeviceToken(presented, { ip: currentRequestContext()?.ip ?? null, userAgent: req.headers['user-agent'] ?? null });
+}
+
 /**
  * The inventory agent's API under /api/v1, with the seed's paths: register the machine (with the
  * enrollment code from Dispositivos, or again with the agent's token), heartbeats, and tickets and
@@ -26,7 +40,7 @@ async function authenticateAgent(services: Services, req: Request): Promise<Rest
  */
 export function machinesRestRoutes(services: Services): express.Router {
   const rest = express.Router();
-  const heartbeats = heartbeatGroupCommit(services.db);
+  const heartbeats = heartbeatGroupCommit(services.db, services.devices.authenticator);
 
   rest.post(
     '/machines/register',
@@ -55,9 +69,13 @@ export function machinesRestRoutes(services: Services): express.Router {
   rest.post(
     '/machines/status',
     handle(async (req, res) => {
-      const { device } = await authenticateAgent(services, req);
-      const input = heartbeatInput.parse(req.body ?? {});
-      res.json(await heartbeats.submit(device.tenantId, { deviceId: device.deviceId, input }));
+      const token = presentedToken(services, req);
+      // The token is checked in the batch that writes the heartbeat, in the device's tenant; a device
+      // this process has not seen yet (or no device token at all) goes through the full check first.
+      let tenantId = token && services.devices.authenticator.knownTenantOf(token);
+      if (!tenantId) tenantId = (await authenticateAgent(services, req)).device.tenantId;
+      if (!token) throw new Error('an authenticated agent call without a device token');
+      res.json(await heartbeats.submit(tenantId, { token, body: req.body }));
     }),
   );
 
