@@ -115,10 +115,20 @@ export function buildDomainCatalogue(
         return viewer.permissions.has(declaration.readPermission) || (declaration.aboutViewer?.(event.data as never, viewer) ?? false);
       };
       const audiences = await Promise.all(modules.flatMap((module) => (module.eventAudience ? [module.eventAudience(db, viewer)] : [])));
-      // The type's read permission, then every domain's rule, must accept an event.
-      return async (event) => {
+      const remainingAccept = async (pending: Promise<boolean>, index: number, event: AppEvent) => {
+        if (!(await pending)) return false;
+        for (const accepts of audiences.slice(index + 1)) if (!(await accepts(event))) return false;
+        return true;
+      };
+      // The type's read permission, then every domain's rule, in turn, must accept an event. The
+      // live stream asks once per event and subscriber: no promise while every rule answers at once.
+      return (event) => {
         if (!readable(event)) return false;
-        for (const accepts of audiences) if (!(await accepts(event))) return false;
+        for (let index = 0; index < audiences.length; index += 1) {
+          const verdict = audiences[index]!(event);
+          if (typeof verdict !== 'boolean') return remainingAccept(verdict, index, event);
+          if (!verdict) return false;
+        }
         return true;
       };
     },

@@ -125,7 +125,8 @@ async function* eventsForViewer<Frame>(
             roleId = access.role.id;
             mayReceive = await audienceFor(access.permissions, roleId);
           }
-          if (await mayReceive(event)) accepted.push(event as StreamedEvent);
+          const verdict = mayReceive(event);
+          if (typeof verdict === 'boolean' ? verdict : await verdict) accepted.push(event as StreamedEvent);
         }
         // Access lost while the batch was checked: none of it goes out.
         if (endedBy) break;
