@@ -127,6 +127,8 @@ runBench(async () => {
 
   // 1. Prazo Certo: the plan of its candidate query, the query alone as bare SQL, then a full run.
   const bareClient = new pg.Client({ connectionString: databaseUrl });
+  // A connection cut under it (the database dropped by another run) fails that query, not the process.
+  bareClient.on('error', (error) => console.error(`floor connection: ${error.message}`));
   await bareClient.connect();
   onCleanup(() => bareClient.end());
   const cpuBefore = cpuSnapshot({ bench: process.pid });

@@ -219,6 +219,8 @@ runBench(async () => {
  */
 async function runFloor(url: string, tenantId: string, clientIds: readonly string[]) {
   const pool = new pg.Pool({ connectionString: url, max: flags.pool });
+  // A connection cut under it (the database dropped by another run) fails that query, not the process.
+  pool.on('error', (error) => console.error(`floor connection: ${error.message}`));
   onCleanup(() => pool.end());
   // Its connections opened first, as the app's pool has them open by now.
   await Promise.all(Array.from({ length: flags.pool }, () => pool.query('select 1')));

@@ -485,6 +485,8 @@ interface BareItem {
  */
 async function bareScanFloor(url: string, tenantId: string, auditId: string, poolSize: number) {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // A connection cut under it (the database dropped by another run) fails that query, not the process.
+  pool.on('error', (error) => console.error(`floor connection: ${error.message}`));
   onCleanup(() => pool.end());
   // Its connections opened first, as the app's pool has them open by now.
   await Promise.all(Array.from({ length: poolSize }, () => pool.query('select 1')));

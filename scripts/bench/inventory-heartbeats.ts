@@ -259,6 +259,8 @@ runBench(async () => {
   // ---- the floor: the same agents on the same schedule, each heartbeat as bare SQL in this process ----
   console.log(`floor: bare SQL heartbeats for ${flags.floor} s…`);
   const floorPool = new pg.Pool({ connectionString: databaseUrl, max: flags.pool });
+  // A connection cut under it (the database dropped by another run) fails that query, not the process.
+  floorPool.on('error', (error) => console.error(`floor connection: ${error.message}`));
   onCleanup(() => floorPool.end());
   // Its connections opened first, as the app's pool has them open by now.
   await Promise.all(Array.from({ length: flags.pool }, () => floorPool.query('select 1')));

@@ -371,6 +371,8 @@ const FIRST_PAGE = listAssetsInput.parse({}).limit;
  */
 function bareSqlFloor(url: string, tenantId: string) {
   const floorPool = new pg.Pool({ connectionString: url, max: 2, options: `-c app.tenant_id=${tenantId}` });
+  // A connection cut under it (the database dropped by another run) fails that query, not the process.
+  floorPool.on('error', (error) => console.error(`floor connection: ${error.message}`));
   onCleanup(() => floorPool.end());
   return {
     /** A first page's ids: the exact tag/serial/patrimônio matches, then the page of names containing the text. */
