@@ -557,6 +557,10 @@ interface FloorSql {
 async function openFloorSql(database: BenchDatabase): Promise<FloorSql> {
   if (database.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: database.url, max: flags.pool });
+    // A connection cut under it (the database dropped by another run) fails that query, not the process.
+    pool.on('error', (error) => console.error(`floor connection: ${error.message}`));
+    // Its connections opened first, as the app's pool has them open by now.
+    await Promise.all(Array.from({ length: flags.pool }, () => pool.query('select 1')));
     return {
       query: async (text, values) => ({ rows: (await pool.query(text, values)).rows }),
       transaction: async (work) => {
@@ -576,8 +580,8 @@ async function openFloorSql(database: BenchDatabase): Promise<FloorSql> {
       close: () => pool.end(),
     };
   }
-  const target = databaseTarget(database);
-  const pglite = await PGlite.create({ ...(target.kind === 'pglite' ? { dataDir: target.dataDir } : {}), extensions: PGLITE_EXTENSIONS });
+  const { dataDir } = databaseTarget(database) as { dataDir: string };
+  const pglite = await PGlite.create({ dataDir, extensions: PGLITE_EXTENSIONS });
   return {
     query: (text, values) => pglite.query(text, values),
     transaction: (work) => pglite.transaction((tx) => work((text, values) => tx.query(text, values))),
