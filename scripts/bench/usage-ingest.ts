@@ -1,17 +1,22 @@
 import { availableParallelism } from 'node:os';
+import type { Kysely } from 'kysely';
+import type pg from 'pg';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createDatabase } from '../../src/db/database';
+import type { DB } from '../../src/db/schema';
 import { migrateToLatest } from '../../src/db/migrator';
 import { syncBuiltinRoles } from '../../src/domains/identity/roles';
-import { UsageRecorder, type UsageRecordInput } from '../../src/domains/usage/recorder';
+import { UsageRecorder, usageRecordsStatement, type UsageRecordInput } from '../../src/domains/usage/recorder';
 import { createLogger } from '../../src/platform/observability/logger';
 import {
   cpuCores,
   cpuSnapshot,
+  type CpuSnapshot,
   dropDatabase,
   onCleanup,
   ownerPool,
   parseFlags,
+  printSummary,
   printTable,
   recreateDatabase,
   round,
@@ -24,7 +29,8 @@ import {
   writeResult,
 } from './support';
 
-const HELP = `Usage: npm run bench:usage-ingest -- [--seconds 30] [--warmup 5] [--tenants 10] [--users 200] [--rate N] [--buffer 10000] [--pool 10] [--keep]
+const HELP = `Usage: npm run bench:usage-ingest -- [--quick] [--seconds 30] [--warmup 5] [--tenants 10] [--users 200] [--rate N] [--buffer 10000]
+       [--floor 10] [--pool 10] [--keep]
 
 The usage record writer (UsageRecorder, src/domains/usage/recorder.ts: batches of up to 5,000 records
 every 100 ms, one statement per tenant and batch that inserts the records and folds them into the four
@@ -44,20 +50,38 @@ Checks (any failure exits 1): no record dropped (a full buffer drops the oldest)
 usage_daily_user_model, usage_daily_user, usage_daily_model and usage_daily (users = distinct users
 per day) equal the same sums over the raw records, column by column; usage_user_activity holds each
 user's last day with a record.
+Then the floor: the same statement the writer sends (usageRecordsStatement: one tenant's records inserted
+and folded into the rollups), bare — autocommit, as the tables' owner, no tenant transaction, no event —
+from this process on a plain pg connection, one statement at a time as the writer does, with batches of
+5,000 records split by tenant as the writer splits them, for --floor s after 1 s of warm-up. Ratio: the
+writer's records/s / the floor's (aim ≥ 0.5).
+One summary line: records/s committed against the floor (target ≥ 20,000/s).
 
-  --seconds  measured seconds (default 30)
-  --warmup   unmeasured seconds first (default 5)
+  --quick    5 s measured after 2 s of warm-up, a 5 s floor (about 30 s in all)
+
+  --seconds  measured seconds (default 30; 5 with --quick)
+  --warmup   unmeasured seconds first (default 5; 2 with --quick)
   --tenants  tenants (default 10)
   --users    usage users per tenant (default 200)
   --rate     records per second, open loop (default: as fast as the writer takes them)
   --buffer   waiting records to keep in the writer's buffer when not at --rate (default 10000: two batches)
+  --floor    measured seconds of the floor (default 10; 5 with --quick)
   --pool     pg pool size (default 10, the app's; the writer uses one connection at a time)
   --keep     keep the database balcao_bench_usage_ingest afterwards
 Writes .bench/usage-ingest.json.`;
 
 const DATABASE = 'balcao_bench_usage_ingest';
 const TARGET_PER_SECOND = 20_000;
-const flags = parseFlags(HELP, { seconds: 30, warmup: 5, tenants: 10, users: 200, rate: 0, buffer: 10_000, pool: 10 });
+const quick = process.argv.includes('--quick');
+const flags = parseFlags(
+  HELP,
+  { seconds: quick ? 5 : 30, warmup: quick ? 2 : 5, tenants: 10, users: 200, rate: 0, buffer: 10_000, floor: quick ? 5 : 10, pool: 10 },
+  ['quick'],
+);
+/** As the writer takes them from its buffer (MAX_BATCH in src/domains/usage/recorder.ts). */
+const WRITER_BATCH = 5_000;
+/** Item 4 of the performance issue: an operation at ≥ 0.5× its bare SQL floor. */
+const TARGET_FLOOR_RATIO = 0.5;
 
 const MODELS = [
   { name: 'gpt-4o-mini', costIn: '0.00000015', costOut: '0.0000006' },
@@ -147,7 +171,7 @@ runBench(async () => {
     `${flags.tenants} tenants × ${flags.users} users; ${flags.rate > 0 ? `${flags.rate} records/s` : `as fast as the writer takes them (buffer topped up to ${flags.buffer})`}; ` +
       `${flags.warmup} s warm-up + ${flags.seconds} s measured`,
   );
-  const quiet = await waitForQuietMachine();
+  const quiet = flags.quick ? null : await waitForQuietMachine();
 
   // Committed rows, counted once a second: the rows above an id all of whose lower ids committed long
   // ago (the largest id seen 5 samples back: no write transaction lasts that long), plus a running
@@ -309,6 +333,11 @@ runBench(async () => {
     },
   ];
 
+  // ---- the floor: the writer's statement, bare ----
+  console.log(`floor: the writer's statement bare, one at a time, ${flags.floor} s…`);
+  const floor = await runFloor(pool, database.db, tenants, given);
+  const floorPerSecond = floor.records / floor.seconds;
+
   // ---- report ----
   const tx = transactions.summary();
   const throughput = {
@@ -361,6 +390,28 @@ runBench(async () => {
   printTable(waitStates);
   console.log('\nchecks (any FAILED fails the run)');
   printTable(checks.map((check) => ({ ...check, ok: check.ok ? 'ok' : 'FAILED' })));
+  const floorRows = [
+    {
+      writer: 'the writer (UsageRecorder: tenant transaction, statement, event, commit)',
+      'records/s': round(perSecond, 0),
+      'statement or tx p50 ms': round(tx.p50),
+      'p99 ms': round(tx.p99),
+      'records each': throughput['records/tx'],
+      'cores this process': cpu.bench ?? 0,
+      'cores postgres': cpu.postgres ?? 0,
+    },
+    {
+      writer: 'floor: the same statement bare (autocommit, as owner, no event)',
+      'records/s': round(floorPerSecond, 0),
+      'statement or tx p50 ms': round(floor.latency.p50),
+      'p99 ms': round(floor.latency.p99),
+      'records each': round(floor.records / Math.max(1, floor.latency.count), 0),
+      'cores this process': floor.cores.bench ?? 0,
+      'cores postgres': floor.cores.postgres ?? 0,
+    },
+  ];
+  console.log(`\nthe writer against its floor (ratio ${round(perSecond / floorPerSecond, 3)}, aim ≥ ${TARGET_FLOOR_RATIO})`);
+  printTable(floorRows);
   const failed = checks.filter((check) => !check.ok);
   console.log(`\ncommand: npm run bench:usage-ingest -- ${process.argv.slice(2).join(' ')}`.trimEnd());
   const file = writeResult('usage-ingest.json', {
@@ -376,12 +427,67 @@ runBench(async () => {
     databaseWaits: waitStates,
     tables,
     checks,
+    floor: { ...floorRows[1], statementMs: floor.latency, cores: floor.cores },
   });
   console.log(`wrote ${file}`);
-  console.log(
-    `SUMMARY ${failed.length === 0 && perSecond >= TARGET_PER_SECOND ? 'PASS' : 'FAIL'}: ${round(perSecond, 0)} records/s committed ` +
-      `(target ≥ ${TARGET_PER_SECOND}: ${perSecond >= TARGET_PER_SECOND ? 'pass' : 'FAIL'}), write tx p50 ${round(tx.p50)} ms / p99 ${round(tx.p99)} ms ` +
-      `for ${throughput['records/tx']} records; ${failed.length} checks failed`,
-  );
+  printSummary({
+    bench: 'usage-ingest',
+    database: 'postgres',
+    figure: { name: 'records/s committed by the writer', value: round(perSecond, 0), unit: 'records/s' },
+    baseline: { name: 'the same statement bare', value: round(floorPerSecond, 0) },
+    better: 'higher',
+    target: { on: 'figure', op: '≥', value: TARGET_PER_SECOND },
+    noisy: (cpu.other ?? 0) > 0.25,
+    note:
+      `floor ratio ${round(perSecond / floorPerSecond, 3)} (aim ≥ ${TARGET_FLOOR_RATIO}); writer tx p50 ${round(tx.p50)} ms / p99 ${round(tx.p99)} ms ` +
+      `for ${throughput['records/tx']} records, floor statement p50 ${round(floor.latency.p50)} ms for ${floorRows[1]!['records each']}; ` +
+      `${checks.length - failed.length}/${checks.length} checks ok (nothing dropped, rollups = sums of the records)` +
+      `${flags.quick ? `; quick: ${flags.seconds} s` : ''}`,
+  });
   return failed.length > 0 ? 1 : 0;
 });
+
+/**
+ * The writer's statement sent bare, one at a time, with the writer's batches (WRITER_BATCH records,
+ * one statement per tenant), for flags.floor seconds after a second of warm-up. Its records carry
+ * request ids from `firstId` on.
+ */
+async function runFloor(
+  pool: pg.Pool,
+  db: Kysely<DB>,
+  tenants: Array<{ tenantId: string; userIds: string[] }>,
+  firstId: number,
+): Promise<{ records: number; seconds: number; latency: ReturnType<Samples['summary']>; cores: Record<string, number> }> {
+  const statements = new Samples();
+  const client = await pool.connect();
+  let records = 0;
+  let next = firstId;
+  try {
+    const measureFrom = performance.now() + 1_000;
+    const endsAt = measureFrom + flags.floor * 1000;
+    let cpuBefore: CpuSnapshot | undefined;
+    while (performance.now() < endsAt) {
+      if (!cpuBefore && performance.now() >= measureFrom) cpuBefore = cpuSnapshot({ bench: process.pid });
+      const byTenant = new Map<string, UsageRecordInput[]>();
+      for (let i = 0; i < WRITER_BATCH; i += 1) {
+        const record = makeRecord(next++, tenants);
+        const batch = byTenant.get(record.tenantId);
+        if (batch) batch.push(record);
+        else byTenant.set(record.tenantId, [record]);
+      }
+      for (const batch of byTenant.values()) {
+        const compiled = usageRecordsStatement(batch).compile(db);
+        const sentAt = performance.now();
+        await client.query(compiled.sql, [...compiled.parameters]);
+        if (cpuBefore && performance.now() <= endsAt) {
+          statements.add(performance.now() - sentAt);
+          records += batch.length;
+        }
+      }
+    }
+    const cores = cpuCores(cpuBefore ?? cpuSnapshot({ bench: process.pid }), cpuSnapshot({ bench: process.pid }), flags.floor);
+    return { records, seconds: flags.floor, latency: statements.summary(), cores };
+  } finally {
+    client.release();
+  }
+}

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withTenant, type TenantTransaction } from '../../db/tenant-scope';
 import { appendEvent } from '../../platform/events/outbox';
@@ -135,8 +135,14 @@ export class UsageRecorder {
 /** Inserts one tenant's records and folds them into the rollups, in one statement; raises usage.usage.recorded. */
 export async function writeUsageRecords(trx: TenantTransaction, records: UsageRecordInput[]): Promise<void> {
   if (records.length === 0) return;
+  await usageRecordsStatement(records).execute(trx);
+  await appendEvent(trx, 'usage.usage.recorded', { records: records.length, users: usersIn(records) });
+}
+
+/** The statement writeUsageRecords sends: one tenant's records inserted and added to the five rollups (bench:usage-ingest sends it bare, as its floor). */
+export function usageRecordsStatement(records: readonly UsageRecordInput[]): RawBuilder<unknown> {
   const column = <T>(pick: (record: UsageRecordInput) => T) => records.map(pick);
-  await sql`
+  return sql`
     with zone as (select timezone from tenants where id = ${records[0]!.tenantId}::uuid),
     incoming as (
       select r.*, (r.prompt_tokens * r.cost_in + r.completion_tokens * r.cost_out) as total_cost
@@ -200,8 +206,7 @@ export async function writeUsageRecords(trx: TenantTransaction, records: UsageRe
     left join (select day, count(*) filter (where first_of_day)::integer as users from per_user group by day) newcomers on newcomers.day = totals.day
     order by totals.day
     on conflict (tenant_id, day) do update set users = t.users + excluded.users, ${sql.raw(ADD_MEASURES)}
-  `.execute(trx);
-  await appendEvent(trx, 'usage.usage.recorded', { records: records.length, users: usersIn(records) });
+  `;
 }
 
 const MEASURE_COLUMNS = [
