@@ -32,9 +32,10 @@ export const inventoryModule = defineDomainModule({
     ...machinesJobs(context),
   ],
   rest: [
+    // The agents' routes first: a fleet's heartbeats are most of the calls, and no path overlaps.
+    { base: '/api/v1', routes: machinesRestRoutes },
     { base: '/api/v1', routes: assetsRestRoutes },
     { base: '/api/v1', routes: movementsRestRoutes },
-    { base: '/api/v1', routes: machinesRestRoutes },
     { base: '/api/v1', routes: auditsRestRoutes },
   ],
   demoData: {
