@@ -54,7 +54,7 @@ Headline: events.stream deliveries/s ÷ bare ws deliveries/s at saturation (targ
 the highest rate that kept p99 < 100 ms for each.
 --quick: two ladder steps of 3 s (20 and 80 events/s) and 3 s of saturation, about a minute in all.
 To profile the app: BENCH_INSTANCE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof-ws" npm run bench:ws, then
-  npx tsx scripts/bench/ws-cpu-profile.ts /tmp/prof-ws.
+  npx tsx scripts/bench/profile-summary.ts <file> for each instance's profile in /tmp/prof-ws (the larger two).
 1,000 sockets need ulimit -n above ~2,100; raise it with \`ulimit -n 8192\`.
 Writes .bench/ws-fanout.json and appends the summary line to .bench/summary.jsonl.`;
 
