@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { isDeepStrictEqual } from 'node:util';
@@ -6,6 +7,7 @@ import { createTRPCClient, httpLink } from '@trpc/client';
 import { bootstrap } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config';
 import type { AppRouter } from '../../src/trpc/app-router';
+import type { FixedRateConfig, FixedRateResult } from './fixed-rate-load';
 import { rawSqlOnPglite, rawSqlOnPool, startRawServer } from './raw-server';
 import {
   appDatabaseEnv,
@@ -20,6 +22,8 @@ import {
   printTable,
   round,
   runBench,
+  runLoadProcess,
+  Samples,
   seedBenchTenant,
   startCpuProfile,
   waitForQuietMachine,
@@ -37,10 +41,11 @@ in the same process, on the same pg pool, with the same JWT check and select:
 The app and the raw server run in this process; autocannon runs in a child process. Every response
 must be 200 with the expected body, or the script fails. The headline: trpc/raw-rls throughput (the
 same JWT check, RLS transaction and select), target ≥ ${'$'}{TARGET_RATIO}. Then tRPC alone at a fixed --rate
-(default 300 authenticated queries/s): its p99 (target < ${'$'}{FIXED_RATE_P99_MS} ms).
+(default 300 authenticated queries/s, open loop: evenly spaced, from scripts/bench/fixed-rate-load.ts in its own
+process, over --connections sockets): its p99 from each request's scheduled time (target < ${'$'}{FIXED_RATE_P99_MS} ms).
 
   --duration     seconds per measured run (default 10)
-  --connections  autocannon connections (default 50)
+  --connections  autocannon connections, and the fixed-rate run's most sockets (default 50)
   --rounds       measured runs per target, alternating targets (default 2)
   --warmup       seconds of unmeasured load per target first (default 3)
   --users        extra users per tenant, two tenants (default 300)
@@ -92,15 +97,8 @@ interface AutocannonResult {
 }
 
 /** autocannon in its own process, so the load generator never runs on the servers' event loop. */
-function autocannon(
-  url: string,
-  token: string,
-  expectedBody: string | undefined,
-  seconds: number,
-  rate?: number,
-): Promise<AutocannonResult> {
+function autocannon(url: string, token: string, expectedBody: string | undefined, seconds: number): Promise<AutocannonResult> {
   const args = ['-j', '-n', '-c', String(flags.connections), '-d', String(seconds), '-H', `authorization=Bearer ${token}`];
-  if (rate) args.push('-R', String(rate));
   if (expectedBody !== undefined) args.push('-E', expectedBody);
   args.push(url);
   return new Promise((resolve, reject) => {
@@ -235,10 +233,22 @@ runBench(async () => {
 
   // tRPC alone at the fixed rate a small business's dashboard might reach: does its p99 hold?
   const trpcTarget = targets.find((target) => target.name === 'trpc')!;
-  const fixed = await autocannon(trpcTarget.url, accessToken, trpcTarget.expect, flags.duration, flags.rate);
-  const fixedFailures = fixed.non2xx + fixed.errors + fixed.timeouts + fixed.mismatches;
-  if (fixedFailures > 0) throw new Error(`trpc at ${flags.rate} req/s: ${fixedFailures} failed requests`);
-  const fixedRate = { asked: flags.rate, reached: round(fixed['2xx'] / fixed.duration, 0), p50: fixed.latency.p50, p99: fixed.latency.p99 };
+  const fixed = await runLoadProcess<FixedRateConfig, FixedRateResult>(path.join(import.meta.dirname, 'fixed-rate-load.ts'), {
+    url: trpcTarget.url,
+    headers: { authorization: `Bearer ${accessToken}` },
+    rate: flags.rate,
+    seconds: flags.duration,
+    connections: flags.connections,
+    expectedBody: trpcTarget.expect,
+    drainTimeoutSeconds: 10,
+  });
+  const fixedFailures = fixed.scheduled - fixed.answered + fixed.non2xx + fixed.errors + fixed.mismatches;
+  if (fixedFailures > 0)
+    throw new Error(`trpc at ${flags.rate} req/s: ${fixedFailures} of ${fixed.scheduled} requests failed or unanswered`);
+  const fixedLatency = new Samples();
+  for (const latency of fixed.latenciesMs) fixedLatency.add(latency);
+  const { p50, p99 } = fixedLatency.summary();
+  const fixedRate = { asked: flags.rate, reached: round(fixed.answered / fixed.elapsedSeconds, 0), p50: round(p50, 1), p99: round(p99, 1) };
   console.log(
     `\ntRPC at a fixed ${flags.rate} req/s: ${fixedRate.reached} req/s answered, p50 ${fixedRate.p50} ms, p99 ${fixedRate.p99} ms (target < ${FIXED_RATE_P99_MS} ms)`,
   );
