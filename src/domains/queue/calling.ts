@@ -5,7 +5,6 @@ import { DomainError, notFound } from '../../platform/errors';
 import {
   callTicketToDesk,
   findTicket,
-  moveTicket,
   onBusinessDateOf,
   selectTicketsWithDesk,
   toTicketView,
@@ -78,11 +77,11 @@ export interface CallNextInput {
 }
 
 /**
- * Calls the next ticket to a desk, or answers null when nobody waits. The heads of the lines are
- * locked with SKIP LOCKED, so two operators calling at once never get the same ticket; the desk's
- * priority streak changes only from the value the choice was made by (else the desk row is locked
- * and the choice made again), which orders one desk's calls and keeps its streak exact. A repeated
- * request id (a double click) answers the ticket the first call got.
+ * Calls the next ticket to a desk, or answers null when nobody waits. The desk row is locked first,
+ * so one desk's calls take turns (each chooses by the streak the one before left, and by the lines
+ * as they are after it); the heads of the lines are locked with SKIP LOCKED, so operators of two
+ * desks calling at once never get the same ticket. A repeated request id (a double click) answers
+ * the ticket the first call got.
  */
 export async function callNextTicket(
   trx: TenantTransaction,
@@ -111,34 +110,14 @@ export async function callNextTicket(
       ? { id: found.priority_id, priority_weight: found.priority_weight!, arrived_at: found.priority_arrived_at! }
       : undefined,
   };
-  // Nobody waits: the call stays a read, with no lock taken and nothing to write or flush.
+  // Nobody waits: nothing to write or flush.
   if (!heads.normal && !heads.priority) return null;
-  const streakAfter = (ticket: { priority_weight: number }, streak: number) => (ticket.priority_weight > 0 ? streak + 1 : 0);
-  // Usually one statement: the ticket chosen by the streak read above, called, logged, and the desk's streak moved on.
+  // One statement: the ticket chosen by the desk's streak, called, logged, and the streak moved on.
   const chosen = chooseNext(heads, ruleOf(desk), found.priority_streak, now)!;
-  let called = await callTicketToDesk(
-    trx,
-    actor,
-    chosen.id,
-    { deskId: desk.id, streakBefore: found.priority_streak, streakAfter: streakAfter(chosen, found.priority_streak) },
-    now,
-  );
-  if (!called) {
-    // Another call of this desk (a double click without a request id) moved its streak: lock the desk and choose again.
-    const { priority_streak: streak } = await trx
-      .selectFrom('queue_desks')
-      .select('priority_streak')
-      .where('id', '=', desk.id)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    const next = chooseNext(heads, ruleOf(desk), streak, now)!;
-    called = await moveTicket(trx, actor, next.id, 'called', { desk_id: desk.id, operator_id: actor.operatorId ?? null }, now);
-    await trx
-      .updateTable('queue_desks')
-      .set({ priority_streak: streakAfter(next, streak) })
-      .where('id', '=', desk.id)
-      .execute();
-  }
+  const streakAfter = chosen.priority_weight > 0 ? found.priority_streak + 1 : 0;
+  const called = await callTicketToDesk(trx, actor, chosen.id, { deskId: desk.id, streakBefore: found.priority_streak, streakAfter }, now);
+  // The desk row is locked by this transaction, so its streak cannot have moved since it was read.
+  if (!called) throw new Error(`callNextTicket: the streak of desk ${desk.id} moved while its row was locked`);
   if (input.requestId) {
     await trx
       .updateTable('queue_call_requests')
@@ -168,7 +147,7 @@ interface LineHeadsRow {
   active: boolean;
   priority_ratio: number;
   max_wait_min: number;
-  /** Read without a lock: the call writes the streak only if it is still this value. */
+  /** Read under the desk's row lock, held until the call commits. */
   priority_streak: number;
   /** How many of the picked services are the unit's (null when none were picked). */
   picked_found: number | null;
@@ -180,8 +159,11 @@ interface LineHeadsRow {
 }
 
 /**
- * The desk, its unit's calling rule and the head of each line it serves (the unit's active services,
- * or those picked), each head locked with SKIP LOCKED: one statement, as call-next is the queue's hot path.
+ * The desk, locked, its unit's calling rule and the head of each line it serves (the unit's active
+ * services, or those picked), each head locked with SKIP LOCKED: one statement, as call-next is the
+ * queue's hot path. The desk is locked in a subquery, which runs before the heads are read (they depend
+ * on its row): a call waiting for another call of the same desk then reads the streak that call left,
+ * and its heads skip the tickets that call took (re-checked once their lock is free).
  */
 async function lineHeadsAtDesk(
   trx: TenantTransaction,
@@ -202,11 +184,10 @@ async function lineHeadsAtDesk(
       ${picked ? sql`(select count(*)::int from queue_services where unit_id = d.unit_id ${pickedOnly})` : sql`null::int`} as picked_found,
       n.id as normal_id, n.arrived_at as normal_arrived_at,
       p.id as priority_id, p.priority_weight, p.arrived_at as priority_arrived_at
-    from queue_desks d
+    from (select * from queue_desks where id = ${deskId} for update) d
     join queue_units u on u.id = d.unit_id
     left join lateral ${head('normal')} n on true
-    left join lateral ${head('priority')} p on true
-    where d.id = ${deskId}`.execute(trx);
+    left join lateral ${head('priority')} p on true`.execute(trx);
   return rows[0];
 }
 
