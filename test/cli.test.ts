@@ -14,16 +14,17 @@ function run(script: string, args: string[], env: Record<string, string>) {
     cwd: root,
     encoding: 'utf8',
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    timeout: 60_000,
+    timeout: 180_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 const ownerFlags = ['--owner-email', 'owner@acme.test', '--owner-password', 'correct horse battery'];
 
-// Each case runs a whole process that migrates a fresh embedded database, held by spawnSync (60 s at most):
-// vitest's own timeout must be above that, or it fires late and the next case finds the database still open.
-describe('operator CLI on the embedded database', { timeout: 120_000 }, () => {
+// Each case runs whole processes that migrate a fresh embedded database, held by spawnSync (180 s at most each:
+// about 8 s on an idle machine, far more on a saturated one); vitest's own timeout must be above a case's
+// processes together, or it fires while one runs and the next case finds the database still open.
+describe('operator CLI on the embedded database', { timeout: 600_000 }, () => {
   let dataDir: string;
   const env = () => ({ DATA_DIR: dataDir });
 

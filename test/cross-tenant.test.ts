@@ -71,13 +71,14 @@ describe('cross-tenant isolation: tenant B calls every procedure and endpoint wi
     string
   >;
 
+  // Two tenants with every domain's data: seconds on an idle machine, minutes on a saturated one.
   beforeAll(async () => {
     app = await startTestApp();
     for (const suite of suites) await suite.setup?.(app);
     Object.assign(world.a, await prepareSide(app.services, 'a'));
     Object.assign(world.b, await prepareSide(app.services, 'b'));
     before = await snapshot(app.services, world.a.tenant.tenantId);
-  });
+  }, 300_000);
   afterAll(async () => {
     await app.stop();
   });
