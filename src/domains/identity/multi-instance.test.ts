@@ -77,12 +77,11 @@ describe.skipIf(!redisUrl)('identity across two instances sharing Postgres and R
     const onSecond = await callerFor(second, user);
     expect((await onSecond.auth.me()).user.id).toBe(user.userId); // cached by the second instance's directory
     await (await ownerCaller(first, tenant)).users.deactivate({ id: user.userId });
-    const started = Date.now();
+    // Well before the cached entry's 30 s TTL runs out: only the invalidation through Redis can have refused it.
     await vi.waitFor(async () => expect((await trpcError(onSecond.auth.me())).reason).toBe('USER_INACTIVE'), {
-      timeout: 5_000,
+      timeout: 15_000,
       interval: 20,
     });
-    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('a role change on one instance reaches the other', async () => {
