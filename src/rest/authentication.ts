@@ -93,11 +93,16 @@ export interface RestDevice {
   audit: AuditContext;
 }
 
+/** The credential a device's call presents: its Bearer token, else a token in a header its kind names. */
+export function presentedDeviceCredential(services: Services, req: Request): string | undefined {
+  return bearerToken(req.headers.authorization) ?? tokenInDeviceHeader(services, req);
+}
+
 export async function authenticateDeviceRequest(services: Services, req: Request, scope?: string): Promise<RestDevice> {
   const context = currentRequestContext();
   const requestId = context?.requestId ?? null;
   const ip = context?.ip ?? null;
-  const presented = bearerToken(req.headers.authorization) ?? tokenInDeviceHeader(services, req);
+  const presented = presentedDeviceCredential(services, req);
   if (!presented) throw new RestError(401, 'ERR_UNAUTHORIZED', 'Envie Authorization: Bearer <token do dispositivo>');
   if (!isDeviceToken(presented)) {
     const auth = await authenticateAccessToken(services, presented);

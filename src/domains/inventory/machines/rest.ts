@@ -1,10 +1,9 @@
 import express, { type Request } from 'express';
 import { withTenant } from '../../../db/tenant-scope';
-import { bearerToken } from '../../../platform/auth/access-tokens';
 import { presentedDeviceToken, type PresentedDeviceToken } from '../../../platform/devices/principal';
 import { currentRequestContext } from '../../../platform/observability/request-context';
 import type { Services } from '../../../platform/services';
-import { authenticateDeviceRequest, type RestDevice } from '../../../rest/authentication';
+import { authenticateDeviceRequest, presentedDeviceCredential, type RestDevice } from '../../../rest/authentication';
 import { handleAsync as handle } from '../../../rest/handlers';
 import { clientAddressOf, rateLimited } from '../../../rest/rate-limits';
 import { raiseAgentAlert } from './agent-alerts';
@@ -21,14 +20,9 @@ async function authenticateAgent(services: Services, req: Request): Promise<Rest
   return caller;
 }
 
-/** The device token a call presents (Bearer, else a header a device kind names), read as authenticateDeviceRequest reads it. */
+/** The device token a call presents, read once, as authenticateDeviceRequest reads it. */
 function presentedToken(services: Services, req: Request): PresentedDeviceToken | undefined {
-  let presented = bearerToken(req.headers.authorization);
-  for (const name of services.devices.kinds.tokenHeaders()) {
-    if (presented !== undefined) break;
-    const value = req.headers[name];
-    if (typeof value === 'string') presented = value;
-  }
+  const presented = presentedDeviceCredential(services, req);
   if (presented === undefined) return undefined;
   return presentedDeviceToken(presented, { ip: currentRequestContext()?.ip ?? null, userAgent: req.headers['user-agent'] ?? null });
 }
