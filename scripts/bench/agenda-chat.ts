@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { bootstrap } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config';
 import {
@@ -21,6 +20,8 @@ import {
   seedBenchTenant,
   sleep,
   writeResult,
+  openFloorPool,
+  inPoolTransaction,
 } from './support';
 
 const HELP = `Usage: npm run bench:agenda-chat -- [--rate 50] [--duration 30] [--clients 500] [--warmup 5] [--floor 10] [--pool 10] [--quick] [--keep]
@@ -218,33 +219,14 @@ runBench(async () => {
  * (one message in flight per client); from each message's scheduled time to its answer's commit.
  */
 async function runFloor(url: string, tenantId: string, clientIds: readonly string[]) {
-  const pool = new pg.Pool({ connectionString: url, max: flags.pool });
-  // A connection cut under it (the database dropped by another run) fails that query, not the process.
-  pool.on('error', (error) => console.error(`floor connection: ${error.message}`));
-  onCleanup(() => pool.end());
-  // Its connections opened first, as the app's pool has them open by now.
-  await Promise.all(Array.from({ length: flags.pool }, () => pool.query('select 1')));
+  const pool = await openFloorPool(url, flags.pool);
   const latency = new Samples();
   let failures = 0;
   const busy = new Set<string>();
-  const inTransaction = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
-    const client = await pool.connect();
-    try {
-      await client.query('begin');
-      const result = await work(client);
-      await client.query('commit');
-      return result;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  };
   const one = async (index: number, clientId: string, due: number) => {
     const message = MESSAGES[index % MESSAGES.length]!(index);
     const dedupeKey = createHash('sha256').update(`floor\n${clientId}\n${index}\n${message}`).digest('hex');
-    const stored = await inTransaction(async (client) => {
+    const stored = await inPoolTransaction(pool, async (client) => {
       const conversation = await client.query<{ id: string }>(
         `insert into agenda_conversations (tenant_id, client_id, channel) values ($1, $2, 'whatsapp')
          on conflict (tenant_id, client_id, channel) do update set last_message_at = now() returning id`,
@@ -258,7 +240,7 @@ async function runFloor(url: string, tenantId: string, clientIds: readonly strin
       );
       return { conversationId, messageId: inserted.rows[0]!.id };
     });
-    await inTransaction(async (client) => {
+    await inPoolTransaction(pool, async (client) => {
       const reply = 'Olá! Em que posso ajudar?';
       await client.query(`update agenda_chat_messages set replied_at = now(), intent = 'hello' where id = $1`, [stored.messageId]);
       await client.query(

@@ -91,6 +91,28 @@ const loadScript = path.join(import.meta.dirname, 'external-api-load.ts');
 
 const runLoad = (config: ExternalApiLoadConfig) => runLoadProcess<ExternalApiLoadConfig, ExternalApiLoadResult>(loadScript, config);
 
+/** One line of the runs table: a load run's answers, latency and where the CPU went. */
+function runRow(name: string, result: ExternalApiLoadResult, cores: Record<string, number>, meetsTarget: string) {
+  return {
+    round: name,
+    requests: result.requestsSent,
+    'answered 202': result.answers202,
+    'req/s': round(result.reqPerSec, 0),
+    'p50 ms': result.latency.p50,
+    'p90 ms': result.latency.p90,
+    'p99 ms': result.latency.p99,
+    'max ms': result.latency.max,
+    'meets target': meetsTarget,
+    'app CPU µs/req': round(((cores.app ?? 0) * result.duration * 1e6) / Math.max(1, result.answers202), 0),
+    'cores app': cores.app ?? 0,
+    'cores autocannon': cores.children ?? 0,
+    'cores postgres': cores.postgres ?? 0,
+    'cores irq': cores.interrupts ?? 0,
+    'cores other': cores.other ?? 0,
+    'not 202': result.requestsSent - result.answers202 + result.badBodies,
+  };
+}
+
 runBench(async () => {
   const databaseUrl = await recreateDatabase(DATABASE);
   if (!flags.keep) onCleanup(() => dropDatabase(DATABASE));
@@ -208,26 +230,8 @@ runBench(async () => {
     const result = await load(flags.duration, round_.rate);
     results.push(result);
     const cores = cpuCores(before, cpuSnapshot({ app: process.pid }), result.duration);
-    const failures = result.requestsSent - result.answers202 + result.badBodies;
-    runs.push({
-      round: round_.name,
-      requests: result.requestsSent,
-      'answered 202': result.answers202,
-      'req/s': round(result.reqPerSec, 0),
-      'p50 ms': result.latency.p50,
-      'p90 ms': result.latency.p90,
-      'p99 ms': result.latency.p99,
-      'max ms': result.latency.max,
-      'meets target':
-        round_.rate > 0 ? (result.reqPerSec >= TARGET.reqPerSec * 0.98 && result.latency.p99 < TARGET.p99Ms ? 'yes' : 'NO') : '-',
-      'app CPU µs/req': round(((cores.app ?? 0) * result.duration * 1e6) / Math.max(1, result.answers202), 0),
-      'cores app': cores.app ?? 0,
-      'cores autocannon': cores.children ?? 0,
-      'cores postgres': cores.postgres ?? 0,
-      'cores irq': cores.interrupts ?? 0,
-      'cores other': cores.other ?? 0,
-      'not 202': failures,
-    });
+    const meetsTarget = result.reqPerSec >= TARGET.reqPerSec * 0.98 && result.latency.p99 < TARGET.p99Ms ? 'yes' : 'NO';
+    runs.push(runRow(round_.name, result, cores, round_.rate > 0 ? meetsTarget : '-'));
     for (const sample of result.errorSamples) console.error(`  e.g. ${sample}`);
   }
   const waitStates = await waits.stop();
@@ -249,24 +253,7 @@ runBench(async () => {
   });
   const floorCores = cpuCores(floorBefore, cpuSnapshot({ app: process.pid }), floor.duration);
   await new Promise((resolve) => floorServer.close(resolve));
-  runs.push({
-    round: `floor: bare handler, ${flags.rate}/s`,
-    requests: floor.requestsSent,
-    'answered 202': floor.answers202,
-    'req/s': round(floor.reqPerSec, 0),
-    'p50 ms': floor.latency.p50,
-    'p90 ms': floor.latency.p90,
-    'p99 ms': floor.latency.p99,
-    'max ms': floor.latency.max,
-    'meets target': '-',
-    'app CPU µs/req': round(((floorCores.app ?? 0) * floor.duration * 1e6) / Math.max(1, floor.answers202), 0),
-    'cores app': floorCores.app ?? 0,
-    'cores autocannon': floorCores.children ?? 0,
-    'cores postgres': floorCores.postgres ?? 0,
-    'cores irq': floorCores.interrupts ?? 0,
-    'cores other': floorCores.other ?? 0,
-    'not 202': floor.requestsSent - floor.answers202 + floor.badBodies,
-  });
+  runs.push(runRow(`floor: bare handler, ${flags.rate}/s`, floor, floorCores, '-'));
 
   // The database: one message per request, each answered id once, each with its delivery (pending).
   const requestsSent = results.reduce((sum, result) => sum + result.requestsSent, 0);

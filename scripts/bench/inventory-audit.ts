@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import { createTRPCClient, httpLink } from '@trpc/client';
-import pg from 'pg';
 import type { AppRouter } from '../../src/trpc/app-router';
 import { createDatabase } from '../../src/db/database';
 import type { InventoryAuditItemStatus } from '../../src/db/schema';
@@ -24,6 +23,8 @@ import {
   startAppProcess,
   waitForQuietMachine,
   writeResult,
+  openFloorPool,
+  inPoolTransaction,
 } from './support';
 
 const HELP = `Usage: npm run bench:inventory-audit -- [--assets 20000] [--scanners 10] [--rate 5] [--closed] [--floor 30] [--rooms 20] [--outside 300] [--pool 10] [--quick] [--keep]
@@ -484,16 +485,9 @@ interface BareItem {
  * inserted and counted on the item in one statement (a retried clientScanId counts nothing).
  */
 async function bareScanFloor(url: string, tenantId: string, auditId: string, poolSize: number) {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  // A connection cut under it (the database dropped by another run) fails that query, not the process.
-  pool.on('error', (error) => console.error(`floor connection: ${error.message}`));
-  onCleanup(() => pool.end());
-  // Its connections opened first, as the app's pool has them open by now.
-  await Promise.all(Array.from({ length: poolSize }, () => pool.query('select 1')));
-  return async (scan: PlannedScan, scannedBy: string): Promise<Planned> => {
-    const client = await pool.connect();
-    try {
-      await client.query('begin');
+  const pool = await openFloorPool(url, poolSize);
+  return (scan: PlannedScan, scannedBy: string): Promise<Planned> =>
+    inPoolTransaction(pool, async (client) => {
       const assetId = ASSET_PAGE.exec(scan.code)?.[1]?.toLowerCase();
       const typed = scan.code.trim();
       const named = assetId
@@ -507,10 +501,7 @@ async function bareScanFloor(url: string, tenantId: string, auditId: string, poo
          select asset.id as asset_id, item.id, item.expected, item.expected_location_id, item.status from asset left join item on true`,
         assetId ? [tenantId, auditId, named.value] : [tenantId, auditId, named.value, typed],
       );
-      if (!found) {
-        await client.query('rollback');
-        return 'UNKNOWN';
-      }
+      if (!found) return 'UNKNOWN'; // nothing read for update, nothing written
       let item: BareItem | undefined = found.id ? found : undefined;
       if (!item) {
         const added = await client.query<BareItem>(
@@ -539,13 +530,6 @@ async function bareScanFloor(url: string, tenantId: string, auditId: string, poo
          where id = $10 and exists (select from scan)`,
         [tenantId, auditId, found.asset_id, scan.code, scan.locationId, result, scannedBy, scan.clientScanId ?? null, improves, item.id],
       );
-      await client.query('commit');
       return result;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  };
+    });
 }

@@ -1,5 +1,4 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import pg from 'pg';
 import { createDatabase } from '../../src/db/database';
 import { digestsMatch } from '../../src/platform/auth/opaque-tokens';
 import { newEnrollmentCode, parseDeviceToken } from '../../src/platform/devices/credentials';
@@ -21,6 +20,7 @@ import {
   startAppProcess,
   waitForQuietMachine,
   writeResult,
+  openFloorPool,
 } from './support';
 
 const HELP = `Usage: npm run bench:inventory-heartbeats -- [--agents 5000] [--interval 30] [--seconds 90] [--replays 2] [--concurrency 16] [--pool 10] [--floor 30] [--quick] [--keep]
@@ -258,12 +258,7 @@ runBench(async () => {
 
   // ---- the floor: the same agents on the same schedule, each heartbeat as bare SQL in this process ----
   console.log(`floor: bare SQL heartbeats for ${flags.floor} s…`);
-  const floorPool = new pg.Pool({ connectionString: databaseUrl, max: flags.pool });
-  // A connection cut under it (the database dropped by another run) fails that query, not the process.
-  floorPool.on('error', (error) => console.error(`floor connection: ${error.message}`));
-  onCleanup(() => floorPool.end());
-  // Its connections opened first, as the app's pool has them open by now.
-  await Promise.all(Array.from({ length: flags.pool }, () => floorPool.query('select 1')));
+  const floorPool = await openFloorPool(databaseUrl, flags.pool);
   const floor = { latency: new Samples(), sent: 0, stored: 0, failures: new Failures() };
   /** A heartbeat's token check (the device and its tenant by the lookup prefix, the digest compared), then its row and its machine. */
   const bareBeat = async (agent: Agent, body: ReturnType<typeof heartbeatBody>, scheduledAt: number) => {

@@ -27,6 +27,7 @@ import {
   seedBenchTenant,
   waitForQuietMachine,
   writeResult,
+  openFloorPool,
 } from './support';
 
 const HELP = `Usage: npm run bench:inventory-search -- [--assets 1000000] [--calls 300] [--warmup 30] [--quick] [--keep] [--reuse]
@@ -176,7 +177,7 @@ runBench(async () => {
   const pick = <T>(items: readonly T[]) => items[Math.floor(Math.random() * items.length)]!;
   const inTenant = <T>(work: Parameters<typeof withTenant<T>>[2]) => withTenant(database.db, tenantId, work);
   const search = (q: string) => inTenant((trx) => listAssets(trx, listAssetsInput.parse({ q })));
-  const floor = bareSqlFloor(url, tenantId);
+  const floor = await bareSqlFloor(url, tenantId);
 
   // Correctness first.
   const probe = pick(samples);
@@ -369,11 +370,8 @@ const FIRST_PAGE = listAssetsInput.parse({}).limit;
  * pg pool of the app's size, as the tables' owner (no row-level security, no transaction); the
  * tenant is set once per connection for the two search functions, which read it.
  */
-function bareSqlFloor(url: string, tenantId: string) {
-  const floorPool = new pg.Pool({ connectionString: url, max: 2, options: `-c app.tenant_id=${tenantId}` });
-  // A connection cut under it (the database dropped by another run) fails that query, not the process.
-  floorPool.on('error', (error) => console.error(`floor connection: ${error.message}`));
-  onCleanup(() => floorPool.end());
+async function bareSqlFloor(url: string, tenantId: string) {
+  const floorPool = await openFloorPool(url, 2, `-c app.tenant_id=${tenantId}`);
   return {
     /** A first page's ids: the exact tag/serial/patrimônio matches, then the page of names containing the text. */
     async search(text: string): Promise<string[]> {

@@ -2,7 +2,6 @@ import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
 import { createTRPCClient, createWSClient, httpLink, wsLink } from '@trpc/client';
-import pg from 'pg';
 import WebSocket from 'ws';
 import { createDatabase, PGLITE_EXTENSIONS } from '../../src/db/database';
 import { migrateToLatest } from '../../src/db/migrator';
@@ -29,6 +28,8 @@ import {
   waitForQuietMachine,
   writeResult,
   type BenchDatabase,
+  openFloorPool,
+  inPoolTransaction,
 } from './support';
 
 const HELP = `Usage: npm run bench:queue -- [--seconds 60] [--rate 10] [--kiosks 20] [--desks 50] [--displays 20] [--priority 20] [--think 0] [--idle 250] [--warmup 5] [--floor 30] [--pool 10] [--pglite] [--quick] [--keep]
@@ -556,27 +557,11 @@ interface FloorSql {
  */
 async function openFloorSql(database: BenchDatabase): Promise<FloorSql> {
   if (database.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: database.url, max: flags.pool });
-    // A connection cut under it (the database dropped by another run) fails that query, not the process.
-    pool.on('error', (error) => console.error(`floor connection: ${error.message}`));
-    // Its connections opened first, as the app's pool has them open by now.
-    await Promise.all(Array.from({ length: flags.pool }, () => pool.query('select 1')));
+    const pool = await openFloorPool(database.url, flags.pool);
     return {
       query: async (text, values) => ({ rows: (await pool.query(text, values)).rows }),
-      transaction: async (work) => {
-        const connection = await pool.connect();
-        try {
-          await connection.query('begin');
-          const result = await work(async (text, values) => ({ rows: (await connection.query(text, values)).rows }));
-          await connection.query('commit');
-          return result;
-        } catch (error) {
-          await connection.query('rollback').catch(() => undefined);
-          throw error;
-        } finally {
-          connection.release();
-        }
-      },
+      transaction: (work) =>
+        inPoolTransaction(pool, (client) => work(async (text, values) => ({ rows: (await client.query(text, values)).rows }))),
       close: () => pool.end(),
     };
   }

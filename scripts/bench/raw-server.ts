@@ -7,6 +7,7 @@ import { bearerToken } from '../../src/platform/auth/access-tokens';
 import type { Services } from '../../src/services';
 import { appRouter } from '../../src/trpc/app-router';
 import { createHttpContext } from '../../src/trpc/context';
+import { inPoolTransaction } from './support';
 
 /**
  * The baseline for bench:http, in the app's process and on its own connections (the pg pool, or the
@@ -60,21 +61,12 @@ export interface RawSql {
 export function rawSqlOnPool(pool: pg.Pool): RawSql {
   return {
     query: async (text, values) => ({ rows: (await pool.query(text, values)).rows as never[] }),
-    inTransaction: async (work, beginWith) => {
-      const client = await pool.connect();
-      try {
-        // Without parameters pg sends a simple query, which may hold several statements.
-        await client.query(beginWith ? `begin; ${beginWith}` : 'begin');
-        const value = await work(async (text, values) => ({ rows: (await client.query(text, values)).rows as never[] }));
-        await client.query('commit');
-        return value;
-      } catch (error) {
-        await client.query('rollback').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
+    inTransaction: (work, beginWith) =>
+      inPoolTransaction(
+        pool,
+        (client) => work(async (text, values) => ({ rows: (await client.query(text, values)).rows as never[] })),
+        beginWith,
+      ),
   };
 }
 

@@ -85,6 +85,39 @@ export function ownerPool(url: string): pg.Pool {
   return pool;
 }
 
+/**
+ * A bare-SQL floor's own pg pool, closed at cleanup. Its connections open before timing, as the
+ * app's are open by then; a connection cut under it (the bench database dropped by another run)
+ * fails that query, not the process.
+ */
+export async function openFloorPool(url: string, size: number, options?: string): Promise<pg.Pool> {
+  const pool = new pg.Pool({ connectionString: url, max: size, ...(options ? { options } : {}) });
+  pool.on('error', (error) => console.error(`floor connection: ${error.message}`));
+  onCleanup(() => (pool.ended ? undefined : pool.end()));
+  await Promise.all(Array.from({ length: size }, () => pool.query('select 1')));
+  return pool;
+}
+
+/**
+ * `begin`, then `work` on one connection of `pool`, then `commit` (`rollback` when it fails). With
+ * `beginWith` (a statement without parameters), begin and it go to the server as one message (pg sends
+ * a query without parameters as a simple query, which may hold several statements).
+ */
+export async function inPoolTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, beginWith?: string): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query(beginWith ? `begin; ${beginWith}` : 'begin');
+    const result = await work(client);
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 export async function dropDatabase(name: string): Promise<void> {
   assertBenchName(name);
   await admin((client) => client.query(`drop database if exists ${name} with (force)`));
@@ -394,6 +427,24 @@ export function runLoadProcess<Config, Result>(script: string, config: Config): 
   });
 }
 
+/**
+ * Ties a child process to this bench: killed if this process exits, stopped (SIGTERM, then SIGKILL
+ * after 5 s) at cleanup. Returns that stop, for stopping it earlier.
+ */
+export function stoppedWithBench(child: ChildProcess): () => Promise<void> {
+  const killNow = () => child.kill('SIGKILL');
+  process.once('exit', killNow);
+  const stop = async () => {
+    process.off('exit', killNow);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    if ((await Promise.race([exited, sleep(5_000).then(() => 'timeout')])) === 'timeout') killNow();
+  };
+  onCleanup(stop);
+  return stop;
+}
+
 export interface AppProcess {
   name: string;
   url: string;
@@ -421,16 +472,7 @@ export async function startAppProcess(
     env: childEnv,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const killNow = () => child.kill('SIGKILL');
-  process.once('exit', killNow);
-  const stop = async () => {
-    process.off('exit', killNow);
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    if ((await Promise.race([exited, sleep(5_000).then(() => 'timeout')])) === 'timeout') killNow();
-  };
-  onCleanup(stop);
+  const stop = stoppedWithBench(child);
   const url = `http://127.0.0.1:${port}`;
   for (const startedAt = Date.now(); Date.now() - startedAt < 60_000; await sleep(200)) {
     if (child.exitCode !== null) throw new Error(`instance ${name} exited with ${child.exitCode} before it was ready`);

@@ -14,7 +14,6 @@ import {
   cpuCores,
   cpuSnapshot,
   databaseTarget,
-  onCleanup,
   openOwnerSql,
   parseFlags,
   prepareBenchDatabase,
@@ -30,6 +29,7 @@ import {
   writeResult,
   type BenchDatabase,
   type OwnerSql,
+  stoppedWithBench,
 } from './support';
 
 const HELP = `Usage: npm run bench:usage-proxy -- [--quick] [--pglite] [--seconds 10] [--warmup 2] [--connections 32] [--keys 32]
@@ -278,15 +278,7 @@ async function startUpstream(latencyMs: number, chunkDelayMs: number, reply?: st
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const killNow = () => child.kill('SIGKILL');
-  process.once('exit', killNow);
-  onCleanup(async () => {
-    process.off('exit', killNow);
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    if ((await Promise.race([exited, sleep(5_000).then(() => 'timeout')])) === 'timeout') killNow();
-  });
+  stoppedWithBench(child);
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {

@@ -25,6 +25,7 @@ import {
   startAppProcess,
   waitForQuietMachine,
   writeResult,
+  stoppedWithBench,
 } from './support';
 import type { SubscriberCommand, SubscriberReport } from './ws-subscribers';
 
@@ -259,16 +260,7 @@ async function startBareServer(name: string, channel: string): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', BARE_SERVER_SCRIPT, JSON.stringify({ redisUrl: REDIS_URL, channel })], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const killNow = () => child.kill('SIGKILL');
-  process.once('exit', killNow);
-  const stop = async () => {
-    process.off('exit', killNow);
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    if ((await Promise.race([exited, sleep(5_000).then(() => 'timeout')])) === 'timeout') killNow();
-  };
-  onCleanup(stop);
+  const stop = stoppedWithBench(child);
   const port = await new Promise<number>((resolve, reject) => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
